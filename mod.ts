@@ -1,0 +1,156 @@
+/**
+ * hiku-ts: graph APIs for Deno in the design of Python's Hiku.
+ *
+ * Define a graph of nodes, fields and links whose loaders work on whole batches of ids; send it
+ * GraphQL (or Hiku's EDN-like syntax, or a query built in code); the engine calls each loader once
+ * per node per query path, so N+1 queries cannot happen by construction.
+ *
+ * @example Characters and their actors
+ * ```ts
+ * import {
+ *   AsyncExecutor, denormalize, Engine, Field, Graph, Int, Link, Node, read, Root, Sequence, Str,
+ *   TypeRef,
+ * } from "./mod.ts";
+ *
+ * const characters = new Map([[1, { name: "James T. Kirk" }], [2, { name: "Spock" }]]);
+ * const actors = new Map([[1, { name: "William Shatner", character: 1 }], [2, { name: "Leonard Nimoy", character: 2 }]]);
+ *
+ * const graph = Graph([
+ *   Node("Character", [
+ *     Field("id", Int, (fields, ids: number[]) => ids.map((id) => fields.map(() => id))),
+ *     Field("name", Str, (fields, ids: number[]) => ids.map((id) => [characters.get(id)!.name])),
+ *     Link("actors", Sequence(TypeRef("Actor")), (ids: number[]) =>
+ *       ids.map((id) => [...actors].filter(([, a]) => a.character === id).map(([actorId]) => actorId)),
+ *       { requires: "id" }),
+ *   ]),
+ *   Node("Actor", [
+ *     Field("name", Str, (fields, ids: number[]) => ids.map((id) => [actors.get(id)!.name])),
+ *   ]),
+ *   Root([
+ *     Link("characters", Sequence(TypeRef("Character")), () => [...characters.keys()], { requires: null }),
+ *   ]),
+ * ]);
+ *
+ * const engine = new Engine(new AsyncExecutor());
+ * const result = await engine.execute(graph, read("{ characters { name actors { name } } }"));
+ * console.log(denormalize(graph, result));
+ * // { characters: [{ name: "James T. Kirk", actors: [{ name: "William Shatner" }] }, ...] }
+ * ```
+ *
+ * @module
+ */
+
+// Graph definitions
+export {
+  Field,
+  FIELD_TYPE,
+  Graph,
+  Interface,
+  Link,
+  Node,
+  Nothing,
+  Option,
+  Root,
+  Union,
+} from "./src/graph.ts";
+export type {
+  FieldInit,
+  GraphInit,
+  Id,
+  InterfaceInit,
+  LinkCardinality,
+  LinkInit,
+  LinkTargetKind,
+  Loader,
+  Member,
+  NodeInit,
+  NothingType,
+  OptionInit,
+  TypedLoader,
+  TypeResolver,
+  UnionInit,
+} from "./src/graph.ts";
+
+// Types
+export {
+  Any,
+  Bool,
+  EnumRef,
+  Float,
+  ID,
+  InputRef,
+  Int,
+  InterfaceRef,
+  Mapping,
+  Optional,
+  Record,
+  ScalarRef,
+  Sequence,
+  Str,
+  TypeRef,
+  typeToString,
+  UnionRef,
+} from "./src/types.ts";
+export type {
+  BuiltinScalarName,
+  EnumRefType,
+  GraphType,
+  InputRefType,
+  InterfaceRefType,
+  MappingType,
+  OptionalType,
+  RecordType,
+  ScalarRefType,
+  ScalarType,
+  SequenceType,
+  TypeLike,
+  TypeRefType,
+  UnionRefType,
+} from "./src/types.ts";
+
+// Queries: the AST, readers and the builder
+export { merge } from "./src/query.ts";
+export type {
+  QueryDirective,
+  QueryField,
+  QueryFragment,
+  QueryLink,
+  QueryNode,
+  QueryOptions,
+} from "./src/query.ts";
+export { read, readOperation } from "./src/readers/graphql.ts";
+export type { Operation, OperationType, ReadOptions } from "./src/readers/graphql.ts";
+export { readSimple } from "./src/readers/simple.ts";
+export { build, Q } from "./src/builder.ts";
+export type {
+  BuildOptions,
+  FieldHandle,
+  LinkHandle,
+  QueryBuilder,
+  QueryHandle,
+} from "./src/builder.ts";
+export { validate } from "./src/validate/query.ts";
+
+// Running queries
+export { Engine } from "./src/engine.ts";
+export type { ExecuteOptions } from "./src/engine.ts";
+export { AsyncExecutor } from "./executors/async.ts";
+export type { Executor, LoadScope, LoadTask } from "./src/executor.ts";
+export { passContext } from "./src/context.ts";
+export type { Context } from "./src/context.ts";
+export { denormalize, denormalizeGraphQL, Index, Proxy } from "./src/result.ts";
+export type { Denormalized, IndexEntry, Reference } from "./src/result.ts";
+
+// Errors
+export {
+  ContextKeyError,
+  ExecutionAbortedError,
+  ExecutorError,
+  GraphDefinitionError,
+  LoaderError,
+  LoaderShapeError,
+  QueryReadError,
+  QuerySyntaxError,
+  QueryValidationError,
+} from "./src/errors.ts";
+export type { SourceLocation, ValidationProblem } from "./src/errors.ts";
