@@ -58,6 +58,8 @@ export type {
   GraphInit,
   Id,
   InterfaceInit,
+  LinkAwareLoader,
+  LinkBinding,
   LinkCardinality,
   LinkInit,
   LinkTargetKind,

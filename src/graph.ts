@@ -42,6 +42,30 @@ export type Loader = (...args: never[]) => unknown;
  */
 export const FIELD_TYPE: unique symbol = Symbol.for("hiku-ts.fieldType");
 
+/**
+ * A hook a link loader can carry to be bound to the link it is used in (the Postgres sources use
+ * it so that a link query returns one id, an id or `Nothing`, or a list, as the link's type says).
+ */
+export const BIND_LINK: unique symbol = Symbol.for("hiku-ts.bindLink");
+
+/** What a link-aware loader is told about the link it is bound to. */
+export interface LinkBinding {
+  /** The link's name. */
+  readonly name: string;
+  /** The link's type. */
+  readonly type: GraphType;
+  /** The cardinality derived from the type, or `null` when the type is not a link type. */
+  readonly cardinality: LinkCardinality | null;
+  /** The link's `requires`. */
+  readonly requires: string | readonly string[] | null;
+}
+
+/** A loader that adapts itself to the link it is used in. */
+export interface LinkAwareLoader {
+  /** Returns the loader to use for that link. */
+  readonly [BIND_LINK]: (link: LinkBinding) => Loader;
+}
+
 /** A loader that can name the type of the fields it loads. */
 export interface TypedLoader {
   /** Returns the type of the named field, or `undefined` when it does not know. */
@@ -263,18 +287,22 @@ export function Link(name: string, type: GraphType, loader: Loader, init: LinkIn
     : typeof init.requires === "string" || init.requires === null
     ? init.requires
     : Object.freeze([...init.requires]);
+  const cardinality = shape?.cardinality ?? null;
+  const bind = typeof loader === "function"
+    ? (loader as unknown as Partial<LinkAwareLoader>)[BIND_LINK]
+    : undefined;
   return Object.freeze({
     kind: "link",
     name,
     type,
-    loader,
+    loader: typeof bind === "function" ? bind({ name, type, cardinality, requires }) : loader,
     requires,
     options,
     optionsMap: optionsMap(options),
     description: init.description ?? null,
     deprecated: init.deprecated ?? null,
     target: shape?.target ?? "",
-    cardinality: shape?.cardinality ?? null,
+    cardinality,
     targetKind: shape?.targetKind ?? "node",
   });
 }
