@@ -42,6 +42,7 @@
 
 // Graph definitions
 export {
+  BIND_LINK,
   Field,
   FIELD_TYPE,
   Graph,
@@ -59,6 +60,7 @@ export type {
   Id,
   InterfaceInit,
   LinkAwareLoader,
+  LinkBinding,
   LinkBinding,
   LinkCardinality,
   LinkInit,
