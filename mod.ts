@@ -48,12 +48,21 @@ export {
   Graph,
   Interface,
   Link,
+  MutationGraph,
   Node,
   Nothing,
   Option,
   Root,
   Union,
 } from "./src/graph.ts";
+export { Enum } from "./src/enum.ts";
+export type { EnumInit, EnumValue, EnumValueInit } from "./src/enum.ts";
+export { Scalar } from "./src/scalar.ts";
+export type { ScalarInit } from "./src/scalar.ts";
+export { Input } from "./src/input.ts";
+export type { InputInit } from "./src/input.ts";
+export { Directive } from "./src/directive.ts";
+export type { AppliedDirective, DirectiveInit, DirectiveLocation } from "./src/directive.ts";
 export type {
   FieldInit,
   GraphInit,
@@ -61,12 +70,12 @@ export type {
   InterfaceInit,
   LinkAwareLoader,
   LinkBinding,
-  LinkBinding,
   LinkCardinality,
   LinkInit,
   LinkTargetKind,
   Loader,
   Member,
+  NamedTypes,
   NodeInit,
   NothingType,
   OptionInit,
@@ -142,8 +151,20 @@ export { AsyncExecutor } from "./executors/async.ts";
 export type { Executor, LoadScope, LoadTask } from "./src/executor.ts";
 export { passContext } from "./src/context.ts";
 export type { Context } from "./src/context.ts";
-export { denormalize, denormalizeGraphQL, Index, Proxy } from "./src/result.ts";
-export type { Denormalized, IndexEntry, Reference } from "./src/result.ts";
+export {
+  denormalize,
+  denormalizeGraphQL,
+  denormalizeWithErrors,
+  Index,
+  Proxy,
+} from "./src/result.ts";
+export type {
+  Denormalized,
+  IndexEntry,
+  PartialResult,
+  Reference,
+  ResultError,
+} from "./src/result.ts";
 
 // Errors
 export {

@@ -33,6 +33,13 @@ import { describe, inspect } from "./_inspect.ts";
 export interface ExecuteOptions {
   /** Stops the execution: no loader starts after it aborts, and `execute` rejects. */
   readonly signal?: AbortSignal | null;
+  /**
+   * Partial results: a loader that fails does not reject the execution. What it would have
+   * loaded (and everything below it) is missing from the result, and the failure is recorded
+   * there: `denormalizeWithErrors` turns it into GraphQL-style `data` and `errors`. Default
+   * `false`: the first failure rejects.
+   */
+  readonly partial?: boolean;
 }
 
 /**
@@ -97,7 +104,7 @@ export class Engine {
       context: strictContext(ctx),
       rawContext: ctx,
       signal,
-    });
+    }, options.partial ?? false);
     return run.start(plan);
   }
 }
@@ -116,8 +123,10 @@ class Execution {
   readonly #graph: Graph;
   readonly #executor: Executor;
   readonly #scope: LoadScope;
+  readonly #partial: boolean;
   #pending = 0;
   #failure: unknown = null;
+  #failures = 0;
   #settled = false;
   #root: Batch | null = null;
   #resolve: ((result: Proxy) => void) | null = null;
@@ -125,10 +134,11 @@ class Execution {
   #steps: { batch: Batch; next: number } | null = null;
   #onAbort: (() => void) | null = null;
 
-  constructor(graph: Graph, executor: Executor, scope: LoadScope) {
+  constructor(graph: Graph, executor: Executor, scope: LoadScope, partial: boolean) {
     this.#graph = graph;
     this.#executor = executor;
     this.#scope = scope;
+    this.#partial = partial;
   }
 
   start(plan: NodePlan): Promise<Proxy> {
@@ -145,7 +155,7 @@ class Execution {
     }
     if (this.#pending === 0) {
       this.#settled = true;
-      return Promise.resolve(createResult(this.#graph, root));
+      return Promise.resolve(createResult(this.#graph, root, this.#failures > 0));
     }
     return new Promise<Proxy>((resolve, reject) => {
       this.#resolve = resolve;
@@ -169,7 +179,7 @@ class Execution {
     this.#settled = true;
     if (this.#onAbort !== null) this.#scope.signal!.removeEventListener("abort", this.#onAbort);
     if (this.#failure !== null) this.#reject!(this.#failure);
-    else this.#resolve!(createResult(this.#graph, this.#root!));
+    else this.#resolve!(createResult(this.#graph, this.#root!, this.#failures > 0));
   }
 
   /** Called after an asynchronous load settled: runs the next mutation step, or finishes. */
@@ -212,7 +222,7 @@ class Execution {
     }
   }
 
-  #run(task: LoadTask, onValue: (value: unknown) => void, onError: (error: unknown) => void): void {
+  #run(task: LoadTask, batch: Batch, isLink: boolean, index: number): void {
     const signal = this.#scope.signal;
     if (signal !== null && signal.aborted) {
       this.#fail(new ExecutionAbortedError(signal.reason));
@@ -222,36 +232,79 @@ class Execution {
     try {
       result = this.#executor.load(task, this.#scope);
     } catch (error) {
-      onError(error);
+      this.#loadFailed(batch, isLink, index, error);
       return;
     }
     if (!isThenable(result)) {
-      try {
-        onValue(result);
-      } catch (error) {
-        this.#fail(error);
-      }
+      this.#store(batch, isLink, index, result);
       return;
     }
     this.#pending++;
     result.then(
       (value) => {
         this.#pending--;
-        if (this.#failure === null && !this.#settled) {
-          try {
-            onValue(value);
-          } catch (error) {
-            this.#fail(error);
-          }
-        }
+        if (this.#failure === null && !this.#settled) this.#store(batch, isLink, index, value);
         this.#idle();
       },
       (error) => {
         this.#pending--;
-        onError(error);
+        if (this.#failure === null && !this.#settled) this.#loadFailed(batch, isLink, index, error);
         this.#idle();
       },
     );
+  }
+
+  #store(batch: Batch, isLink: boolean, index: number, value: unknown): void {
+    let children: readonly Batch[];
+    try {
+      if (!isLink) {
+        this.#storeGroup(batch, batch.plan.groups[index]!, value);
+        return;
+      }
+      children = this.#storeLink(batch, batch.plan.links[index]!, value);
+    } catch (error) {
+      this.#loadFailed(batch, isLink, index, error);
+      return;
+    }
+    for (let b = 0; b < children.length; b++) {
+      const child = children[b]!;
+      if (child.ids.length > 0) this.#runBatch(child);
+    }
+  }
+
+  /**
+   * A load failed: the execution fails, or, for partial results, the failure is recorded where
+   * the load's values would have been, and links waiting on it fail with it.
+   */
+  #loadFailed(batch: Batch, isLink: boolean, index: number, error: unknown): void {
+    const plan = batch.plan;
+    let failure = error;
+    if (
+      !(error instanceof ExecutionAbortedError) && !(error instanceof LoaderShapeError) &&
+      !(error instanceof LoaderError)
+    ) {
+      const group = plan.groups[index];
+      failure = isLink
+        ? new LoaderError("link", plan.label, [plan.links[index]!.link.name], error)
+        : new LoaderError(
+          group!.names.length === 1 ? "field" : "fields",
+          plan.label,
+          group!.names,
+          error,
+        );
+    }
+    if (!this.#partial || failure instanceof ExecutionAbortedError) {
+      this.#fail(failure);
+      return;
+    }
+    this.#failures++;
+    if (isLink) {
+      batch.failLink(index, failure);
+      return;
+    }
+    batch.failGroup(index, failure);
+    const waiters = plan.groups[index]!.waiters;
+    for (let w = 0; w < waiters.length; w++) batch.failLink(waiters[w]!, failure);
   }
 
   #loadGroup(batch: Batch, group: FieldGroup): void {
@@ -266,21 +319,7 @@ class Execution {
       args: isRoot ? [group.fields] : [group.fields, batch.ids],
       batchArg: isRoot ? -1 : 1,
     };
-    this.#run(
-      task,
-      (value) => this.#storeGroup(batch, group, value),
-      (error) => this.#fail(this.#loaderError(plan, group, error)),
-    );
-  }
-
-  #loaderError(plan: NodePlan, group: FieldGroup, error: unknown): unknown {
-    if (error instanceof ExecutionAbortedError) return error;
-    return new LoaderError(
-      group.names.length === 1 ? "field" : "fields",
-      plan.label,
-      group.names,
-      error,
-    );
+    this.#run(task, batch, false, group.index);
   }
 
   #storeGroup(batch: Batch, group: FieldGroup, value: unknown): void {
@@ -319,7 +358,10 @@ class Execution {
       const l = waiters[w]!;
       const left = batch.waits[l]! - 1;
       batch.waits[l] = left;
-      if (left === 0 && this.#failure === null && batch.plan.steps === null) {
+      if (
+        left === 0 && this.#failure === null && batch.plan.steps === null &&
+        batch.linkError(l) === undefined
+      ) {
         this.#loadLink(batch, batch.plan.links[l]!);
       }
     }
@@ -349,16 +391,7 @@ class Execution {
       args,
       batchArg: link.requires !== null ? 0 : -1,
     };
-    this.#run(
-      task,
-      (value) => this.#storeLink(batch, link, value),
-      (error) =>
-        this.#fail(
-          error instanceof ExecutionAbortedError
-            ? error
-            : new LoaderError("link", plan.label, [link.link.name], error),
-        ),
-    );
+    this.#run(task, batch, true, link.index);
   }
 
   // Root links can not require fields (graph validation rejects it), so ids are always a list.
@@ -389,7 +422,7 @@ class Execution {
     return out;
   }
 
-  #storeLink(batch: Batch, link: LinkPlan, value: unknown): void {
+  #storeLink(batch: Batch, link: LinkPlan, value: unknown): readonly Batch[] {
     const plan = batch.plan;
     const cardinality = CARDINALITY[link.link.cardinality!];
     const perId = link.requires !== null;
@@ -454,11 +487,7 @@ class Execution {
       }
     }
     batch.links[link.index] = data;
-    const children = data.batches;
-    for (let b = 0; b < children.length; b++) {
-      const child = children[b]!;
-      if (child.ids.length > 0) this.#runBatch(child);
-    }
+    return data.batches;
   }
 
   get context(): Context {

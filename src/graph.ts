@@ -8,7 +8,11 @@
  * @module
  */
 
+import type { AppliedDirective, Directive } from "./directive.ts";
+import type { Enum } from "./enum.ts";
+import type { Input } from "./input.ts";
 import type { QueryField, QueryLink } from "./query.ts";
+import type { Scalar } from "./scalar.ts";
 import { type GraphType, isGraphType, type RecordType } from "./types.ts";
 import { GraphDefinitionError } from "./errors.ts";
 import { validateGraph } from "./validate/graph.ts";
@@ -88,6 +92,8 @@ export interface Option {
   readonly description: string | null;
   /** Deprecation reason, when deprecated. */
   readonly deprecated: string | null;
+  /** Directives applied to the option, for the schema export. */
+  readonly directives: readonly AppliedDirective[];
 }
 
 /** What {@linkcode Option} accepts besides name and type. */
@@ -98,6 +104,8 @@ export interface OptionInit {
   readonly description?: string;
   /** Deprecation reason. */
   readonly deprecated?: string;
+  /** Directives applied to the option, for the schema export. */
+  readonly directives?: readonly AppliedDirective[];
 }
 
 /**
@@ -124,6 +132,7 @@ export function Option(name: string, type: GraphType, init: OptionInit = {}): Op
     default: init.default,
     description: init.description ?? null,
     deprecated: init.deprecated ?? null,
+    directives: Object.freeze([...(init.directives ?? [])]),
   });
 }
 
@@ -135,6 +144,8 @@ export interface FieldInit {
   readonly description?: string;
   /** Deprecation reason. */
   readonly deprecated?: string;
+  /** Directives applied to the field, for the schema export. */
+  readonly directives?: readonly AppliedDirective[];
 }
 
 /** A field of a node or of the root: a value loaded in batches. */
@@ -155,6 +166,8 @@ export interface Field {
   readonly description: string | null;
   /** Deprecation reason, when deprecated. */
   readonly deprecated: string | null;
+  /** Directives applied to the field, for the schema export. */
+  readonly directives: readonly AppliedDirective[];
 }
 
 /**
@@ -200,6 +213,7 @@ export function Field(
     optionsMap: optionsMap(options),
     description: init.description ?? null,
     deprecated: init.deprecated ?? null,
+    directives: Object.freeze([...(init.directives ?? [])]),
   });
 }
 
@@ -223,6 +237,8 @@ export interface LinkInit {
   readonly description?: string;
   /** Deprecation reason. */
   readonly deprecated?: string;
+  /** Directives applied to the link, for the schema export. */
+  readonly directives?: readonly AppliedDirective[];
 }
 
 /** A link from a node (or the root) to other nodes. */
@@ -245,6 +261,8 @@ export interface Link {
   readonly description: string | null;
   /** Deprecation reason, when deprecated. */
   readonly deprecated: string | null;
+  /** Directives applied to the link, for the schema export. */
+  readonly directives: readonly AppliedDirective[];
   /** The name of the node, union or interface it points to (`""` when the type is not a link type). */
   readonly target: string;
   /** One, maybe, many or many-maybe; `null` when the type is not a link type. */
@@ -301,6 +319,7 @@ export function Link(name: string, type: GraphType, loader: Loader, init: LinkIn
     optionsMap: optionsMap(options),
     description: init.description ?? null,
     deprecated: init.deprecated ?? null,
+    directives: Object.freeze([...(init.directives ?? [])]),
     target: shape?.target ?? "",
     cardinality,
     targetKind: shape?.targetKind ?? "node",
@@ -316,6 +335,8 @@ export interface NodeInit {
   readonly description?: string;
   /** Names of the interfaces this node implements. */
   readonly implements?: readonly string[];
+  /** Directives applied to the node, for the schema export. */
+  readonly directives?: readonly AppliedDirective[];
 }
 
 /** A node: a kind of entity, with fields and links. */
@@ -332,6 +353,8 @@ export interface Node {
   readonly description: string | null;
   /** Interfaces it implements. */
   readonly implements: readonly string[];
+  /** Directives applied to the node, for the schema export. */
+  readonly directives: readonly AppliedDirective[];
 }
 
 /**
@@ -351,6 +374,7 @@ export function Node(name: string, members: readonly Member[], init: NodeInit = 
     fieldsMap: membersMap(fields),
     description: init.description ?? null,
     implements: Object.freeze([...(init.implements ?? [])]),
+    directives: Object.freeze([...(init.directives ?? [])]),
   });
 }
 
@@ -477,6 +501,17 @@ export interface GraphInit {
   readonly unions?: readonly Union[];
   /** Interfaces implemented by nodes. */
   readonly interfaces?: readonly Interface[];
+  /**
+   * Enums. Enums used directly as types of fields and options are found without being listed;
+   * list the ones referred to by `EnumRef(name)` only.
+   */
+  readonly enums?: readonly Enum[];
+  /** Custom scalars; like enums, those used directly as types are found without being listed. */
+  readonly scalars?: readonly Scalar[];
+  /** Input object types; like enums, those used directly as types are found without being listed. */
+  readonly inputs?: readonly Input[];
+  /** Schema directives clients may write in queries. */
+  readonly directives?: readonly Directive[];
 }
 
 /** A graph: nodes, the root, and the named types they use. */
@@ -497,6 +532,14 @@ export interface Graph {
   readonly interfacesMap: ReadonlyMap<string, Interface>;
   /** Interface name to the names of the nodes implementing it. */
   readonly interfacesTypes: ReadonlyMap<string, readonly string[]>;
+  /** Enum name to enum: listed ones and those used as types. */
+  readonly enumsMap: ReadonlyMap<string, Enum>;
+  /** Custom scalar name to scalar: listed ones and those used as types. */
+  readonly scalarsMap: ReadonlyMap<string, Scalar>;
+  /** Input type name to input type: listed ones and those used as types. */
+  readonly inputsMap: ReadonlyMap<string, Input>;
+  /** Declared schema directives. */
+  readonly directives: readonly Directive[];
 }
 
 /**
@@ -516,7 +559,8 @@ export interface Graph {
  * ```
  */
 export function Graph(items: readonly (Node | Root)[], init: GraphInit = {}): Graph {
-  const problems = validateGraph(items, init);
+  const named = collectNamedTypes(items, init);
+  const problems = validateGraph(items, init, named);
   if (problems.length > 0) throw new GraphDefinitionError(problems);
   const nodes: Node[] = [];
   const rootMembers: Member[] = [];
@@ -538,7 +582,121 @@ export function Graph(items: readonly (Node | Root)[], init: GraphInit = {}): Gr
     unionsMap: new Map((init.unions ?? []).map((u) => [u.name, u])),
     interfacesMap: new Map((init.interfaces ?? []).map((i) => [i.name, i])),
     interfacesTypes,
+    enumsMap: named.enums,
+    scalarsMap: named.scalars,
+    inputsMap: named.inputs,
+    directives: Object.freeze([...(init.directives ?? [])]),
   });
+}
+
+/**
+ * Makes a mutation graph: the nodes and named types of a query graph with another root, whose
+ * members are the mutations (run one after another, in document order).
+ *
+ * @param query The query graph.
+ * @param root The mutations.
+ * @returns The mutation graph.
+ * @throws {GraphDefinitionError} When the root does not fit the query graph's nodes.
+ * @example
+ * ```ts ignore
+ * const mutationGraph = MutationGraph(graph, Root([
+ *   Link("renameCharacter", TypeRef("Character"), rename, { requires: null, options: [...] }),
+ * ]));
+ * ```
+ */
+export function MutationGraph(query: Graph, root: Root): Graph {
+  return Graph([...query.nodes, root], {
+    dataTypes: Object.fromEntries(query.dataTypes),
+    unions: [...query.unionsMap.values()],
+    interfaces: [...query.interfacesMap.values()],
+    enums: [...query.enumsMap.values()],
+    scalars: [...query.scalarsMap.values()],
+    inputs: [...query.inputsMap.values()],
+    directives: query.directives,
+  });
+}
+
+/** Enums, scalars and input types of a graph, by name: listed ones and those used as types. */
+export interface NamedTypes {
+  /** Enums by name. */
+  readonly enums: Map<string, Enum>;
+  /** Custom scalars by name. */
+  readonly scalars: Map<string, Scalar>;
+  /** Input types by name. */
+  readonly inputs: Map<string, Input>;
+  /** Names given to two different definitions. */
+  readonly conflicts: string[];
+}
+
+function collectNamedTypes(items: readonly (Node | Root)[], init: GraphInit): NamedTypes {
+  const named: NamedTypes = {
+    enums: new Map(),
+    scalars: new Map(),
+    inputs: new Map(),
+    conflicts: [],
+  };
+  const add = <T extends { readonly name: string }>(map: Map<string, T>, value: T): void => {
+    const seen = map.get(value.name);
+    if (seen === undefined) map.set(value.name, value);
+    else if (seen !== value && !named.conflicts.includes(value.name)) {
+      named.conflicts.push(value.name);
+    }
+  };
+  const visit = (type: unknown): void => {
+    if (typeof type !== "object" || type === null) return;
+    const t = type as GraphType & { readonly definition?: string };
+    switch (t.kind) {
+      case "optional":
+      case "sequence":
+        return visit(t.type);
+      case "mapping":
+        visit(t.key);
+        return visit(t.value);
+      case "record":
+        for (const name of Object.keys(t.fields)) visit(t.fields[name]);
+        return;
+      case "enumRef":
+        if (t.definition === "enum") add(named.enums, t as unknown as Enum);
+        return;
+      case "scalarRef":
+        if (t.definition === "scalar") add(named.scalars, t as unknown as Scalar);
+        return;
+      case "inputRef":
+        if (t.definition === "input") {
+          const input = t as unknown as Input;
+          if (named.inputs.get(input.name) !== input) {
+            add(named.inputs, input);
+            for (const field of input.fields) visit(field?.type);
+          }
+        }
+        return;
+    }
+  };
+  const visitMembers = (members: readonly unknown[]): void => {
+    for (const member of members) {
+      if (typeof member !== "object" || member === null) continue;
+      const m = member as { readonly type?: unknown; readonly options?: readonly Option[] };
+      visit(m.type);
+      for (const option of m.options ?? []) visit(option?.type);
+    }
+  };
+  for (const e of init.enums ?? []) add(named.enums, e);
+  for (const s of init.scalars ?? []) add(named.scalars, s);
+  for (const i of init.inputs ?? []) {
+    add(named.inputs, i);
+    for (const field of i.fields ?? []) visit(field?.type);
+  }
+  for (const item of items) {
+    if (typeof item === "object" && item !== null && Array.isArray(item.fields)) {
+      visitMembers(item.fields);
+    }
+  }
+  for (const iface of init.interfaces ?? []) visitMembers(iface.fields ?? []);
+  for (const name of Object.keys(init.dataTypes ?? {})) visit(init.dataTypes![name]);
+  for (const directive of init.directives ?? []) {
+    for (const arg of directive.args ?? []) visit(arg?.type);
+  }
+  return named;
 }
 
 /** The query field or link a field loader receives. */

@@ -12,7 +12,7 @@
  */
 
 import { isContextLoader } from "./context.ts";
-import { QueryValidationError } from "./errors.ts";
+import { QueryValidationError, type SourceLocation } from "./errors.ts";
 import type {
   Field,
   Graph,
@@ -117,9 +117,25 @@ export type OutSlot =
     readonly group: number;
     readonly column: number;
     readonly shape: RecordShape | null;
+    readonly serialize: Serializer | null;
+    readonly nullable: boolean;
+    readonly location: SourceLocation | null;
+    readonly name: string;
   }
-  | { readonly kind: "typename"; readonly key: string }
-  | { readonly kind: "link"; readonly key: string; readonly link: number };
+  | {
+    readonly kind: "typename";
+    readonly key: string;
+    readonly location: SourceLocation | null;
+    readonly name: string;
+  }
+  | {
+    readonly kind: "link";
+    readonly key: string;
+    readonly link: number;
+    readonly nullable: boolean;
+    readonly location: SourceLocation | null;
+    readonly name: string;
+  };
 
 /** One step of an ordered (mutation) root: a group or a link, run one after another. */
 export type OrderedStep = { readonly kind: "group"; readonly index: number } | {
@@ -157,7 +173,18 @@ export interface NodePlan {
   readonly outColumn: Int32Array;
   /** Per output entry: the record shape (fields queried with a selection), else `null`. */
   readonly outShape: readonly (RecordShape | null)[];
+  /** Per output entry: how a field's loaded value becomes a result value (enums, scalars). */
+  readonly outSerialize: readonly (Serializer | null)[];
+  /** Per output entry: 1 when it may be null in GraphQL terms (optional fields, maybe links). */
+  readonly outNullable: Uint8Array;
+  /** Per output entry: where it was written in the query text. */
+  readonly outLocation: readonly (SourceLocation | null)[];
+  /** Per output entry: the field or link name, for messages. */
+  readonly outName: readonly string[];
 }
+
+/** Turns a loaded value into a result value; throws a TypeError when it cannot. */
+export type Serializer = (value: unknown) => unknown;
 
 const planCache = new WeakMap<QueryNode, WeakMap<Graph, NodePlan | QueryValidationError>>();
 
@@ -188,24 +215,55 @@ export function planQuery(graph: Graph, query: QueryNode): NodePlan {
 }
 
 /**
- * Applies declared defaults to option values, dropping absent optional ones.
+ * Turns the option values of a query into what a loader receives: declared defaults applied,
+ * absent optional options left out, enum names and custom scalars parsed, input objects given
+ * their fields' defaults (recursively). Defaults are written as query values and parsed too.
  *
  * @param declared The options the field or link declares.
  * @param given The values the query gives.
+ * @param graph Where enums, scalars and input types are found.
  * @returns The values a loader receives, or `null` when nothing is declared.
  */
 export function normalizeOptions(
   declared: readonly Option[],
   given: QueryOptions | null,
+  graph: Graph,
 ): QueryOptions | null {
   if (declared.length === 0) return given;
   const out: { [name: string]: unknown } = {};
   for (const option of declared) {
     const value = given === null ? undefined : given[option.name];
-    if (value !== undefined) out[option.name] = value;
-    else if (option.hasDefault) out[option.name] = option.default;
+    if (value !== undefined) out[option.name] = parseValue(option.type, value, graph);
+    else if (option.hasDefault) out[option.name] = parseValue(option.type, option.default, graph);
   }
   return Object.freeze(out);
+}
+
+function parseValue(type: GraphType, value: unknown, graph: Graph): unknown {
+  if (value === null || value === undefined) return value;
+  switch (type.kind) {
+    case "optional":
+      return parseValue(type.type, value, graph);
+    case "sequence":
+      return Array.isArray(value) ? value.map((item) => parseValue(type.type, item, graph)) : value;
+    case "enumRef": {
+      const definition = graph.enumsMap.get(type.name);
+      return definition === undefined ? value : definition.parse(value);
+    }
+    case "scalarRef": {
+      const definition = graph.scalarsMap.get(type.name);
+      return definition === undefined ? value : definition.parse(value);
+    }
+    case "inputRef": {
+      const definition = graph.inputsMap.get(type.name);
+      if (definition === undefined || typeof value !== "object" || Array.isArray(value)) {
+        return value;
+      }
+      return normalizeOptions(definition.fields, value as QueryOptions, graph);
+    }
+    default:
+      return value;
+  }
 }
 
 interface Collected {
@@ -278,7 +336,7 @@ class Planner {
     const links: LinkPlan[] = [];
     for (const item of selections) {
       if (item.name === "__typename") {
-        out.push({ kind: "typename", key: item.resultKey });
+        out.push(typenameSlot(item));
         continue;
       }
       const member = node.fieldsMap.get(item.name)!;
@@ -287,7 +345,7 @@ class Planner {
       } else {
         const index = links.length;
         links.push(this.#linkPlan(builder, member, item as QueryLink, index));
-        out.push({ kind: "link", key: item.resultKey, link: index });
+        out.push(linkSlot(item, member, index));
       }
     }
     return this.#finish(node, typeName, builder, links, out, null);
@@ -304,7 +362,7 @@ class Planner {
     const steps: OrderedStep[] = [];
     for (const item of selections) {
       if (item.name === "__typename") {
-        out.push({ kind: "typename", key: item.resultKey });
+        out.push(typenameSlot(item));
         continue;
       }
       const member = node.fieldsMap.get(item.name)!;
@@ -320,7 +378,7 @@ class Planner {
         links.push(this.#linkPlan(builder, member, item as QueryLink, index));
         for (let g = groupsBefore; g < builder.size; g++) steps.push({ kind: "group", index: g });
         steps.push({ kind: "link", index });
-        out.push({ kind: "link", key: item.resultKey, link: index });
+        out.push(linkSlot(item, member, index));
       }
     }
     return this.#finish(node, typeName, builder, links, out, steps);
@@ -369,6 +427,13 @@ class Planner {
       ),
       outColumn: Int32Array.from(out, (slot) => slot.kind === "field" ? slot.column : -1),
       outShape: out.map((slot) => slot.kind === "field" ? slot.shape : null),
+      outSerialize: out.map((slot) => slot.kind === "field" ? slot.serialize : null),
+      outNullable: Uint8Array.from(
+        out,
+        (slot) => slot.kind !== "typename" && slot.nullable ? 1 : 0,
+      ),
+      outLocation: out.map((slot) => slot.location),
+      outName: out.map((slot) => slot.name),
     };
   }
 
@@ -377,7 +442,7 @@ class Planner {
     member: Field,
     item: QueryField | QueryLink,
   ): OutSlot & { kind: "field" } {
-    const options = normalizeOptions(member.options, item.options);
+    const options = normalizeOptions(member.options, item.options, this.#graph);
     const normalized = options === item.options
       ? item
       : item.kind === "field"
@@ -397,11 +462,21 @@ class Planner {
     const shape = item.kind === "link" && member.type !== null
       ? this.#recordShape(member.type, item.node)
       : null;
-    return { kind: "field", key: item.resultKey, group, column, shape };
+    return {
+      kind: "field",
+      key: item.resultKey,
+      group,
+      column,
+      shape,
+      serialize: member.type === null ? null : this.#serializer(member.type),
+      nullable: member.type === null || member.type.kind === "optional",
+      location: item.location,
+      name: item.name,
+    };
   }
 
   #linkPlan(builder: GroupBuilder, link: Link, item: QueryLink, index: number): LinkPlan {
-    const options = normalizeOptions(link.options, item.options);
+    const options = normalizeOptions(link.options, item.options, this.#graph);
     const query = options === item.options ? item : queryLink(item.name, item.node, {
       alias: item.alias,
       options,
@@ -416,7 +491,7 @@ class Planner {
         const field = builder.node.fieldsMap.get(name) as Field;
         return builder.add(
           field,
-          queryField(name, { options: normalizeOptions(field.options, null) }),
+          queryField(name, { options: normalizeOptions(field.options, null, this.#graph) }),
         );
       });
     }
@@ -455,6 +530,36 @@ class Planner {
       children,
       resolveType,
     };
+  }
+
+  #serializer(type: GraphType): Serializer | null {
+    switch (type.kind) {
+      case "optional": {
+        const inner = this.#serializer(type.type);
+        if (inner === null) return null;
+        return (value) => value === null || value === undefined ? null : inner(value);
+      }
+      case "sequence": {
+        const inner = this.#serializer(type.type);
+        if (inner === null) return null;
+        return (value) => {
+          if (!Array.isArray(value)) return value;
+          const out = new Array(value.length);
+          for (let k = 0; k < value.length; k++) out[k] = inner(value[k]);
+          return out;
+        };
+      }
+      case "enumRef": {
+        const definition = this.#graph.enumsMap.get(type.name);
+        return definition === undefined ? null : (value) => definition.serialize(value);
+      }
+      case "scalarRef": {
+        const definition = this.#graph.scalarsMap.get(type.name);
+        return definition === undefined ? null : (value) => definition.serialize(value);
+      }
+      default:
+        return null;
+    }
   }
 
   #recordShape(type: GraphType, selection: QueryNode): RecordShape | null {
@@ -502,6 +607,21 @@ class Planner {
     visit(selection);
     return { kind: "record", typeName, fields: out };
   }
+}
+
+function typenameSlot(item: QueryField | QueryLink): OutSlot {
+  return { kind: "typename", key: item.resultKey, location: item.location, name: item.name };
+}
+
+function linkSlot(item: QueryField | QueryLink, link: Link, index: number): OutSlot {
+  return {
+    kind: "link",
+    key: item.resultKey,
+    link: index,
+    nullable: link.cardinality === "maybe",
+    location: item.location,
+    name: item.name,
+  };
 }
 
 interface MutableGroup {

@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { SourceLocation } from "./errors.ts";
 import type { Graph, Id } from "./graph.ts";
 import type { NodePlan, RecordShape } from "./plan.ts";
 
@@ -51,6 +52,8 @@ export class Batch {
   readonly links: (LinkData | undefined)[];
   /** Per link: how many of the groups it requires are still loading. */
   readonly waits: Int32Array;
+  /** Per group, then per link (after the groups): the failure, for partial results. */
+  #failures: unknown[] | null = null;
 
   /**
    * Creates a batch whose loads have not run yet.
@@ -66,6 +69,49 @@ export class Batch {
     const waits = new Int32Array(plan.links.length);
     for (let l = 0; l < plan.links.length; l++) waits[l] = plan.links[l]!.waitCount;
     this.waits = waits;
+  }
+
+  /**
+   * Records that a field group failed to load (partial results).
+   *
+   * @param group The group's index.
+   * @param error The failure.
+   */
+  failGroup(group: number, error: unknown): void {
+    (this.#failures ??= [])[group] = error;
+  }
+
+  /**
+   * Records that a link failed to load, or could not because a group it requires failed; the
+   * first failure recorded stays.
+   *
+   * @param link The link's index.
+   * @param error The failure.
+   */
+  failLink(link: number, error: unknown): void {
+    const failures = this.#failures ??= [];
+    const at = this.plan.groups.length + link;
+    if (failures[at] === undefined) failures[at] = error;
+  }
+
+  /**
+   * The failure of a group, if it failed.
+   *
+   * @param group The group's index.
+   * @returns The failure, or `undefined`.
+   */
+  groupError(group: number): unknown {
+    return this.#failures === null ? undefined : this.#failures[group];
+  }
+
+  /**
+   * The failure of a link, if it failed or could not load.
+   *
+   * @param link The link's index.
+   * @returns The failure, or `undefined`.
+   */
+  linkError(link: number): unknown {
+    return this.#failures === null ? undefined : this.#failures[this.plan.groups.length + link];
   }
 }
 
@@ -172,6 +218,7 @@ function reference(batch: Batch, position: number): Reference {
 interface ResultScope {
   readonly graph: Graph;
   readonly root: Batch;
+  readonly partial: boolean;
   index: Index | null;
 }
 
@@ -183,10 +230,11 @@ let makeProxy: (scope: ResultScope, batch: Batch, position: number) => Proxy;
  *
  * @param graph The graph the query ran against.
  * @param root The root batch.
+ * @param partial Whether some loads failed (partial results).
  * @returns The root's Proxy.
  */
-export function createResult(graph: Graph, root: Batch): Proxy {
-  return makeProxy({ graph, root, index: null }, root, 0);
+export function createResult(graph: Graph, root: Batch, partial = false): Proxy {
+  return makeProxy({ graph, root, partial, index: null }, root, 0);
 }
 
 /**
@@ -246,16 +294,22 @@ export class Proxy {
       );
     }
     switch (slot.kind) {
-      case "field":
-        return this.#batch.rows[slot.group]![this.#position]![slot.column];
+      case "field": {
+        const rows = this.#batch.rows[slot.group];
+        if (rows === undefined) throw this.#batch.groupError(slot.group);
+        return rows[this.#position]![slot.column];
+      }
       case "typename":
         return this.#batch.plan.typeName;
-      case "link":
+      case "link": {
+        const data = this.#batch.links[slot.link];
+        if (data === undefined) throw this.#batch.linkError(slot.link);
         return linkValue(
-          this.#batch.links[slot.link]!,
+          data,
           this.#position,
           (batch, position) => new Proxy(this.#scope, batch, position),
         );
+      }
     }
   }
 }
@@ -328,7 +382,24 @@ export function denormalizeGraphQL(
   if (scope.graph !== graph) {
     throw new TypeError("denormalize() was given a result computed from another graph");
   }
+  if (scope.partial) throw firstFailure(scope.root);
   return buildNode(batch, position, batch === scope.root ? rootTypeName : null, 0);
+}
+
+function firstFailure(root: Batch): unknown {
+  const pending = [root];
+  while (pending.length > 0) {
+    const batch = pending.shift()!;
+    for (let g = 0; g < batch.plan.groups.length; g++) {
+      if (batch.groupError(g) !== undefined) return batch.groupError(g);
+    }
+    for (let l = 0; l < batch.plan.links.length; l++) {
+      if (batch.linkError(l) !== undefined) return batch.linkError(l);
+      const data = batch.links[l];
+      if (data !== undefined) pending.push(...data.batches);
+    }
+  }
+  return new TypeError("The result has failed loads");
 }
 
 // One scratch array per nesting depth: values of a node are gathered, then handed to its
@@ -345,9 +416,11 @@ function buildNode(batch: Batch, i: number, typeName: string | null, depth: numb
   for (let s = 0; s < kinds.length; s++) {
     const kind = kinds[s];
     if (kind === 0) {
-      const value = rows[groups[s]!]![i]![columns[s]!];
+      let value = rows[groups[s]!]![i]![columns[s]!];
       const shape = plan.outShape[s]!;
-      values[s] = shape === null ? value : project(value, shape);
+      if (shape !== null) value = project(value, shape);
+      const serialize = plan.outSerialize[s]!;
+      values[s] = serialize === null ? value : serialize(value);
     } else if (kind === 1) {
       values[s] = buildLink(batch.links[groups[s]!]!, i, depth + 1);
     } else {
@@ -409,5 +482,255 @@ function project(value: unknown, shape: RecordShape): unknown {
       }
       return out;
     }
+  }
+}
+
+/** A failure placed in a result: what failed, and where in the result it nulled a value. */
+export interface ResultError {
+  /** The failure: a `LoaderError`, a `LoaderShapeError`, or a `TypeError` for a value that could not be serialized or was `null` where the type does not allow it. */
+  readonly error: unknown;
+  /** Result keys and list indexes from the root to the first place it nulled. */
+  readonly path: readonly (string | number)[];
+  /** Where that field was written in the query text. */
+  readonly locations: readonly SourceLocation[];
+}
+
+/** What {@linkcode denormalizeWithErrors} returns: GraphQL's `data` and the errors behind its nulls. */
+export interface PartialResult {
+  /** The nested result; `null` when a failure propagated up to the root. */
+  readonly data: Denormalized | null;
+  /** One entry per failure, in the order they were met. */
+  readonly errors: readonly ResultError[];
+}
+
+/**
+ * Builds GraphQL's `{ data, errors }` from a result, following GraphQL's rules for failures:
+ * a field that could not be loaded, serialized, or is `null` where its type does not allow it
+ * becomes `null` and its error is reported with its path; when that place cannot be `null`
+ * (fields not declared `Optional`, links that are not `Optional`, list items that are not
+ * `Optional`), the `null` moves up to the nearest place that can be, up to `data` itself.
+ *
+ * A loader fails once for every id at its path; its error is reported once, with the path of the
+ * first place it nulled.
+ *
+ * @param graph The graph the query ran against.
+ * @param result What `engine.execute(..., { partial: true })` resolved to (any result works).
+ * @param rootTypeName The root's `__typename` (`"Query"` or `"Mutation"`).
+ * @returns `data` and `errors`.
+ * @throws {TypeError} When the result comes from another graph.
+ */
+export function denormalizeWithErrors(
+  graph: Graph,
+  result: Proxy,
+  rootTypeName = "Query",
+): PartialResult {
+  if (!(result instanceof Proxy)) {
+    throw new TypeError("denormalizeWithErrors() expects the result of engine.execute");
+  }
+  const [scope, batch, position] = proxyParts(result);
+  if (scope.graph !== graph) {
+    throw new TypeError("denormalizeWithErrors() was given a result computed from another graph");
+  }
+  const typeName = batch === scope.root ? rootTypeName : null;
+  if (!scope.partial) {
+    // Nothing failed to load: the fast path, unless a value needs reporting after all.
+    try {
+      return { data: buildChecked(batch, position, typeName, 0), errors: [] };
+    } catch (error) {
+      if (error !== BAIL) throw error;
+    }
+  }
+  const walker = new ErrorWalker();
+  const data = walker.node(batch, position, typeName);
+  return { data: data === INVALID ? null : data, errors: walker.errors };
+}
+
+const BAIL = Symbol("bail");
+const INVALID = Symbol("invalid");
+
+// The fast path of denormalizeWithErrors: like buildNode, but bails out on any value the slow
+// path must report (null where not allowed, a serializer that throws).
+function buildChecked(
+  batch: Batch,
+  i: number,
+  typeName: string | null,
+  depth: number,
+): Denormalized {
+  const plan = batch.plan;
+  const kinds = plan.outKind;
+  const rows = batch.rows;
+  const values = scratch[depth] ??= [];
+  for (let s = 0; s < kinds.length; s++) {
+    const kind = kinds[s];
+    let value: unknown;
+    if (kind === 0) {
+      value = rows[plan.outGroup[s]!]![i]![plan.outColumn[s]!];
+      const shape = plan.outShape[s]!;
+      if (shape !== null) value = project(value, shape);
+      const serialize = plan.outSerialize[s]!;
+      if (serialize !== null) {
+        try {
+          value = serialize(value);
+        } catch {
+          throw BAIL;
+        }
+      }
+      if ((value === null || value === undefined) && plan.outNullable[s] === 0) throw BAIL;
+    } else if (kind === 1) {
+      value = checkedLink(batch.links[plan.outGroup[s]!]!, i, depth + 1);
+    } else {
+      value = typeName ?? plan.typeName;
+    }
+    values[s] = value;
+  }
+  return plan.make(values);
+}
+
+function checkedLink(data: LinkData, i: number, depth: number): unknown {
+  if (data.one !== null) {
+    const k = data.shared ? 0 : i;
+    const p = data.one[k]!;
+    if (p < 0) return null;
+    return buildChecked(
+      data.batches[data.batchOf === null ? 0 : data.batchOf[k]!]!,
+      p,
+      null,
+      depth,
+    );
+  }
+  const offsets = data.offsets!;
+  const start = data.shared ? 0 : offsets[i]!;
+  const end = data.shared ? offsets[1]! : offsets[i + 1]!;
+  const out = new Array(end - start);
+  for (let k = start; k < end; k++) {
+    const p = data.targets![k]!;
+    out[k - start] = p < 0
+      ? null
+      : buildChecked(data.batches[data.batchOf === null ? 0 : data.batchOf[k]!]!, p, null, depth);
+  }
+  return out;
+}
+
+/** The slow path: tracks the path, reports failures once, and moves nulls up as GraphQL says. */
+class ErrorWalker {
+  readonly errors: ResultError[] = [];
+  readonly #path: (string | number)[] = [];
+  readonly #reported = new Set<unknown>();
+  readonly #nullReported = new Map<Batch, Set<number>>();
+
+  node(batch: Batch, i: number, typeName: string | null): Denormalized | typeof INVALID {
+    const plan = batch.plan;
+    const kinds = plan.outKind;
+    const values = new Array(kinds.length);
+    for (let s = 0; s < kinds.length; s++) {
+      this.#path.push(plan.out[s]!.key);
+      const value = this.#slot(batch, i, s, typeName);
+      this.#path.pop();
+      if (value === INVALID) return INVALID;
+      values[s] = value;
+    }
+    return plan.make(values);
+  }
+
+  #slot(batch: Batch, i: number, s: number, typeName: string | null): unknown {
+    const plan = batch.plan;
+    const kind = plan.outKind[s];
+    const nullable = plan.outNullable[s] === 1;
+    if (kind === 2) return typeName ?? plan.typeName;
+    if (kind === 0) {
+      const group = plan.outGroup[s]!;
+      const rows = batch.rows[group];
+      if (rows === undefined) return this.#failed(batch.groupError(group), plan, s, nullable);
+      let value = rows[i]![plan.outColumn[s]!];
+      const shape = plan.outShape[s]!;
+      if (shape !== null) value = project(value, shape);
+      const serialize = plan.outSerialize[s]!;
+      if (serialize !== null && value !== null && value !== undefined) {
+        try {
+          value = serialize(value);
+        } catch (error) {
+          return this.#failed(
+            new TypeError(
+              `Cannot serialize ${plan.label}.${plan.outName[s]}: ${
+                error instanceof Error ? error.message : String(error)
+              }`,
+              { cause: error },
+            ),
+            plan,
+            s,
+            nullable,
+          );
+        }
+      }
+      if ((value === null || value === undefined) && !nullable) {
+        return this.#nullViolation(batch, s);
+      }
+      return value ?? null;
+    }
+    const link = plan.outGroup[s]!;
+    const data = batch.links[link];
+    if (data === undefined) return this.#failed(batch.linkError(link), plan, s, nullable);
+    if (data.one !== null) {
+      const k = data.shared ? 0 : i;
+      const p = data.one[k]!;
+      if (p < 0) return null;
+      const child = this.node(data.batches[data.batchOf === null ? 0 : data.batchOf[k]!]!, p, null);
+      return child === INVALID ? (nullable ? null : INVALID) : child;
+    }
+    const offsets = data.offsets!;
+    const start = data.shared ? 0 : offsets[i]!;
+    const end = data.shared ? offsets[1]! : offsets[i + 1]!;
+    const itemsNullable = data.cardinality === MAYBE_MANY;
+    const out = new Array(end - start);
+    for (let k = start; k < end; k++) {
+      const p = data.targets![k]!;
+      if (p < 0) {
+        out[k - start] = null;
+        continue;
+      }
+      this.#path.push(k - start);
+      const child = this.node(data.batches[data.batchOf === null ? 0 : data.batchOf[k]!]!, p, null);
+      this.#path.pop();
+      if (child === INVALID) {
+        if (!itemsNullable) return nullable ? null : INVALID;
+        out[k - start] = null;
+      } else {
+        out[k - start] = child;
+      }
+    }
+    return out;
+  }
+
+  #failed(error: unknown, plan: NodePlan, s: number, nullable: boolean): unknown {
+    if (!this.#reported.has(error)) {
+      this.#reported.add(error);
+      this.#report(error, plan, s);
+    }
+    return nullable ? null : INVALID;
+  }
+
+  #nullViolation(batch: Batch, s: number): typeof INVALID {
+    let reported = this.#nullReported.get(batch);
+    if (reported === undefined) {
+      reported = new Set();
+      this.#nullReported.set(batch, reported);
+    }
+    if (!reported.has(s)) {
+      reported.add(s);
+      const plan = batch.plan;
+      this.#report(
+        new TypeError(
+          `Cannot return null for non-nullable field ${plan.typeName}.${plan.outName[s]}`,
+        ),
+        plan,
+        s,
+      );
+    }
+    return INVALID;
+  }
+
+  #report(error: unknown, plan: NodePlan, s: number): void {
+    const location = plan.outLocation[s];
+    this.errors.push({ error, path: [...this.#path], locations: location ? [location] : [] });
   }
 }

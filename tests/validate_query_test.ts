@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { validate } from "../src/validate/query.ts";
+import { Input } from "../src/input.ts";
 import {
   Field,
   Graph,
@@ -27,7 +28,6 @@ import {
   Any,
   Bool,
   Float,
-  InputRef,
   Int,
   InterfaceRef,
   Mapping,
@@ -567,7 +567,8 @@ Deno.test("validate() checks option values typed Mapping(Str, Any)", () => {
 
 // test_validate_query.py: test_input_ref_in_option (the part that needs no input types)
 Deno.test("validate() names the input type of a missing required input option", () => {
-  expectOptionProblems([Option("params", InputRef("ImageParams"))], {}, [
+  const ImageParams = Input("ImageParams", [Option("width", Int)]);
+  expectOptionProblems([Option("params", ImageParams)], {}, [
     'Required option "{field}:params" of type "ImageParams" is not specified',
   ]);
 });

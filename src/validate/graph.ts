@@ -17,6 +17,7 @@ import type {
   Interface,
   Link,
   Member,
+  NamedTypes,
   Node,
   Option,
   Root,
@@ -24,7 +25,7 @@ import type {
 } from "../graph.ts";
 import { type GraphType, isGraphType, type RecordType, typeToString } from "../types.ts";
 import { describe, didYouMean, inspect } from "../_inspect.ts";
-import { checkValue, dataTypesLookup, type TypeLookup } from "./values.ts";
+import { checkValue, namedTypesLookup, type TypeLookup } from "./values.ts";
 
 const RESERVED = 'uses a reserved name: names starting with "__" belong to GraphQL introspection';
 
@@ -49,6 +50,7 @@ interface Context {
   readonly unions: ReadonlyMap<string, Union>;
   readonly interfaces: ReadonlyMap<string, Interface>;
   readonly dataTypes: ReadonlyMap<string, RecordType>;
+  readonly named: NamedTypes;
   readonly lookup: TypeLookup;
 }
 
@@ -78,8 +80,15 @@ interface Context {
  * // ['Duplicated names found in the "Character" node: "name"']
  * ```
  */
-export function validateGraph(items: readonly (Node | Root)[], init: GraphInit): string[] {
+export function validateGraph(
+  items: readonly (Node | Root)[],
+  init: GraphInit,
+  named: NamedTypes = { enums: new Map(), scalars: new Map(), inputs: new Map(), conflicts: [] },
+): string[] {
   const problems: string[] = [];
+  for (const name of named.conflicts) {
+    problems.push(`Type name "${name}" is used by two different definitions`);
+  }
   const nodes: Node[] = [];
   const rootMembers: unknown[] = [];
   const invalid: string[] = [];
@@ -118,7 +127,8 @@ export function validateGraph(items: readonly (Node | Root)[], init: GraphInit):
     unions,
     interfaces,
     dataTypes,
-    lookup: dataTypesLookup(dataTypes),
+    named,
+    lookup: namedTypesLookup(dataTypes, named.enums, named.scalars, named.inputs),
   };
 
   checkMembers(ctx, rootMembers, { kind: "root", label: "root", where: 'the "root" node' });
@@ -507,6 +517,30 @@ function checkRefs(
         return;
       case "interfaceRef":
         report(`${subject} refers to the interface "${t.name}": ${advice("interface")}`);
+        return;
+      case "enumRef":
+        if (!ctx.named.enums.has(t.name)) {
+          report(withHint(
+            `${subject} refers to the missing enum "${t.name}"`,
+            didYouMean(t.name, ctx.named.enums.keys()),
+          ));
+        }
+        return;
+      case "scalarRef":
+        if (!ctx.named.scalars.has(t.name)) {
+          report(withHint(
+            `${subject} refers to the missing scalar "${t.name}"`,
+            didYouMean(t.name, ctx.named.scalars.keys()),
+          ));
+        }
+        return;
+      case "inputRef":
+        if (!ctx.named.inputs.has(t.name)) {
+          report(withHint(
+            `${subject} refers to the missing input type "${t.name}"`,
+            didYouMean(t.name, ctx.named.inputs.keys()),
+          ));
+        }
         return;
       default:
         return;

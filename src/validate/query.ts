@@ -20,7 +20,7 @@ import { canonicalOptions, type QueryField, type QueryLink, type QueryNode } fro
 import type { QueryFragment, QueryOptions } from "../query.ts";
 import type { GraphType } from "../types.ts";
 import { didYouMean } from "../_inspect.ts";
-import { checkValue, dataTypesLookup, type TypeLookup } from "./values.ts";
+import { checkValue, namedTypesLookup, type TypeLookup } from "./values.ts";
 
 /** The root, in messages (as in Hiku). */
 const ROOT = "root";
@@ -105,7 +105,12 @@ class QueryValidator {
   constructor(graph: Graph, ordered: boolean) {
     this.#graph = graph;
     this.#ordered = ordered;
-    this.#lookup = dataTypesLookup(graph.dataTypes);
+    this.#lookup = namedTypesLookup(
+      graph.dataTypes,
+      graph.enumsMap,
+      graph.scalarsMap,
+      graph.inputsMap,
+    );
   }
 
   /** Validates each selection and fragment of a set against the set's type. */

@@ -10,6 +10,9 @@
  * @module
  */
 
+import type { Enum } from "../enum.ts";
+import type { Input } from "../input.ts";
+import type { Scalar } from "../scalar.ts";
 import type { GraphType, RecordType } from "../types.ts";
 import { typeToString } from "../types.ts";
 import { describe, didYouMean, inspect } from "../_inspect.ts";
@@ -82,6 +85,41 @@ export function dataTypesLookup(
   }
   const obj = dataTypes as { readonly [name: string]: RecordType };
   return { dataType: (name) => Object.hasOwn(obj, name) ? obj[name] : undefined };
+}
+
+/**
+ * Makes a {@linkcode TypeLookup} over a graph's named types: data types, enums (values checked
+ * by name), custom scalars (checked by their `parse`) and input types.
+ *
+ * @param dataTypes Data types by name.
+ * @param enums Enums by name.
+ * @param scalars Custom scalars by name.
+ * @param inputs Input types by name.
+ * @returns The lookup.
+ */
+export function namedTypesLookup(
+  dataTypes: ReadonlyMap<string, RecordType>,
+  enums: ReadonlyMap<string, Enum>,
+  scalars: ReadonlyMap<string, Scalar>,
+  inputs: ReadonlyMap<string, Input>,
+): TypeLookup {
+  return {
+    dataType: (name) => dataTypes.get(name),
+    enumValues: (name) => enums.get(name)?.values.map((v) => v.name),
+    inputFields: (name) => inputs.get(name)?.fields,
+    scalar: (name) => {
+      const scalar = scalars.get(name);
+      if (scalar === undefined) return undefined;
+      return (value) => {
+        try {
+          scalar.parse(value);
+          return null;
+        } catch (error) {
+          return error instanceof Error ? error.message : String(error);
+        }
+      };
+    },
+  };
 }
 
 const INT_MIN = -2147483648;

@@ -1,0 +1,75 @@
+/**
+ * Custom scalars: values with their own parsing (from variables and literals) and serialization
+ * (to results). A scalar definition is also a type: use it (or `ScalarRef(name)`) as the type of
+ * a field or an option.
+ *
+ * @module
+ */
+
+/** A custom scalar definition; usable as a type (it is a `ScalarRef` to itself). */
+export interface Scalar {
+  /** Discriminant: a scalar definition is a reference to itself. */
+  readonly kind: "scalarRef";
+  /** The scalar's name. */
+  readonly name: string;
+  /** Marks a full definition (as opposed to a bare `ScalarRef`). */
+  readonly definition: "scalar";
+  /** Human-readable description. */
+  readonly description: string | null;
+  /** A URL describing the format (GraphQL's `@specifiedBy`). */
+  readonly specifiedBy: string | null;
+  /**
+   * Turns a value from a query (variable or literal) into what loaders receive.
+   *
+   * @throws {TypeError} When the value is not valid for the scalar.
+   */
+  parse(value: unknown): unknown;
+  /** Turns what a loader returned into what the result holds. */
+  serialize(value: unknown): unknown;
+}
+
+/** What {@linkcode Scalar} accepts besides its name. */
+export interface ScalarInit {
+  /** From query value to loader value; throw a TypeError to reject. Defaults to identity. */
+  readonly parse?: (value: unknown) => unknown;
+  /** From loader value to result value. Defaults to identity. */
+  readonly serialize?: (value: unknown) => unknown;
+  /** Human-readable description. */
+  readonly description?: string;
+  /** A URL describing the format. */
+  readonly specifiedBy?: string;
+}
+
+const identity = (value: unknown): unknown => value;
+
+/**
+ * Declares a custom scalar.
+ *
+ * @param name The scalar's GraphQL name.
+ * @param init Parsing, serialization, description.
+ * @returns The scalar, usable as a type.
+ * @example A date scalar
+ * ```ts
+ * import { Scalar } from "./scalar.ts";
+ * const DateScalar = Scalar("Date", {
+ *   parse: (value) => {
+ *     if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+ *       throw new TypeError(`Date cannot represent value: ${JSON.stringify(value)}`);
+ *     }
+ *     return new Date(`${value}T00:00:00Z`);
+ *   },
+ *   serialize: (value) => (value as Date).toISOString().slice(0, 10),
+ * });
+ * ```
+ */
+export function Scalar(name: string, init: ScalarInit = {}): Scalar {
+  return Object.freeze({
+    kind: "scalarRef",
+    name,
+    definition: "scalar",
+    description: init.description ?? null,
+    specifiedBy: init.specifiedBy ?? null,
+    parse: init.parse ?? identity,
+    serialize: init.serialize ?? identity,
+  });
+}
