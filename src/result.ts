@@ -383,7 +383,11 @@ export function denormalizeGraphQL(
     throw new TypeError("denormalize() was given a result computed from another graph");
   }
   if (scope.partial) throw firstFailure(scope.root);
-  return buildNode(batch, position, batch === scope.root ? rootTypeName : null, 0);
+  try {
+    return buildNode(batch, position, batch === scope.root ? rootTypeName : null, 0);
+  } finally {
+    releaseScratch();
+  }
 }
 
 function firstFailure(root: Batch): unknown {
@@ -405,6 +409,11 @@ function firstFailure(root: Batch): unknown {
 // One scratch array per nesting depth: values of a node are gathered, then handed to its
 // factory, while nested nodes use the next depth's array.
 const scratch: unknown[][] = [];
+
+// Scratch arrays must not keep the last result alive once it is built.
+function releaseScratch(): void {
+  for (let d = 0; d < scratch.length; d++) scratch[d]!.fill(undefined);
+}
 
 function buildNode(batch: Batch, i: number, typeName: string | null, depth: number): Denormalized {
   const plan = batch.plan;
@@ -538,6 +547,8 @@ export function denormalizeWithErrors(
       return { data: buildChecked(batch, position, typeName, 0), errors: [] };
     } catch (error) {
       if (error !== BAIL) throw error;
+    } finally {
+      releaseScratch();
     }
   }
   const walker = new ErrorWalker();

@@ -1,0 +1,229 @@
+/**
+ * Workload W1 (DESIGN.md section 4): N = 10,000 characters with 5 actors each, in memory, and the
+ * query
+ *
+ *   { characters { id name species actors { id name character { name species } } } }
+ *
+ * measured side by side in one run:
+ * - hiku-ts: `engine.execute` + `denormalize`, loaders reading the in-memory tables in batches;
+ * - graphql-js + DataLoader: resolvers with per-request loaders (the usual way to avoid N+1);
+ * - graphql-jit + DataLoader: the same schema and resolvers, the query compiled once;
+ * - a hand-written loop building the same JSON from the same tables (the baseline).
+ *
+ * Every contender reads the same Maps; documents are parsed (and compiled) once, outside the
+ * timed part, as a server with a query cache would. Before timing, the run checks that all four
+ * produce the same JSON.
+ *
+ * Run: deno task bench bench/engine_bench.ts (it passes --v8-flags=--expose-gc, used to start
+ * the timed part from a clean heap)
+ *
+ * @module
+ */
+
+import {
+  AsyncExecutor,
+  denormalize,
+  Engine,
+  Field,
+  Graph,
+  Int,
+  Link,
+  Node,
+  type QueryField,
+  read,
+  Root,
+  Sequence,
+  Str,
+  TypeRef,
+} from "../mod.ts";
+import { buildSchema, execute, type GraphQLSchema, parse } from "graphql";
+import { compileQuery, isCompiledQuery } from "npm:graphql-jit@0.8.9";
+import DataLoader from "npm:dataloader@2.2.3";
+
+const N = 10_000;
+const ACTORS_PER_CHARACTER = 5;
+
+interface Character {
+  readonly id: number;
+  readonly name: string;
+  readonly species: string;
+}
+
+interface Actor {
+  readonly id: number;
+  readonly name: string;
+  readonly character_id: number;
+}
+
+const characters = new Map<number, Character>();
+const actors = new Map<number, Actor>();
+const actorsByCharacter = new Map<number, number[]>();
+for (let c = 1; c <= N; c++) {
+  characters.set(c, { id: c, name: `Character ${c}`, species: c % 3 === 0 ? "Vulcan" : "Human" });
+  const list: number[] = [];
+  for (let k = 0; k < ACTORS_PER_CHARACTER; k++) {
+    const id = (c - 1) * ACTORS_PER_CHARACTER + k + 1;
+    actors.set(id, { id, name: `Actor ${id}`, character_id: c });
+    list.push(id);
+  }
+  actorsByCharacter.set(c, list);
+}
+const characterIds = [...characters.keys()];
+
+const QUERY = "{ characters { id name species actors { id name character { name species } } } }";
+
+// hiku-ts ---------------------------------------------------------------------------------------
+
+function rowsOf<T>(table: ReadonlyMap<number, T>) {
+  return (fields: readonly QueryField[], ids: readonly number[]): unknown[][] => {
+    const names = fields.map((f) => f.name as keyof T);
+    const rows = new Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const record = table.get(ids[i]!)!;
+      const row = new Array(names.length);
+      for (let k = 0; k < names.length; k++) row[k] = record[names[k]!];
+      rows[i] = row;
+    }
+    return rows;
+  };
+}
+
+const characterFields = rowsOf(characters);
+const actorFields = rowsOf(actors);
+
+const graph = Graph([
+  Node("Character", [
+    Field("id", Int, characterFields),
+    Field("name", Str, characterFields),
+    Field("species", Str, characterFields),
+    Link(
+      "actors",
+      Sequence(TypeRef("Actor")),
+      (ids: readonly number[]) => ids.map((id) => actorsByCharacter.get(id) ?? []),
+      { requires: "id" },
+    ),
+  ]),
+  Node("Actor", [
+    Field("id", Int, actorFields),
+    Field("name", Str, actorFields),
+    Field("character_id", Int, actorFields),
+    Link("character", TypeRef("Character"), (ids: readonly number[]) => ids, {
+      requires: "character_id",
+    }),
+  ]),
+  Root([
+    Link("characters", Sequence(TypeRef("Character")), () => characterIds, { requires: null }),
+  ]),
+]);
+const engine = new Engine(new AsyncExecutor());
+const hikuQuery = read(QUERY);
+
+async function hiku(): Promise<unknown> {
+  return denormalize(graph, await engine.execute(graph, hikuQuery));
+}
+
+// graphql-js and graphql-jit, with DataLoader -----------------------------------------------------
+
+const schema: GraphQLSchema = buildSchema(`
+  type Query { characters: [Character!]! }
+  type Character { id: Int! name: String! species: String! actors: [Actor!]! }
+  type Actor { id: Int! name: String! character: Character! }
+`);
+
+interface Loaders {
+  readonly actorsOf: DataLoader<number, Actor[]>;
+  readonly character: DataLoader<number, Character>;
+}
+
+function loaders(): Loaders {
+  return {
+    actorsOf: new DataLoader((ids: readonly number[]) =>
+      Promise.resolve(ids.map((id) => (actorsByCharacter.get(id) ?? []).map((a) => actors.get(a)!)))
+    ),
+    character: new DataLoader((ids: readonly number[]) =>
+      Promise.resolve(ids.map((id) => characters.get(id)!))
+    ),
+  };
+}
+
+const resolvers = {
+  Query: { characters: () => [...characters.values()] },
+  Character: { actors: (c: Character, _: unknown, ctx: Loaders) => ctx.actorsOf.load(c.id) },
+  Actor: { character: (a: Actor, _: unknown, ctx: Loaders) => ctx.character.load(a.character_id) },
+};
+for (const [typeName, fields] of Object.entries(resolvers)) {
+  const type = schema.getType(typeName) as unknown as {
+    getFields(): { [name: string]: { resolve?: unknown } };
+  };
+  for (const [name, resolve] of Object.entries(fields)) type.getFields()[name]!.resolve = resolve;
+}
+const document = parse(QUERY);
+
+async function graphqlJs(): Promise<unknown> {
+  const result = await execute({ schema, document, contextValue: loaders() });
+  if (result.errors) throw result.errors[0];
+  return result.data;
+}
+
+function compile() {
+  const result = compileQuery(schema, document);
+  if (!isCompiledQuery(result)) throw new Error("graphql-jit could not compile the query");
+  return result;
+}
+const compiled = compile();
+
+async function graphqlJit(): Promise<unknown> {
+  const result = await compiled.query(undefined, loaders(), {});
+  if (result.errors) throw result.errors[0];
+  return result.data;
+}
+
+// Hand-written ----------------------------------------------------------------------------------
+
+function handWritten(): unknown {
+  const out = [];
+  for (const c of characters.values()) {
+    const list = [];
+    for (const actorId of actorsByCharacter.get(c.id) ?? []) {
+      const a = actors.get(actorId)!;
+      const ch = characters.get(a.character_id)!;
+      list.push({ id: a.id, name: a.name, character: { name: ch.name, species: ch.species } });
+    }
+    out.push({ id: c.id, name: c.name, species: c.species, actors: list });
+  }
+  return { characters: out };
+}
+
+// Same results first ----------------------------------------------------------------------------
+
+// Nothing from the check is kept: retained results would slow every contender's GC.
+async function checkSameResults(): Promise<void> {
+  const expected = JSON.stringify(handWritten());
+  const contenders = [["hiku-ts", hiku], ["graphql-js", graphqlJs], ["graphql-jit", graphqlJit]];
+  for (const [name, run] of contenders as [string, () => Promise<unknown>][]) {
+    if (JSON.stringify(await run()) !== expected) {
+      throw new Error(`${name} does not produce the hand-written loop's JSON`);
+    }
+  }
+}
+await checkSameResults();
+// Collect the check's garbage now, so that no contender pays for it (`deno task bench` exposes gc).
+(globalThis as { gc?: () => void }).gc?.();
+
+Deno.bench({
+  name: "hand-written loop",
+  group: "W1",
+  baseline: true,
+  fn: () => void handWritten(),
+});
+Deno.bench({ name: "hiku-ts", group: "W1", fn: async () => void await hiku() });
+Deno.bench({
+  name: "graphql-jit + DataLoader",
+  group: "W1",
+  fn: async () => void await graphqlJit(),
+});
+Deno.bench({
+  name: "graphql-js + DataLoader",
+  group: "W1",
+  fn: async () => void await graphqlJs(),
+});
