@@ -8,7 +8,10 @@
  * - hiku-ts: `engine.execute` + `denormalize`, loaders reading the in-memory tables in batches;
  * - graphql-js + DataLoader: resolvers with per-request loaders (the usual way to avoid N+1);
  * - graphql-jit + DataLoader: the same schema and resolvers, the query compiled once;
- * - a hand-written loop building the same JSON from the same tables (the baseline).
+ * - a hand-written loop building the same JSON from the same tables (the baseline);
+ * - Python Hiku, when it can be imported (set HIKU_PYTHONPATH to its source and dependencies):
+ *   bench/w1_hiku.py runs the same workload and the run prints its time next to the others'
+ *   and checks its JSON too (Deno.bench cannot time another process, so it is reported apart).
  *
  * Every contender reads the same Maps; documents are parsed (and compiled) once, outside the
  * timed part, as a server with a query cache would. Before timing, the run checks that all four
@@ -196,6 +199,38 @@ function handWritten(): unknown {
 
 // Same results first ----------------------------------------------------------------------------
 
+// Python Hiku runs in its own process; its figures are printed before the timed part.
+async function reportPythonHiku(): Promise<void> {
+  const pythonPath = Deno.env.get("HIKU_PYTHONPATH");
+  if (pythonPath === undefined) {
+    console.log("Python Hiku: skipped (set HIKU_PYTHONPATH to run it side by side)");
+    return;
+  }
+  const script = new URL("./w1_hiku.py", import.meta.url).pathname;
+  const { code, stdout, stderr } = await new Deno.Command("python3", {
+    args: [script, String(N)],
+    env: { PYTHONPATH: pythonPath },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (code !== 0) throw new Error(`Python Hiku failed: ${new TextDecoder().decode(stderr)}`);
+  const report = JSON.parse(new TextDecoder().decode(stdout)) as {
+    min_ms: number;
+    median_ms: number;
+    sha256: string;
+  };
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(handWritten()))),
+  );
+  const expected = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+  if (report.sha256 !== expected) throw new Error("Python Hiku does not produce the same JSON");
+  console.log(
+    `Python Hiku (same JSON): median ${report.median_ms.toFixed(1)} ms, min ${
+      report.min_ms.toFixed(1)
+    } ms per run of W1`,
+  );
+}
+
 // Nothing from the check is kept: retained results would slow every contender's GC.
 async function checkSameResults(): Promise<void> {
   const expected = JSON.stringify(handWritten());
@@ -207,6 +242,7 @@ async function checkSameResults(): Promise<void> {
   }
 }
 await checkSameResults();
+await reportPythonHiku();
 // Collect the check's garbage now, so that no contender pays for it (`deno task bench` exposes gc).
 (globalThis as { gc?: () => void }).gc?.();
 
