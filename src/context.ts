@@ -46,6 +46,10 @@ export function isContextLoader(loader: unknown): boolean {
   return typeof loader === "function" && contextLoaders.has(loader);
 }
 
+function readOnly(): never {
+  throw new TypeError("The execution context is read-only for loaders");
+}
+
 const contextHandler: ProxyHandler<Context> = {
   get(target, key, receiver) {
     if (typeof key === "string" && !(key in target) && key !== "then" && key !== "toJSON") {
@@ -53,10 +57,15 @@ const contextHandler: ProxyHandler<Context> = {
     }
     return Reflect.get(target, key, receiver);
   },
+  set: readOnly,
+  deleteProperty: readOnly,
+  defineProperty: readOnly,
+  setPrototypeOf: readOnly,
 };
 
 /**
- * Wraps a context so that reading a missing key throws a {@linkcode ContextKeyError}.
+ * Wraps a context so that reading a missing key throws a {@linkcode ContextKeyError} and writing
+ * any key throws a TypeError (loaders share one context).
  *
  * @param ctx The plain context object.
  * @returns A read-through view of it.

@@ -89,22 +89,31 @@ export class Engine {
   execute(
     graph: Graph,
     query: QueryNode,
-    ctx: Context = {},
-    options: ExecuteOptions = {},
+    ctx?: Context | null,
+    options?: ExecuteOptions | null,
   ): Promise<Proxy> {
     let plan: NodePlan;
     try {
+      if (typeof graph !== "object" || graph === null || graph.kind !== "graph") {
+        throw new TypeError("engine.execute() expects a graph (from Graph) as its first argument");
+      }
+      if (typeof query !== "object" || query === null || query.kind !== "node") {
+        throw new TypeError(
+          "engine.execute() expects a query (from read, readSimple or build) as its second argument",
+        );
+      }
       plan = planQuery(graph, query);
     } catch (error) {
-      return Promise.reject(error as QueryValidationError);
+      return Promise.reject(error as QueryValidationError | TypeError);
     }
-    const signal = options.signal ?? null;
+    const signal = options?.signal ?? null;
     if (signal?.aborted) return Promise.reject(new ExecutionAbortedError(signal.reason));
+    const context = ctx ?? {};
     const run = new Execution(graph, this.executor, {
-      context: strictContext(ctx),
-      rawContext: ctx,
+      context: strictContext(context),
+      rawContext: context,
       signal,
-    }, options.partial ?? false);
+    }, options?.partial ?? false);
     return run.start(plan);
   }
 }
@@ -283,15 +292,17 @@ class Execution {
       !(error instanceof ExecutionAbortedError) && !(error instanceof LoaderShapeError) &&
       !(error instanceof LoaderError)
     ) {
-      const group = plan.groups[index];
-      failure = isLink
-        ? new LoaderError("link", plan.label, [plan.links[index]!.link.name], error)
-        : new LoaderError(
-          group!.names.length === 1 ? "field" : "fields",
+      if (isLink) {
+        failure = new LoaderError("link", plan.label, [plan.links[index]!.link.name], error);
+      } else {
+        const names = plan.groups[index]!.names;
+        failure = new LoaderError(
+          names.length === 1 ? "field" : "fields",
           plan.label,
-          group!.names,
+          names,
           error,
         );
+      }
     }
     if (!this.#partial || failure instanceof ExecutionAbortedError) {
       this.#fail(failure);

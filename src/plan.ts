@@ -95,6 +95,7 @@ export type RecordShape =
     readonly kind: "record";
     readonly typeName: string | null;
     readonly fields: readonly RecordShapeField[];
+    readonly make: ObjectFactory;
   }
   | { readonly kind: "list"; readonly item: RecordShape }
   | { readonly kind: "optional"; readonly inner: RecordShape };
@@ -245,7 +246,10 @@ function parseValue(type: GraphType, value: unknown, graph: Graph): unknown {
     case "optional":
       return parseValue(type.type, value, graph);
     case "sequence":
-      return Array.isArray(value) ? value.map((item) => parseValue(type.type, item, graph)) : value;
+      // One item stands for a list of one (GraphQL's input coercion).
+      return Array.isArray(value)
+        ? value.map((item) => parseValue(type.type, item, graph))
+        : [parseValue(type.type, value, graph)];
     case "enumRef": {
       const definition = graph.enumsMap.get(type.name);
       return definition === undefined ? value : definition.parse(value);
@@ -378,6 +382,7 @@ class Planner {
         links.push(this.#linkPlan(builder, member, item as QueryLink, index));
         for (let g = groupsBefore; g < builder.size; g++) steps.push({ kind: "group", index: g });
         steps.push({ kind: "link", index });
+        builder.close();
         out.push(linkSlot(item, member, index));
       }
     }
@@ -605,7 +610,7 @@ class Planner {
       for (const fragment of node.fragments) visit(fragment.node);
     };
     visit(selection);
-    return { kind: "record", typeName, fields: out };
+    return { kind: "record", typeName, fields: out, make: objectFactory(out.map((f) => f.key)) };
   }
 }
 
@@ -630,12 +635,17 @@ interface MutableGroup {
   readonly columns: Map<string, number>;
 }
 
-/** Groups the fields of one node by loader, each distinct index key once. */
+/**
+ * Groups the fields of one node by loader, each distinct index key once. For a mutation root
+ * ("consecutive"), only fields written one after another share a call, and every result key is
+ * its own column: each mutation field runs, even one written twice under two aliases.
+ */
 class GroupBuilder {
   readonly node: Node | Root;
   readonly groups: MutableGroup[] = [];
   readonly #byLoader = new Map<Loader, number>();
   readonly #consecutive: boolean;
+  #open = false;
 
   constructor(node: Node | Root, consecutive: boolean) {
     this.node = node;
@@ -646,21 +656,33 @@ class GroupBuilder {
     return this.groups.length;
   }
 
+  /** Ends the current group of a mutation root: a link ran in between. */
+  close(): void {
+    this.#open = false;
+  }
+
   add(member: Member, item: QueryField | QueryLink): ValueSource {
-    let group = this.#consecutive
-      ? (this.groups.at(-1)?.loader === member.loader ? this.groups.length - 1 : undefined)
-      : this.#byLoader.get(member.loader);
+    let group: number | undefined;
+    if (this.#consecutive) {
+      if (this.#open && this.groups.at(-1)?.loader === member.loader) {
+        group = this.groups.length - 1;
+      }
+    } else {
+      group = this.#byLoader.get(member.loader);
+    }
     if (group === undefined) {
       group = this.groups.length;
       this.groups.push({ loader: member.loader, fields: [], columns: new Map() });
       this.#byLoader.set(member.loader, group);
+      this.#open = true;
     }
     const g = this.groups[group]!;
-    let column = g.columns.get(item.indexKey);
+    const key = this.#consecutive ? item.resultKey : item.indexKey;
+    let column = g.columns.get(key);
     if (column === undefined) {
       column = g.fields.length;
       g.fields.push(item);
-      g.columns.set(item.indexKey, column);
+      g.columns.set(key, column);
     }
     return { group, column };
   }

@@ -184,6 +184,7 @@ export class Index {
   }
 
   #fill(batch: Batch): void {
+    if (batch.ids.length === 0) return;
     const plan = batch.plan;
     const name = plan.nodeName ?? ROOT_NODE;
     let entries = this.#nodes.get(name);
@@ -344,12 +345,13 @@ export type Denormalized = { [key: string]: unknown };
 /**
  * Turns a result into the plain nested object the query describes: result keys (aliases
  * respected), linked nodes nested, `__typename` filled in (the root's is `"Query"`, or
- * `"Mutation"` for mutations).
+ * `"Mutation"` for mutations). Values a loader left `undefined` become `null`.
  *
  * @param graph The graph the query ran against.
  * @param result What `engine.execute` resolved to.
  * @returns The nested result.
- * @throws {TypeError} When the result comes from another graph.
+ * @throws {TypeError} When the result comes from another graph, or a value cannot be serialized
+ *   (an enum value that is not one of the enum's).
  * @example
  * ```ts ignore
  * const result = await engine.execute(graph, read("{ characters { name } }"));
@@ -362,38 +364,47 @@ export function denormalize(graph: Graph, result: Proxy): Denormalized {
 
 /**
  * The GraphQL-shaped denormalizer: like {@linkcode denormalize}, with the root's `__typename`
- * given (e.g. `"Mutation"`).
+ * given.
  *
  * @param graph The graph the query ran against.
  * @param result What `engine.execute` resolved to.
- * @param rootTypeName The root's `__typename`; `null` for the plan's own (`"Query"`/`"Mutation"`).
+ * @param rootTypeName The root's `__typename`; `null` (the default) for the plan's own:
+ *   `"Query"`, or `"Mutation"` for mutations.
  * @returns The nested result.
- * @throws {TypeError} When the result comes from another graph.
+ * @throws {TypeError} When the result comes from another graph, or a value cannot be serialized.
  */
 export function denormalizeGraphQL(
   graph: Graph,
   result: Proxy,
-  rootTypeName: string | null = "Query",
+  rootTypeName: string | null = null,
 ): Denormalized {
-  if (!(result instanceof Proxy)) {
-    throw new TypeError("denormalize() expects the result of engine.execute");
-  }
-  const [scope, batch, position] = proxyParts(result);
-  if (scope.graph !== graph) {
-    throw new TypeError("denormalize() was given a result computed from another graph");
-  }
+  const [scope, batch, position] = resultParts(graph, result, "denormalize");
   if (scope.partial) throw firstFailure(scope.root);
-  try {
-    return buildNode(batch, position, batch === scope.root ? rootTypeName : null, 0);
-  } finally {
-    releaseScratch();
+  return buildNode(batch, position, batch === scope.root ? rootTypeName : null, 0, {
+    scratch: [],
+    check: false,
+  });
+}
+
+function resultParts(
+  graph: Graph,
+  result: Proxy,
+  caller: string,
+): [ResultScope, Batch, number] {
+  if (!(result instanceof Proxy)) {
+    throw new TypeError(`${caller}() expects the result of engine.execute`);
   }
+  const parts = proxyParts(result);
+  if (parts[0].graph !== graph) {
+    throw new TypeError(`${caller}() was given a result computed from another graph`);
+  }
+  return parts;
 }
 
 function firstFailure(root: Batch): unknown {
   const pending = [root];
-  while (pending.length > 0) {
-    const batch = pending.shift()!;
+  for (let next = 0; next < pending.length; next++) {
+    const batch = pending[next]!;
     for (let g = 0; g < batch.plan.groups.length; g++) {
       if (batch.groupError(g) !== undefined) return batch.groupError(g);
     }
@@ -406,46 +417,72 @@ function firstFailure(root: Batch): unknown {
   return new TypeError("The result has failed loads");
 }
 
-// One scratch array per nesting depth: values of a node are gathered, then handed to its
-// factory, while nested nodes use the next depth's array.
-const scratch: unknown[][] = [];
-
-// Scratch arrays must not keep the last result alive once it is built.
-function releaseScratch(): void {
-  for (let d = 0; d < scratch.length; d++) scratch[d]!.fill(undefined);
+/**
+ * One denormalization: scratch arrays, one per nesting depth (a node's values are gathered, then
+ * handed to its factory, while nested nodes use the next depth's array), and whether to bail out
+ * on values the GraphQL rules must report.
+ */
+interface Run {
+  readonly scratch: unknown[][];
+  readonly check: boolean;
 }
 
-function buildNode(batch: Batch, i: number, typeName: string | null, depth: number): Denormalized {
+const BAIL = Symbol("bail");
+const INVALID = Symbol("invalid");
+
+function buildNode(
+  batch: Batch,
+  i: number,
+  typeName: string | null,
+  depth: number,
+  run: Run,
+): Denormalized {
   const plan = batch.plan;
   const kinds = plan.outKind;
   const groups = plan.outGroup;
   const columns = plan.outColumn;
   const rows = batch.rows;
-  const values = scratch[depth] ??= [];
+  const values = run.scratch[depth] ??= [];
   for (let s = 0; s < kinds.length; s++) {
     const kind = kinds[s];
+    let value: unknown;
     if (kind === 0) {
-      let value = rows[groups[s]!]![i]![columns[s]!];
+      value = rows[groups[s]!]![i]![columns[s]!];
       const shape = plan.outShape[s]!;
       if (shape !== null) value = project(value, shape);
       const serialize = plan.outSerialize[s]!;
-      values[s] = serialize === null ? value : serialize(value);
+      if (serialize !== null && value !== null && value !== undefined) {
+        if (run.check) {
+          try {
+            value = serialize(value);
+          } catch {
+            throw BAIL;
+          }
+        } else {
+          value = serialize(value);
+        }
+      }
+      if (value === undefined) value = null;
+      if (value === null && run.check && plan.outNullable[s] === 0) throw BAIL;
     } else if (kind === 1) {
-      values[s] = buildLink(batch.links[groups[s]!]!, i, depth + 1);
+      value = buildLink(batch.links[groups[s]!]!, i, depth + 1, run);
     } else {
-      values[s] = typeName ?? plan.typeName;
+      value = typeName ?? plan.typeName;
     }
+    values[s] = value;
   }
-  return plan.make(values);
+  const out = plan.make(values);
+  values.fill(undefined);
+  return out;
 }
 
-function buildLink(data: LinkData, i: number, depth: number): unknown {
+function buildLink(data: LinkData, i: number, depth: number, run: Run): unknown {
   const batchOf = data.batchOf;
   if (data.one !== null) {
     const k = data.shared ? 0 : i;
     const p = data.one[k]!;
     if (p < 0) return null;
-    return buildNode(data.batches[batchOf === null ? 0 : batchOf[k]!]!, p, null, depth);
+    return buildNode(data.batches[batchOf === null ? 0 : batchOf[k]!]!, p, null, depth, run);
   }
   const offsets = data.offsets!;
   const targets = data.targets!;
@@ -456,12 +493,12 @@ function buildLink(data: LinkData, i: number, depth: number): unknown {
     const child = data.batches[0]!;
     for (let k = start; k < end; k++) {
       const p = targets[k]!;
-      out[k - start] = p < 0 ? null : buildNode(child, p, null, depth);
+      out[k - start] = p < 0 ? null : buildNode(child, p, null, depth, run);
     }
   } else {
     for (let k = start; k < end; k++) {
       const p = targets[k]!;
-      out[k - start] = p < 0 ? null : buildNode(data.batches[batchOf[k]!]!, p, null, depth);
+      out[k - start] = p < 0 ? null : buildNode(data.batches[batchOf[k]!]!, p, null, depth, run);
     }
   }
   return out;
@@ -480,23 +517,27 @@ function project(value: unknown, shape: RecordShape): unknown {
     }
     case "record": {
       const record = value as { readonly [name: string]: unknown };
-      const out: Denormalized = {};
-      for (const field of shape.fields) {
-        if (field.name === "__typename") {
-          out[field.key] = shape.typeName;
-          continue;
+      const fields = shape.fields;
+      const values = new Array(fields.length);
+      for (let f = 0; f < fields.length; f++) {
+        const field = fields[f]!;
+        if (field.name === "__typename") values[f] = shape.typeName;
+        else {
+          const v = record[field.name];
+          values[f] = field.shape === null ? v ?? null : project(v, field.shape);
         }
-        const v = record[field.name];
-        out[field.key] = field.shape === null ? v ?? null : project(v, field.shape);
       }
-      return out;
+      return shape.make(values);
     }
   }
 }
 
 /** A failure placed in a result: what failed, and where in the result it nulled a value. */
 export interface ResultError {
-  /** The failure: a `LoaderError`, a `LoaderShapeError`, or a `TypeError` for a value that could not be serialized or was `null` where the type does not allow it. */
+  /**
+   * The failure: a `LoaderError`, a `LoaderShapeError`, or a `TypeError` for a value that could
+   * not be serialized or was `null` where the type does not allow it.
+   */
   readonly error: unknown;
   /** Result keys and list indexes from the root to the first place it nulled. */
   readonly path: readonly (string | number)[];
@@ -520,106 +561,34 @@ export interface PartialResult {
  * `Optional`), the `null` moves up to the nearest place that can be, up to `data` itself.
  *
  * A loader fails once for every id at its path; its error is reported once, with the path of the
- * first place it nulled.
+ * first place it nulled. A `null` where the type does not allow it is reported once per field
+ * per query path.
  *
  * @param graph The graph the query ran against.
  * @param result What `engine.execute(..., { partial: true })` resolved to (any result works).
- * @param rootTypeName The root's `__typename` (`"Query"` or `"Mutation"`).
+ * @param rootTypeName The root's `__typename`; `null` (the default) for the plan's own.
  * @returns `data` and `errors`.
  * @throws {TypeError} When the result comes from another graph.
  */
 export function denormalizeWithErrors(
   graph: Graph,
   result: Proxy,
-  rootTypeName = "Query",
+  rootTypeName: string | null = null,
 ): PartialResult {
-  if (!(result instanceof Proxy)) {
-    throw new TypeError("denormalizeWithErrors() expects the result of engine.execute");
-  }
-  const [scope, batch, position] = proxyParts(result);
-  if (scope.graph !== graph) {
-    throw new TypeError("denormalizeWithErrors() was given a result computed from another graph");
-  }
+  const [scope, batch, position] = resultParts(graph, result, "denormalizeWithErrors");
   const typeName = batch === scope.root ? rootTypeName : null;
   if (!scope.partial) {
     // Nothing failed to load: the fast path, unless a value needs reporting after all.
     try {
-      return { data: buildChecked(batch, position, typeName, 0), errors: [] };
+      const data = buildNode(batch, position, typeName, 0, { scratch: [], check: true });
+      return { data, errors: [] };
     } catch (error) {
       if (error !== BAIL) throw error;
-    } finally {
-      releaseScratch();
     }
   }
   const walker = new ErrorWalker();
   const data = walker.node(batch, position, typeName);
   return { data: data === INVALID ? null : data, errors: walker.errors };
-}
-
-const BAIL = Symbol("bail");
-const INVALID = Symbol("invalid");
-
-// The fast path of denormalizeWithErrors: like buildNode, but bails out on any value the slow
-// path must report (null where not allowed, a serializer that throws).
-function buildChecked(
-  batch: Batch,
-  i: number,
-  typeName: string | null,
-  depth: number,
-): Denormalized {
-  const plan = batch.plan;
-  const kinds = plan.outKind;
-  const rows = batch.rows;
-  const values = scratch[depth] ??= [];
-  for (let s = 0; s < kinds.length; s++) {
-    const kind = kinds[s];
-    let value: unknown;
-    if (kind === 0) {
-      value = rows[plan.outGroup[s]!]![i]![plan.outColumn[s]!];
-      const shape = plan.outShape[s]!;
-      if (shape !== null) value = project(value, shape);
-      const serialize = plan.outSerialize[s]!;
-      if (serialize !== null) {
-        try {
-          value = serialize(value);
-        } catch {
-          throw BAIL;
-        }
-      }
-      if ((value === null || value === undefined) && plan.outNullable[s] === 0) throw BAIL;
-    } else if (kind === 1) {
-      value = checkedLink(batch.links[plan.outGroup[s]!]!, i, depth + 1);
-    } else {
-      value = typeName ?? plan.typeName;
-    }
-    values[s] = value;
-  }
-  return plan.make(values);
-}
-
-function checkedLink(data: LinkData, i: number, depth: number): unknown {
-  if (data.one !== null) {
-    const k = data.shared ? 0 : i;
-    const p = data.one[k]!;
-    if (p < 0) return null;
-    return buildChecked(
-      data.batches[data.batchOf === null ? 0 : data.batchOf[k]!]!,
-      p,
-      null,
-      depth,
-    );
-  }
-  const offsets = data.offsets!;
-  const start = data.shared ? 0 : offsets[i]!;
-  const end = data.shared ? offsets[1]! : offsets[i + 1]!;
-  const out = new Array(end - start);
-  for (let k = start; k < end; k++) {
-    const p = data.targets![k]!;
-    out[k - start] = p < 0
-      ? null
-      : buildChecked(data.batches[data.batchOf === null ? 0 : data.batchOf[k]!]!, p, null, depth);
-  }
-  return out;
 }
 
 /** The slow path: tracks the path, reports failures once, and moves nulls up as GraphQL says. */
@@ -629,18 +598,20 @@ class ErrorWalker {
   readonly #reported = new Set<unknown>();
   readonly #nullReported = new Map<Batch, Set<number>>();
 
+  // Every slot is visited even after one is invalid, so that every failure is reported.
   node(batch: Batch, i: number, typeName: string | null): Denormalized | typeof INVALID {
     const plan = batch.plan;
     const kinds = plan.outKind;
     const values = new Array(kinds.length);
+    let invalid = false;
     for (let s = 0; s < kinds.length; s++) {
       this.#path.push(plan.out[s]!.key);
       const value = this.#slot(batch, i, s, typeName);
       this.#path.pop();
-      if (value === INVALID) return INVALID;
-      values[s] = value;
+      if (value === INVALID) invalid = true;
+      else values[s] = value;
     }
-    return plan.make(values);
+    return invalid ? INVALID : plan.make(values);
   }
 
   #slot(batch: Batch, i: number, s: number, typeName: string | null): unknown {
@@ -660,13 +631,11 @@ class ErrorWalker {
         try {
           value = serialize(value);
         } catch (error) {
+          const detail = error instanceof Error ? error.message : String(error);
           return this.#failed(
-            new TypeError(
-              `Cannot serialize ${plan.label}.${plan.outName[s]}: ${
-                error instanceof Error ? error.message : String(error)
-              }`,
-              { cause: error },
-            ),
+            new TypeError(`Cannot serialize ${plan.label}.${plan.outName[s]}: ${detail}`, {
+              cause: error,
+            }),
             plan,
             s,
             nullable,
@@ -693,6 +662,7 @@ class ErrorWalker {
     const end = data.shared ? offsets[1]! : offsets[i + 1]!;
     const itemsNullable = data.cardinality === MAYBE_MANY;
     const out = new Array(end - start);
+    let invalid = false;
     for (let k = start; k < end; k++) {
       const p = data.targets![k]!;
       if (p < 0) {
@@ -702,14 +672,12 @@ class ErrorWalker {
       this.#path.push(k - start);
       const child = this.node(data.batches[data.batchOf === null ? 0 : data.batchOf[k]!]!, p, null);
       this.#path.pop();
-      if (child === INVALID) {
-        if (!itemsNullable) return nullable ? null : INVALID;
-        out[k - start] = null;
-      } else {
-        out[k - start] = child;
-      }
+      if (child !== INVALID) out[k - start] = child;
+      else if (itemsNullable) out[k - start] = null;
+      else invalid = true;
     }
-    return out;
+    if (!invalid) return out;
+    return nullable ? null : INVALID;
   }
 
   #failed(error: unknown, plan: NodePlan, s: number, nullable: boolean): unknown {

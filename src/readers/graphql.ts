@@ -132,7 +132,20 @@ export function read(text: string, options: ReadOptions = {}): QueryNode {
  * ```
  */
 export function readOperation(text: string, options: ReadOptions = {}): Operation {
-  const document = parseDocument(text, options.noLocation === true);
+  return readDocument(parseDocument(text, options.noLocation === true), options);
+}
+
+/**
+ * Reads an operation of a document graphql-js already parsed (the schema layer parses and
+ * validates a query text once, then reads it with each request's variables).
+ *
+ * @param document The parsed document.
+ * @param options Variable values and the operation to read; `noLocation` must match how the
+ *   document was parsed.
+ * @returns The operation's type, name and selection.
+ * @throws {QueryReadError} As {@linkcode readOperation} does.
+ */
+export function readDocument(document: DocumentNode, options: ReadOptions = {}): Operation {
   const { operation, fragments } = selectOperation(document, options);
   const query = new Reader(operation, fragments, options).readRoot(
     operation.operation === "mutation",
@@ -655,24 +668,36 @@ class Reader {
           );
           break;
         }
-        case Kind.INLINE_FRAGMENT:
+        case Kind.INLINE_FRAGMENT: {
+          const typeName = selection.typeCondition?.name.value ?? null;
+          if (ordered && appliesToMutationRoot(typeName)) {
+            // Mutation fields run in document order: expand the fragment in place.
+            fields.push(...this.#selectionSet(selection.selectionSet, true).fields);
+            break;
+          }
           fragments.push(queryFragment(
             null,
-            selection.typeCondition?.name.value ?? null,
+            typeName,
             this.#selectionSet(selection.selectionSet, false),
             location,
           ));
           break;
+        }
         case Kind.FRAGMENT_SPREAD: {
           const name = selection.name.value;
           const definition = this.#fragments.get(name);
           if (definition === undefined) {
             throw new QueryReadError(`Unknown fragment "${name}"`, this.#at(selection));
           }
+          const typeName = definition.typeCondition.name.value;
+          if (ordered && appliesToMutationRoot(typeName)) {
+            fields.push(...this.#fragmentNode(definition, selection, true).fields);
+            break;
+          }
           fragments.push(queryFragment(
             name,
-            definition.typeCondition.name.value,
-            this.#fragmentNode(definition, selection),
+            typeName,
+            this.#fragmentNode(definition, selection, false),
             location,
           ));
           break;
@@ -682,9 +707,13 @@ class Reader {
     return merge([queryNode(fields, fragments, ordered)]);
   }
 
-  #fragmentNode(definition: FragmentDefinitionNode, spread: FragmentSpreadNode): QueryNode {
+  #fragmentNode(
+    definition: FragmentDefinitionNode,
+    spread: FragmentSpreadNode,
+    ordered: boolean,
+  ): QueryNode {
     const name = definition.name.value;
-    const cached = this.#fragmentNodes.get(name);
+    const cached = ordered ? undefined : this.#fragmentNodes.get(name);
     if (cached !== undefined) return cached;
     const at = this.#fragmentStack.indexOf(name);
     if (at !== -1) {
@@ -698,10 +727,14 @@ class Reader {
     }
     this.#fragmentStack.push(name);
     this.#spreadStack.push(spread);
-    const node = this.#selectionSet(definition.selectionSet, false);
+    const node = this.#selectionSet(definition.selectionSet, ordered);
     this.#fragmentStack.pop();
     this.#spreadStack.pop();
-    this.#fragmentNodes.set(name, node);
+    if (!ordered) this.#fragmentNodes.set(name, node);
     return node;
   }
+}
+
+function appliesToMutationRoot(typeName: string | null): boolean {
+  return typeName === null || typeName === "Mutation";
 }

@@ -170,7 +170,12 @@ function check(type: GraphType, value: unknown, lookup: TypeLookup): Mismatch | 
     case "optional":
       return value === null || value === undefined ? null : check(type.type, value, lookup);
     case "sequence": {
-      if (!Array.isArray(value)) return expected(type, value);
+      // As GraphQL's input coercion says, one item stands for a list of one.
+      if (!Array.isArray(value)) {
+        return value === null || check(type.type, value, lookup) !== null
+          ? expected(type, value)
+          : null;
+      }
       for (let i = 0; i < value.length; i++) {
         const inner = check(type.type, value[i], lookup);
         if (inner !== null) return within(i, inner);
