@@ -1,0 +1,216 @@
+/**
+ * Workload W2 (DESIGN §4): the seed's schema scaled up to 1,000 characters and 5,000 actors (5
+ * per character), and the seed's two queries, `{ characters { name actors { name } } }` and
+ * `{ actors { name character { name } } }`, served by the seed's graph (examples/star_trek.ts)
+ * with FieldsQuery and LinkQuery.
+ *
+ * Measures, per driver, the whole query (hiku-ts: engine, loaders, row mapping, denormalize)
+ * against a baseline that issues the same SQL statements by hand through the same client and
+ * builds the same JSON with plain loops. Before timing it checks that both give equal results and
+ * that hiku-ts issues exactly one statement per node per query path (4 and 3 statements).
+ *
+ * Drivers: PGlite always; postgres.js too when DATABASE_URL names a server. The tables are
+ * temporary (one connection), so nothing is left behind on the server. A third pair replays the
+ * rows PGlite returned, to show hiku-ts's own cost (planning, row mapping, denormalize) against
+ * the hand-written loops without the database's noise.
+ *
+ * ```sh
+ * deno bench -A bench/postgres_bench.ts
+ * DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres deno bench -A bench/postgres_bench.ts
+ * ```
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { AsyncExecutor, denormalize, Engine, read } from "../mod.ts";
+import { graph, PG } from "../examples/star_trek.ts";
+import { type Database, openDatabase, type PgClient, type PgRow } from "../sources/postgres.ts";
+
+const CHARACTERS = 1_000;
+const ACTORS_PER_CHARACTER = 5;
+const SPECIES = ["Human", "Vulcan", "Klingon", "Andorian", "Betazoid"];
+
+const CHARACTERS_QUERY = read("{ characters { name actors { name } } }");
+const ACTORS_QUERY = read("{ actors { name character { name } } }");
+
+const engine = new Engine(new AsyncExecutor());
+
+// Fixed counts, with warm-up long enough for the JIT and the previous group's garbage to settle.
+const DATABASE_RUNS = { warmup: 20, n: 100 } as const;
+const REPLAY_RUNS = { warmup: 300, n: 1_000 } as const;
+
+async function fill(db: PgClient): Promise<void> {
+  await db.query("CREATE TEMP TABLE character (id integer PRIMARY KEY, name text, species text)");
+  await db.query(
+    "CREATE TEMP TABLE actor (id integer PRIMARY KEY, name text, " +
+      "character_id integer NOT NULL REFERENCES character (id))",
+  );
+  const ids = Array.from({ length: CHARACTERS }, (_, i) => i + 1);
+  await db.query(
+    "INSERT INTO character (id, name, species) " +
+      "SELECT * FROM unnest($1::int[], $2::text[], $3::text[])",
+    [ids, ids.map((id) => `Character ${id}`), ids.map((id) => SPECIES[id % SPECIES.length])],
+  );
+  const actorIds = Array.from({ length: CHARACTERS * ACTORS_PER_CHARACTER }, (_, i) => i + 1);
+  await db.query(
+    "INSERT INTO actor (id, name, character_id) " +
+      "SELECT * FROM unnest($1::int[], $2::text[], $3::int[])",
+    [
+      actorIds,
+      actorIds.map((id) => `Actor ${id}`),
+      actorIds.map((id) => (id - 1) % CHARACTERS + 1),
+    ],
+  );
+  await db.query("ANALYZE character");
+  await db.query("ANALYZE actor");
+}
+
+async function hiku(db: PgClient, query: typeof CHARACTERS_QUERY): Promise<unknown> {
+  return denormalize(graph, await engine.execute(graph, query, { [PG]: db }));
+}
+
+/** The same four statements as hiku-ts, by hand: `{ characters { name actors { name } } }`. */
+async function charactersByHand(db: PgClient): Promise<unknown> {
+  const ids = (await db.query("SELECT id FROM character ORDER BY id")).map((r) => r.id);
+  const [characterRows, linkRows] = await Promise.all([
+    db.query(`SELECT "id", "name" FROM "character" WHERE "id" = ANY($1)`, [ids]),
+    db.query(
+      `SELECT "character_id", "id" FROM "actor" WHERE "character_id" = ANY($1) ORDER BY "id"`,
+      [ids],
+    ),
+  ]);
+  const nameOf = new Map<unknown, unknown>();
+  for (const row of characterRows) nameOf.set(row.id, row.name);
+  const actorsOf = new Map<unknown, unknown[]>();
+  for (const row of linkRows) {
+    const list = actorsOf.get(row.character_id);
+    if (list === undefined) actorsOf.set(row.character_id, [row.id]);
+    else list.push(row.id);
+  }
+  const actorIds: unknown[] = [];
+  for (const id of ids) for (const actorId of actorsOf.get(id) ?? []) actorIds.push(actorId);
+  const actorRows = await db.query(`SELECT "id", "name" FROM "actor" WHERE "id" = ANY($1)`, [
+    actorIds,
+  ]);
+  const actorName = new Map<unknown, unknown>();
+  for (const row of actorRows) actorName.set(row.id, row.name);
+  const characters = [];
+  for (const id of ids) {
+    const actors = [];
+    for (const actorId of actorsOf.get(id) ?? []) actors.push({ name: actorName.get(actorId) });
+    characters.push({ name: nameOf.get(id), actors });
+  }
+  return { characters };
+}
+
+/** The same three statements as hiku-ts, by hand: `{ actors { name character { name } } }`. */
+async function actorsByHand(db: PgClient): Promise<unknown> {
+  const ids = (await db.query("SELECT id FROM actor ORDER BY id")).map((r) => r.id);
+  const actorRows = await db.query(
+    `SELECT "id", "name", "character_id" FROM "actor" WHERE "id" = ANY($1)`,
+    [ids],
+  );
+  const actorOf = new Map<unknown, { name: unknown; character_id: unknown }>();
+  const characterIds: unknown[] = [];
+  const seen = new Set<unknown>();
+  for (const row of actorRows) {
+    actorOf.set(row.id, { name: row.name, character_id: row.character_id });
+  }
+  for (const id of ids) {
+    const characterId = actorOf.get(id)!.character_id;
+    if (!seen.has(characterId)) {
+      seen.add(characterId);
+      characterIds.push(characterId);
+    }
+  }
+  const characterRows = await db.query(
+    `SELECT "id", "name" FROM "character" WHERE "id" = ANY($1)`,
+    [characterIds],
+  );
+  const nameOf = new Map<unknown, unknown>();
+  for (const row of characterRows) nameOf.set(row.id, row.name);
+  const actors = [];
+  for (const id of ids) {
+    const actor = actorOf.get(id)!;
+    actors.push({ name: actor.name, character: { name: nameOf.get(actor.character_id) } });
+  }
+  return { actors };
+}
+
+/**
+ * Answers each statement with the rows the database gave it once: hiku-ts's own cost (planning,
+ * row mapping, denormalize) against the hand-written loops, without the database's noise.
+ */
+function replaying(rowsByText: ReadonlyMap<string, readonly PgRow[]>): PgClient {
+  return {
+    query(text: string): Promise<readonly PgRow[]> {
+      const rows = rowsByText.get(text);
+      return rows === undefined
+        ? Promise.reject(new Error(`No rows recorded for: ${text}`))
+        : Promise.resolve(rows);
+    },
+  };
+}
+
+/** Checks equal results and the statement counts, then registers the benches for one driver. */
+async function register(label: string, db: Database): Promise<void> {
+  await fill(db);
+  let statements = 0;
+  const rowsByText = new Map<string, readonly PgRow[]>();
+  const counting: PgClient = {
+    async query(text: string, params?: readonly unknown[]): Promise<readonly PgRow[]> {
+      statements++;
+      const rows = await db.query(text, params);
+      rowsByText.set(text, rows);
+      return rows;
+    },
+  };
+  const replay = replaying(rowsByText);
+  const cases = [
+    { name: "characters with actors", query: CHARACTERS_QUERY, byHand: charactersByHand, n: 4 },
+    { name: "actors with characters", query: ACTORS_QUERY, byHand: actorsByHand, n: 3 },
+  ];
+  for (const { name, query, byHand, n } of cases) {
+    const expected = await byHand(db);
+    statements = 0;
+    assert.deepEqual(await hiku(counting, query), expected, `${label}: ${name}`);
+    assert.equal(statements, n, `${label}: ${name}: statements`);
+    assert.deepEqual(await byHand(replay), expected, `${label}: ${name}: replayed by hand`);
+    assert.deepEqual(await hiku(replay, query), expected, `${label}: ${name}: replayed`);
+    console.log(`${label}, ${name}: ${statements} statements per query (one per node per path)`);
+    const group = `W2 ${name} (${label})`;
+    Deno.bench({
+      name: "same statements by hand",
+      group,
+      baseline: true,
+      ...DATABASE_RUNS,
+      fn: async () => void await byHand(db),
+    });
+    Deno.bench({
+      name: "hiku-ts",
+      group,
+      ...DATABASE_RUNS,
+      fn: async () => void await hiku(db, query),
+    });
+    if (label !== "PGlite") continue;
+    const replayGroup = `W2 ${name} (rows replayed, no database)`;
+    Deno.bench({
+      name: "hand-written loops",
+      group: replayGroup,
+      baseline: true,
+      ...REPLAY_RUNS,
+      fn: async () => void await byHand(replay),
+    });
+    Deno.bench({
+      name: "hiku-ts",
+      group: replayGroup,
+      ...REPLAY_RUNS,
+      fn: async () => void await hiku(replay, query),
+    });
+  }
+}
+
+await register("PGlite", await openDatabase({ url: null }));
+const url = Deno.env.get("DATABASE_URL");
+if (url) await register("postgres.js", await openDatabase({ url, max: 1 }));

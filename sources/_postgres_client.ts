@@ -1,0 +1,190 @@
+/**
+ * The small client interface the Postgres sources use, and adapters that give it to postgres.js,
+ * PGlite and clients with @db/postgres's `queryObject` method.
+ *
+ * @module
+ */
+
+import { inspect } from "../src/_inspect.ts";
+import type { Context } from "../src/context.ts";
+import { PostgresQueryError } from "./_postgres_errors.ts";
+
+/** A row as drivers return it: column name to value. */
+export type PgRow = { readonly [column: string]: unknown };
+
+/**
+ * What the Postgres sources need from a client: one statement with `$1`-style bound parameters,
+ * answered with its rows, keyed by column name.
+ *
+ * Rows must be keyed by the column names as selected: a client configured to rename columns
+ * (postgres.js `transform: postgres.camel`, for example) does not fit.
+ */
+export interface PgClient {
+  /**
+   * Runs one statement.
+   *
+   * @param text The SQL text, with `$1`, `$2`, ... for parameters.
+   * @param params The parameters' values, bound by the driver (never spliced into the text).
+   * @returns The rows.
+   */
+  query(text: string, params?: readonly unknown[]): Promise<readonly PgRow[]>;
+}
+
+/** The part of a postgres.js `sql` instance the adapter uses. */
+export interface PostgresJsSql {
+  /**
+   * Runs a statement given as text, with bound parameters.
+   *
+   * @param query The SQL text.
+   * @param parameters The parameters.
+   * @returns The rows.
+   */
+  unsafe(query: string, parameters?: unknown[]): PromiseLike<readonly PgRow[]>;
+}
+
+/** The part of a PGlite instance the adapter uses. */
+export interface PGliteDb {
+  /**
+   * Runs one statement with bound parameters.
+   *
+   * @param query The SQL text.
+   * @param params The parameters.
+   * @returns The result, whose `rows` are objects.
+   */
+  query(query: string, params?: unknown[]): Promise<{ readonly rows: readonly PgRow[] }>;
+}
+
+/** Any client with @db/postgres's `queryObject` method (a `Client` or a pool's client). */
+export interface QueryObjectDb {
+  /**
+   * Runs one statement with bound parameters.
+   *
+   * @param query The SQL text.
+   * @param args The parameters.
+   * @returns The result, whose `rows` are objects.
+   */
+  queryObject(query: string, args?: unknown[]): Promise<{ readonly rows: readonly PgRow[] }>;
+}
+
+/**
+ * Adapts a postgres.js client (`npm:postgres`, the default driver) for the Postgres sources:
+ * statements run through `sql.unsafe(text, params)`, with the parameters bound by the driver.
+ * Arrays of bigints or booleans are sent as arrays of text, which the server reads as the column's
+ * type (postgres.js would declare such an array with its first item's type, and fail).
+ *
+ * @param sql A postgres.js `sql` instance (`postgres(url)`), or a transaction's `sql`.
+ * @returns The client to put in the context.
+ * @example
+ * ```ts ignore
+ * import postgres from "postgres";
+ * import { postgresJs } from "./postgres.ts";
+ *
+ * const sql = postgres("postgres://postgres@127.0.0.1:5432/postgres");
+ * const ctx = { pg: postgresJs(sql) };
+ * console.log(await ctx.pg.query("SELECT $1::int AS answer", [42])); // [{ answer: 42 }]
+ * await sql.end();
+ * ```
+ */
+export function postgresJs(sql: PostgresJsSql): PgClient {
+  return {
+    async query(text: string, params: readonly unknown[] = []): Promise<readonly PgRow[]> {
+      let bound = params as unknown[];
+      for (let p = 0; p < params.length; p++) {
+        const param = params[p];
+        if (Array.isArray(param) && param.length > 0 && isMistyped(param[0])) {
+          if (bound === params) bound = [...params];
+          bound[p] = param.map(spellOut);
+        }
+      }
+      return await sql.unsafe(text, bound);
+    },
+  };
+}
+
+// postgres.js declares an array parameter with its first item's type (int8 for a bigint, bool
+// for a boolean) instead of the array type, and the server then rejects `= ANY($1)`. Spelled out
+// as text, the items are typed by the server from the statement, as arrays of numbers and
+// strings are.
+function isMistyped(item: unknown): boolean {
+  return typeof item === "bigint" || typeof item === "boolean";
+}
+
+function spellOut(item: unknown): unknown {
+  return typeof item === "bigint" || typeof item === "boolean" ? String(item) : item;
+}
+
+/**
+ * Adapts a PGlite database (`npm:@electric-sql/pglite`: Postgres embedded, in the same process)
+ * for the Postgres sources.
+ *
+ * @param db A PGlite instance.
+ * @returns The client to put in the context.
+ * @example
+ * ```ts ignore
+ * import { PGlite } from "@electric-sql/pglite";
+ * import { pglite } from "./postgres.ts";
+ *
+ * const db = await PGlite.create();
+ * const ctx = { pg: pglite(db) };
+ * console.log(await ctx.pg.query("SELECT $1::int AS answer", [42])); // [{ answer: 42 }]
+ * await db.close();
+ * ```
+ */
+export function pglite(db: PGliteDb): PgClient {
+  return {
+    async query(text: string, params: readonly unknown[] = []): Promise<readonly PgRow[]> {
+      return (await db.query(text, params as unknown[])).rows;
+    },
+  };
+}
+
+/**
+ * Adapts any client with @db/postgres's `queryObject(text, args)` method for the Postgres
+ * sources.
+ *
+ * @param client A client with `queryObject`, e.g. a connected @db/postgres `Client`.
+ * @returns The client to put in the context.
+ * @example
+ * ```ts ignore
+ * import { Client } from "@db/postgres";
+ * import { queryObjectClient } from "./postgres.ts";
+ *
+ * const client = new Client("postgres://postgres@127.0.0.1:5432/postgres");
+ * await client.connect();
+ * const ctx = { pg: queryObjectClient(client) };
+ * ```
+ */
+export function queryObjectClient(client: QueryObjectDb): PgClient {
+  return {
+    async query(text: string, params: readonly unknown[] = []): Promise<readonly PgRow[]> {
+      return (await client.queryObject(text, params as unknown[])).rows;
+    },
+  };
+}
+
+/** Reads the client a source was told to find under `key`, checking its shape. */
+export function clientOf(ctx: Context, key: string): PgClient {
+  const client = ctx[key] as Partial<PgClient> | null | undefined;
+  if (typeof client?.query !== "function") {
+    throw new TypeError(
+      `Context key "${key}" must hold a Postgres client (an object with a query method, e.g. postgresJs(sql)): got ${
+        inspect(client)
+      }`,
+    );
+  }
+  return client as PgClient;
+}
+
+/** Runs one statement of a source, naming the table and statement when it fails. */
+export async function runStatement(
+  client: PgClient,
+  table: string,
+  text: string,
+  params: readonly unknown[],
+): Promise<readonly PgRow[]> {
+  try {
+    return await client.query(text, params);
+  } catch (error) {
+    throw new PostgresQueryError(table, text, error);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The errors of the Postgres sources. Each names what failed and where: the table and statement
+ * of a failed query, the table, column and id of a link whose rows do not fit its type, the server
+ * a connection could not reach.
+ *
+ * @module
+ */
+
+import { inspect } from "../src/_inspect.ts";
+
+/**
+ * A statement issued by `FieldsQuery` or `LinkQuery` failed (a missing table or column, a lost
+ * connection, ...). The message names the table, gives the driver's message and the statement;
+ * the driver's error is `cause`.
+ */
+export class PostgresQueryError extends Error {
+  /** The table the statement read, quoted as in the statement. */
+  readonly table: string;
+  /** The statement's text (values are bound parameters, so it holds none). */
+  readonly statement: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param table The table, quoted as in the statement.
+   * @param statement The statement's text.
+   * @param cause The driver's error.
+   */
+  constructor(table: string, statement: string, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(`Query on table ${table} failed: ${detail} (SQL: ${statement})`, { cause });
+    this.name = "PostgresQueryError";
+    this.table = table;
+    this.statement = statement;
+  }
+}
+
+/**
+ * The rows found for a `LinkQuery` do not fit the link's type: a `TypeRef` link found no row or
+ * several for an id, or an `Optional` link found several.
+ */
+export class LinkRowError extends Error {
+  /** The link's name. */
+  readonly link: string;
+  /** The table searched, quoted as in the statement. */
+  readonly table: string;
+  /** The column searched (the link's from-column). */
+  readonly column: string;
+  /** The id (the required value) whose rows do not fit. */
+  readonly id: unknown;
+  /** How many rows were found. */
+  readonly found: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param link The link's name.
+   * @param expected `"exactly one"` or `"at most one"`.
+   * @param table The table, quoted.
+   * @param column The from-column's name.
+   * @param id The id.
+   * @param found How many rows were found.
+   */
+  constructor(
+    link: string,
+    expected: "exactly one" | "at most one",
+    table: string,
+    column: string,
+    id: unknown,
+    found: number,
+  ) {
+    super(
+      `Link "${link}" needs ${expected} row in table ${table} where "${column}" = ${
+        inspect(id)
+      }: found ${found === 0 ? "none" : found}`,
+    );
+    this.name = "LinkRowError";
+    this.link = link;
+    this.table = table;
+    this.column = column;
+    this.id = id;
+    this.found = found;
+  }
+}
+
+/**
+ * A connection to a PostgreSQL server could not be made: refused, timed out, or rejected (wrong
+ * password, missing database). The message names the server (without its password).
+ */
+export class PostgresConnectionError extends Error {
+  /** The server's URL, with its password masked. */
+  readonly url: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param url The server's URL, password masked.
+   * @param detail What went wrong.
+   * @param cause The driver's error.
+   */
+  constructor(url: string, detail: string, cause: unknown) {
+    super(`Could not connect to PostgreSQL at ${url}: ${detail}`, { cause });
+    this.name = "PostgresConnectionError";
+    this.url = url;
+  }
+}

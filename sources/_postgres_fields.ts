@@ -1,0 +1,186 @@
+/**
+ * `FieldsQuery`: a field loader that reads a node's fields from the columns of one table, one
+ * statement per call.
+ *
+ * @module
+ */
+
+import { type Context, passContext } from "../src/context.ts";
+import { FIELD_TYPE, type Id } from "../src/graph.ts";
+import type { GraphType } from "../src/types.ts";
+import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
+import { KeyIndex } from "./_postgres_keys.ts";
+import type { Column, Table } from "./_postgres_table.ts";
+
+/** What {@linkcode FieldsQuery} accepts besides the context key and the table. */
+export interface FieldsQueryInit {
+  /** The column rows are loaded by; defaults to the table's primary key. */
+  readonly primaryKey?: Column;
+}
+
+/** A query field as the loader reads it: only its name. */
+export interface NamedField {
+  /** The field's name: the column it is loaded from. */
+  readonly name: string;
+}
+
+/**
+ * The field loader made by {@linkcode FieldsQuery}; it takes the context first. It also carries
+ * the `FIELD_TYPE` hook that gives a field declared with a `null` type its column's type.
+ */
+export interface FieldsQuery {
+  /**
+   * Loads the fields for a batch of ids with one statement.
+   *
+   * @param ctx The execution context; the client is read from `ctx[ctxKey]`.
+   * @param fields The query fields, each named after a column.
+   * @param ids The ids, values of the key column.
+   * @returns One row per id, one value per field; `null`s for an id with no row.
+   */
+  (
+    ctx: { readonly [key: string]: unknown },
+    fields: readonly NamedField[],
+    ids: readonly (string | number | bigint | boolean)[],
+  ): Promise<unknown[][]>;
+  /** The context key the client is read from. */
+  readonly ctxKey: string;
+  /** The table read. */
+  readonly table: Table;
+  /** The column rows are loaded by. */
+  readonly primaryKey: Column;
+}
+
+interface Statement {
+  readonly text: string;
+  /** The column name of each field, in the order of the fields. */
+  readonly names: readonly string[];
+}
+
+/**
+ * Makes a field loader that reads a node's fields from the columns of a table: each field is
+ * loaded from the column of its name, and each call issues ONE statement,
+ * `SELECT "pk", "col", ... FROM "table" WHERE "pk" = ANY($1)`, with the ids bound as an array.
+ * Rows are mapped back to the ids; an id with no row gets `null` for every field. An empty list of
+ * ids is answered without a statement.
+ *
+ * The loader takes the context first (it is wrapped with `passContext`) and reads the client from
+ * `ctx[ctxKey]`: wrap a driver with `postgresJs`, `pglite` or `queryObjectClient`. A field declared
+ * with a `null` type gets its column's type.
+ *
+ * @param ctxKey The context key holding the client.
+ * @param from The table.
+ * @param init The key column, when it is not the table's primary key.
+ * @returns The field loader, for every field of the node read from this table.
+ * @throws {TypeError} When there is no key column (no `primaryKey` given or declared), or it is
+ *   not a column of the table. When called, the loader rejects with a `TypeError` for a field that
+ *   is not a column, and a `PostgresQueryError` naming the table and statement when the statement
+ *   fails.
+ * @example Fields from the seed's character table
+ * ```ts
+ * import { FieldsQuery, table } from "./postgres.ts";
+ * import { Field, Int, Node, Str } from "../mod.ts";
+ *
+ * const character = table("character", { id: Int, name: Str, species: Str }, { primaryKey: "id" });
+ * const characterQuery = FieldsQuery("pg", character);
+ * const node = Node("Character", [
+ *   Field("id", null, characterQuery), // typed Int, from the column
+ *   Field("name", null, characterQuery),
+ *   Field("species", null, characterQuery),
+ * ]);
+ * ```
+ */
+export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit = {}): FieldsQuery {
+  const key = init.primaryKey ?? from.primaryKey;
+  if (key === null) {
+    throw new TypeError(
+      `FieldsQuery on table ${from.sql} needs a key column: the table declares no primary key, so pass { primaryKey }`,
+    );
+  }
+  if (key.table !== from) {
+    throw new TypeError(
+      `FieldsQuery on table ${from.sql} needs a key column of that table: got ${key.table.sql}.${key.sql}`,
+    );
+  }
+  const columns = new Map<string, Column>();
+  for (const column of from.columns) columns.set(column.name, column);
+  const keyName = key.name;
+  const tableSql = from.sql;
+  const statements = new WeakMap<object, Statement>();
+  const statementsByNames = new Map<string, Statement>();
+
+  // The engine plans once per query and hands the same fields array to every execution of it.
+  const statementFor = (fields: readonly NamedField[]): Statement => {
+    let statement = statements.get(fields);
+    if (statement !== undefined) return statement;
+    const names = fields.map((f) => f.name);
+    const cacheKey = names.join("\0");
+    statement = statementsByNames.get(cacheKey);
+    if (statement === undefined) {
+      const select = [key.sql];
+      const selected = new Set([keyName]);
+      for (const name of names) {
+        const column = columns.get(name);
+        if (column === undefined) {
+          throw new TypeError(
+            `Field "${name}" is not a column of table ${tableSql}: columns are ${
+              from.columns.map((c) => `"${c.name}"`).join(", ")
+            }`,
+          );
+        }
+        if (!selected.has(name)) {
+          selected.add(name);
+          select.push(column.sql);
+        }
+      }
+      statement = Object.freeze({
+        text: `SELECT ${select.join(", ")} FROM ${tableSql} WHERE ${key.sql} = ANY($1)`,
+        names: Object.freeze(names),
+      });
+      statementsByNames.set(cacheKey, statement);
+    }
+    statements.set(fields, statement);
+    return statement;
+  };
+
+  const load = async (
+    ctx: Context,
+    fields: readonly NamedField[],
+    ids: readonly Id[],
+  ): Promise<unknown[][]> => {
+    const n = ids.length;
+    if (n === 0) return [];
+    const statement = statementFor(fields);
+    const rows = await runStatement(clientOf(ctx, ctxKey), tableSql, statement.text, [ids]);
+    const index = new KeyIndex<PgRow>();
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      index.put(row[keyName], row);
+    }
+    const names = statement.names;
+    const width = names.length;
+    const out: unknown[][] = new Array(n);
+    let nulls: unknown[] | null = null;
+    for (let i = 0; i < n; i++) {
+      const row = index.find(ids[i]);
+      if (row === undefined) {
+        out[i] = nulls ??= new Array(width).fill(null);
+        continue;
+      }
+      const values = new Array(width);
+      for (let k = 0; k < width; k++) values[k] = row[names[k]!];
+      out[i] = values;
+    }
+    return out;
+  };
+  Object.defineProperty(load, "name", { value: `FieldsQuery(${tableSql})` });
+
+  const loader = passContext(load);
+  const typeOf = (name: string): GraphType | undefined => columns.get(name)?.type;
+  Object.defineProperties(loader, {
+    [FIELD_TYPE]: { value: typeOf },
+    ctxKey: { value: ctxKey, enumerable: true },
+    table: { value: from, enumerable: true },
+    primaryKey: { value: key, enumerable: true },
+  });
+  return Object.freeze(loader) as unknown as FieldsQuery;
+}

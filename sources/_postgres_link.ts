@@ -1,0 +1,244 @@
+/**
+ * `LinkQuery`: a link loader that finds the linked ids in one table (from-column to to-column),
+ * one statement per call, shaped as the link's type says.
+ *
+ * @module
+ */
+
+import { inspect } from "../src/_inspect.ts";
+import { type Context, passContext } from "../src/context.ts";
+import { BIND_LINK, type LinkBinding, type Loader, Nothing } from "../src/graph.ts";
+import { typeToString } from "../src/types.ts";
+import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
+import { LinkRowError } from "./_postgres_errors.ts";
+import { KeyIndex } from "./_postgres_keys.ts";
+import type { Column } from "./_postgres_table.ts";
+
+/** A column to order by, ascending, or a column and a direction. */
+export type OrderBy = Column | { readonly column: Column; readonly direction: "asc" | "desc" };
+
+/** What {@linkcode LinkQuery} accepts besides the context key. */
+export interface LinkQueryInit {
+  /** The column holding the values the link requires (e.g. `actor.c.character_id`). */
+  readonly fromColumn: Column;
+  /** The column holding the linked ids (e.g. `actor.c.id`), of the same table. */
+  readonly toColumn: Column;
+  /** How a `Sequence` link orders its ids; by the to-column when not given. */
+  readonly orderBy?: OrderBy | readonly OrderBy[];
+}
+
+/**
+ * The link loader made by {@linkcode LinkQuery}. It carries the `BIND_LINK` hook, through which
+ * `Link()` binds it to the link's type; it is not called directly.
+ */
+export interface LinkQuery {
+  /**
+   * Not callable: use it as the loader of a `Link`.
+   *
+   * @throws {TypeError} Always.
+   */
+  (): never;
+  /** The context key the client is read from. */
+  readonly ctxKey: string;
+  /** The column holding the required values. */
+  readonly fromColumn: Column;
+  /** The column holding the linked ids. */
+  readonly toColumn: Column;
+}
+
+const EMPTY: readonly unknown[] = Object.freeze([]);
+
+/**
+ * Makes a link loader that finds linked ids in a table: for the values the link requires, ONE
+ * statement `SELECT "from", "to" FROM "table" WHERE "from" = ANY($1)` (distinct non-null values,
+ * bound as an array), shaped by the link's type:
+ * - `TypeRef`: exactly one id per value; no row, or several, is a `LinkRowError` naming the table,
+ *   column and value;
+ * - `Optional(TypeRef)`: an id, or `Nothing` when there is no row (several rows are an error);
+ * - `Sequence(TypeRef)`: the list of ids, ordered by the to-column (or `orderBy`); empty when there
+ *   is no row.
+ *
+ * Rows whose to-column is NULL are skipped. When no value is left to look up (all are `null`), no
+ * statement is issued. The link's `requires` must name one field; the client is read from
+ * `ctx[ctxKey]`.
+ *
+ * @param ctxKey The context key holding the client.
+ * @param init The from-column, the to-column (of one table) and the order of `Sequence` links.
+ * @returns The link loader; one can serve several links.
+ * @throws {TypeError} When the columns are not of one table. `Link()` throws a `TypeError` when
+ *   the link's type is not a link type or its `requires` does not name one field.
+ * @example The seed's characters and their actors
+ * ```ts
+ * import { LinkQuery, table } from "./postgres.ts";
+ * import { Int, Link, Sequence, Str, TypeRef } from "../mod.ts";
+ *
+ * const actor = table("actor", { id: Int, name: Str, character_id: Int }, { primaryKey: "id" });
+ * const characterToActors = LinkQuery("pg", { fromColumn: actor.c.character_id, toColumn: actor.c.id });
+ * const actors = Link("actors", Sequence(TypeRef("Actor")), characterToActors, { requires: "id" });
+ * ```
+ */
+export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
+  const from = init.fromColumn;
+  const to = init.toColumn;
+  if (from?.kind !== "column" || to?.kind !== "column" || from.table !== to.table) {
+    throw new TypeError(
+      `LinkQuery needs fromColumn and toColumn of one table: got ${describeColumn(from)} and ${
+        describeColumn(to)
+      }`,
+    );
+  }
+  const tableSql = from.table.sql;
+  const orderBy = init.orderBy === undefined
+    ? [to]
+    : Array.isArray(init.orderBy)
+    ? init.orderBy as readonly OrderBy[]
+    : [init.orderBy as OrderBy];
+  const order: string[] = [];
+  for (const term of orderBy) {
+    const column = "column" in term ? term.column : term;
+    if (column?.kind !== "column" || column.table !== from.table) {
+      throw new TypeError(
+        `LinkQuery orders by columns of table ${tableSql}: got ${describeColumn(column)}`,
+      );
+    }
+    order.push(
+      "direction" in term && term.direction === "desc" ? `${column.sql} DESC` : column.sql,
+    );
+  }
+  const select = from.name === to.name ? from.sql : `${from.sql}, ${to.sql}`;
+  const single = `SELECT ${select} FROM ${tableSql} WHERE ${from.sql} = ANY($1)`;
+  const many = `${single} ORDER BY ${order.join(", ")}`;
+  const fromName = from.name;
+  const toName = to.name;
+  const name = `LinkQuery(${tableSql}.${from.sql} -> ${to.sql})`;
+
+  const bind = (link: LinkBinding): Loader => {
+    if (link.cardinality === null) {
+      throw new TypeError(
+        `LinkQuery can not load link "${link.name}": its type ${
+          typeToString(link.type)
+        } is not TypeRef, Optional(TypeRef) or Sequence(TypeRef)`,
+      );
+    }
+    if (typeof link.requires !== "string") {
+      throw new TypeError(
+        `LinkQuery for link "${link.name}" needs requires to name one field: got ${
+          inspect(link.requires)
+        }`,
+      );
+    }
+    const load = link.cardinality === "many" || link.cardinality === "maybeMany"
+      ? loadMany
+      : link.cardinality === "one"
+      ? (ctx: Context, values: readonly unknown[]) => loadSingle(ctx, values, link.name, true)
+      : (ctx: Context, values: readonly unknown[]) => loadSingle(ctx, values, link.name, false);
+    const loader = passContext(load);
+    Object.defineProperty(loader, "name", { value: `${name} for link "${link.name}"` });
+    return loader;
+  };
+
+  const fetchRows = async (ctx: Context, values: readonly unknown[], text: string) => {
+    const params = distinct(values);
+    if (params.length === 0) return EMPTY as readonly PgRow[];
+    return await runStatement(clientOf(ctx, ctxKey), tableSql, text, [params]);
+  };
+
+  const loadMany = async (ctx: Context, values: readonly unknown[]): Promise<unknown[]> => {
+    const rows = await fetchRows(ctx, values, many);
+    const index = new KeyIndex<unknown[]>();
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      const target = row[toName];
+      if (target === null || target === undefined) continue;
+      const source = row[fromName];
+      const list = index.at(source);
+      if (list === undefined) index.put(source, [target]);
+      else list.push(target);
+    }
+    const n = values.length;
+    const out: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = index.find(values[i]) ?? EMPTY;
+    return out;
+  };
+
+  const loadSingle = async (
+    ctx: Context,
+    values: readonly unknown[],
+    link: string,
+    required: boolean,
+  ): Promise<unknown[]> => {
+    const rows = await fetchRows(ctx, values, single);
+    const index = new KeyIndex<unknown>();
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      const target = row[toName];
+      if (target === null || target === undefined) continue;
+      const source = row[fromName];
+      if (index.at(source) !== undefined) {
+        throw rowError(link, required, source, countRows(rows, source));
+      }
+      index.put(source, target);
+    }
+    const n = values.length;
+    const out: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const target = index.find(values[i]);
+      if (target !== undefined) out[i] = target;
+      else if (required) throw rowError(link, true, values[i], 0);
+      else out[i] = Nothing;
+    }
+    return out;
+  };
+
+  const rowError = (link: string, required: boolean, id: unknown, found: number) =>
+    new LinkRowError(
+      link,
+      required ? "exactly one" : "at most one",
+      tableSql,
+      fromName,
+      id,
+      found,
+    );
+
+  const countRows = (rows: readonly PgRow[], source: unknown): number => {
+    let count = 0;
+    for (const row of rows) {
+      if (row[fromName] === source && row[toName] !== null && row[toName] !== undefined) count++;
+    }
+    return count;
+  };
+
+  const unbound = (): never => {
+    throw new TypeError(
+      `LinkQuery on table ${tableSql} is not called directly: use it as the loader of a Link`,
+    );
+  };
+  Object.defineProperties(unbound, {
+    name: { value: name },
+    [BIND_LINK]: { value: bind },
+    ctxKey: { value: ctxKey, enumerable: true },
+    fromColumn: { value: from, enumerable: true },
+    toColumn: { value: to, enumerable: true },
+  });
+  return Object.freeze(unbound) as unknown as LinkQuery;
+}
+
+/** The distinct non-null values, in first-seen order. */
+function distinct(values: readonly unknown[]): unknown[] {
+  const seen = new Set<unknown>();
+  const out: unknown[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null || value === undefined || seen.has(value)) continue;
+    seen.add(value);
+    out.push(value);
+  }
+  return out;
+}
+
+function describeColumn(column: unknown): string {
+  const c = column as Partial<Column> | null | undefined;
+  return c?.kind === "column" && c.table !== undefined
+    ? `${c.table.sql}.${c.sql}`
+    : inspect(column);
+}

@@ -1,0 +1,383 @@
+/**
+ * Tests of the Postgres sources: the client suite (tests/support/pg_suite.ts) through each
+ * adapter, against a real PostgreSQL server (when DATABASE_URL is set) and PGlite, then the
+ * definitions, the context, connections and the embedded default.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { PGlite } from "@electric-sql/pglite";
+import {
+  AsyncExecutor,
+  ContextKeyError,
+  denormalize,
+  Engine,
+  Field,
+  Graph,
+  ID,
+  Int,
+  Link,
+  LoaderError,
+  Node,
+  Nothing,
+  Optional,
+  type QueryField,
+  read,
+  Root,
+  Sequence,
+  Str,
+  TypeRef,
+} from "../mod.ts";
+import {
+  FieldsQuery,
+  LinkQuery,
+  openDatabase,
+  pglite,
+  PostgresConnectionError,
+  postgresJs,
+  queryObjectClient,
+  table,
+} from "../sources/postgres.ts";
+import { pgSuite } from "./support/pg_suite.ts";
+import { character, PG } from "./support/pg_star_trek.ts";
+import { NO_ROUND_TRIPS, RecordingClient } from "./support/recording_pg.ts";
+
+const DATABASE_URL = Deno.env.get("DATABASE_URL") ?? null;
+
+function scratchSchema(): string {
+  return `hiku_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+}
+
+pgSuite({
+  name: "postgres.js on a PostgreSQL server",
+  skipReason: DATABASE_URL === null ? "set DATABASE_URL to a PostgreSQL server to run" : null,
+  async open() {
+    const db = await openDatabase({
+      url: DATABASE_URL,
+      schema: scratchSchema(),
+      dropSchemaOnClose: true,
+      connectTimeoutSeconds: 5,
+    });
+    return { client: db, close: () => db.close() };
+  },
+  int8: (digits) => digits,
+});
+
+pgSuite({
+  name: "PGlite",
+  skipReason: null,
+  async open() {
+    const db = await PGlite.create();
+    return { client: pglite(db), close: () => db.close() };
+  },
+  // PGlite's own parser: a number when it is exact, a bigint beyond.
+  int8: (digits) => Number.isSafeInteger(Number(digits)) ? Number(digits) : BigInt(digits),
+});
+
+pgSuite({
+  name: "a queryObject client (over the embedded default)",
+  skipReason: null,
+  async open() {
+    const db = await openDatabase({ url: null });
+    // The shape of @db/postgres's Client.queryObject, answered by a real database.
+    const client = {
+      queryObject: async (text: string, args?: unknown[]) => ({
+        rows: await db.query(text, args),
+      }),
+    };
+    return { client: queryObjectClient(client), close: () => db.close() };
+  },
+  int8: (digits) => digits,
+});
+
+Deno.test("table() describes columns with graph types and quoted names", () => {
+  const log = table(`captain's "log"`, { id: Int, Stardate: Optional(Str) }, {
+    primaryKey: "id",
+    schema: "star trek",
+  });
+  assert.equal(log.name, `captain's "log"`);
+  assert.equal(log.sql, `"star trek"."captain's ""log"""`);
+  assert.deepEqual(log.columns.map((c) => [c.name, c.sql]), [["id", `"id"`], [
+    "Stardate",
+    `"Stardate"`,
+  ]]);
+  assert.equal(log.c.Stardate.type.kind, "optional");
+  assert.equal(log.c.id.table, log);
+  assert.equal(log.primaryKey, log.c.id);
+  assert.ok(Object.isFrozen(log) && Object.isFrozen(log.c) && Object.isFrozen(log.c.id));
+  assert.equal(table("ship", { registry: Str }).primaryKey, null);
+});
+
+Deno.test("table() rejects a primary key, a type or a name it can not use", () => {
+  assert.throws(
+    () => table("character", { id: Int, name: Str }, { primaryKey: "pk" as "id" }),
+    new TypeError(
+      `Table "character" has no column "pk" for its primary key: columns are "id", "name"`,
+    ),
+  );
+  assert.throws(
+    () => table("character", { id: "Int" as unknown as typeof Int }),
+    new TypeError(
+      `Column "id" of table "character" needs a graph type (Int, Str, Optional(Str), ...): got "Int"`,
+    ),
+  );
+  assert.throws(
+    () => table("character", {}),
+    new TypeError(`Table "character" needs at least one column: got none`),
+  );
+  assert.throws(
+    () => table("", { id: Int }),
+    new TypeError(`Table name must be a non-empty string: got ""`),
+  );
+  assert.throws(
+    () => table("a\0b", { id: Int }),
+    new TypeError(`Table name "a\\u0000b" holds a NUL character`),
+  );
+  assert.throws(
+    () => table("character", { ["x".repeat(64)]: Int }),
+    new TypeError(
+      `Column name "${"x".repeat(64)}" of table "character" is 64 bytes long: Postgres allows 63`,
+    ),
+  );
+  assert.throws(
+    () => table("character", { id: Int }, { schema: "" }),
+    new TypeError(`Schema name of table "character" must be a non-empty string: got ""`),
+  );
+});
+
+Deno.test("a field declared with a null type takes its column's type", () => {
+  const query = FieldsQuery(PG, character);
+  assert.equal(Field("name", null, query).type, Str);
+  assert.equal(Field("id", null, query).type, Int);
+  assert.equal(Field("mood", null, query).type, null);
+  assert.equal(Field("name", ID, query).type, ID);
+});
+
+Deno.test("FieldsQuery needs a key column of its table", () => {
+  const ship = table("ship", { registry: Str, name: Str });
+  assert.throws(
+    () => FieldsQuery(PG, ship),
+    new TypeError(
+      `FieldsQuery on table "ship" needs a key column: the table declares no primary key, so pass { primaryKey }`,
+    ),
+  );
+  assert.equal(FieldsQuery(PG, ship, { primaryKey: ship.c.registry }).primaryKey, ship.c.registry);
+  assert.throws(
+    () => FieldsQuery(PG, ship, { primaryKey: character.c.id }),
+    new TypeError(
+      `FieldsQuery on table "ship" needs a key column of that table: got "character"."id"`,
+    ),
+  );
+});
+
+Deno.test("LinkQuery needs columns of one table and a link it can shape", () => {
+  const actor = table("actor", { id: Int, character_id: Int }, { primaryKey: "id" });
+  assert.throws(
+    () => LinkQuery(PG, { fromColumn: actor.c.character_id, toColumn: character.c.id }),
+    new TypeError(
+      `LinkQuery needs fromColumn and toColumn of one table: got "actor"."character_id" and "character"."id"`,
+    ),
+  );
+  assert.throws(
+    () =>
+      LinkQuery(PG, {
+        fromColumn: actor.c.character_id,
+        toColumn: actor.c.id,
+        orderBy: character.c.name,
+      }),
+    new TypeError(`LinkQuery orders by columns of table "actor": got "character"."name"`),
+  );
+  const query = LinkQuery(PG, { fromColumn: actor.c.character_id, toColumn: actor.c.id });
+  assert.throws(
+    () => Link("actors", Sequence(TypeRef("Actor")), query, { requires: null }),
+    new TypeError(`LinkQuery for link "actors" needs requires to name one field: got null`),
+  );
+  assert.throws(
+    () => Link("actors", Sequence(TypeRef("Actor")), query, { requires: ["id", "name"] }),
+    new TypeError(
+      `LinkQuery for link "actors" needs requires to name one field: got ["id", "name"]`,
+    ),
+  );
+  assert.throws(
+    () => Link("actors", Str, query, { requires: "id" }),
+    new TypeError(
+      `LinkQuery can not load link "actors": its type Str is not TypeRef, Optional(TypeRef) or Sequence(TypeRef)`,
+    ),
+  );
+  assert.throws(
+    () => (query as () => never)(),
+    new TypeError(
+      `LinkQuery on table "actor" is not called directly: use it as the loader of a Link`,
+    ),
+  );
+});
+
+Deno.test("postgresJs sends arrays of bigints and booleans as text, other values as they are", async () => {
+  const sent: unknown[][] = [];
+  const client = postgresJs({
+    unsafe(_query: string, parameters: unknown[] = []) {
+      sent.push(parameters);
+      return Promise.resolve([]);
+    },
+  });
+  const params = [[9007199254740993n, 1n], [true, false], [1, 2n], ["a"], 7n, []];
+  await client.query("SELECT $1, $2, $3, $4, $5, $6", params);
+  assert.deepEqual(sent, [[["9007199254740993", "1"], ["true", "false"], [1, 2n], ["a"], 7n, []]]);
+  assert.deepEqual(params[0], [9007199254740993n, 1n]);
+});
+
+Deno.test("empty id lists are answered without a round trip", async () => {
+  const ctx = { [PG]: NO_ROUND_TRIPS };
+  const fields = [{ name: "name", alias: null, options: {} }] as unknown as QueryField[];
+  assert.deepEqual(await FieldsQuery(PG, character)(ctx, fields, []), []);
+
+  const actor = table("actor", { id: Int, character_id: Optional(Int) }, { primaryKey: "id" });
+  const query = LinkQuery(PG, { fromColumn: actor.c.character_id, toColumn: actor.c.id });
+  const load = (type: Parameters<typeof Link>[1]) =>
+    Link("link", type, query, { requires: "character_id" }).loader as (
+      ctx: object,
+      values: unknown[],
+    ) => Promise<unknown[]>;
+  assert.deepEqual(await load(Sequence(TypeRef("Actor")))(ctx, []), []);
+  assert.deepEqual(await load(Sequence(TypeRef("Actor")))(ctx, [null, null]), [[], []]);
+  assert.deepEqual(await load(Optional(TypeRef("Actor")))(ctx, [null]), [Nothing]);
+  await assert.rejects(
+    load(TypeRef("Actor"))(ctx, [null]),
+    {
+      name: "LinkRowError",
+      message:
+        `Link "link" needs exactly one row in table "actor" where "character_id" = null: found none`,
+    },
+  );
+});
+
+const contextGraph = Graph([
+  Node("Character", [Field("name", null, FieldsQuery(PG, character))]),
+  Root([Link("characters", Sequence(TypeRef("Character")), () => [1], { requires: null })]),
+]);
+
+Deno.test("a context without the client names the key", async () => {
+  const engine = new Engine(new AsyncExecutor());
+  await assert.rejects(
+    engine.execute(contextGraph, read("{ characters { name } }"), {}),
+    (error) => {
+      assert.ok(error instanceof LoaderError);
+      assert.ok(error.cause instanceof ContextKeyError);
+      assert.equal(
+        error.message,
+        `Loader of field Character.name failed: Context key "pg" is not set: pass it in the context given to engine.execute`,
+      );
+      return true;
+    },
+  );
+  await assert.rejects(
+    engine.execute(contextGraph, read("{ characters { name } }"), { [PG]: "postgres://" }),
+    {
+      message: `Loader of field Character.name failed: Context key "pg" must hold a Postgres ` +
+        `client (an object with a query method, e.g. postgresJs(sql)): got "postgres://"`,
+    },
+  );
+});
+
+Deno.test("a connection that is refused fails at once, naming the server", async () => {
+  await assert.rejects(
+    openDatabase({ url: "postgres://postgres:secret@127.0.0.1:1/postgres" }),
+    (error) => {
+      assert.ok(error instanceof PostgresConnectionError);
+      assert.equal(
+        error.message,
+        "Could not connect to PostgreSQL at postgres://postgres:***@127.0.0.1:1/postgres: " +
+          "connect ECONNREFUSED 127.0.0.1:1",
+      );
+      assert.equal(error.url, "postgres://postgres:***@127.0.0.1:1/postgres");
+      return true;
+    },
+  );
+});
+
+Deno.test("a server that never answers fails after the connect timeout", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) accepted.push(conn);
+  })();
+  const { port } = listener.addr as Deno.NetAddr;
+  try {
+    await assert.rejects(
+      openDatabase({
+        url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+        connectTimeoutSeconds: 0.5,
+      }),
+      {
+        name: "PostgresConnectionError",
+        message:
+          `Could not connect to PostgreSQL at postgres://postgres@127.0.0.1:${port}/postgres: ` +
+          "no answer within 0.5 s",
+      },
+    );
+  } finally {
+    listener.close();
+    await accepting;
+    for (const conn of accepted) conn.close();
+  }
+});
+
+Deno.test("openDatabase needs a schema to drop one on close", async () => {
+  await assert.rejects(
+    openDatabase({ url: null, dropSchemaOnClose: true }),
+    new TypeError("openDatabase needs a schema to drop on close: got dropSchemaOnClose alone"),
+  );
+});
+
+Deno.test("openDatabase without a URL starts PGlite, with int8 and numeric as strings", async () => {
+  await using db = await openDatabase({ url: null, schema: "star trek" });
+  assert.equal(db.driver, "pglite");
+  assert.equal(db.target, "PGlite (in-process, in memory)");
+  await db.query("CREATE TABLE ship (registry text PRIMARY KEY, crew int8, warp numeric)");
+  await db.query("INSERT INTO ship VALUES ($1, $2, $3)", ["NCC-1701", "430", "9.975"]);
+  assert.deepEqual(await db.query(`SELECT * FROM "star trek".ship`), [
+    { registry: "NCC-1701", crew: "430", warp: "9.975" },
+  ]);
+});
+
+Deno.test({
+  name: "openDatabase with a URL works in a schema of its own and drops it on close" +
+    (DATABASE_URL === null ? " (set DATABASE_URL to a PostgreSQL server to run)" : ""),
+  ignore: DATABASE_URL === null,
+  fn: async () => {
+    const schema = scratchSchema();
+    const db = await openDatabase({ url: DATABASE_URL, schema, dropSchemaOnClose: true });
+    const recording = new RecordingClient(db);
+    try {
+      assert.equal(db.driver, "postgres.js");
+      await recording.query("CREATE TABLE ship (registry text PRIMARY KEY, crew int8)");
+      await recording.query("INSERT INTO ship VALUES ($1, $2)", ["NCC-1701", 430]);
+      const engine = new Engine(new AsyncExecutor());
+      const ship = table("ship", { registry: Str, crew: Str }, { primaryKey: "registry" });
+      const shipGraph = Graph([
+        Node("Ship", [Field("crew", null, FieldsQuery(PG, ship))]),
+        Root([Link("ships", Sequence(TypeRef("Ship")), () => ["NCC-1701"], { requires: null })]),
+      ]);
+      const result = await engine.execute(shipGraph, read("{ ships { crew } }"), {
+        [PG]: recording,
+      });
+      assert.deepEqual(denormalize(shipGraph, result), { ships: [{ crew: "430" }] });
+      await assert.rejects(
+        openDatabase({ url: DATABASE_URL, schema, dropSchemaOnClose: true }),
+        {
+          message:
+            `Could not create schema "${schema}" in ${db.target}: schema "${schema}" already exists`,
+        },
+      );
+    } finally {
+      await db.close();
+      await db.close();
+    }
+    await using admin = await openDatabase({ url: DATABASE_URL });
+    assert.deepEqual(
+      [...await admin.query("SELECT nspname FROM pg_namespace WHERE nspname = $1", [schema])],
+      [],
+    );
+  },
+});
