@@ -166,6 +166,17 @@ export type {
   ResultError,
 } from "./src/result.ts";
 
+// GraphQL schema
+export { Schema } from "./src/schema.ts";
+export type {
+  CacheStats,
+  GraphQLRequest,
+  GraphQLResponse,
+  GraphQLResponseError,
+  SchemaInit,
+} from "./src/schema.ts";
+export { printGraphSchema } from "./src/graphql_schema.ts";
+
 // Errors
 export {
   ContextKeyError,

@@ -1,0 +1,1367 @@
+import assert from "node:assert/strict";
+import {
+  AsyncExecutor,
+  Directive,
+  Enum,
+  ExecutionAbortedError,
+  Field,
+  Float,
+  Graph,
+  type GraphQLRequest,
+  type GraphQLResponse,
+  ID,
+  Int,
+  Interface,
+  InterfaceRef,
+  Link,
+  LoaderError,
+  Node,
+  Nothing,
+  Option,
+  Optional,
+  passContext,
+  type QueryField,
+  Root,
+  Scalar,
+  Schema,
+  Sequence,
+  Str,
+  TypeRef,
+  Union,
+  UnionRef,
+} from "../mod.ts";
+import type { Graph as GraphT } from "../mod.ts";
+import { DB, graph as seedGraph } from "./support/star_trek.ts";
+import { createStarTrek } from "./support/star_trek_schema.ts";
+
+function schemaOf(query: GraphT, mutation: GraphT | null = null): Schema {
+  return new Schema({ query, mutation, executor: new AsyncExecutor() });
+}
+
+function starTrek() {
+  const { graph, mutation, data } = createStarTrek();
+  return { schema: schemaOf(graph, mutation), data };
+}
+
+async function run(
+  schema: Schema,
+  query: string,
+  variables?: GraphQLRequest["variables"],
+): Promise<GraphQLResponse> {
+  return await schema.execute({ query, variables: variables ?? null });
+}
+
+// --- The seed, served through Schema ---
+
+Deno.test("Schema serves the seed's graph with the seed's results", async (t) => {
+  const schema = schemaOf(seedGraph);
+  const context = { db: DB };
+  await t.step("characters and their actors", async () => {
+    assert.deepEqual(
+      await schema.execute({ query: "{ characters { name actors { name } } }", context }),
+      {
+        data: {
+          characters: [
+            {
+              name: "James T. Kirk",
+              actors: [{ name: "William Shatner" }, { name: "Chris Pine" }],
+            },
+            { name: "Spock", actors: [{ name: "Leonard Nimoy" }, { name: "Zachary Quinto" }] },
+            {
+              name: "Leonard McCoy",
+              actors: [{ name: "DeForest Kelley" }, { name: "Karl Urban" }],
+            },
+          ],
+        },
+      },
+    );
+  });
+  await t.step("actors and their characters", async () => {
+    assert.deepEqual(
+      await schema.execute({ query: "{ actors { name character { name } } }", context }),
+      {
+        data: {
+          actors: [
+            { name: "William Shatner", character: { name: "James T. Kirk" } },
+            { name: "Leonard Nimoy", character: { name: "Spock" } },
+            { name: "DeForest Kelley", character: { name: "Leonard McCoy" } },
+            { name: "Chris Pine", character: { name: "James T. Kirk" } },
+            { name: "Zachary Quinto", character: { name: "Spock" } },
+            { name: "Karl Urban", character: { name: "Leonard McCoy" } },
+          ],
+        },
+      },
+    );
+  });
+  await t.step("records, options and optional links", async () => {
+    assert.deepEqual(
+      await schema.execute({
+        query: `{
+          character(id: 2) {
+            greeting(greeting: "Live long") bio { born ship } mentor { name }
+            appearances { episode title }
+          }
+        }`,
+        context,
+      }),
+      {
+        data: {
+          character: {
+            greeting: "Live long, Spock!",
+            bio: { born: 2230, ship: "Enterprise" },
+            mentor: { name: "James T. Kirk" },
+            appearances: [
+              { episode: 1, title: "The Man Trap" },
+              { episode: 3, title: "Amok Time" },
+            ],
+          },
+        },
+      },
+    );
+  });
+});
+
+// --- Response shape, errors and partial data ---
+
+const names = new Map([[1, "James T. Kirk"], [2, "Spock"], [3, "Leonard McCoy"]]);
+
+/** A graph whose loaders fail in every place a GraphQL error can null. */
+function faultyGraph(): GraphT {
+  const fail = (): never => {
+    throw new Error("warp core breach");
+  };
+  const nameOf = (fields: readonly QueryField[], ids: readonly number[]) =>
+    ids.map((id) => fields.map(() => names.get(id) ?? null));
+  return Graph([
+    Node("Character", [
+      Field(
+        "id",
+        Int,
+        (fields: readonly QueryField[], ids: readonly number[]) =>
+          ids.map((id) => fields.map(() => id)),
+      ),
+      Field("name", Str, nameOf),
+      Field("quote", Optional(Str), fail),
+      Field("born", Int, fail),
+      Field(
+        "rank",
+        Enum("Rank", [{ name: "CAPTAIN", value: 4 }]),
+        (_f: unknown, ids: number[]) => ids.map((id) => [id === 1 ? 4 : 9]),
+      ),
+      Field("nickname", Str, (_f: unknown, ids: number[]) => ids.map(() => [null])),
+      Link("mentor", Optional(TypeRef("Character")), fail, { requires: "id" }),
+      Link(
+        "crewmates",
+        Sequence(Optional(TypeRef("Character"))),
+        (ids: number[]) => ids.map(() => [1, 2]),
+        { requires: "id" },
+      ),
+      Link("short", Sequence(TypeRef("Character")), () => [], { requires: "id" }),
+    ]),
+    Root([
+      Field("version", Str, (fields: readonly QueryField[]) => fields.map(() => "1.0")),
+      Field("motd", Optional(Str), fail),
+      Link("characters", Sequence(TypeRef("Character")), () => [1, 2], { requires: null }),
+      Link("character", Optional(TypeRef("Character")), (opts: { id: number }) => opts.id, {
+        requires: null,
+        options: [Option("id", Int)],
+      }),
+    ]),
+  ]);
+}
+
+Deno.test("execute() returns data without an errors key when nothing failed", async () => {
+  const response = await run(schemaOf(faultyGraph()), "{ version characters { name } }");
+  assert.deepEqual(response, {
+    data: { version: "1.0", characters: [{ name: "James T. Kirk" }, { name: "Spock" }] },
+  });
+  assert.equal(Object.hasOwn(response, "errors"), false);
+});
+
+Deno.test("a loader that throws nulls its nullable field and reports the path", async () => {
+  const response = await run(schemaOf(faultyGraph()), "{ characters { name quote } }");
+  assert.deepEqual(response, {
+    data: {
+      characters: [
+        { name: "James T. Kirk", quote: null },
+        { name: "Spock", quote: null },
+      ],
+    },
+    errors: [
+      {
+        message: "Loader of field Character.quote failed: warp core breach",
+        locations: [{ line: 1, column: 21 }],
+        path: ["characters", 0, "quote"],
+      },
+    ],
+  });
+});
+
+Deno.test("a failed non-null field nulls the nearest nullable place above it", async (t) => {
+  const schema = schemaOf(faultyGraph());
+  await t.step("an optional link", async () => {
+    assert.deepEqual(await run(schema, "{ version character(id: 1) { name born } }"), {
+      data: { version: "1.0", character: null },
+      errors: [
+        {
+          message: "Loader of field Character.born failed: warp core breach",
+          locations: [{ line: 1, column: 35 }],
+          path: ["character", "born"],
+        },
+      ],
+    });
+  });
+  await t.step("an optional item of a list", async () => {
+    assert.deepEqual(await run(schema, "{ character(id: 1) { crewmates { born } } }"), {
+      data: { character: { crewmates: [null, null] } },
+      errors: [
+        {
+          message: "Loader of field Character.born failed: warp core breach",
+          locations: [{ line: 1, column: 34 }],
+          path: ["character", "crewmates", 0, "born"],
+        },
+      ],
+    });
+  });
+  await t.step("up to data itself", async () => {
+    assert.deepEqual(await run(schema, "{ version characters { born } }"), {
+      data: null,
+      errors: [
+        {
+          message: "Loader of field Character.born failed: warp core breach",
+          locations: [{ line: 1, column: 24 }],
+          path: ["characters", 0, "born"],
+        },
+      ],
+    });
+  });
+});
+
+Deno.test("failures of links, root fields, serializers and null values are all reported", async () => {
+  const response = await run(
+    schemaOf(faultyGraph()),
+    "{ motd characters { mentor { name } } character(id: 2) { rank } other: character(id: 1) { nickname } }",
+  );
+  assert.deepEqual(response, {
+    data: {
+      motd: null,
+      characters: [{ mentor: null }, { mentor: null }],
+      character: null,
+      other: null,
+    },
+    errors: [
+      {
+        message: "Loader of field root.motd failed: warp core breach",
+        locations: [{ line: 1, column: 3 }],
+        path: ["motd"],
+      },
+      {
+        message: "Loader of link Character.mentor failed: warp core breach",
+        locations: [{ line: 1, column: 21 }],
+        path: ["characters", 0, "mentor"],
+      },
+      {
+        message: 'Cannot serialize Character.rank: Enum "Rank" cannot represent value: 9',
+        locations: [{ line: 1, column: 58 }],
+        path: ["character", "rank"],
+      },
+      {
+        message: "Cannot return null for non-nullable field Character.nickname",
+        locations: [{ line: 1, column: 91 }],
+        path: ["other", "nickname"],
+      },
+    ],
+  });
+});
+
+Deno.test("an error keeps the loader's error as a non-enumerable originalError", async () => {
+  const response = await run(schemaOf(faultyGraph()), "{ motd }");
+  const error = response.errors![0]!;
+  assert.ok(error.originalError instanceof LoaderError);
+  assert.equal((error.originalError.cause as Error).message, "warp core breach");
+  assert.deepEqual(Object.keys(error), ["message", "locations", "path"]);
+  assert.equal(
+    JSON.stringify(response),
+    '{"data":{"motd":null},"errors":[{"message":"Loader of field root.motd failed: warp core ' +
+      'breach","locations":[{"line":1,"column":3}],"path":["motd"]}]}',
+  );
+});
+
+Deno.test("a loader returning a wrong shape is reported like a failure", async () => {
+  const graph = Graph([
+    Node("Character", [
+      Field("name", Str, (_f: unknown, ids: number[]) => ids.slice(1).map(() => ["Spock"])),
+    ]),
+    Root([
+      Link("characters", Sequence(Optional(TypeRef("Character"))), () => [1, 2], {
+        requires: null,
+      }),
+    ]),
+  ]);
+  assert.deepEqual(await run(schemaOf(graph), "{ characters { name } }"), {
+    data: { characters: [null, null] },
+    errors: [
+      {
+        message: "Loader of field Character.name returned a wrong shape: expected array " +
+          '(length 2) of arrays (length 1), got array (length 1) [["Spock"]]',
+        locations: [{ line: 1, column: 16 }],
+        path: ["characters", 0, "name"],
+      },
+    ],
+  });
+});
+
+// --- Variables ---
+
+Deno.test("variables: values, defaults and omitted optional variables", async (t) => {
+  const { schema } = starTrek();
+  const query = `query Crew($id: Int! = 1, $limit: Int) {
+    character(id: $id) { name actors(limit: $limit) { name } }
+  }`;
+  await t.step("defaults", async () => {
+    assert.deepEqual(await run(schema, query), {
+      data: {
+        character: {
+          name: "James T. Kirk",
+          actors: [{ name: "William Shatner" }, { name: "Chris Pine" }],
+        },
+      },
+    });
+  });
+  await t.step("given", async () => {
+    assert.deepEqual(await run(schema, query, { id: 2, limit: 1 }), {
+      data: { character: { name: "Spock", actors: [{ name: "Leonard Nimoy" }] } },
+    });
+  });
+});
+
+Deno.test("variables: every variable error comes back at once, with locations", async () => {
+  const { schema } = starTrek();
+  const response = await run(
+    schema,
+    `query Q($id: Int!, $text: String!, $limit: Int) {
+      character(id: $id) { actors(limit: $limit) { name } }
+      search(text: $text) { __typename }
+    }`,
+    { text: 3, limit: "ten" },
+  );
+  assert.deepEqual(response, {
+    errors: [
+      {
+        message: 'Variable "$id" has invalid value: Expected a value of non-null type "Int!" ' +
+          "to be provided.",
+        locations: [{ line: 1, column: 9 }],
+      },
+      {
+        message: 'Variable "$text" has invalid value: String cannot represent a non string ' +
+          "value: 3",
+        locations: [{ line: 1, column: 20 }],
+      },
+      {
+        message: 'Variable "$limit" has invalid value: Int cannot represent non-integer value: ' +
+          '"ten"',
+        locations: [{ line: 1, column: 36 }],
+      },
+    ],
+  });
+});
+
+Deno.test("execute() rejects variables that are not an object, and a query that is not text", async () => {
+  const { schema } = starTrek();
+  assert.deepEqual(
+    await schema.execute({ query: "{ version }", variables: [1] as never }),
+    {
+      errors: [{
+        message: "Variables must be provided as an Object where each property is a variable value.",
+      }],
+    },
+  );
+  assert.deepEqual(await schema.execute({ query: 42 as never }), {
+    errors: [{ message: "Must provide query string." }],
+  });
+});
+
+// --- Enums ---
+
+Deno.test("enums: parsed from literals, variables and defaults, serialized on output", async (t) => {
+  const { schema, data } = starTrek();
+  await t.step("literal", async () => {
+    assert.deepEqual(
+      await run(schema, "{ characters(filter: { rank: CAPTAIN }) { name rank } }"),
+      { data: { characters: [{ name: "James T. Kirk", rank: "CAPTAIN" }] } },
+    );
+  });
+  await t.step("variable", async () => {
+    assert.deepEqual(
+      await run(schema, "query ($rank: Rank) { characters(filter: { rank: $rank }) { name } }", {
+        rank: "COMMANDER",
+      }),
+      { data: { characters: [{ name: "Spock" }, { name: "Leonard McCoy" }] } },
+    );
+  });
+  await t.step("loaders see enum values, not names", () => {
+    assert.deepEqual(data.log, [
+      'characters({"rank":4,"limit":10})',
+      'characters({"rank":3,"limit":10})',
+    ]);
+  });
+  await t.step("a wrong literal", async () => {
+    assert.deepEqual(await run(schema, "{ characters(filter: { rank: ADMIRAL }) { name } }"), {
+      errors: [{
+        message: 'Value "ADMIRAL" does not exist in "Rank" enum.',
+        locations: [{ line: 1, column: 30 }],
+      }],
+    });
+  });
+  await t.step("a wrong variable", async () => {
+    assert.deepEqual(
+      await run(
+        schema,
+        "query ($rank: Rank!) { promoted: characters(filter: { rank: $rank }) { name } }",
+        {
+          rank: "CAPTIAN",
+        },
+      ),
+      {
+        errors: [{
+          message: 'Variable "$rank" has invalid value: Value "CAPTIAN" does not exist in "Rank" ' +
+            'enum. Did you mean the enum value "CAPTAIN"?',
+          locations: [{ line: 1, column: 8 }],
+        }],
+      },
+    );
+  });
+  await t.step("a string literal is not an enum value", async () => {
+    assert.deepEqual(await run(schema, '{ characters(filter: { rank: "CAPTAIN" }) { name } }'), {
+      errors: [{
+        message: 'Enum "Rank" cannot represent non-enum value: "CAPTAIN". Did you mean the enum ' +
+          'value "CAPTAIN"?',
+        locations: [{ line: 1, column: 30 }],
+      }],
+    });
+  });
+});
+
+Deno.test("enums: a root field of enum values, and enum defaults by name", async () => {
+  // Ports of Hiku's tests/test_enum.py::test_root_field_enum and
+  // test_parse_enum_argument_default_value.
+  const Status = Enum("Status", [{ name: "ACTIVE", value: 1 }, { name: "RETIRED", value: 0 }]);
+  const seen: unknown[] = [];
+  const graph = Graph([
+    Node("Character", [
+      Field("status", Status, (_f: unknown, ids: number[]) => ids.map(() => [1])),
+    ]),
+    Root([
+      Field(
+        "statuses",
+        Sequence(Status),
+        (fields: readonly QueryField[]) => fields.map(() => [1, 0]),
+      ),
+      Link("character", Optional(TypeRef("Character")), (opts: { status: number }) => {
+        seen.push(opts.status);
+        return 1;
+      }, { requires: null, options: [Option("status", Status, { default: "ACTIVE" })] }),
+    ]),
+  ]);
+  assert.deepEqual(await run(schemaOf(graph), "{ statuses character { status } }"), {
+    data: { statuses: ["ACTIVE", "RETIRED"], character: { status: "ACTIVE" } },
+  });
+  assert.deepEqual(seen, [1]);
+});
+
+// --- Custom scalars ---
+
+Deno.test("custom scalars: Date and UUID parsed from literals and variables, serialized on output", async (t) => {
+  const { schema, data } = starTrek();
+  await t.step("output", async () => {
+    assert.deepEqual(
+      await run(schema, "{ character(id: 1) { born uuid } starships { commissioned } }"),
+      {
+        data: {
+          character: { born: "2233-03-22", uuid: "7a1d5e0c-6f7e-4d2b-9a51-2f0c6f1c0001" },
+          starships: [{ commissioned: "2245-01-01" }, { commissioned: "2267-06-15" }],
+        },
+      },
+    );
+  });
+  await t.step("literal", async () => {
+    assert.deepEqual(
+      await run(schema, '{ characters(filter: { bornBefore: "2231-01-01" }) { name born } }'),
+      { data: { characters: [{ name: "Spock", born: "2230-01-06" }] } },
+    );
+  });
+  await t.step("variable", async () => {
+    assert.deepEqual(
+      await run(
+        schema,
+        "query ($before: Date) { characters(filter: { bornBefore: $before }) { name } }",
+        { before: "2240-01-01" },
+      ),
+      { data: { characters: [{ name: "James T. Kirk" }, { name: "Spock" }] } },
+    );
+  });
+  await t.step("loaders see parsed values", () => {
+    assert.deepEqual(data.log, [
+      'characters({"bornBefore":"2231-01-01T00:00:00.000Z","limit":10})',
+      'characters({"bornBefore":"2240-01-01T00:00:00.000Z","limit":10})',
+    ]);
+  });
+  await t.step("a wrong literal", async () => {
+    assert.deepEqual(
+      await run(schema, '{ characters(filter: { bornBefore: "stardate 41153.7" }) { name } }'),
+      {
+        errors: [{
+          message: 'Date cannot represent value: "stardate 41153.7"',
+          locations: [{ line: 1, column: 36 }],
+        }],
+      },
+    );
+  });
+  await t.step("a wrong variable", async () => {
+    assert.deepEqual(
+      await run(schema, "query ($d: Date) { characters(filter: { bornBefore: $d }) { name } }", {
+        d: 41153.7,
+      }),
+      {
+        errors: [{
+          message: 'Variable "$d" has invalid value: Date cannot represent value: 41153.7',
+          locations: [{ line: 1, column: 8 }],
+        }],
+      },
+    );
+  });
+});
+
+Deno.test("custom scalars: a DateTime field, list, optional and optional list", async () => {
+  // Port of Hiku's tests/test_scalar.py::test_serialize_scalar_field_correct and
+  // test_parse_scalar_input_correct.
+  const DateTime = Scalar("DateTime", {
+    parse: (value) => {
+      if (typeof value !== "string" || Number.isNaN(Date.parse(`${value}Z`))) {
+        throw new TypeError(`DateTime cannot represent value: ${JSON.stringify(value)}`);
+      }
+      return new Date(`${value}Z`);
+    },
+    serialize: (value) => (value as Date).toISOString().slice(0, 19),
+  });
+  const stardate = new Date("2266-06-15T12:30:59Z");
+  const seen: unknown[] = [];
+  const values: { [name: string]: unknown } = {
+    launched: stardate,
+    launches: [stardate],
+    maybeLaunches: [stardate, null],
+    lastRefit: null,
+    refits: [],
+  };
+  const graph = Graph([
+    Node("Starship", [
+      Field("id", Int, (_f: unknown, ids: number[]) => ids.map((id) => [id])),
+      ...Object.entries({
+        launched: DateTime,
+        launches: Sequence(DateTime),
+        maybeLaunches: Sequence(Optional(DateTime)),
+        lastRefit: Optional(DateTime),
+        refits: Optional(Sequence(DateTime)),
+      }).map(([name, type]) =>
+        Field(
+          name,
+          type,
+          (fields: readonly QueryField[], ids: number[]) =>
+            ids.map(() => fields.map((f) => values[f.name])),
+        )
+      ),
+    ]),
+    Root([
+      Link("starship", Optional(TypeRef("Starship")), (opts: { launched: Date }) => {
+        seen.push(opts);
+        return opts.launched.getTime() === stardate.getTime() ? 1 : Nothing;
+      }, {
+        requires: null,
+        options: [
+          Option("launched", DateTime),
+          Option("launches", Sequence(DateTime)),
+          Option("lastRefit", Optional(DateTime)),
+        ],
+      }),
+    ]),
+  ]);
+  const response = await run(
+    schemaOf(graph),
+    `{
+      starship(launched: "2266-06-15T12:30:59", launches: ["2266-06-15T12:30:59"], lastRefit: null) {
+        id launched launches maybeLaunches lastRefit refits
+      }
+    }`,
+  );
+  assert.deepEqual(response, {
+    data: {
+      starship: {
+        id: 1,
+        launched: "2266-06-15T12:30:59",
+        launches: ["2266-06-15T12:30:59"],
+        maybeLaunches: ["2266-06-15T12:30:59", null],
+        lastRefit: null,
+        refits: [],
+      },
+    },
+  });
+  assert.deepEqual(seen, [{ launched: stardate, launches: [stardate], lastRefit: null }]);
+});
+
+Deno.test("Float options take integers", async () => {
+  // Port of Hiku's tests/test_scalar.py::test_parse_float_input_correct.
+  const graph = Graph([
+    Node("Starship", [Field("warp", Float, (_f: unknown, ids: number[]) => ids.map(() => [9]))]),
+    Root([
+      Link(
+        "starship",
+        Optional(TypeRef("Starship")),
+        (opts: { warp: number }) => opts.warp === 9 ? 1 : Nothing,
+        { requires: null, options: [Option("warp", Float)] },
+      ),
+    ]),
+  ]);
+  const schema = schemaOf(graph);
+  assert.deepEqual(await run(schema, "{ starship(warp: 9) { warp } }"), {
+    data: { starship: { warp: 9 } },
+  });
+  assert.deepEqual(
+    await run(schema, "query ($w: Float!) { starship(warp: $w) { warp } }", { w: 9 }),
+    {
+      data: { starship: { warp: 9 } },
+    },
+  );
+});
+
+Deno.test("ID options take strings and integers", async () => {
+  const graph = Graph([
+    Root([
+      Field(
+        "echo",
+        ID,
+        (fields: readonly QueryField[]) =>
+          fields.map((f) => String((f.options as { id: unknown }).id)),
+        {
+          options: [Option("id", ID)],
+        },
+      ),
+    ]),
+  ]);
+  const schema = schemaOf(graph);
+  assert.deepEqual(await run(schema, '{ a: echo(id: "NCC-1701") b: echo(id: 1701) }'), {
+    data: { a: "NCC-1701", b: "1701" },
+  });
+  assert.deepEqual(await run(schema, "{ echo(id: 17.01) }"), {
+    errors: [{
+      message: "ID cannot represent a non-string and non-integer value: 17.01",
+      locations: [{ line: 1, column: 12 }],
+    }],
+  });
+});
+
+// --- Input objects ---
+
+Deno.test("input objects: nested, with defaults applied before loaders see them", async () => {
+  const { schema, data } = starTrek();
+  const response = await run(
+    schema,
+    `mutation New($since: Date) {
+      createCharacter(input: {
+        name: "Hikaru Sulu", born: "2237-01-01",
+        assignment: { ship: "NCC-1701", since: $since }
+      }) { id name species rank born bio { ship } }
+    }`,
+    { since: "2265-01-01" },
+  );
+  assert.deepEqual(response, {
+    data: {
+      createCharacter: {
+        id: 4,
+        name: "Hikaru Sulu",
+        species: "Human",
+        rank: "ENSIGN",
+        born: "2237-01-01",
+        bio: { ship: "NCC-1701" },
+      },
+    },
+  });
+  assert.deepEqual(data.log, ["createCharacter(Hikaru Sulu)"]);
+});
+
+Deno.test("input objects: missing, unknown and mistyped fields are validation errors", async () => {
+  const { schema } = starTrek();
+  assert.deepEqual(
+    await run(
+      schema,
+      `mutation {
+        createCharacter(input: { species: "Vulcan", shipp: "NCC-1701", rank: 3 }) { id }
+      }`,
+    ),
+    {
+      errors: [
+        {
+          message: 'Expected value of type "NewCharacter" to include required field "name", ' +
+            'found: { species: "Vulcan", shipp: "NCC-1701", rank: 3 }.',
+          locations: [{ line: 2, column: 32 }],
+        },
+        {
+          message: 'Enum "Rank" cannot represent non-enum value: 3.',
+          locations: [{ line: 2, column: 78 }],
+        },
+        {
+          message: 'Expected value of type "NewCharacter" not to include unknown field "shipp", ' +
+            'found: { species: "Vulcan", shipp: "NCC-1701", rank: 3 }.',
+          locations: [{ line: 2, column: 53 }],
+        },
+      ],
+    },
+  );
+});
+
+// --- Unions ---
+
+function mediaGraph(kind: "union" | "interface"): GraphT {
+  const audio = (fields: readonly QueryField[], ids: readonly number[]) =>
+    ids.map((id) =>
+      fields.map((f) => f.name === "id" ? id : f.name === "duration" ? `${id}s` : `album#${id}`)
+    );
+  const video = (fields: readonly QueryField[], ids: readonly number[]) =>
+    ids.map((id) =>
+      fields.map((f) => f.name === "id" ? id : f.name === "duration" ? `${id}s` : `/video/${id}`)
+    );
+  const resolveType = (id: unknown) => (id as number) % 2 === 1 ? "Audio" : "Video";
+  const Media = kind === "union" ? UnionRef("Media") : InterfaceRef("Media");
+  const implementsMedia = kind === "interface" ? { implements: ["Media"] } : {};
+  return Graph(
+    [
+      Node("Audio", [
+        Field("id", Int, audio),
+        Field("duration", Str, audio),
+        Field("album", Str, audio),
+        Link("user", TypeRef("User"), () => 111, { requires: null }),
+      ], implementsMedia),
+      Node("Video", [
+        Field("id", Int, video),
+        Field("duration", Str, video),
+        Field("thumbnailUrl", Str, video, { options: [Option("size", Int)] }),
+      ], implementsMedia),
+      Node("User", [
+        Field("id", Int, (_f: unknown, ids: number[]) => ids.map((id) => [id])),
+        Link("media", Sequence(Media), () => [1, 2], { requires: null }),
+      ]),
+      Root([
+        Link(
+          "searchMedia",
+          Sequence(Media),
+          (opts: { text: string }) => opts.text === "foo" ? [1, 2, 3, 4] : [],
+          {
+            requires: null,
+            options: [Option("text", Str)],
+          },
+        ),
+        Link("media", Media, () => 1, { requires: null }),
+        Link("maybeMedia", Optional(Media), () => 2, { requires: null }),
+        Link("user", Optional(TypeRef("User")), () => 111, { requires: null }),
+      ]),
+    ],
+    kind === "union" ? { unions: [Union("Media", ["Audio", "Video"], { resolveType })] } : {
+      interfaces: [
+        Interface("Media", [Field("id", Int, () => []), Field("duration", Str, () => [])], {
+          resolveType,
+        }),
+      ],
+    },
+  );
+}
+
+Deno.test("unions: links to unions resolve each id to its node", async (t) => {
+  // Ports of Hiku's tests/test_union.py.
+  const schema = schemaOf(mediaGraph("union"));
+  const fragments = `
+    __typename
+    ... on Audio { id duration }
+    ... on Video { id thumbnailUrl(size: 100) }`;
+  await t.step("test_root_link_to_union_list", async () => {
+    assert.deepEqual(
+      await run(schema, `query ($text: String!) { searchMedia(text: $text) { ${fragments} } }`, {
+        text: "foo",
+      }),
+      {
+        data: {
+          searchMedia: [
+            { __typename: "Audio", id: 1, duration: "1s" },
+            { __typename: "Video", id: 2, thumbnailUrl: "/video/2" },
+            { __typename: "Audio", id: 3, duration: "3s" },
+            { __typename: "Video", id: 4, thumbnailUrl: "/video/4" },
+          ],
+        },
+      },
+    );
+  });
+  await t.step("test_root_link_to_union_one", async () => {
+    assert.deepEqual(await run(schema, `{ media { ${fragments} } }`), {
+      data: { media: { __typename: "Audio", id: 1, duration: "1s" } },
+    });
+  });
+  await t.step("test_root_link_to_union_optional", async () => {
+    assert.deepEqual(await run(schema, `{ maybeMedia { ${fragments} } }`), {
+      data: { maybeMedia: { __typename: "Video", id: 2, thumbnailUrl: "/video/2" } },
+    });
+  });
+  await t.step("test_non_root_link_to_union_list", async () => {
+    assert.deepEqual(await run(schema, `{ user { id media { ${fragments} } } }`), {
+      data: {
+        user: {
+          id: 111,
+          media: [
+            { __typename: "Audio", id: 1, duration: "1s" },
+            { __typename: "Video", id: 2, thumbnailUrl: "/video/2" },
+          ],
+        },
+      },
+    });
+  });
+  await t.step("test_query_with_inline_fragment_and_fragment_spread", async () => {
+    assert.deepEqual(
+      await run(
+        schema,
+        `{ media { __typename ...AudioFragment ... on Video { id thumbnailUrl(size: 100) } } }
+        fragment AudioFragment on Audio { id duration }`,
+      ),
+      { data: { media: { __typename: "Audio", id: 1, duration: "1s" } } },
+    );
+  });
+  await t.step("test_query_only_one_union_type", async () => {
+    assert.deepEqual(await run(schema, "{ maybeMedia { __typename ... on Audio { id } } }"), {
+      data: { maybeMedia: { __typename: "Video" } },
+    });
+  });
+  await t.step("test_query_only_typename", async () => {
+    assert.deepEqual(await run(schema, "{ media { __typename } }"), {
+      data: { media: { __typename: "Audio" } },
+    });
+  });
+  await t.step("test_validate_query_can_contain_shared_links", async () => {
+    assert.deepEqual(
+      await run(schema, "{ media { ... on Audio { duration user { id } } ... on Video { id } } }"),
+      { data: { media: { duration: "1s", user: { id: 111 } } } },
+    );
+  });
+});
+
+Deno.test("unions: selections the union does not allow are validation errors", async (t) => {
+  // Ports of Hiku's tests/test_union.py::test_validate_*; the messages are graphql-js's.
+  const schema = schemaOf(mediaGraph("union"));
+  await t.step("test_validate_query_can_not_contain_shared_fields_in_union", async () => {
+    assert.deepEqual(await run(schema, "{ media { __typename id ... on Audio { duration } } }"), {
+      errors: [{
+        message: 'Cannot query field "id" on type "Media". Did you mean to use an inline ' +
+          'fragment on "Audio" or "Video"?',
+        locations: [{ line: 1, column: 22 }],
+      }],
+    });
+  });
+  await t.step("test_validate_query_fragment_no_type_condition", async () => {
+    assert.deepEqual(await run(schema, "{ media { ... { duration } } }"), {
+      errors: [{
+        message: 'Cannot query field "duration" on type "Media". Did you mean to use an inline ' +
+          'fragment on "Audio" or "Video"?',
+        locations: [{ line: 1, column: 17 }],
+      }],
+    });
+  });
+  await t.step("test_validate_query_fragment_on_unknown_type", async () => {
+    assert.deepEqual(await run(schema, "{ media { ... on X { duration } } }"), {
+      errors: [{ message: 'Unknown type "X".', locations: [{ line: 1, column: 18 }] }],
+    });
+  });
+  await t.step("test_validate_union_type_has_no_field", async () => {
+    assert.deepEqual(
+      await run(schema, "{ media { ... on Audio { invalid_field duration } } }"),
+      {
+        errors: [{
+          message: 'Cannot query field "invalid_field" on type "Audio".',
+          locations: [{ line: 1, column: 26 }],
+        }],
+      },
+    );
+  });
+  await t.step("test_validate_union_type_field_has_no_such_option", async () => {
+    assert.deepEqual(await run(schema, "{ media { ... on Audio { duration(size: 100) } } }"), {
+      errors: [{
+        message: 'Unknown argument "size" on field "Audio.duration".',
+        locations: [{ line: 1, column: 35 }],
+      }],
+    });
+  });
+  await t.step("test_option_not_provided_for_field", async () => {
+    assert.deepEqual(await run(schema, "{ media { ... on Video { thumbnailUrl } } }"), {
+      errors: [{
+        message: 'Argument "Video.thumbnailUrl(size:)" of type "Int!" is required, but it was ' +
+          "not provided.",
+        locations: [{ line: 1, column: 26 }],
+      }],
+    });
+  });
+});
+
+// --- Interfaces ---
+
+Deno.test("interfaces: shared fields, fragments on implementations", async (t) => {
+  // Ports of Hiku's tests/test_interface.py.
+  const schema = schemaOf(mediaGraph("interface"));
+  await t.step("test_root_link_to_interface_list", async () => {
+    assert.deepEqual(
+      await run(
+        schema,
+        `{ searchMedia(text: "foo") {
+          __typename id duration
+          ... on Audio { album }
+          ... on Video { thumbnailUrl(size: 100) }
+        } }`,
+      ),
+      {
+        data: {
+          searchMedia: [
+            { __typename: "Audio", id: 1, duration: "1s", album: "album#1" },
+            { __typename: "Video", id: 2, duration: "2s", thumbnailUrl: "/video/2" },
+            { __typename: "Audio", id: 3, duration: "3s", album: "album#3" },
+            { __typename: "Video", id: 4, duration: "4s", thumbnailUrl: "/video/4" },
+          ],
+        },
+      },
+    );
+  });
+  await t.step("test_query_with_inline_fragment_and_fragment_spread", async () => {
+    assert.deepEqual(
+      await run(
+        schema,
+        `{ media { __typename id duration ...AudioFragment ... on Video { thumbnailUrl(size: 100) } } }
+        fragment AudioFragment on Audio { album }`,
+      ),
+      { data: { media: { __typename: "Audio", id: 1, duration: "1s", album: "album#1" } } },
+    );
+  });
+  await t.step("test_query_can_be_without_shared_fields", async () => {
+    assert.deepEqual(
+      await run(schema, "{ maybeMedia { ... on Audio { album } ... on Video { id duration } } }"),
+      { data: { maybeMedia: { id: 2, duration: "2s" } } },
+    );
+  });
+  await t.step("test_query_only_shared_fields", async () => {
+    assert.deepEqual(await run(schema, "{ user { media { __typename id duration } } }"), {
+      data: {
+        user: {
+          media: [
+            { __typename: "Audio", id: 1, duration: "1s" },
+            { __typename: "Video", id: 2, duration: "2s" },
+          ],
+        },
+      },
+    });
+  });
+  await t.step("a named fragment on the interface", async () => {
+    assert.deepEqual(
+      await run(schema, "{ media { ...M } } fragment M on Media { id ... on Audio { album } }"),
+      { data: { media: { id: 1, album: "album#1" } } },
+    );
+  });
+});
+
+Deno.test("interfaces: selections the interface does not declare are validation errors", async (t) => {
+  const schema = schemaOf(mediaGraph("interface"));
+  await t.step(
+    "test_validate_query_implementation_node_field_without_inline_fragment",
+    async () => {
+      assert.deepEqual(await run(schema, "{ media { id duration album } }"), {
+        errors: [{
+          message: 'Cannot query field "album" on type "Media". Did you mean to use an inline ' +
+            'fragment on "Audio"?',
+          locations: [{ line: 1, column: 23 }],
+        }],
+      });
+    },
+  );
+  await t.step("test_validate_interface_type_field_has_no_such_option", async () => {
+    assert.deepEqual(await run(schema, "{ media { ... on Audio { duration(size: 100) } } }"), {
+      errors: [{
+        message: 'Unknown argument "size" on field "Audio.duration".',
+        locations: [{ line: 1, column: 35 }],
+      }],
+    });
+  });
+});
+
+Deno.test("interfaces: fields of one that nothing implements are reported", async () => {
+  // Port of Hiku's tests/test_interface.py::test_validate_interface_has_no_implementations:
+  // GraphQL allows such a query, the engine's own validation (Hiku's) does not.
+  const graph = Graph([
+    Root([Link("media", Optional(InterfaceRef("Media")), () => Nothing, { requires: null })]),
+  ], {
+    interfaces: [
+      Interface("Media", [Field("id", Int, () => []), Field("duration", Str, () => [])], {
+        resolveType: () => "Media",
+      }),
+    ],
+  });
+  const hint = "is not implemented by any type. Add at least one type implementing this interface";
+  assert.deepEqual(await run(schemaOf(graph), "{ media { id duration } }"), {
+    errors: [
+      {
+        message: `Cannot query field "id" on interface "Media". Interface "Media" ${hint}`,
+        locations: [{ line: 1, column: 11 }],
+      },
+      {
+        message: `Cannot query field "duration" on interface "Media". Interface "Media" ${hint}`,
+        locations: [{ line: 1, column: 14 }],
+      },
+    ],
+  });
+});
+
+// --- Fragments ---
+
+Deno.test("fragments: named, inline, nested and conditional", async () => {
+  const { schema } = starTrek();
+  assert.deepEqual(
+    await run(
+      schema,
+      `query ($withRank: Boolean!) {
+        character(id: 2) { ...Named mentor { ...Named } }
+        starships { ... on Starship { name } crew { ...Person } }
+      }
+      fragment Named on Character { name ... @include(if: $withRank) { rank } }
+      fragment Person on Person { name ... on Actor { character { ...Named } } }`,
+      { withRank: true },
+    ),
+    {
+      data: {
+        character: {
+          name: "Spock",
+          rank: "COMMANDER",
+          mentor: { name: "James T. Kirk", rank: "CAPTAIN" },
+        },
+        starships: [
+          {
+            name: "Enterprise",
+            crew: [
+              { name: "James T. Kirk" },
+              { name: "Spock" },
+              { name: "Leonard McCoy" },
+              { name: "William Shatner", character: { name: "James T. Kirk", rank: "CAPTAIN" } },
+            ],
+          },
+          { name: "Reliant", crew: [] },
+        ],
+      },
+    },
+  );
+});
+
+// --- Directives ---
+
+Deno.test("schema directives: written in queries, checked, and given to loaders", async (t) => {
+  const seen: unknown[] = [];
+  const graph = Graph([
+    Root([
+      Field("version", Str, (fields: readonly QueryField[]) => {
+        seen.push(fields.map((f) => f.directives));
+        return fields.map(() => "1.0");
+      }),
+    ]),
+  ], {
+    directives: [Directive("cached", ["FIELD"], { args: [Option("ttl", Int)] })],
+  });
+  const schema = schemaOf(graph);
+  await t.step("a declared directive reaches the loader", async () => {
+    assert.deepEqual(await run(schema, "{ version @cached(ttl: 10) }"), {
+      data: { version: "1.0" },
+    });
+    assert.deepEqual(seen, [[[{ name: "cached", args: { ttl: 10 } }]]]);
+  });
+  await t.step("unknown directives, missing arguments and wrong places are errors", async () => {
+    assert.deepEqual(
+      await run(schema, "query @cached(ttl: 1) { version @cached a: version @stun }"),
+      {
+        errors: [
+          {
+            message: 'Directive "@cached" may not be used on QUERY.',
+            locations: [{ line: 1, column: 7 }],
+          },
+          {
+            message: 'Argument "@cached(ttl:)" of type "Int!" is required, but it was not ' +
+              "provided.",
+            locations: [{ line: 1, column: 33 }],
+          },
+          { message: 'Unknown directive "@stun".', locations: [{ line: 1, column: 52 }] },
+        ],
+      },
+    );
+  });
+});
+
+// --- Mutations ---
+
+Deno.test("mutations run one after another, in document order", async () => {
+  const { schema, data } = starTrek();
+  const response = await run(
+    schema,
+    `mutation Reorganize {
+      first: promote(id: 3, rank: CAPTAIN) { name rank }
+      cleared: clearLog
+      second: promote(id: 2, rank: ENSIGN) { name rank mentor { name rank } }
+      __typename
+    }`,
+  );
+  assert.deepEqual(response, {
+    data: {
+      first: { name: "Leonard McCoy", rank: "CAPTAIN" },
+      cleared: 2,
+      second: { name: "Spock", rank: "ENSIGN", mentor: { name: "James T. Kirk", rank: "CAPTAIN" } },
+      __typename: "Mutation",
+    },
+  });
+  assert.deepEqual(data.log, [
+    "promote(3) start",
+    "promote(3) end",
+    "clearLog",
+    "promote(2) start",
+    "promote(2) end",
+  ]);
+});
+
+Deno.test("a mutation's result is read back through the query graph", async () => {
+  const { schema } = starTrek();
+  await run(schema, 'mutation { createCharacter(input: { name: "Pavel Chekov" }) { id } }');
+  assert.deepEqual(await run(schema, "{ characters(filter: { rank: ENSIGN }) { name } }"), {
+    data: { characters: [{ name: "Pavel Chekov" }] },
+  });
+});
+
+Deno.test("a mutation whose link finds nothing gives null", async () => {
+  const { schema } = starTrek();
+  assert.deepEqual(await run(schema, "mutation { promote(id: 99, rank: CAPTAIN) { name } }"), {
+    data: { promote: null },
+  });
+});
+
+Deno.test("mutations and subscriptions the schema has no root for are validation errors", async () => {
+  const { graph } = createStarTrek();
+  const schema = schemaOf(graph);
+  assert.deepEqual(await run(schema, "mutation { clearLog }"), {
+    errors: [{
+      message: "The mutation operation is not supported by the schema.",
+      locations: [{ line: 1, column: 1 }],
+    }],
+  });
+  assert.deepEqual(await run(schema, "subscription { version }"), {
+    errors: [{
+      message: "The subscription operation is not supported by the schema.",
+      locations: [{ line: 1, column: 1 }],
+    }],
+  });
+});
+
+// --- Validation ---
+
+Deno.test("validation errors all come back at once, with locations", async () => {
+  const { schema } = starTrek();
+  const response = await run(
+    schema,
+    `query Crew($unused: Int, $id: String) {
+  character(id: $id) { ...OnUnknown ...Cycle }
+  search(text: $text) { name }
+}
+query Crew { version }
+fragment OnUnknown on Klingon { name }
+fragment Cycle on Character { mentor { ...Cycle } }`,
+  );
+  assert.deepEqual(response, {
+    errors: [
+      {
+        message: 'Variable "$text" is not defined by operation "Crew".',
+        locations: [{ line: 3, column: 16 }, { line: 1, column: 1 }],
+      },
+      {
+        message: 'Variable "$unused" is never used in operation "Crew".',
+        locations: [{ line: 1, column: 12 }],
+      },
+      {
+        message: 'Cannot query field "name" on type "SearchResult". Did you mean to use an ' +
+          'inline fragment on "Person", "Character", or "Starship"?',
+        locations: [{ line: 3, column: 25 }],
+      },
+      {
+        message: 'Variable "$id" of type "String" used in position expecting type "Int!".',
+        locations: [{ line: 1, column: 26 }, { line: 2, column: 17 }],
+      },
+      {
+        message: 'There can be only one operation named "Crew".',
+        locations: [{ line: 1, column: 7 }, { line: 5, column: 7 }],
+      },
+      { message: 'Unknown type "Klingon".', locations: [{ line: 6, column: 23 }] },
+      {
+        message: 'Cannot spread fragment "Cycle" within itself.',
+        locations: [{ line: 7, column: 40 }],
+      },
+    ],
+  });
+  assert.equal(Object.hasOwn(response, "data"), false);
+});
+
+Deno.test("a syntax error comes back with its location", async () => {
+  const { schema } = starTrek();
+  assert.deepEqual(await run(schema, "{ characters { name }"), {
+    errors: [{
+      message: "Syntax Error: Expected Name, found <EOF>.",
+      locations: [{ line: 1, column: 22 }],
+    }],
+  });
+});
+
+Deno.test("a link the graph does not have is a validation error", async () => {
+  // Port of Hiku's tests/test_schema.py::test_schema__non_existing_link.
+  const { schema } = starTrek();
+  assert.deepEqual(await run(schema, "query TestQuery { nonExistingLink { id } }"), {
+    errors: [{
+      message: 'Cannot query field "nonExistingLink" on type "Query".',
+      locations: [{ line: 1, column: 19 }],
+    }],
+  });
+});
+
+// --- Operations ---
+
+Deno.test("operationName picks the operation to run", async (t) => {
+  const { schema } = starTrek();
+  const query = "query A { version } query B { character(id: 2) { name } }";
+  await t.step("by name", async () => {
+    assert.deepEqual(await schema.execute({ query, operationName: "B" }), {
+      data: { character: { name: "Spock" } },
+    });
+  });
+  await t.step("missing", async () => {
+    assert.deepEqual(await schema.execute({ query }), {
+      errors: [{ message: "Must provide operation name if query contains multiple operations." }],
+    });
+  });
+  await t.step("unknown", async () => {
+    assert.deepEqual(await schema.execute({ query, operationName: "C" }), {
+      errors: [{ message: 'Unknown operation named "C".' }],
+    });
+  });
+});
+
+// --- Context and abort ---
+
+Deno.test("execute() passes the context to passContext loaders", async () => {
+  const graph = Graph([
+    Root([
+      Field(
+        "user",
+        Str,
+        passContext((ctx: { user: string }, fields: readonly QueryField[]) =>
+          fields.map(() => ctx.user)
+        ),
+      ),
+    ]),
+  ]);
+  assert.deepEqual(
+    await schemaOf(graph).execute({ query: "{ user }", context: { user: "Kirk" } }),
+    { data: { user: "Kirk" } },
+  );
+});
+
+Deno.test("execute() rejects with ExecutionAbortedError when its signal aborts", async () => {
+  const controller = new AbortController();
+  let later = 0;
+  const graph = Graph([
+    Node("Character", [
+      Field("name", Str, (_f: unknown, ids: number[]) => {
+        later++;
+        return ids.map(() => ["Spock"]);
+      }),
+    ]),
+    Root([
+      Link("characters", Sequence(TypeRef("Character")), async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return [2];
+      }, { requires: null }),
+    ]),
+  ]);
+  setTimeout(() => controller.abort(new Error("red alert")), 5);
+  await assert.rejects(
+    schemaOf(graph).execute({ query: "{ characters { name } }", signal: controller.signal }),
+    (error: unknown) => {
+      assert.ok(error instanceof ExecutionAbortedError);
+      assert.equal(error.message, "Execution was aborted: red alert");
+      return true;
+    },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assert.equal(later, 0);
+});
+
+// --- The document cache ---
+
+Deno.test("a repeated query is neither parsed nor validated again", async (t) => {
+  const calls: (readonly QueryField[])[] = [];
+  const graph = Graph([
+    Root([
+      Field("echo", Str, (fields: readonly QueryField[]) => {
+        calls.push(fields);
+        return fields.map((f) => (f.options as { text: string }).text);
+      }, { options: [Option("text", Str)] }),
+    ]),
+  ]);
+  const schema = new Schema({ query: graph, executor: new AsyncExecutor(), cacheSize: 2 });
+  const query = "query ($text: String!) { echo(text: $text) }";
+  await t.step("the first request parses and validates", async () => {
+    assert.deepEqual(await run(schema, query, { text: "a" }), { data: { echo: "a" } });
+    assert.deepEqual(schema.cacheStats(), { size: 1, capacity: 2, hits: 0, misses: 1 });
+  });
+  await t.step("the same text, other variables: a hit", async () => {
+    assert.deepEqual(await run(schema, query, { text: "b" }), { data: { echo: "b" } });
+    assert.deepEqual(schema.cacheStats(), { size: 1, capacity: 2, hits: 1, misses: 1 });
+  });
+  await t.step(
+    "the same text and variables: the same plan, so the loader gets the same fields",
+    async () => {
+      assert.deepEqual(await run(schema, query, { text: "a" }), { data: { echo: "a" } });
+      assert.equal(calls[2], calls[0]);
+      assert.notEqual(calls[1], calls[0]);
+    },
+  );
+  await t.step("invalid documents are cached too", async () => {
+    const invalid = "{ echo }";
+    const expected = {
+      errors: [{
+        message:
+          'Argument "Query.echo(text:)" of type "String!" is required, but it was not provided.',
+        locations: [{ line: 1, column: 3 }],
+      }],
+    };
+    assert.deepEqual(await run(schema, invalid), expected);
+    const again = await run(schema, invalid);
+    assert.deepEqual(again, expected);
+    assert.deepEqual(schema.cacheStats(), { size: 2, capacity: 2, hits: 3, misses: 2 });
+    // Shared by every response to the text, so nobody may change them.
+    assert.ok(Object.isFrozen(again.errors) && Object.isFrozen(again.errors![0]));
+  });
+  await t.step("the least recently used text is forgotten first", async () => {
+    await run(schema, '{ other: echo(text: "c") }');
+    assert.deepEqual(schema.cacheStats(), { size: 2, capacity: 2, hits: 3, misses: 3 });
+    await run(schema, query, { text: "a" });
+    assert.deepEqual(schema.cacheStats(), { size: 2, capacity: 2, hits: 3, misses: 4 });
+  });
+});
+
+Deno.test("cacheSize: 0 parses and validates every request", async () => {
+  const graph = Graph([
+    Root([Field("version", Str, (f: readonly QueryField[]) => f.map(() => "1.0"))]),
+  ]);
+  const schema = new Schema({ query: graph, executor: new AsyncExecutor(), cacheSize: 0 });
+  await run(schema, "{ version }");
+  await run(schema, "{ version }");
+  assert.deepEqual(schema.cacheStats(), { size: 0, capacity: 0, hits: 0, misses: 2 });
+});
