@@ -153,27 +153,27 @@ class Execution {
   start(plan: NodePlan): Promise<Proxy> {
     const root = new Batch(plan, ROOT_IDS);
     this.#root = root;
+    // Listening from the start: a loader may abort the signal while the run is still synchronous.
+    const signal = this.#scope.signal;
+    if (signal !== null) {
+      this.#onAbort = () => this.#fail(new ExecutionAbortedError(signal.reason));
+      signal.addEventListener("abort", this.#onAbort, { once: true });
+    }
     if (plan.steps === null) this.#runBatch(root);
     else {
       this.#steps = { batch: root, next: 0 };
       this.#nextStep();
     }
-    if (this.#failure !== null) {
-      this.#settled = true;
-      return Promise.reject(this.#failure);
-    }
-    if (this.#pending === 0) {
-      this.#settled = true;
-      return Promise.resolve(createResult(this.#graph, root, this.#failures > 0));
+    if (this.#failure !== null || this.#pending === 0) {
+      return new Promise<Proxy>((resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
+        this.#finish();
+      });
     }
     return new Promise<Proxy>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
-      const signal = this.#scope.signal;
-      if (signal !== null) {
-        this.#onAbort = () => this.#fail(new ExecutionAbortedError(signal.reason));
-        signal.addEventListener("abort", this.#onAbort, { once: true });
-      }
     });
   }
 

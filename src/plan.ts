@@ -93,7 +93,7 @@ export interface LinkPlan {
 export type RecordShape =
   | {
     readonly kind: "record";
-    readonly typeName: string | null;
+    readonly typeName: string;
     readonly fields: readonly RecordShapeField[];
     readonly make: ObjectFactory;
   }
@@ -108,6 +108,8 @@ export interface RecordShapeField {
   readonly name: string;
   /** Shape of a selected sub-record, or `null` to copy the value as it is. */
   readonly shape: RecordShape | null;
+  /** How the value becomes a result value (enums, scalars), or `null`. */
+  readonly serialize: Serializer | null;
 }
 
 /** One entry of a node's output, in result-key order. */
@@ -335,7 +337,7 @@ class Planner {
     node: Node | Root,
     typeName: string,
   ): NodePlan {
-    const builder = new GroupBuilder(node, false);
+    const builder = new GroupBuilder(node, typeName, false);
     const out: OutSlot[] = [];
     const links: LinkPlan[] = [];
     for (const item of selections) {
@@ -360,7 +362,7 @@ class Planner {
     node: Root,
     typeName: string,
   ): NodePlan {
-    const builder = new GroupBuilder(node, true);
+    const builder = new GroupBuilder(node, typeName, true);
     const out: OutSlot[] = [];
     const links: LinkPlan[] = [];
     const steps: OrderedStep[] = [];
@@ -464,8 +466,9 @@ class Planner {
         location: item.location,
       });
     const { group, column } = builder.add(member, normalized);
+    // An inline record is named as the GraphQL schema names it: <Owner>_<field>.
     const shape = item.kind === "link" && member.type !== null
-      ? this.#recordShape(member.type, item.node)
+      ? this.#recordShape(member.type, item.node, `${builder.typeName}_${member.name}`)
       : null;
     return {
       kind: "field",
@@ -562,19 +565,22 @@ class Planner {
         const definition = this.#graph.scalarsMap.get(type.name);
         return definition === undefined ? null : (value) => definition.serialize(value);
       }
+      case "scalar":
+        return type.name === "ID" ? serializeId : null;
       default:
         return null;
     }
   }
 
-  #recordShape(type: GraphType, selection: QueryNode): RecordShape | null {
+  /** `name` is the record's type name when it is an inline record. */
+  #recordShape(type: GraphType, selection: QueryNode, name: string): RecordShape | null {
     switch (type.kind) {
       case "optional": {
-        const inner = this.#recordShape(type.type, selection);
+        const inner = this.#recordShape(type.type, selection, name);
         return inner === null ? null : { kind: "optional", inner };
       }
       case "sequence": {
-        const item = this.#recordShape(type.type, selection);
+        const item = this.#recordShape(type.type, selection, name);
         return item === null ? null : { kind: "list", item };
       }
       case "ref": {
@@ -584,7 +590,7 @@ class Planner {
           : this.#recordFields(record.fields, type.name, selection);
       }
       case "record":
-        return this.#recordFields(type.fields, null, selection);
+        return this.#recordFields(type.fields, name, selection);
       default:
         return null;
     }
@@ -592,7 +598,7 @@ class Planner {
 
   #recordFields(
     fields: { readonly [name: string]: GraphType },
-    typeName: string | null,
+    typeName: string,
     selection: QueryNode,
   ): RecordShape {
     const out: RecordShapeField[] = [];
@@ -603,15 +609,21 @@ class Planner {
         seen.add(item.resultKey);
         const type = fields[item.name];
         const shape = item.kind === "link" && type !== undefined
-          ? this.#recordShape(type, item.node)
+          ? this.#recordShape(type, item.node, `${typeName}_${item.name}`)
           : null;
-        out.push({ key: item.resultKey, name: item.name, shape });
+        const serialize = type === undefined ? null : this.#serializer(type);
+        out.push({ key: item.resultKey, name: item.name, shape, serialize });
       }
       for (const fragment of node.fragments) visit(fragment.node);
     };
     visit(selection);
     return { kind: "record", typeName, fields: out, make: objectFactory(out.map((f) => f.key)) };
   }
+}
+
+// GraphQL serializes IDs as strings; loaders may give numbers (serial keys) or bigints.
+function serializeId(value: unknown): unknown {
+  return typeof value === "number" || typeof value === "bigint" ? String(value) : value;
 }
 
 function typenameSlot(item: QueryField | QueryLink): OutSlot {
@@ -642,13 +654,15 @@ interface MutableGroup {
  */
 class GroupBuilder {
   readonly node: Node | Root;
+  readonly typeName: string;
   readonly groups: MutableGroup[] = [];
   readonly #byLoader = new Map<Loader, number>();
   readonly #consecutive: boolean;
   #open = false;
 
-  constructor(node: Node | Root, consecutive: boolean) {
+  constructor(node: Node | Root, typeName: string, consecutive: boolean) {
     this.node = node;
+    this.typeName = typeName;
     this.#consecutive = consecutive;
   }
 

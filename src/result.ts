@@ -523,8 +523,12 @@ function project(value: unknown, shape: RecordShape): unknown {
         const field = fields[f]!;
         if (field.name === "__typename") values[f] = shape.typeName;
         else {
-          const v = record[field.name];
-          values[f] = field.shape === null ? v ?? null : project(v, field.shape);
+          let v = record[field.name];
+          if (field.shape !== null) v = project(v, field.shape);
+          else if (field.serialize !== null && v !== null && v !== undefined) {
+            v = field.serialize(v);
+          }
+          values[f] = v ?? null;
         }
       }
       return shape.make(values);

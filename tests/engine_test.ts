@@ -24,6 +24,7 @@ import {
   Field,
   Float,
   Graph,
+  ID,
   type Id,
   Input,
   Int,
@@ -3051,4 +3052,93 @@ Deno.test("engine coerces a single value given for a list option into a list of 
     read("query ($s: [Series]) { episodes(series: $s) { id } }", { variables: { s: "TNG" } }),
   );
   assert.deepEqual(received, [{ series: [2], ids: [7] }, { series: [2] }]);
+});
+
+Deno.test("engine serializes ID fields as strings, as GraphQL does", async () => {
+  const graph = Graph([
+    Root([
+      Field(
+        "ids",
+        Sequence(ID),
+        (fields: readonly QueryField[]) => fields.map(() => [1, 2n, "NCC-1701"]),
+      ),
+    ]),
+  ]);
+  assert.deepEqual(await run(graph, "{ ids }"), { ids: ["1", "2", "NCC-1701"] });
+});
+
+Deno.test("engine serializes enums and scalars inside selected records", async () => {
+  const Rank = Enum("Rank", [{ name: "ENSIGN", value: 1 }, { name: "CAPTAIN", value: 4 }]);
+  const graph = Graph([
+    Root([
+      Field(
+        "crew",
+        Sequence(Record({ name: Str, rank: Rank, badge: Optional(ID) })),
+        (fields: readonly QueryField[]) =>
+          fields.map(
+            () => [{ name: "Kirk", rank: 4, badge: 1 }, { name: "Chekov", rank: 1, badge: null }],
+          ),
+      ),
+    ]),
+  ]);
+  assert.deepEqual(await run(graph, "{ crew { name rank badge } }"), {
+    crew: [
+      { name: "Kirk", rank: "CAPTAIN", badge: "1" },
+      { name: "Chekov", rank: "ENSIGN", badge: null },
+    ],
+  });
+});
+
+Deno.test("engine names inline records as the GraphQL schema does in __typename", async () => {
+  const graph = Graph([
+    Node("Character", [
+      Field(
+        "bio",
+        Record({ born: Int, ship: Record({ name: Str }) }),
+        (fields: readonly QueryField[], ids: readonly number[]) =>
+          ids.map(() => fields.map(() => ({ born: 2233, ship: { name: "Enterprise" } }))),
+      ),
+    ]),
+    Root([Link("kirk", TypeRef("Character"), () => 1, { requires: null })]),
+  ]);
+  assert.deepEqual(
+    await run(graph, "{ kirk { bio { __typename born ship { __typename name } } } }"),
+    {
+      kirk: {
+        bio: {
+          __typename: "Character_bio",
+          born: 2233,
+          ship: { __typename: "Character_bio_ship", name: "Enterprise" },
+        },
+      },
+    },
+  );
+});
+
+Deno.test("engine notices an abort that happens while it is still running synchronously", async () => {
+  const controller = new AbortController();
+  const loaded: string[] = [];
+  const graph = Graph([
+    Node("Character", [
+      Field("name", Str, (fields: readonly QueryField[], ids: readonly number[]) => {
+        loaded.push("name");
+        return ids.map(() => fields.map(() => "Kirk"));
+      }),
+    ]),
+    Root([
+      Link("characters", Sequence(TypeRef("Character")), () => {
+        controller.abort(new Error("red alert"));
+        return [1];
+      }, { requires: null }),
+    ]),
+  ]);
+  await assert.rejects(
+    () => engine.execute(graph, read("{ characters { name } }"), {}, { signal: controller.signal }),
+    (error: unknown) => {
+      assert.ok(error instanceof ExecutionAbortedError);
+      assert.equal(error.message, "Execution was aborted: red alert");
+      return true;
+    },
+  );
+  assert.deepEqual(loaded, []);
 });

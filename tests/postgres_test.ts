@@ -61,7 +61,6 @@ pgSuite({
     });
     return { client: db, close: () => db.close() };
   },
-  int8: (digits) => digits,
 });
 
 pgSuite({
@@ -72,7 +71,6 @@ pgSuite({
     return { client: pglite(db), close: () => db.close() };
   },
   // PGlite's own parser: a number when it is exact, a bigint beyond.
-  int8: (digits) => Number.isSafeInteger(Number(digits)) ? Number(digits) : BigInt(digits),
 });
 
 pgSuite({
@@ -88,7 +86,6 @@ pgSuite({
     };
     return { client: queryObjectClient(client), close: () => db.close() };
   },
-  int8: (digits) => digits,
 });
 
 Deno.test("table() describes columns with graph types and quoted names", () => {

@@ -29,8 +29,6 @@ export interface PgHarness {
   readonly skipReason: string | null;
   /** Opens a fresh, empty database; `close` removes everything the suite created. */
   open(): Promise<{ readonly client: PgClient; close(): Promise<void> }>;
-  /** How this client returns an int8 value, given its digits. */
-  int8(digits: string): unknown;
 }
 
 interface Run {
@@ -228,23 +226,24 @@ const CASES: { readonly [name: string]: (run: Run) => Promise<void> } = {
     );
   },
 
+  // The id column is an ID: however the driver returns int8, results carry it as a string.
   "bigint ids load rows whether given as strings or bigints": async (run) => {
     assert.deepEqual(await run.query(`{ officer(id: "${BIG_ID}") { id name ship { name } } }`), {
       officer: {
-        id: run.harness.int8(BIG_ID),
+        id: BIG_ID,
         name: "Jean-Luc Picard",
         ship: { name: "USS Enterprise (NCC-1701-D)" },
       },
     });
     assert.deepEqual(await run.query(`{ bigintOfficers { id name } }`), {
       bigintOfficers: [
-        { id: run.harness.int8(BIG_ID), name: "Jean-Luc Picard" },
-        { id: run.harness.int8("1"), name: "James T. Kirk" },
+        { id: BIG_ID, name: "Jean-Luc Picard" },
+        { id: "1", name: "James T. Kirk" },
       ],
     });
     assert.deepEqual(
       await run.query(`{ ship(registry: "NCC-1701-D") { officers { id name } } }`),
-      { ship: { officers: [{ id: run.harness.int8(BIG_ID), name: "Jean-Luc Picard" }] } },
+      { ship: { officers: [{ id: BIG_ID, name: "Jean-Luc Picard" }] } },
     );
   },
 
