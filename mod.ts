@@ -65,6 +65,7 @@ export { Directive } from "./src/directive.ts";
 export type { AppliedDirective, DirectiveInit, DirectiveLocation } from "./src/directive.ts";
 export type {
   FieldInit,
+  FieldLoader,
   GraphInit,
   Id,
   InterfaceInit,
@@ -72,6 +73,7 @@ export type {
   LinkBinding,
   LinkCardinality,
   LinkInit,
+  LinkLoader,
   LinkTargetKind,
   Loader,
   Member,

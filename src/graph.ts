@@ -41,6 +41,24 @@ export type NothingType = typeof Nothing;
 export type Loader = (...args: never[]) => unknown;
 
 /**
+ * A field loader: `(fields, ids) => rows` on a node, `(fields) => values` on the root. Written
+ * inline, its parameters get these types; a loader declaring narrower ones (`ids: number[]`) is
+ * accepted too.
+ */
+export type FieldLoader = {
+  bivariant(fields: readonly (QueryField | QueryLink)[], ids: readonly Id[]): unknown;
+}["bivariant"];
+
+/**
+ * A link loader: `(values, options?) => ids` with `requires`, `(options?) => ids` without.
+ * Written inline, its parameters get these types; a loader declaring narrower ones is accepted
+ * too.
+ */
+export type LinkLoader = {
+  bivariant(values: readonly unknown[], options: { readonly [name: string]: unknown }): unknown;
+}["bivariant"];
+
+/**
  * A hook a loader can carry to give the type of a field declared with a `null` type (the Postgres
  * sources use it to take types from table columns).
  */
@@ -200,6 +218,28 @@ export interface Field {
 export function Field(
   name: string,
   type: GraphType | null,
+  loader: FieldLoader,
+  init?: FieldInit,
+): Field;
+/**
+ * Declares a field whose loader takes the context first (wrapped with `passContext`) or has
+ * another signature; see the first overload for the protocol.
+ *
+ * @param name The field's name.
+ * @param type The field's type, or `null`.
+ * @param loader The batch loader.
+ * @param init Options, description, deprecation.
+ * @returns The field definition.
+ */
+export function Field(
+  name: string,
+  type: GraphType | null,
+  loader: Loader,
+  init?: FieldInit,
+): Field;
+export function Field(
+  name: string,
+  type: GraphType | null,
   loader: Loader,
   init: FieldInit = {},
 ): Field {
@@ -297,6 +337,18 @@ export interface Link {
  *   (ids: number[]) => ids.map((id) => actorsOf.get(id) ?? []), { requires: "id" });
  * ```
  */
+export function Link(name: string, type: GraphType, loader: LinkLoader, init: LinkInit): Link;
+/**
+ * Declares a link whose loader takes the context first (wrapped with `passContext`) or has
+ * another signature; see the first overload for the protocol.
+ *
+ * @param name The link's name.
+ * @param type The link's type.
+ * @param loader The batch loader.
+ * @param init `requires` (mandatory), options, description, deprecation.
+ * @returns The link definition.
+ */
+export function Link(name: string, type: GraphType, loader: Loader, init: LinkInit): Link;
 export function Link(name: string, type: GraphType, loader: Loader, init: LinkInit): Link {
   const options = Object.freeze([...(init.options ?? [])]);
   const shape = linkShape(type);
