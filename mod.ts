@@ -179,6 +179,15 @@ export type {
 } from "./src/schema.ts";
 export { printGraphSchema } from "./src/graphql_schema.ts";
 
+// Serving over HTTP
+export { GRAPHQL_HANDLER_LIMITS, graphqlHandler } from "./src/http.ts";
+export type {
+  ContextFactory,
+  ExecutableSchema,
+  GraphiQLOptions,
+  GraphQLHandlerOptions,
+} from "./src/http.ts";
+
 // Errors
 export {
   ContextKeyError,
@@ -190,5 +199,6 @@ export {
   QueryReadError,
   QuerySyntaxError,
   QueryValidationError,
+  SafeError,
 } from "./src/errors.ts";
 export type { SourceLocation, ValidationProblem } from "./src/errors.ts";

@@ -40,8 +40,8 @@ import {
   TypeRef,
 } from "../mod.ts";
 import { buildSchema, execute, type GraphQLSchema, parse } from "graphql";
-import { compileQuery, isCompiledQuery } from "npm:graphql-jit@0.8.9";
-import DataLoader from "npm:dataloader@2.2.3";
+import { compileQuery, isCompiledQuery } from "graphql-jit";
+import DataLoader from "dataloader";
 
 const N = 10_000;
 const ACTORS_PER_CHARACTER = 5;

@@ -242,3 +242,42 @@ export class ExecutionAbortedError extends Error {
     this.name = "ExecutionAbortedError";
   }
 }
+
+/**
+ * An error whose message clients may see. The HTTP endpoint (`graphqlHandler`) replaces the
+ * message of every other error from execution (SQL text, stack traces, internal names) with
+ * "Internal server error" and logs it, unless it runs in development mode; a loader that wants to
+ * tell clients why it failed throws a `SafeError`. Its `extensions` are sent too.
+ *
+ * @example A loader that reports a missing character to the client
+ * ```ts
+ * import { SafeError } from "./errors.ts";
+ *
+ * const characterNames = (fields: unknown[], ids: number[]): string[][] =>
+ *   ids.map((id) => {
+ *     if (id > 3) throw new SafeError(`Character ${id} is classified`, { code: "FORBIDDEN" });
+ *     return fields.map(() => `Character ${id}`);
+ *   });
+ * ```
+ */
+export class SafeError extends Error {
+  /** Sent to the client in the error's `extensions`, when given. */
+  readonly extensions: { readonly [key: string]: unknown } | undefined;
+
+  /**
+   * Creates the error.
+   *
+   * @param message What clients are told.
+   * @param extensions Extra fields for the error's `extensions` (e.g. a `code`).
+   * @param options The underlying error, as `cause` (never sent to clients).
+   */
+  constructor(
+    message: string,
+    extensions?: { readonly [key: string]: unknown },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "SafeError";
+    this.extensions = extensions;
+  }
+}
