@@ -420,7 +420,8 @@ function firstFailure(root: Batch): unknown {
 /**
  * One denormalization: scratch arrays, one per nesting depth (a node's values are gathered, then
  * handed to its factory, while nested nodes use the next depth's array), and whether to bail out
- * on values the GraphQL rules must report.
+ * on values the GraphQL rules must report. Scratch arrays belong to one call, so they keep no
+ * result alive after it and a nested call (a serializer that denormalizes) cannot disturb them.
  */
 interface Run {
   readonly scratch: unknown[][];
@@ -471,9 +472,7 @@ function buildNode(
     }
     values[s] = value;
   }
-  const out = plan.make(values);
-  values.fill(undefined);
-  return out;
+  return plan.make(values);
 }
 
 function buildLink(data: LinkData, i: number, depth: number, run: Run): unknown {
