@@ -1,0 +1,562 @@
+/**
+ * What the worker pool and its workers say to each other, and how values are packed for the
+ * trip (private to the worker pool executor).
+ *
+ * Structured clone copies every array and every row one by one, which costs more than a cheap
+ * loader does. So batches and results travel as columns: a column of numbers becomes a typed
+ * array whose buffer is transferred (no copy), other columns are cloned as one flat array.
+ * `Nothing` is a symbol, which structured clone cannot carry: it travels as a list of positions.
+ *
+ * @module
+ */
+
+import { type Context, strictContext } from "../src/context.ts";
+import { ContextKeyError, ExecutorError } from "../src/errors.ts";
+import { type Graph, type Loader, Nothing } from "../src/graph.ts";
+
+/** Which export of the module a task's loader belongs to. */
+export type GraphExport = "graph" | "mutationGraph";
+
+/** Main thread to worker: import the module and create the worker's context. */
+export interface InitMessage {
+  readonly type: "init";
+  readonly module: string;
+}
+
+/** Main thread to worker: run one loader call (a whole batch or a shard of one). */
+export interface LoadMessage {
+  readonly type: "load";
+  readonly id: number;
+  readonly graph: GraphExport;
+  readonly node: string | null;
+  readonly member: string;
+  /** The arguments, with the batch argument left `null`: it travels in `batch`. */
+  readonly args: readonly unknown[];
+  readonly batchArg: number;
+  readonly batch: EncodedValues | null;
+  /** The request context, for context loaders; `null` otherwise. */
+  readonly context: Context | null;
+}
+
+/** Main thread to worker: dispose of the worker's context, then say "closed". */
+export interface CloseMessage {
+  readonly type: "close";
+}
+
+/** Any message a worker receives. */
+export type ToWorker = InitMessage | LoadMessage | CloseMessage;
+
+/** Any message a worker sends. */
+export type FromWorker =
+  | { readonly type: "ready" }
+  | { readonly type: "initFailed"; readonly error: SerializedError }
+  | {
+    readonly type: "done";
+    readonly id: number;
+    readonly result: EncodedResult;
+    /** Milliseconds the loader ran before it returned (its synchronous part). */
+    readonly ms: number;
+    /** Whether the loader returned a Promise. */
+    readonly async: boolean;
+  }
+  | { readonly type: "failed"; readonly id: number; readonly error: SerializedError }
+  /** The worker is ending: it closed itself, or an error went uncaught (`error`). */
+  | { readonly type: "exit"; readonly reason: string; readonly error: SerializedError | null }
+  | { readonly type: "closed"; readonly error: SerializedError | null };
+
+/** A column of values: numbers as a typed array, anything else as a plain array. */
+export type EncodedValues =
+  | Int32Array<ArrayBuffer>
+  | Float64Array<ArrayBuffer>
+  | { readonly values: readonly unknown[]; readonly nothing: readonly number[] | null };
+
+/** A loader result, packed by shape. */
+export type EncodedResult =
+  | { readonly kind: "nothing" }
+  /** Not an array: cloned as it is. */
+  | { readonly kind: "value"; readonly value: unknown }
+  /** An array of scalars (one id, or `Nothing`, per entry). */
+  | { readonly kind: "list"; readonly column: EncodedValues }
+  /** An array of rows of one width: one column per position. */
+  | { readonly kind: "rows"; readonly length: number; readonly columns: readonly EncodedValues[] }
+  /** An array of arrays of any lengths, flattened. */
+  | {
+    readonly kind: "lists";
+    readonly offsets: Uint32Array<ArrayBuffer>;
+    readonly column: EncodedValues;
+  }
+  /** Arrays mixed with scalars (a malformed result): cloned, `Nothing` at `nothing` pairs. */
+  | { readonly kind: "mixed"; readonly value: readonly unknown[]; readonly nothing: number[] };
+
+/**
+ * Packs `values[start..end)` for the trip; the buffers of typed arrays are added to `transfer`.
+ *
+ * @param values The values (ids, required values, a column of a result).
+ * @param start First index.
+ * @param end Index after the last.
+ * @param transfer Receives the buffers to transfer.
+ * @returns The packed column.
+ */
+export function encodeValues(
+  values: readonly unknown[],
+  start: number,
+  end: number,
+  transfer: Transferable[],
+): EncodedValues {
+  const n = end - start;
+  if (n > 0 && typeof values[start] === "number") {
+    const typed = numbers(values, start, n);
+    if (typed !== null) {
+      transfer.push(typed.buffer);
+      return typed;
+    }
+  }
+  let out: unknown[] | null = null;
+  let nothing: number[] | null = null;
+  for (let i = 0; i < n; i++) {
+    if (values[start + i] === Nothing) {
+      if (out === null) {
+        out = values.slice(start, end);
+        nothing = [];
+      }
+      out[i] = null;
+      nothing!.push(i);
+    }
+  }
+  return {
+    values: out ?? (start === 0 && end === values.length ? values : values.slice(start, end)),
+    nothing,
+  };
+}
+
+function numbers(
+  values: readonly unknown[],
+  start: number,
+  n: number,
+): Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer> | null {
+  let ints: Int32Array<ArrayBuffer> | null = new Int32Array(n);
+  let floats: Float64Array<ArrayBuffer> | null = null;
+  for (let i = 0; i < n; i++) {
+    const v = values[start + i];
+    if (typeof v !== "number") return null;
+    if (ints !== null) {
+      // -0 is not an int32: it would come back as 0.
+      if ((v | 0) === v && (v !== 0 || 1 / v > 0)) {
+        ints[i] = v;
+        continue;
+      }
+      floats = new Float64Array(n);
+      for (let k = 0; k < i; k++) floats[k] = ints[k]!;
+      ints = null;
+    }
+    floats![i] = v;
+  }
+  return ints ?? floats;
+}
+
+/**
+ * Unpacks a column into a plain array.
+ *
+ * @param encoded The packed column.
+ * @returns A new array (or the cloned one), `Nothing` restored.
+ */
+export function decodeValues(encoded: EncodedValues): unknown[] {
+  if (encoded instanceof Int32Array || encoded instanceof Float64Array) {
+    const out: number[] = [];
+    for (let i = 0; i < encoded.length; i++) out.push(encoded[i]!);
+    return out;
+  }
+  const values = encoded.values as unknown[];
+  const nothing = encoded.nothing;
+  if (nothing !== null) { for (let k = 0; k < nothing.length; k++) values[nothing[k]!] = Nothing; }
+  return values;
+}
+
+/** Reads a column in place: typed arrays are indexed as they are. */
+function readValues(encoded: EncodedValues): ArrayLike<unknown> {
+  return encoded instanceof Int32Array || encoded instanceof Float64Array
+    ? encoded
+    : decodeValues(encoded);
+}
+
+/**
+ * Packs a loader result by its shape (worker side).
+ *
+ * @param value The loader's result.
+ * @param transfer Receives the buffers to transfer.
+ * @returns The packed result.
+ */
+export function encodeResult(value: unknown, transfer: Transferable[]): EncodedResult {
+  if (value === Nothing) return { kind: "nothing" };
+  if (!Array.isArray(value)) return { kind: "value", value };
+  const n = value.length;
+  let arrays = 0;
+  let width = -1;
+  let fixed = true;
+  for (let i = 0; i < n; i++) {
+    const item = value[i];
+    if (!Array.isArray(item)) continue;
+    arrays++;
+    if (width < 0) width = item.length;
+    else if (item.length !== width) fixed = false;
+  }
+  if (arrays === 0) return { kind: "list", column: encodeValues(value, 0, n, transfer) };
+  if (arrays < n) return mixed(value);
+  if (fixed && width > 0) {
+    const columns: EncodedValues[] = [];
+    for (let c = 0; c < width; c++) {
+      const column = new Array(n);
+      for (let i = 0; i < n; i++) column[i] = (value[i] as unknown[])[c];
+      columns.push(encodeValues(column, 0, n, transfer));
+    }
+    return { kind: "rows", length: n, columns };
+  }
+  const offsets = new Uint32Array(n + 1);
+  const flat: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    offsets[i] = flat.length;
+    const items = value[i] as unknown[];
+    for (let j = 0; j < items.length; j++) flat.push(items[j]);
+  }
+  offsets[n] = flat.length;
+  transfer.push(offsets.buffer);
+  return { kind: "lists", offsets, column: encodeValues(flat, 0, flat.length, transfer) };
+}
+
+function mixed(value: readonly unknown[]): EncodedResult {
+  const out = value.slice();
+  const nothing: number[] = [];
+  for (let i = 0; i < out.length; i++) {
+    const item = out[i];
+    if (item === Nothing) {
+      out[i] = null;
+      nothing.push(i, -1);
+    } else if (Array.isArray(item) && item.includes(Nothing)) {
+      const copy = item.slice();
+      for (let j = 0; j < copy.length; j++) {
+        if (copy[j] === Nothing) {
+          copy[j] = null;
+          nothing.push(i, j);
+        }
+      }
+      out[i] = copy;
+    }
+  }
+  return { kind: "mixed", value: out, nothing };
+}
+
+/**
+ * Unpacks a loader result (main-thread side): rows and lists are rebuilt as plain arrays.
+ *
+ * @param encoded The packed result.
+ * @returns The result, as the loader returned it.
+ */
+export function decodeResult(encoded: EncodedResult): unknown {
+  switch (encoded.kind) {
+    case "nothing":
+      return Nothing;
+    case "value":
+      return encoded.value;
+    case "list":
+      return decodeValues(encoded.column);
+    case "rows":
+      return decodeRows(encoded.length, encoded.columns);
+    case "lists": {
+      const offsets = encoded.offsets;
+      const flat = readValues(encoded.column);
+      const n = offsets.length - 1;
+      const out = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const end = offsets[i + 1]!;
+        const items: unknown[] = [];
+        for (let k = offsets[i]!; k < end; k++) items.push(flat[k]);
+        out[i] = items;
+      }
+      return out;
+    }
+    case "mixed": {
+      const out = encoded.value as unknown[];
+      const nothing = encoded.nothing;
+      for (let k = 0; k < nothing.length; k += 2) {
+        const i = nothing[k]!;
+        const j = nothing[k + 1]!;
+        if (j < 0) out[i] = Nothing;
+        else (out[i] as unknown[])[j] = Nothing;
+      }
+      return out;
+    }
+  }
+}
+
+function decodeRows(n: number, encoded: readonly EncodedValues[]): unknown[][] {
+  const out: unknown[][] = new Array(n);
+  if (encoded.length === 1) {
+    const column = readValues(encoded[0]!);
+    for (let i = 0; i < n; i++) out[i] = [column[i]];
+    return out;
+  }
+  const columns = encoded.map(readValues);
+  const width = columns.length;
+  for (let i = 0; i < n; i++) {
+    const row = new Array(width);
+    for (let c = 0; c < width; c++) row[c] = columns[c]![i];
+    out[i] = row;
+  }
+  return out;
+}
+
+/** An error thrown in a worker, as it travels back. */
+export interface SerializedError {
+  /** `false` when the loader threw something that is not an Error: `value` is what it threw. */
+  readonly isError: boolean;
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string | null;
+  /** The missing key, for a ContextKeyError. */
+  readonly key: string | null;
+  /** The error's own properties with primitive values (e.g. a driver's `code`). */
+  readonly props: { readonly [key: string]: string | number | boolean | bigint | null };
+  readonly value: unknown;
+}
+
+/**
+ * Turns what a loader threw into something structured clone can carry.
+ *
+ * @param error What was thrown.
+ * @returns Its name, message, stack and primitive properties.
+ */
+export function serializeError(error: unknown): SerializedError {
+  if (!(error instanceof Error)) {
+    let value = error;
+    try {
+      structuredClone(error);
+    } catch {
+      value = String(error);
+    }
+    return { isError: false, name: "", message: "", stack: null, key: null, props: {}, value };
+  }
+  const props: { [key: string]: string | number | boolean | bigint | null } = {};
+  for (const key of Object.keys(error)) {
+    const v = (error as unknown as { [key: string]: unknown })[key];
+    if (v === null || ["string", "number", "boolean", "bigint"].includes(typeof v)) {
+      props[key] = v as string | number | boolean | bigint | null;
+    }
+  }
+  return {
+    isError: true,
+    name: error.name,
+    message: error.message,
+    stack: error.stack ?? null,
+    key: error instanceof ContextKeyError ? error.key : null,
+    props,
+    value: null,
+  };
+}
+
+const BUILTIN_ERRORS: ReadonlyMap<string, ErrorConstructor> = new Map<string, ErrorConstructor>([
+  ["Error", Error],
+  ["TypeError", TypeError],
+  ["RangeError", RangeError],
+  ["SyntaxError", SyntaxError],
+  ["ReferenceError", ReferenceError],
+  ["EvalError", EvalError],
+  ["URIError", URIError],
+]);
+
+/**
+ * Rebuilds an error thrown in a worker: same class where it is a built-in or a hiku-ts error,
+ * same name, message and primitive properties, and the worker's stack.
+ *
+ * @param serialized The error as it travelled.
+ * @returns The error (or the non-Error value the loader threw).
+ */
+export function deserializeError(serialized: SerializedError): unknown {
+  if (!serialized.isError) return serialized.value;
+  let error: Error;
+  if (serialized.name === "ContextKeyError" && serialized.key !== null) {
+    error = new ContextKeyError(serialized.key);
+  } else if (serialized.name === "ExecutorError") {
+    error = new ExecutorError(serialized.message);
+  } else {
+    error = new (BUILTIN_ERRORS.get(serialized.name) ?? Error)(serialized.message);
+    if (error.name !== serialized.name) error.name = serialized.name;
+  }
+  for (const key of Object.keys(serialized.props)) {
+    if (key !== "name" && key !== "message" && key !== "stack") {
+      (error as unknown as { [key: string]: unknown })[key] = serialized.props[key];
+    }
+  }
+  if (serialized.stack !== null) error.stack = serialized.stack;
+  return error;
+}
+
+/** The graphs a module exports. */
+export interface ModuleGraphs {
+  readonly graph: Graph;
+  readonly mutationGraph: Graph | null;
+}
+
+function isGraph(value: unknown): value is Graph {
+  return typeof value === "object" && value !== null &&
+    (value as { kind?: unknown }).kind === "graph" &&
+    (value as { nodesMap?: unknown }).nodesMap instanceof Map;
+}
+
+/**
+ * Reads `graph` (and `mutationGraph`, when there is one) from an imported module.
+ *
+ * @param exports The module's exports.
+ * @param url The module's URL, for the message.
+ * @returns The graphs.
+ * @throws {ExecutorError} When `graph` is not a Graph.
+ */
+export function moduleGraphs(
+  exports: { readonly [name: string]: unknown },
+  url: string,
+): ModuleGraphs {
+  const graph = exports.graph;
+  if (!isGraph(graph)) {
+    throw new ExecutorError(
+      `Module "${url}" does not export a graph: export the Graph as "graph" (got ${
+        graph === undefined ? "no such export" : typeof graph
+      })`,
+    );
+  }
+  const mutationGraph = exports.mutationGraph;
+  return { graph, mutationGraph: isGraph(mutationGraph) ? mutationGraph : null };
+}
+
+/**
+ * Finds the loader of a member by node and name.
+ *
+ * @param graph The graph.
+ * @param node The node name, or `null` for the root.
+ * @param member The field or link name.
+ * @returns The loader, or `undefined` when there is no such member.
+ */
+export function memberLoader(
+  graph: Graph,
+  node: string | null,
+  member: string,
+): Loader | undefined {
+  const owner = node === null ? graph.root : graph.nodesMap.get(node);
+  return owner?.fieldsMap.get(member)?.loader;
+}
+
+/**
+ * Calls a module's `createContext` (when it exports one) and checks what it gives.
+ *
+ * @param exports The module's exports.
+ * @param url The module's URL, for the message.
+ * @returns The context (an empty one when the module has no `createContext`).
+ * @throws {ExecutorError} When the context is not an object; whatever `createContext` throws.
+ */
+export async function createOwnContext(
+  exports: { readonly [name: string]: unknown },
+  url: string,
+): Promise<Context> {
+  const factory = exports.createContext;
+  if (factory === undefined) return {};
+  if (typeof factory !== "function") {
+    throw new ExecutorError(
+      `Module "${url}" exports a createContext that is not a function: got ${typeof factory}`,
+    );
+  }
+  const ctx: unknown = await factory();
+  if (ctx === undefined || ctx === null) return {};
+  if (typeof ctx !== "object") {
+    throw new ExecutorError(
+      `createContext of module "${url}" must return an object: got ${typeof ctx}`,
+    );
+  }
+  return ctx as Context;
+}
+
+/**
+ * Disposes of a context made by `createContext`, when it is disposable
+ * (`Symbol.asyncDispose` or `Symbol.dispose`).
+ *
+ * @param ctx The context.
+ */
+export async function disposeContext(ctx: Context): Promise<void> {
+  const disposable = ctx as {
+    [Symbol.asyncDispose]?: () => PromiseLike<void>;
+    [Symbol.dispose]?: () => void;
+  };
+  if (typeof disposable[Symbol.asyncDispose] === "function") {
+    await disposable[Symbol.asyncDispose]!();
+  } else if (typeof disposable[Symbol.dispose] === "function") {
+    disposable[Symbol.dispose]!();
+  }
+}
+
+/**
+ * The context a loader sees: the request's values over the thread's own, reading a missing key
+ * throws a ContextKeyError.
+ *
+ * @param own The thread's context, from `createContext`.
+ * @param request The context given to `execute`.
+ * @returns The merged, strict context.
+ */
+export function mergeContexts(own: Context, request: Context): Context {
+  const merged: { [key: string]: unknown } = {};
+  for (const key of Object.keys(own)) merged[key] = own[key];
+  for (const key of Object.keys(request)) merged[key] = request[key];
+  return strictContext(merged);
+}
+
+/**
+ * Calls a loader with the context first when it is given.
+ *
+ * @param loader The loader.
+ * @param ctx The context, or `null` for a loader that does not take it.
+ * @param args The arguments after the context.
+ * @returns What the loader returns.
+ */
+export function callLoader(loader: Loader, ctx: Context | null, args: readonly unknown[]): unknown {
+  const fn = loader as (...args: unknown[]) => unknown;
+  if (ctx !== null) {
+    switch (args.length) {
+      case 0:
+        return fn(ctx);
+      case 1:
+        return fn(ctx, args[0]);
+      case 2:
+        return fn(ctx, args[0], args[1]);
+      default:
+        return fn(ctx, ...args);
+    }
+  }
+  switch (args.length) {
+    case 0:
+      return fn();
+    case 1:
+      return fn(args[0]);
+    case 2:
+      return fn(args[0], args[1]);
+    default:
+      return fn(...args);
+  }
+}
+
+/**
+ * Whether a value is a Promise or another thenable.
+ *
+ * @param value Any value.
+ * @returns `true` for thenables.
+ */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === "object" &&
+    typeof (value as { then?: unknown }).then === "function";
+}
+
+/**
+ * `Node.member`, as messages name a load (`root` for the root).
+ *
+ * @param node The node name, or `null`.
+ * @param member The member name.
+ * @returns The label.
+ */
+export function loadLabel(node: string | null, member: string): string {
+  return `${node ?? "root"}.${member}`;
+}
