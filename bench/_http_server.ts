@@ -16,64 +16,14 @@
  * @module
  */
 
-import {
-  AsyncExecutor,
-  Field,
-  Graph,
-  graphqlHandler,
-  Int,
-  Link,
-  Node,
-  type QueryField,
-  Root,
-  Schema,
-  Sequence,
-  Str,
-  TypeRef,
-} from "../mod.ts";
-import {
-  buildSchema,
-  type DocumentNode,
-  execute,
-  type GraphQLSchema,
-  parse,
-  validate,
-} from "graphql";
-// A bench-only dependency, pinned as in bench/engine_bench.ts, kept out of the import map.
-import DataLoader from "dataloader";
+import { AsyncExecutor, graphqlHandler, Schema } from "../mod.ts";
+import { type DocumentNode, execute, parse, validate } from "graphql";
+import { graphqlJsSchema, hikuGraph, starTrekData } from "./_star_trek_memory.ts";
 
 /** Characters in the data; each has 5 actors. */
 export const CHARACTERS = 100;
-const ACTORS_PER_CHARACTER = 5;
-const SPECIES = ["Human", "Vulcan", "Klingon", "Andorian", "Betazoid"];
-
-interface Character {
-  readonly id: number;
-  readonly name: string;
-  readonly species: string;
-}
-
-interface Actor {
-  readonly id: number;
-  readonly name: string;
-  readonly character_id: number;
-}
-
-const characters = new Map<number, Character>();
-const actors = new Map<number, Actor>();
-const actorsByCharacter = new Map<number, number[]>();
-for (let c = 1; c <= CHARACTERS; c++) {
-  characters.set(c, { id: c, name: `Character ${c}`, species: SPECIES[c % SPECIES.length]! });
-  const list: number[] = [];
-  for (let k = 0; k < ACTORS_PER_CHARACTER; k++) {
-    const id = (c - 1) * ACTORS_PER_CHARACTER + k + 1;
-    actors.set(id, { id, name: `Actor ${id}`, character_id: c });
-    list.push(id);
-  }
-  actorsByCharacter.set(c, list);
-}
-const characterIds = [...characters.keys()];
-const actorIds = [...actors.keys()];
+const data = starTrekData(CHARACTERS);
+const { characters, actors, actorsByCharacter } = data;
 
 /** The query both contenders answer: the seed's first query. */
 export const QUERY = "{ characters { name actors { name } } }";
@@ -95,88 +45,14 @@ export function expectedResponse(): string {
 
 // hiku-ts ---------------------------------------------------------------------------------------
 
-function rowsOf<T>(table: ReadonlyMap<number, T>) {
-  return (fields: readonly QueryField[], ids: readonly number[]): unknown[][] => {
-    const names = fields.map((f) => f.name as keyof T);
-    const rows = new Array(ids.length);
-    for (let i = 0; i < ids.length; i++) {
-      const record = table.get(ids[i]!)!;
-      const row = new Array(names.length);
-      for (let k = 0; k < names.length; k++) row[k] = record[names[k]!];
-      rows[i] = row;
-    }
-    return rows;
-  };
-}
-
 export function hikuHandler(): (request: Request) => Promise<Response> {
-  const characterFields = rowsOf(characters);
-  const actorFields = rowsOf(actors);
-  const graph = Graph([
-    Node("Character", [
-      Field("id", Int, characterFields),
-      Field("name", Str, characterFields),
-      Field("species", Str, characterFields),
-      Link(
-        "actors",
-        Sequence(TypeRef("Actor")),
-        (ids: readonly number[]) => ids.map((id) => actorsByCharacter.get(id) ?? []),
-        { requires: "id" },
-      ),
-    ]),
-    Node("Actor", [
-      Field("id", Int, actorFields),
-      Field("name", Str, actorFields),
-      Field("character_id", Int, actorFields),
-      Link("character", TypeRef("Character"), (ids: readonly number[]) => ids, {
-        requires: "character_id",
-      }),
-    ]),
-    Root([
-      Link("characters", Sequence(TypeRef("Character")), () => characterIds, { requires: null }),
-      Link("actors", Sequence(TypeRef("Actor")), () => actorIds, { requires: null }),
-    ]),
-  ]);
-  return graphqlHandler(new Schema({ query: graph, executor: new AsyncExecutor() }));
+  return graphqlHandler(new Schema({ query: hikuGraph(data), executor: new AsyncExecutor() }));
 }
 
 // graphql-js + DataLoader -------------------------------------------------------------------------
 
-interface Loaders {
-  readonly actorsOf: DataLoader<number, Actor[]>;
-  readonly character: DataLoader<number, Character>;
-}
-
 export function graphqlJsHandler(): (request: Request) => Promise<Response> {
-  const schema: GraphQLSchema = buildSchema(`
-    type Query { characters: [Character!]! actors: [Actor!]! }
-    type Character { id: Int! name: String! species: String! actors: [Actor!]! }
-    type Actor { id: Int! name: String! character_id: Int! character: Character! }
-  `);
-  const resolvers = {
-    Query: {
-      characters: (_: unknown, __: unknown, ctx: Loaders) => ctx.character.loadMany(characterIds),
-      actors: () => [...actors.values()],
-    },
-    Character: { actors: (c: Character, _: unknown, ctx: Loaders) => ctx.actorsOf.load(c.id) },
-    Actor: {
-      character: (a: Actor, _: unknown, ctx: Loaders) => ctx.character.load(a.character_id),
-    },
-  };
-  for (const [typeName, fields] of Object.entries(resolvers)) {
-    const type = schema.getType(typeName) as unknown as {
-      getFields(): { [name: string]: { resolve?: unknown } };
-    };
-    for (const [name, resolve] of Object.entries(fields)) type.getFields()[name]!.resolve = resolve;
-  }
-  const loaders = (): Loaders => ({
-    actorsOf: new DataLoader((ids: readonly number[]) =>
-      Promise.resolve(ids.map((id) => (actorsByCharacter.get(id) ?? []).map((a) => actors.get(a)!)))
-    ),
-    character: new DataLoader((ids: readonly number[]) =>
-      Promise.resolve(ids.map((id) => characters.get(id)!))
-    ),
-  });
+  const { schema, loaders } = graphqlJsSchema(data);
   const documents = new Map<string, DocumentNode>();
   const headers = { "content-type": "application/graphql-response+json; charset=utf-8" };
   return async (request) => {

@@ -23,101 +23,20 @@
  * @module
  */
 
-import {
-  AsyncExecutor,
-  denormalize,
-  Engine,
-  Field,
-  Graph,
-  Int,
-  Link,
-  Node,
-  type QueryField,
-  read,
-  Root,
-  Sequence,
-  Str,
-  TypeRef,
-} from "../mod.ts";
-import { buildSchema, execute, type GraphQLSchema, parse } from "graphql";
+import { AsyncExecutor, denormalize, Engine, read } from "../mod.ts";
+import { execute, parse } from "graphql";
 import { compileQuery, isCompiledQuery } from "graphql-jit";
-import DataLoader from "dataloader";
+import { graphqlJsSchema, hikuGraph, starTrekData } from "./_star_trek_memory.ts";
 
 const N = 10_000;
-const ACTORS_PER_CHARACTER = 5;
-
-interface Character {
-  readonly id: number;
-  readonly name: string;
-  readonly species: string;
-}
-
-interface Actor {
-  readonly id: number;
-  readonly name: string;
-  readonly character_id: number;
-}
-
-const characters = new Map<number, Character>();
-const actors = new Map<number, Actor>();
-const actorsByCharacter = new Map<number, number[]>();
-for (let c = 1; c <= N; c++) {
-  characters.set(c, { id: c, name: `Character ${c}`, species: c % 3 === 0 ? "Vulcan" : "Human" });
-  const list: number[] = [];
-  for (let k = 0; k < ACTORS_PER_CHARACTER; k++) {
-    const id = (c - 1) * ACTORS_PER_CHARACTER + k + 1;
-    actors.set(id, { id, name: `Actor ${id}`, character_id: c });
-    list.push(id);
-  }
-  actorsByCharacter.set(c, list);
-}
-const characterIds = [...characters.keys()];
+const data = starTrekData(N);
+const { characters, actors, actorsByCharacter } = data;
 
 const QUERY = "{ characters { id name species actors { id name character { name species } } } }";
 
 // hiku-ts ---------------------------------------------------------------------------------------
 
-function rowsOf<T>(table: ReadonlyMap<number, T>) {
-  return (fields: readonly QueryField[], ids: readonly number[]): unknown[][] => {
-    const names = fields.map((f) => f.name as keyof T);
-    const rows = new Array(ids.length);
-    for (let i = 0; i < ids.length; i++) {
-      const record = table.get(ids[i]!)!;
-      const row = new Array(names.length);
-      for (let k = 0; k < names.length; k++) row[k] = record[names[k]!];
-      rows[i] = row;
-    }
-    return rows;
-  };
-}
-
-const characterFields = rowsOf(characters);
-const actorFields = rowsOf(actors);
-
-const graph = Graph([
-  Node("Character", [
-    Field("id", Int, characterFields),
-    Field("name", Str, characterFields),
-    Field("species", Str, characterFields),
-    Link(
-      "actors",
-      Sequence(TypeRef("Actor")),
-      (ids: readonly number[]) => ids.map((id) => actorsByCharacter.get(id) ?? []),
-      { requires: "id" },
-    ),
-  ]),
-  Node("Actor", [
-    Field("id", Int, actorFields),
-    Field("name", Str, actorFields),
-    Field("character_id", Int, actorFields),
-    Link("character", TypeRef("Character"), (ids: readonly number[]) => ids, {
-      requires: "character_id",
-    }),
-  ]),
-  Root([
-    Link("characters", Sequence(TypeRef("Character")), () => characterIds, { requires: null }),
-  ]),
-]);
+const graph = hikuGraph(data);
 const engine = new Engine(new AsyncExecutor());
 const hikuQuery = read(QUERY);
 
@@ -125,41 +44,9 @@ async function hiku(): Promise<unknown> {
   return denormalize(graph, await engine.execute(graph, hikuQuery));
 }
 
-// graphql-js and graphql-jit, with DataLoader -----------------------------------------------------
+// graphql-js and graphql-jit, with DataLoader ---------------------------------------------------
 
-const schema: GraphQLSchema = buildSchema(`
-  type Query { characters: [Character!]! }
-  type Character { id: Int! name: String! species: String! actors: [Actor!]! }
-  type Actor { id: Int! name: String! character: Character! }
-`);
-
-interface Loaders {
-  readonly actorsOf: DataLoader<number, Actor[]>;
-  readonly character: DataLoader<number, Character>;
-}
-
-function loaders(): Loaders {
-  return {
-    actorsOf: new DataLoader((ids: readonly number[]) =>
-      Promise.resolve(ids.map((id) => (actorsByCharacter.get(id) ?? []).map((a) => actors.get(a)!)))
-    ),
-    character: new DataLoader((ids: readonly number[]) =>
-      Promise.resolve(ids.map((id) => characters.get(id)!))
-    ),
-  };
-}
-
-const resolvers = {
-  Query: { characters: () => [...characters.values()] },
-  Character: { actors: (c: Character, _: unknown, ctx: Loaders) => ctx.actorsOf.load(c.id) },
-  Actor: { character: (a: Actor, _: unknown, ctx: Loaders) => ctx.character.load(a.character_id) },
-};
-for (const [typeName, fields] of Object.entries(resolvers)) {
-  const type = schema.getType(typeName) as unknown as {
-    getFields(): { [name: string]: { resolve?: unknown } };
-  };
-  for (const [name, resolve] of Object.entries(fields)) type.getFields()[name]!.resolve = resolve;
-}
+const { schema, loaders } = graphqlJsSchema(data);
 const document = parse(QUERY);
 
 async function graphqlJs(): Promise<unknown> {
