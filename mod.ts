@@ -45,28 +45,27 @@ export {
   BIND_LINK,
   Field,
   FIELD_TYPE,
-  Graph,
   Interface,
   Link,
-  MutationGraph,
   Node,
   Nothing,
-  Option,
   Root,
   Union,
-} from "./src/graph.ts";
-export { Enum } from "./src/enum.ts";
-export type { EnumInit, EnumValue, EnumValueInit } from "./src/enum.ts";
-export { Scalar } from "./src/scalar.ts";
-export type { ScalarInit } from "./src/scalar.ts";
-export { Input } from "./src/input.ts";
-export type { InputInit } from "./src/input.ts";
-export { Directive } from "./src/directive.ts";
-export type { AppliedDirective, DirectiveInit, DirectiveLocation } from "./src/directive.ts";
+} from "./src/definitions/members.ts";
+export { Graph, MutationGraph } from "./src/definitions/graph.ts";
+export { Option } from "./src/definitions/option.ts";
+export { Enum } from "./src/definitions/enum.ts";
+export type { EnumInit, EnumValue, EnumValueInit } from "./src/definitions/enum.ts";
+export { Scalar } from "./src/definitions/scalar.ts";
+export type { ScalarInit } from "./src/definitions/scalar.ts";
+export { Input } from "./src/definitions/input.ts";
+export type { InputInit } from "./src/definitions/input.ts";
+export { Directive } from "./src/definitions/directive.ts";
+export type { AppliedDirective } from "./src/definitions/applied_directive.ts";
+export type { DirectiveInit, DirectiveLocation } from "./src/definitions/directive.ts";
 export type {
   FieldInit,
   FieldLoader,
-  GraphInit,
   Id,
   InterfaceInit,
   LinkAwareLoader,
@@ -77,14 +76,14 @@ export type {
   LinkTargetKind,
   Loader,
   Member,
-  NamedTypes,
   NodeInit,
   NothingType,
-  OptionInit,
   TypedLoader,
   TypeResolver,
   UnionInit,
-} from "./src/graph.ts";
+} from "./src/definitions/members.ts";
+export type { GraphInit, NamedTypes } from "./src/definitions/named_types.ts";
+export type { OptionInit } from "./src/definitions/option.ts";
 
 // Types
 export {
@@ -105,7 +104,7 @@ export {
   TypeRef,
   typeToString,
   UnionRef,
-} from "./src/types.ts";
+} from "./src/definitions/types.ts";
 export type {
   BuiltinScalarName,
   EnumRefType,
@@ -121,10 +120,10 @@ export type {
   TypeLike,
   TypeRefType,
   UnionRefType,
-} from "./src/types.ts";
+} from "./src/definitions/types.ts";
 
 // Queries: the AST, readers and the builder
-export { merge } from "./src/query.ts";
+export { merge } from "./src/query/query.ts";
 export type {
   QueryDirective,
   QueryField,
@@ -132,61 +131,61 @@ export type {
   QueryLink,
   QueryNode,
   QueryOptions,
-} from "./src/query.ts";
-export { read, readOperation } from "./src/readers/graphql.ts";
-export type { Operation, OperationType, ReadOptions } from "./src/readers/graphql.ts";
-export { readSimple } from "./src/readers/simple.ts";
-export { build, Q } from "./src/builder.ts";
+} from "./src/query/query.ts";
+export { read, readOperation } from "./src/query/readers/graphql.ts";
+export type { Operation, OperationType, ReadOptions } from "./src/query/readers/graphql.ts";
+export { readSimple } from "./src/query/readers/simple.ts";
+export { build, Q } from "./src/query/builder.ts";
 export type {
   BuildOptions,
   FieldHandle,
   LinkHandle,
   QueryBuilder,
   QueryHandle,
-} from "./src/builder.ts";
-export { validate } from "./src/validate/query.ts";
+} from "./src/query/builder.ts";
+export { validate } from "./src/validation/validate.ts";
 
 // Running queries
-export { Engine } from "./src/engine.ts";
-export type { ExecuteOptions } from "./src/engine.ts";
+export { Engine } from "./src/execution/engine.ts";
+export type { ExecuteOptions } from "./src/execution/engine.ts";
 export { AsyncExecutor } from "./executors/async.ts";
-export type { Executor, LoadScope, LoadTask } from "./src/executor.ts";
-export { passContext } from "./src/context.ts";
-export type { Context } from "./src/context.ts";
+export type { Executor, LoadScope, LoadTask } from "./src/execution/executor.ts";
+export { passContext } from "./src/definitions/context.ts";
+export type { Context } from "./src/definitions/context.ts";
 export {
   denormalize,
   denormalizeGraphQL,
   denormalizeWithErrors,
   Index,
   Proxy,
-} from "./src/result.ts";
+} from "./src/execution/result.ts";
 export type {
   Denormalized,
   IndexEntry,
   PartialResult,
   Reference,
   ResultError,
-} from "./src/result.ts";
+} from "./src/execution/result.ts";
 
 // GraphQL schema
-export { Schema } from "./src/schema.ts";
+export { Schema } from "./src/graphql/schema.ts";
 export type {
   CacheStats,
   GraphQLRequest,
   GraphQLResponse,
   GraphQLResponseError,
   SchemaInit,
-} from "./src/schema.ts";
-export { printGraphSchema } from "./src/graphql_schema.ts";
+} from "./src/graphql/schema.ts";
+export { printGraphSchema } from "./src/graphql/graphql_schema.ts";
 
 // Serving over HTTP
-export { GRAPHQL_HANDLER_LIMITS, graphqlHandler } from "./src/http.ts";
+export { GRAPHQL_HANDLER_LIMITS, graphqlHandler } from "./src/http/handler.ts";
 export type {
   ContextFactory,
   ExecutableSchema,
   GraphiQLOptions,
   GraphQLHandlerOptions,
-} from "./src/http.ts";
+} from "./src/http/handler.ts";
 
 // Errors
 export {
@@ -200,5 +199,5 @@ export {
   QuerySyntaxError,
   QueryValidationError,
   SafeError,
-} from "./src/errors.ts";
-export type { SourceLocation, ValidationProblem } from "./src/errors.ts";
+} from "./src/base/errors.ts";
+export type { SourceLocation, ValidationProblem } from "./src/base/errors.ts";

@@ -10,9 +10,10 @@
  * @module
  */
 
-import { type Context, strictContext } from "../src/context.ts";
-import { ContextKeyError, ExecutorError } from "../src/errors.ts";
-import { type Graph, type Loader, Nothing } from "../src/graph.ts";
+import { type Context, strictContext } from "../src/definitions/context.ts";
+import { ContextKeyError, ExecutorError } from "../src/base/errors.ts";
+import type { Graph } from "../src/definitions/graph.ts";
+import { type Loader, Nothing } from "../src/definitions/members.ts";
 
 /** Which export of the module a task's loader belongs to. */
 export type GraphExport = "graph" | "mutationGraph";

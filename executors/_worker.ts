@@ -6,8 +6,8 @@
  * @module
  */
 
-import { type Context, isContextLoader } from "../src/context.ts";
-import { ExecutorError } from "../src/errors.ts";
+import { type Context, isContextLoader } from "../src/definitions/context.ts";
+import { ExecutorError } from "../src/base/errors.ts";
 import {
   callLoader,
   createOwnContext,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Executor, LoadScope, LoadTask } from "../src/executor.ts";
+import type { Executor, LoadScope, LoadTask } from "../src/execution/executor.ts";
 
 /**
  * Runs each loader call directly: a loader that returns a value is used at once, one that returns

@@ -32,14 +32,14 @@
  * @module
  */
 
-import type { Context } from "../src/context.ts";
-import { ExecutionAbortedError, ExecutorError } from "../src/errors.ts";
-import type { Executor, LoadScope, LoadTask } from "../src/executor.ts";
+import type { Context } from "../src/definitions/context.ts";
+import { ExecutionAbortedError, ExecutorError } from "../src/base/errors.ts";
+import type { Executor, LoadScope, LoadTask } from "../src/execution/executor.ts";
 // The executor contract (the same types mod.ts exports), so these docs are complete.
-export type { Executor, LoadScope, LoadTask } from "../src/executor.ts";
-export type { Context } from "../src/context.ts";
-export type { Loader } from "../src/graph.ts";
-import type { Loader } from "../src/graph.ts";
+export type { Executor, LoadScope, LoadTask } from "../src/execution/executor.ts";
+export type { Context } from "../src/definitions/context.ts";
+export type { Loader } from "../src/definitions/members.ts";
+import type { Loader } from "../src/definitions/members.ts";
 import {
   type LoaderStats,
   newStats,

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { inspect } from "../src/_inspect.ts";
-import type { Context } from "../src/context.ts";
+import { inspect } from "../src/base/_inspect.ts";
+import type { Context } from "../src/definitions/context.ts";
 import { PostgresQueryError } from "./_postgres_errors.ts";
 
 /** A row as drivers return it: column name to value. */

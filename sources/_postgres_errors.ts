@@ -6,7 +6,7 @@
  * @module
  */
 
-import { inspect } from "../src/_inspect.ts";
+import { inspect } from "../src/base/_inspect.ts";
 
 /**
  * A statement issued by `FieldsQuery` or `LinkQuery` failed (a missing table or column, a lost

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { type Context, passContext } from "../src/context.ts";
-import { FIELD_TYPE, type Id } from "../src/graph.ts";
-import type { GraphType } from "../src/types.ts";
+import { type Context, passContext } from "../src/definitions/context.ts";
+import { FIELD_TYPE, type Id } from "../src/definitions/members.ts";
+import type { GraphType } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { KeyIndex } from "./_postgres_keys.ts";
 import type { Column, Table } from "./_postgres_table.ts";

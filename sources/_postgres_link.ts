@@ -5,10 +5,10 @@
  * @module
  */
 
-import { inspect } from "../src/_inspect.ts";
-import { type Context, passContext } from "../src/context.ts";
-import { BIND_LINK, type LinkBinding, type Loader, Nothing } from "../src/graph.ts";
-import { typeToString } from "../src/types.ts";
+import { inspect } from "../src/base/_inspect.ts";
+import { type Context, passContext } from "../src/definitions/context.ts";
+import { BIND_LINK, type LinkBinding, type Loader, Nothing } from "../src/definitions/members.ts";
+import { typeToString } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex } from "./_postgres_keys.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { inspect } from "../src/_inspect.ts";
-import { type GraphType, isGraphType } from "../src/types.ts";
+import { inspect } from "../src/base/_inspect.ts";
+import { type GraphType, isGraphType } from "../src/definitions/types.ts";
 
 /** Column names of a table, each with the graph type of its values. */
 export type ColumnTypes = { readonly [name: string]: GraphType };

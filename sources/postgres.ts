@@ -88,4 +88,4 @@ export type {
   SequenceType,
   TypeRefType,
   UnionRefType,
-} from "../src/types.ts";
+} from "../src/definitions/types.ts";

@@ -5,10 +5,10 @@ import {
   Q as AnyQ,
   type QueryBuilder,
   type QueryHandle,
-} from "../src/builder.ts";
-import { read } from "../src/readers/graphql.ts";
-import { readSimple } from "../src/readers/simple.ts";
-import { queryField, queryLink, queryNode } from "../src/query.ts";
+} from "../src/query/builder.ts";
+import { read } from "../src/query/readers/graphql.ts";
+import { readSimple } from "../src/query/readers/simple.ts";
+import { queryField, queryLink, queryNode } from "../src/query/query.ts";
 
 // deno.json turns on noUncheckedIndexedAccess, under which `AnyQ.name` may be undefined to the
 // type checker; naming the fields used here gives them a definite type.

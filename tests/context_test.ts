@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { ContextKeyError, passContext } from "../mod.ts";
-import { isContextLoader, strictContext } from "../src/context.ts";
+import { isContextLoader, strictContext } from "../src/definitions/context.ts";
 
 Deno.test("passContext() marks a new function and leaves the loader as it was", () => {
   function namesOf(ctx: { readonly names: string[] }, ids: readonly number[]): string[] {

@@ -55,7 +55,7 @@ import {
   Union,
   UnionRef,
 } from "../mod.ts";
-import { queryField, queryLink, queryNode } from "../src/query.ts";
+import { queryField, queryLink, queryNode } from "../src/query/query.ts";
 import { executorSuite } from "./support/executor_suite.ts";
 import { deferred, Recorder, settle } from "./support/recording.ts";
 import { ACTORS, CHARACTERS } from "./support/star_trek.ts";

@@ -7,8 +7,8 @@
 
 import assert from "node:assert/strict";
 import { getIntrospectionQuery } from "graphql";
-import { type DocumentLimits, LimitChecker, selectOperation } from "../src/_http_limits.ts";
-import { checkContentType, negotiate } from "../src/_http_media.ts";
+import { type DocumentLimits, LimitChecker, selectOperation } from "../src/http/_limits.ts";
+import { checkContentType, negotiate } from "../src/http/_media.ts";
 
 const NO_LIMITS: DocumentLimits = {
   maxTokens: Infinity,

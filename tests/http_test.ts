@@ -30,7 +30,7 @@ import {
   Str,
   TypeRef,
 } from "../mod.ts";
-import { SafeError } from "../src/errors.ts";
+import { SafeError } from "../src/base/errors.ts";
 
 // The graph -------------------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ import {
   UnionRef,
 } from "../mod.ts";
 import type { Graph as GraphT } from "../mod.ts";
-import { graphqlSchemaOf } from "../src/schema.ts";
+import { graphqlSchemaOf } from "../src/graphql/schema.ts";
 import { createStarTrek } from "./support/star_trek_schema.ts";
 
 const noop = () => [];

@@ -43,7 +43,7 @@ import {
   queryLink,
   type QueryNode,
   queryNode,
-} from "../src/query.ts";
+} from "../src/query/query.ts";
 import { Recorder } from "./support/recording.ts";
 
 /** A readable outline of a selection set: `name`, `alias:name(options)`, `link{...}`, `...on T{...}`. */

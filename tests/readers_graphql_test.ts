@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { read, readOperation, type ReadOptions } from "../src/readers/graphql.ts";
-import { QueryReadError, QuerySyntaxError, type SourceLocation } from "../src/errors.ts";
+import { read, readOperation, type ReadOptions } from "../src/query/readers/graphql.ts";
+import { QueryReadError, QuerySyntaxError, type SourceLocation } from "../src/base/errors.ts";
 import {
   queryField,
   queryFragment,
@@ -8,7 +8,7 @@ import {
   type QueryNode,
   queryNode,
   type SelectionInit,
-} from "../src/query.ts";
+} from "../src/query/query.ts";
 
 /** Reads without locations, so expected ASTs need not spell them out. */
 function readBare(text: string, options: ReadOptions = {}): QueryNode {

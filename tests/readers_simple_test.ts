@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { readSimple } from "../src/readers/simple.ts";
-import { read } from "../src/readers/graphql.ts";
-import { QueryReadError, QuerySyntaxError, type SourceLocation } from "../src/errors.ts";
-import { queryField, queryLink, type QueryNode, queryNode } from "../src/query.ts";
+import { readSimple } from "../src/query/readers/simple.ts";
+import { read } from "../src/query/readers/graphql.ts";
+import { QueryReadError, QuerySyntaxError, type SourceLocation } from "../src/base/errors.ts";
+import { queryField, queryLink, type QueryNode, queryNode } from "../src/query/query.ts";
 
 function checkRead(text: string, expected: QueryNode): void {
   assert.deepEqual(readSimple(text), expected);

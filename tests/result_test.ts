@@ -39,7 +39,7 @@ import {
   Str,
   TypeRef,
 } from "../mod.ts";
-import { queryField, queryLink, queryNode } from "../src/query.ts";
+import { queryField, queryLink, queryNode } from "../src/query/query.ts";
 
 const engine = new Engine(new AsyncExecutor());
 

@@ -24,7 +24,7 @@ import {
   typeToString,
   UnionRef,
 } from "../mod.ts";
-import { isGraphType } from "../src/types.ts";
+import { isGraphType } from "../src/definitions/types.ts";
 
 Deno.test("built-in scalars carry their GraphQL names", () => {
   assert.deepEqual(

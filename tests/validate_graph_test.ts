@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import {
   Field,
-  Graph,
-  type GraphInit,
   Interface,
   Link,
   type Member,
   Node,
-  Option,
   Root,
   Union,
-} from "../src/graph.ts";
-import { GraphDefinitionError } from "../src/errors.ts";
+} from "../src/definitions/members.ts";
+import { Graph } from "../src/definitions/graph.ts";
+import type { GraphInit } from "../src/definitions/named_types.ts";
+import { Option } from "../src/definitions/option.ts";
+import { GraphDefinitionError } from "../src/base/errors.ts";
 import {
   Any,
   Float,
@@ -24,7 +24,7 @@ import {
   Str,
   TypeRef,
   UnionRef,
-} from "../src/types.ts";
+} from "../src/definitions/types.ts";
 
 const fields = (_fields: unknown[], ids: unknown[]) => ids.map(() => []);
 const link = (ids: unknown[]) => ids;

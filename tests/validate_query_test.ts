@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
-import { validate } from "../src/validate/query.ts";
-import { Input } from "../src/input.ts";
-import {
-  Field,
-  Graph,
-  type GraphInit,
-  Interface,
-  Link,
-  Node,
-  Option,
-  Root,
-  Union,
-} from "../src/graph.ts";
+import { validate } from "../src/validation/validate.ts";
+import { Input } from "../src/definitions/input.ts";
+import { Field, Interface, Link, Node, Root, Union } from "../src/definitions/members.ts";
+import { Graph } from "../src/definitions/graph.ts";
+import type { GraphInit } from "../src/definitions/named_types.ts";
+import { Option } from "../src/definitions/option.ts";
 import {
   type QueryField,
   queryField,
@@ -23,7 +16,7 @@ import {
   queryNode,
   type QueryOptions,
   type SelectionInit,
-} from "../src/query.ts";
+} from "../src/query/query.ts";
 import {
   Any,
   Bool,
@@ -37,7 +30,7 @@ import {
   Str,
   TypeRef,
   UnionRef,
-} from "../src/types.ts";
+} from "../src/definitions/types.ts";
 
 const load = () => [];
 const resolveType = () => "Character";

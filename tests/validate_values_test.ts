@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkValue, dataTypesLookup, type TypeLookup } from "../src/validate/values.ts";
+import { checkValue, dataTypesLookup, type TypeLookup } from "../src/definitions/_values.ts";
 import {
   Any,
   Bool,
@@ -16,7 +16,7 @@ import {
   Str,
   TypeRef,
   UnionRef,
-} from "../src/types.ts";
+} from "../src/definitions/types.ts";
 
 const lookup = dataTypesLookup({
   Appearance: Record({ episode: Int, title: Str, stardate: Optional(Float) }),

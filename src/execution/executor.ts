@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { Context } from "./context.ts";
-import type { Loader } from "./graph.ts";
+import type { Context } from "../definitions/context.ts";
+import type { Loader } from "../definitions/members.ts";
 
 /** One loader call, as planned by the engine. */
 export interface LoadTask {

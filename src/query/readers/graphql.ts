@@ -41,8 +41,8 @@ import type {
   ValueNode,
   VariableNode,
 } from "graphql";
-import { QueryReadError, QuerySyntaxError, type SourceLocation } from "../errors.ts";
-import { inspect } from "../_inspect.ts";
+import { QueryReadError, QuerySyntaxError, type SourceLocation } from "../../base/errors.ts";
+import { inspect } from "../../base/_inspect.ts";
 import {
   merge,
   type QueryDirective,

@@ -16,8 +16,8 @@ import {
   QueryValidationError,
   SafeError,
   type SourceLocation,
-} from "./errors.ts";
-import type { GraphQLResponseError } from "./schema.ts";
+} from "../base/errors.ts";
+import type { GraphQLResponseError } from "../graphql/schema.ts";
 
 /** The message clients get in place of an unexpected error's. */
 export const INTERNAL_SERVER_ERROR = "Internal server error";

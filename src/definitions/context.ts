@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ContextKeyError } from "./errors.ts";
+import { ContextKeyError } from "../base/errors.ts";
 
 /** The execution context: a plain object, keyed by whatever the loaders agree on. */
 export type Context = { readonly [key: string]: unknown };

@@ -14,13 +14,20 @@
  * @module
  */
 
-import type { SourceLocation, ValidationProblem } from "../errors.ts";
-import type { Graph, Interface, Link, Member, Node, Option, Union } from "../graph.ts";
-import { canonicalOptions, type QueryField, type QueryLink, type QueryNode } from "../query.ts";
-import type { QueryFragment, QueryOptions } from "../query.ts";
-import type { GraphType } from "../types.ts";
-import { didYouMean } from "../_inspect.ts";
-import { checkValue, namedTypesLookup, type TypeLookup } from "./values.ts";
+import type { SourceLocation, ValidationProblem } from "../base/errors.ts";
+import type { Graph } from "../definitions/graph.ts";
+import type { Interface, Link, Member, Node, Union } from "../definitions/members.ts";
+import type { Option } from "../definitions/option.ts";
+import {
+  canonicalOptions,
+  type QueryField,
+  type QueryLink,
+  type QueryNode,
+} from "../query/query.ts";
+import type { QueryFragment, QueryOptions } from "../query/query.ts";
+import type { GraphType } from "../definitions/types.ts";
+import { didYouMean } from "../base/_inspect.ts";
+import { checkValue, namedTypesLookup, type TypeLookup } from "../definitions/_values.ts";
 
 /** The root, in messages (as in Hiku). */
 const ROOT = "root";
@@ -74,10 +81,11 @@ type Selection = QueryField | QueryLink;
  * @returns Every problem (an empty array when the query is valid), in the order found.
  * @example
  * ```ts
- * import { validate } from "./query.ts";
- * import { Field, Graph, Root } from "../graph.ts";
- * import { queryField, queryNode } from "../query.ts";
- * import { Str } from "../types.ts";
+ * import { validate } from "./validate.ts";
+ * import { Field, Root } from "../definitions/members.ts";
+ * import { Graph } from "../definitions/graph.ts";
+ * import { queryField, queryNode } from "../query/query.ts";
+ * import { Str } from "../definitions/types.ts";
  * const graph = Graph([Root([Field("version", Str, (fields: unknown[]) => fields.map(() => "1.0"))])]);
  * validate(graph, queryNode([queryField("verison")]));
  * // [{ message: 'Field "verison" is not implemented in the "root" node. Did you mean "version"?',

@@ -44,8 +44,8 @@
  * @example Serving a schema with Deno.serve
  * ```ts
  * import assert from "node:assert/strict";
- * import { AsyncExecutor, Field, Graph, Root, Schema, Str } from "../mod.ts";
- * import { graphqlHandler } from "./http.ts";
+ * import { AsyncExecutor, Field, Graph, Root, Schema, Str } from "../../mod.ts";
+ * import { graphqlHandler } from "./handler.ts";
  *
  * const graph = Graph([Root([Field("hello", Str, (fields: unknown[]) => fields.map(() => "world"))])]);
  * const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
@@ -67,15 +67,15 @@
  * @module
  */
 
-import type { Context } from "./context.ts";
-import { ExecutionAbortedError } from "./errors.ts";
+import type { Context } from "../definitions/context.ts";
+import { ExecutionAbortedError } from "../base/errors.ts";
 import {
   DEFAULT_GRAPHIQL_IMPORTS,
   DEFAULT_GRAPHIQL_STYLESHEETS,
   renderGraphiQL,
-} from "./_http_graphiql.ts";
-import { LimitChecker, type LimitProblem, selectOperation } from "./_http_limits.ts";
-import { INTERNAL_SERVER_ERROR, originOf, type WireError, withMessage } from "./_http_masking.ts";
+} from "./_graphiql.ts";
+import { LimitChecker, type LimitProblem, selectOperation } from "./_limits.ts";
+import { INTERNAL_SERVER_ERROR, originOf, type WireError, withMessage } from "./_masking.ts";
 import {
   APPLICATION_JSON,
   checkContentType,
@@ -83,8 +83,8 @@ import {
   negotiate,
   type ResponseMediaType,
   TEXT_HTML,
-} from "./_http_media.ts";
-import type { GraphQLRequest, GraphQLResponse } from "./schema.ts";
+} from "./_media.ts";
+import type { GraphQLRequest, GraphQLResponse } from "../graphql/schema.ts";
 
 /**
  * What {@linkcode graphqlHandler} serves: a `Schema`, or anything else that executes GraphQL
@@ -221,8 +221,8 @@ const VERDICT_CACHE_SIZE = 1000;
  * @example A query over GET, and the limits at work
  * ```ts
  * import assert from "node:assert/strict";
- * import { AsyncExecutor, Field, Graph, Root, Schema, Str } from "../mod.ts";
- * import { graphqlHandler } from "./http.ts";
+ * import { AsyncExecutor, Field, Graph, Root, Schema, Str } from "../../mod.ts";
+ * import { graphqlHandler } from "./handler.ts";
  *
  * const graph = Graph([Root([Field("hello", Str, (fields: unknown[]) => fields.map(() => "world"))])]);
  * const handler = graphqlHandler(new Schema({ query: graph, executor: new AsyncExecutor() }), {

@@ -10,12 +10,12 @@
  * @module
  */
 
-import type { Enum } from "../enum.ts";
-import type { Input } from "../input.ts";
-import type { Scalar } from "../scalar.ts";
-import type { GraphType, RecordType } from "../types.ts";
-import { typeToString } from "../types.ts";
-import { describe, didYouMean, inspect } from "../_inspect.ts";
+import type { Enum } from "./enum.ts";
+import type { Input } from "./input.ts";
+import type { Scalar } from "./scalar.ts";
+import type { GraphType, RecordType } from "./types.ts";
+import { typeToString } from "./types.ts";
+import { describe, didYouMean, inspect } from "../base/_inspect.ts";
 
 /** A field of an input object type: what {@linkcode TypeLookup.inputFields} gives (an `Option` fits). */
 export interface InputFieldLike {
@@ -70,8 +70,8 @@ export interface TypeLookup {
  * @returns A lookup over them.
  * @example
  * ```ts
- * import { checkValue, dataTypesLookup } from "./values.ts";
- * import { Int, Record, TypeRef } from "../types.ts";
+ * import { checkValue, dataTypesLookup } from "./_values.ts";
+ * import { Int, Record, TypeRef } from "./types.ts";
  * const lookup = dataTypesLookup({ Appearance: Record({ episode: Int }) });
  * checkValue(TypeRef("Appearance"), { episode: 1 }, lookup); // null
  * ```
@@ -149,8 +149,8 @@ interface Mismatch {
  *   with where it is inside the value when it is not the value itself.
  * @example
  * ```ts
- * import { checkValue, dataTypesLookup } from "./values.ts";
- * import { Int, Sequence, Str } from "../types.ts";
+ * import { checkValue, dataTypesLookup } from "./_values.ts";
+ * import { Int, Sequence, Str } from "./types.ts";
  * const lookup = dataTypesLookup({});
  * checkValue(Int, "ten", lookup); // 'expected Int, got string "ten"'
  * checkValue(Sequence(Str), ["a", "b", null], lookup); // 'at [2]: expected Str, got null'

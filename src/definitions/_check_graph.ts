@@ -11,21 +11,12 @@
  * @module
  */
 
-import type {
-  Field,
-  GraphInit,
-  Interface,
-  Link,
-  Member,
-  NamedTypes,
-  Node,
-  Option,
-  Root,
-  Union,
-} from "../graph.ts";
-import { type GraphType, isGraphType, type RecordType, typeToString } from "../types.ts";
-import { describe, didYouMean, inspect } from "../_inspect.ts";
-import { checkValue, namedTypesLookup, type TypeLookup } from "./values.ts";
+import type { Field, Interface, Link, Member, Node, Root, Union } from "./members.ts";
+import type { GraphInit, NamedTypes } from "./named_types.ts";
+import type { Option } from "./option.ts";
+import { type GraphType, isGraphType, type RecordType, typeToString } from "./types.ts";
+import { describe, didYouMean, inspect } from "../base/_inspect.ts";
+import { checkValue, namedTypesLookup, type TypeLookup } from "./_values.ts";
 
 const RESERVED = 'uses a reserved name: names starting with "__" belong to GraphQL introspection';
 
@@ -72,9 +63,9 @@ interface Context {
  * @returns Every problem, one sentence each, in definition order; empty when the graph is valid.
  * @example
  * ```ts
- * import { validateGraph } from "./graph.ts";
- * import { Field, Node } from "../graph.ts";
- * import { Str } from "../types.ts";
+ * import { validateGraph } from "./_check_graph.ts";
+ * import { Field, Node } from "./members.ts";
+ * import { Str } from "./types.ts";
  * const load = () => [];
  * validateGraph([Node("Character", [Field("name", Str, load), Field("name", Str, load)])], {});
  * // ['Duplicated names found in the "Character" node: "name"']

@@ -28,7 +28,7 @@
  * @module
  */
 
-import { inspect } from "./_inspect.ts";
+import { inspect } from "../base/_inspect.ts";
 import {
   merge,
   type QueryField,

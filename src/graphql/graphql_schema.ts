@@ -55,12 +55,14 @@ import {
   valueFromASTUntyped,
 } from "graphql";
 import { GraphQLBoolean, GraphQLFloat, GraphQLID, GraphQLInt, GraphQLString } from "graphql";
-import type { Directive } from "./directive.ts";
-import type { Enum } from "./enum.ts";
-import { GraphDefinitionError } from "./errors.ts";
-import type { Graph, Member, Node, Option, Union } from "./graph.ts";
-import type { Scalar } from "./scalar.ts";
-import type { GraphType, RecordType } from "./types.ts";
+import type { Directive } from "../definitions/directive.ts";
+import type { Enum } from "../definitions/enum.ts";
+import { GraphDefinitionError } from "../base/errors.ts";
+import type { Graph } from "../definitions/graph.ts";
+import type { Member, Node, Union } from "../definitions/members.ts";
+import type { Option } from "../definitions/option.ts";
+import type { Scalar } from "../definitions/scalar.ts";
+import type { GraphType, RecordType } from "../definitions/types.ts";
 
 /** The name of the query root type. */
 export const QUERY_TYPE_NAME = "Query";
@@ -89,8 +91,9 @@ const NAME_RE = /^[_A-Za-z][_0-9A-Za-z]*$/;
  * ```ts
  * import assert from "node:assert/strict";
  * import { buildGraphQLSchema } from "./graphql_schema.ts";
- * import { Field, Graph, Root } from "./graph.ts";
- * import { Str } from "./types.ts";
+ * import { Field, Root } from "../definitions/members.ts";
+ * import { Graph } from "../definitions/graph.ts";
+ * import { Str } from "../definitions/types.ts";
  * const hello = (fields: unknown[]) => fields.map(() => "world");
  * const graph = Graph([Root([Field("hello", Str, hello)])]);
  * assert.equal(buildGraphQLSchema(graph).getQueryType()?.name, "Query");
@@ -124,8 +127,9 @@ export function buildGraphQLSchema(query: Graph, mutation: Graph | null = null):
  * ```ts
  * import assert from "node:assert/strict";
  * import { printGraphSchema } from "./graphql_schema.ts";
- * import { Field, Graph, Root } from "./graph.ts";
- * import { Str } from "./types.ts";
+ * import { Field, Root } from "../definitions/members.ts";
+ * import { Graph } from "../definitions/graph.ts";
+ * import { Str } from "../definitions/types.ts";
  * const hello = (fields: unknown[]) => fields.map(() => "world");
  * const graph = Graph([Root([Field("hello", Str, hello)])]);
  * assert.equal(printGraphSchema(graph), "type Query {\n  hello: String!\n}");

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Option } from "./graph.ts";
+import type { Option } from "./option.ts";
 
 /** Where a directive may be written (GraphQL's directive locations). */
 export type DirectiveLocation =
@@ -65,7 +65,7 @@ export interface DirectiveInit {
  * @example
  * ```ts
  * import { Directive } from "./directive.ts";
- * import { Option } from "./graph.ts";
+ * import { Option } from "./option.ts";
  * import { Int } from "./types.ts";
  * const cached = Directive("cached", ["FIELD"], { args: [Option("ttl", Int)] });
  * ```
@@ -83,12 +83,4 @@ export function Directive(
     repeatable: init.repeatable ?? false,
     description: init.description ?? null,
   });
-}
-
-/** A directive applied to a definition, for the schema export (e.g. `@key(fields: "id")`). */
-export interface AppliedDirective {
-  /** The directive's name, without `@`. */
-  readonly name: string;
-  /** Argument values. */
-  readonly args?: { readonly [name: string]: unknown };
 }

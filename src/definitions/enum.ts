@@ -5,7 +5,7 @@
  * @module
  */
 
-import { inspect } from "./_inspect.ts";
+import { inspect } from "../base/_inspect.ts";
 
 /** One value of an enum. */
 export interface EnumValue {

@@ -25,8 +25,8 @@ import {
   parse,
   type SelectionSetNode,
 } from "graphql";
-import type { SourceLocation } from "./errors.ts";
-import { Lru } from "./_lru.ts";
+import type { SourceLocation } from "../base/errors.ts";
+import { Lru } from "../base/_lru.ts";
 
 /** The document limits, each `Infinity` to turn it off. */
 export interface DocumentLimits {

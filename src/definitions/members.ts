@@ -1,6 +1,7 @@
 /**
- * Graph definitions: nodes with fields and links, a root, and the graph that holds them. All are
- * created with factory functions (no `new`) and are immutable.
+ * The members of a graph: nodes with fields and links, the root, unions and interfaces, and the
+ * loader protocol they share. All are created with factory functions (no `new`) and are
+ * immutable.
  *
  * Every field and link has a *loader*: a function that loads a whole batch at once. The engine
  * calls each loader once per node per query path with every id at that path.
@@ -8,14 +9,10 @@
  * @module
  */
 
-import type { AppliedDirective, Directive } from "./directive.ts";
-import type { Enum } from "./enum.ts";
-import type { Input } from "./input.ts";
-import type { QueryField, QueryLink } from "./query.ts";
-import type { Scalar } from "./scalar.ts";
-import { type GraphType, isGraphType, type RecordType } from "./types.ts";
-import { GraphDefinitionError } from "./errors.ts";
-import { validateGraph } from "./validate/graph.ts";
+import type { AppliedDirective } from "./applied_directive.ts";
+import type { Option } from "./option.ts";
+import type { QueryField, QueryLink } from "../query/query.ts";
+import { type GraphType, isGraphType } from "./types.ts";
 
 /** An identifier of a node instance: a primitive, compared by value. */
 export type Id = string | number | bigint | boolean;
@@ -25,7 +22,7 @@ export type Id = string | number | bigint | boolean;
  *
  * @example
  * ```ts
- * import { Nothing } from "./graph.ts";
+ * import { Nothing } from "./members.ts";
  * const mentorOf = (ids: number[]) => ids.map((id) => id === 1 ? 2 : Nothing);
  * ```
  */
@@ -94,66 +91,6 @@ export interface TypedLoader {
   readonly [FIELD_TYPE]: (name: string) => GraphType | undefined;
 }
 
-/** Declares an argument of a field or link. */
-export interface Option {
-  /** Discriminant. */
-  readonly kind: "option";
-  /** The option's name. */
-  readonly name: string;
-  /** The option's type; `Optional(...)` options may be omitted. */
-  readonly type: GraphType;
-  /** Whether a default is declared. */
-  readonly hasDefault: boolean;
-  /** The default value (meaningful when `hasDefault`). */
-  readonly default: unknown;
-  /** Human-readable description. */
-  readonly description: string | null;
-  /** Deprecation reason, when deprecated. */
-  readonly deprecated: string | null;
-  /** Directives applied to the option, for the schema export. */
-  readonly directives: readonly AppliedDirective[];
-}
-
-/** What {@linkcode Option} accepts besides name and type. */
-export interface OptionInit {
-  /** The value used when the query does not give one. Without it, the option is required. */
-  readonly default?: unknown;
-  /** Human-readable description. */
-  readonly description?: string;
-  /** Deprecation reason. */
-  readonly deprecated?: string;
-  /** Directives applied to the option, for the schema export. */
-  readonly directives?: readonly AppliedDirective[];
-}
-
-/**
- * Declares an option (an argument) of a field or link. An option with no default and a type that
- * is not `Optional(...)` is required.
- *
- * @param name The option's name.
- * @param type Its type; values are checked against it.
- * @param init Default, description, deprecation.
- * @returns The option definition.
- * @example
- * ```ts
- * import { Option } from "./graph.ts";
- * import { Int } from "./types.ts";
- * const limit = Option("limit", Int, { default: 10, description: "Most items to return" });
- * ```
- */
-export function Option(name: string, type: GraphType, init: OptionInit = {}): Option {
-  return Object.freeze({
-    kind: "option",
-    name,
-    type,
-    hasDefault: "default" in init,
-    default: init.default,
-    description: init.description ?? null,
-    deprecated: init.deprecated ?? null,
-    directives: Object.freeze([...(init.directives ?? [])]),
-  });
-}
-
 /** What {@linkcode Field} accepts besides name, type and loader. */
 export interface FieldInit {
   /** Declared options. */
@@ -209,7 +146,7 @@ export interface Field {
  * @returns The field definition.
  * @example
  * ```ts
- * import { Field } from "./graph.ts";
+ * import { Field } from "./members.ts";
  * import { Str } from "./types.ts";
  * const names = new Map([[1, "James T. Kirk"]]);
  * const name = Field("name", Str, (fields, ids: number[]) => ids.map((id) => [names.get(id)]));
@@ -330,7 +267,7 @@ export interface Link {
  * @returns The link definition.
  * @example
  * ```ts
- * import { Link } from "./graph.ts";
+ * import { Link } from "./members.ts";
  * import { Sequence, TypeRef } from "./types.ts";
  * const actorsOf = new Map([[1, [1, 4]]]);
  * const actors = Link("actors", Sequence(TypeRef("Actor")),
@@ -545,213 +482,6 @@ export function Interface(
   });
 }
 
-/** What {@linkcode Graph} accepts besides its nodes and root. */
-export interface GraphInit {
-  /** Named record types, usable as `TypeRef(name)` in field and option types. */
-  readonly dataTypes?: { readonly [name: string]: RecordType };
-  /** Unions of nodes. */
-  readonly unions?: readonly Union[];
-  /** Interfaces implemented by nodes. */
-  readonly interfaces?: readonly Interface[];
-  /**
-   * Enums. Enums used directly as types of fields and options are found without being listed;
-   * list the ones referred to by `EnumRef(name)` only.
-   */
-  readonly enums?: readonly Enum[];
-  /** Custom scalars; like enums, those used directly as types are found without being listed. */
-  readonly scalars?: readonly Scalar[];
-  /** Input object types; like enums, those used directly as types are found without being listed. */
-  readonly inputs?: readonly Input[];
-  /** Schema directives clients may write in queries. */
-  readonly directives?: readonly Directive[];
-}
-
-/** A graph: nodes, the root, and the named types they use. */
-export interface Graph {
-  /** Discriminant. */
-  readonly kind: "graph";
-  /** The nodes, in declaration order. */
-  readonly nodes: readonly Node[];
-  /** Node name to node. */
-  readonly nodesMap: ReadonlyMap<string, Node>;
-  /** The root (all roots given, combined). */
-  readonly root: Root;
-  /** Named record types. */
-  readonly dataTypes: ReadonlyMap<string, RecordType>;
-  /** Union name to union. */
-  readonly unionsMap: ReadonlyMap<string, Union>;
-  /** Interface name to interface. */
-  readonly interfacesMap: ReadonlyMap<string, Interface>;
-  /** Interface name to the names of the nodes implementing it. */
-  readonly interfacesTypes: ReadonlyMap<string, readonly string[]>;
-  /** Enum name to enum: listed ones and those used as types. */
-  readonly enumsMap: ReadonlyMap<string, Enum>;
-  /** Custom scalar name to scalar: listed ones and those used as types. */
-  readonly scalarsMap: ReadonlyMap<string, Scalar>;
-  /** Input type name to input type: listed ones and those used as types. */
-  readonly inputsMap: ReadonlyMap<string, Input>;
-  /** Declared schema directives. */
-  readonly directives: readonly Directive[];
-}
-
-/**
- * Declares a graph. The definition is validated at once: duplicate names, links to unknown
- * nodes, `requires` naming missing fields, option defaults of the wrong type and the like are
- * reported together in one {@linkcode GraphDefinitionError}.
- *
- * @param items Nodes and roots.
- * @param init Data types, unions and interfaces.
- * @returns The graph.
- * @throws {GraphDefinitionError} When the definition has problems; lists all of them.
- * @example
- * ```ts
- * import { Field, Graph, Root } from "./graph.ts";
- * import { Str } from "./types.ts";
- * const graph = Graph([Root([Field("hello", Str, (fields) => fields.map(() => "world"))])]);
- * ```
- */
-export function Graph(items: readonly (Node | Root)[], init: GraphInit = {}): Graph {
-  const named = collectNamedTypes(items, init);
-  const problems = validateGraph(items, init, named);
-  if (problems.length > 0) throw new GraphDefinitionError(problems);
-  const nodes: Node[] = [];
-  const rootMembers: Member[] = [];
-  for (const item of items) {
-    if (item.kind === "root") rootMembers.push(...item.fields);
-    else nodes.push(item);
-  }
-  const interfacesTypes = new Map<string, string[]>();
-  for (const iface of init.interfaces ?? []) interfacesTypes.set(iface.name, []);
-  for (const node of nodes) {
-    for (const name of node.implements) interfacesTypes.get(name)?.push(node.name);
-  }
-  return Object.freeze({
-    kind: "graph",
-    nodes: Object.freeze(nodes),
-    nodesMap: new Map(nodes.map((n) => [n.name, n])),
-    root: Root(rootMembers),
-    dataTypes: new Map(Object.entries(init.dataTypes ?? {})),
-    unionsMap: new Map((init.unions ?? []).map((u) => [u.name, u])),
-    interfacesMap: new Map((init.interfaces ?? []).map((i) => [i.name, i])),
-    interfacesTypes,
-    enumsMap: named.enums,
-    scalarsMap: named.scalars,
-    inputsMap: named.inputs,
-    directives: Object.freeze([...(init.directives ?? [])]),
-  });
-}
-
-/**
- * Makes a mutation graph: the nodes and named types of a query graph with another root, whose
- * members are the mutations (run one after another, in document order).
- *
- * @param query The query graph.
- * @param root The mutations.
- * @returns The mutation graph.
- * @throws {GraphDefinitionError} When the root does not fit the query graph's nodes.
- * @example
- * ```ts ignore
- * const mutationGraph = MutationGraph(graph, Root([
- *   Link("renameCharacter", TypeRef("Character"), rename, { requires: null, options: [...] }),
- * ]));
- * ```
- */
-export function MutationGraph(query: Graph, root: Root): Graph {
-  return Graph([...query.nodes, root], {
-    dataTypes: Object.fromEntries(query.dataTypes),
-    unions: [...query.unionsMap.values()],
-    interfaces: [...query.interfacesMap.values()],
-    enums: [...query.enumsMap.values()],
-    scalars: [...query.scalarsMap.values()],
-    inputs: [...query.inputsMap.values()],
-    directives: query.directives,
-  });
-}
-
-/** Enums, scalars and input types of a graph, by name: listed ones and those used as types. */
-export interface NamedTypes {
-  /** Enums by name. */
-  readonly enums: Map<string, Enum>;
-  /** Custom scalars by name. */
-  readonly scalars: Map<string, Scalar>;
-  /** Input types by name. */
-  readonly inputs: Map<string, Input>;
-  /** Names given to two different definitions. */
-  readonly conflicts: string[];
-}
-
-function collectNamedTypes(items: readonly (Node | Root)[], init: GraphInit): NamedTypes {
-  const named: NamedTypes = {
-    enums: new Map(),
-    scalars: new Map(),
-    inputs: new Map(),
-    conflicts: [],
-  };
-  const add = <T extends { readonly name: string }>(map: Map<string, T>, value: T): void => {
-    const seen = map.get(value.name);
-    if (seen === undefined) map.set(value.name, value);
-    else if (seen !== value && !named.conflicts.includes(value.name)) {
-      named.conflicts.push(value.name);
-    }
-  };
-  const visit = (type: unknown): void => {
-    if (typeof type !== "object" || type === null) return;
-    const t = type as GraphType & { readonly definition?: string };
-    switch (t.kind) {
-      case "optional":
-      case "sequence":
-        return visit(t.type);
-      case "mapping":
-        visit(t.key);
-        return visit(t.value);
-      case "record":
-        for (const name of Object.keys(t.fields)) visit(t.fields[name]);
-        return;
-      case "enumRef":
-        if (t.definition === "enum") add(named.enums, t as unknown as Enum);
-        return;
-      case "scalarRef":
-        if (t.definition === "scalar") add(named.scalars, t as unknown as Scalar);
-        return;
-      case "inputRef":
-        if (t.definition === "input") {
-          const input = t as unknown as Input;
-          if (named.inputs.get(input.name) !== input) {
-            add(named.inputs, input);
-            for (const field of input.fields) visit(field?.type);
-          }
-        }
-        return;
-    }
-  };
-  const visitMembers = (members: readonly unknown[]): void => {
-    for (const member of members) {
-      if (typeof member !== "object" || member === null) continue;
-      const m = member as { readonly type?: unknown; readonly options?: readonly Option[] };
-      visit(m.type);
-      for (const option of m.options ?? []) visit(option?.type);
-    }
-  };
-  for (const e of init.enums ?? []) add(named.enums, e);
-  for (const s of init.scalars ?? []) add(named.scalars, s);
-  for (const i of init.inputs ?? []) {
-    add(named.inputs, i);
-    for (const field of i.fields ?? []) visit(field?.type);
-  }
-  for (const item of items) {
-    if (typeof item === "object" && item !== null && Array.isArray(item.fields)) {
-      visitMembers(item.fields);
-    }
-  }
-  for (const iface of init.interfaces ?? []) visitMembers(iface.fields ?? []);
-  for (const name of Object.keys(init.dataTypes ?? {})) visit(init.dataTypes![name]);
-  for (const directive of init.directives ?? []) {
-    for (const arg of directive.args ?? []) visit(arg?.type);
-  }
-  return named;
-}
-
-/** The query field or link a field loader receives. */
 export type LoadedField = QueryField | QueryLink;
 
 function typeFromLoader(loader: Loader, name: string): GraphType | null {

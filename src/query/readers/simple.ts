@@ -24,7 +24,7 @@
  * @module
  */
 
-import { QueryReadError, QuerySyntaxError, type SourceLocation } from "../errors.ts";
+import { QueryReadError, QuerySyntaxError, type SourceLocation } from "../../base/errors.ts";
 import {
   merge,
   type QueryField,

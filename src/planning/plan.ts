@@ -11,19 +11,19 @@
  * @module
  */
 
-import { isContextLoader } from "./context.ts";
-import { QueryValidationError, type SourceLocation } from "./errors.ts";
+import { isContextLoader } from "../definitions/context.ts";
+import { QueryValidationError, type SourceLocation } from "../base/errors.ts";
 import type {
   Field,
-  Graph,
   Link,
   Loader,
   Member,
   Node,
-  Option,
   Root,
   TypeResolver,
-} from "./graph.ts";
+} from "../definitions/members.ts";
+import type { Graph } from "../definitions/graph.ts";
+import type { Option } from "../definitions/option.ts";
 import {
   merge,
   type QueryField,
@@ -32,10 +32,10 @@ import {
   queryLink,
   type QueryNode,
   type QueryOptions,
-} from "./query.ts";
-import type { GraphType } from "./types.ts";
-import { validate } from "./validate/query.ts";
-import { type ObjectFactory, objectFactory } from "./_shape.ts";
+} from "../query/query.ts";
+import type { GraphType } from "../definitions/types.ts";
+import { validate } from "../validation/validate.ts";
+import { type ObjectFactory, objectFactory } from "../base/_shape.ts";
 
 /** Fields of one node that share a loader: loaded by one call per batch of ids. */
 export interface FieldGroup {

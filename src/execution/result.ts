@@ -9,9 +9,10 @@
  * @module
  */
 
-import type { SourceLocation } from "./errors.ts";
-import type { Graph, Id } from "./graph.ts";
-import type { NodePlan, RecordShape } from "./plan.ts";
+import type { SourceLocation } from "../base/errors.ts";
+import type { Graph } from "../definitions/graph.ts";
+import type { Id } from "../definitions/members.ts";
+import type { NodePlan, RecordShape } from "../planning/plan.ts";
 
 /** Link cardinality codes stored with link data (ordered as in the plan). */
 export const ONE = 0;

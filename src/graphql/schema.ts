@@ -37,16 +37,16 @@ import {
   specifiedRules,
   validate,
 } from "graphql";
-import type { Context } from "./context.ts";
-import { Engine } from "./engine.ts";
+import type { Context } from "../definitions/context.ts";
+import { Engine } from "../execution/engine.ts";
 import {
   ExecutionAbortedError,
   QueryReadError,
   QueryValidationError,
   type SourceLocation,
-} from "./errors.ts";
-import type { Executor } from "./executor.ts";
-import type { Graph } from "./graph.ts";
+} from "../base/errors.ts";
+import type { Executor } from "../execution/executor.ts";
+import type { Graph } from "../definitions/graph.ts";
 import { buildGraphQLSchema, MUTATION_TYPE_NAME, QUERY_TYPE_NAME } from "./graphql_schema.ts";
 import {
   type QueryField,
@@ -55,10 +55,10 @@ import {
   type QueryLink,
   type QueryNode,
   queryNode,
-} from "./query.ts";
-import { type Operation, readDocument } from "./readers/graphql.ts";
-import { denormalizeWithErrors, type ResultError } from "./result.ts";
-import { Lru } from "./_lru.ts";
+} from "../query/query.ts";
+import { type Operation, readDocument } from "../query/readers/graphql.ts";
+import { denormalizeWithErrors, type ResultError } from "../execution/result.ts";
+import { Lru } from "../base/_lru.ts";
 
 /** What {@linkcode Schema} is made of. */
 export interface SchemaInit {
@@ -177,7 +177,7 @@ const INTROSPECTION_FIELDS = new Set(["__schema", "__type"]);
  * import {
  *   AsyncExecutor, Field, Graph, Int, Link, MutationGraph, Node, Option, Root, Schema, Sequence,
  *   Str, TypeRef,
- * } from "../mod.ts";
+ * } from "../../mod.ts";
  *
  * const names = new Map([[1, "James T. Kirk"], [2, "Spock"]]);
  * const graph = Graph([

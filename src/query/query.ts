@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { SourceLocation } from "./errors.ts";
+import type { SourceLocation } from "../base/errors.ts";
 
 /** Option values given to a field or link: option name to value. */
 export type QueryOptions = { readonly [name: string]: unknown };

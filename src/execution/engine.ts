@@ -9,14 +9,15 @@
  * @module
  */
 
-import { type Context, strictContext } from "./context.ts";
-import { ExecutionAbortedError, LoaderError, LoaderShapeError } from "./errors.ts";
-import type { QueryValidationError } from "./errors.ts";
+import { type Context, strictContext } from "../definitions/context.ts";
+import { ExecutionAbortedError, LoaderError, LoaderShapeError } from "../base/errors.ts";
+import type { QueryValidationError } from "../base/errors.ts";
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
-import { type Graph, type Id, Nothing } from "./graph.ts";
-import type { FieldGroup, LinkPlan, NodePlan } from "./plan.ts";
-import { planQuery } from "./plan.ts";
-import type { QueryNode } from "./query.ts";
+import type { Graph } from "../definitions/graph.ts";
+import { type Id, Nothing } from "../definitions/members.ts";
+import type { FieldGroup, LinkPlan, NodePlan } from "../planning/plan.ts";
+import { planQuery } from "../planning/plan.ts";
+import type { QueryNode } from "../query/query.ts";
 import {
   Batch,
   createResult,
@@ -27,7 +28,7 @@ import {
   ONE,
   type Proxy,
 } from "./result.ts";
-import { describe, inspect } from "./_inspect.ts";
+import { describe, inspect } from "../base/_inspect.ts";
 
 /** Options of {@linkcode Engine.execute}. */
 export interface ExecuteOptions {
@@ -48,11 +49,12 @@ export interface ExecuteOptions {
  * @example
  * ```ts
  * import { Engine } from "./engine.ts";
- * import { AsyncExecutor } from "../executors/async.ts";
- * import { Field, Graph, Root } from "./graph.ts";
- * import { read } from "./readers/graphql.ts";
+ * import { AsyncExecutor } from "../../executors/async.ts";
+ * import { Field, Root } from "../definitions/members.ts";
+ * import { Graph } from "../definitions/graph.ts";
+ * import { read } from "../query/readers/graphql.ts";
  * import { denormalize } from "./result.ts";
- * import { Str } from "./types.ts";
+ * import { Str } from "../definitions/types.ts";
  *
  * const graph = Graph([Root([Field("hello", Str, (fields) => fields.map(() => "world"))])]);
  * const engine = new Engine(new AsyncExecutor());

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Option } from "./graph.ts";
+import type { Option } from "./option.ts";
 
 /** An input object type; usable as a type (it is an `InputRef` to itself). */
 export interface Input {
@@ -40,7 +40,7 @@ export interface InputInit {
  * @example
  * ```ts
  * import { Input } from "./input.ts";
- * import { Option } from "./graph.ts";
+ * import { Option } from "./option.ts";
  * import { Int, Optional, Str } from "./types.ts";
  * const CharacterFilter = Input("CharacterFilter", [
  *   Option("species", Optional(Str)),
