@@ -123,7 +123,7 @@ export type {
 } from "./src/definitions/types.ts";
 
 // Queries: the AST, readers and the builder
-export { merge } from "./src/query/query.ts";
+export { merge, QueryVariable } from "./src/query/query.ts";
 export type {
   QueryDirective,
   QueryField,
@@ -131,6 +131,7 @@ export type {
   QueryLink,
   QueryNode,
   QueryOptions,
+  QuerySelection,
 } from "./src/query/query.ts";
 export { read, readOperation } from "./src/query/readers/graphql.ts";
 export type { Operation, OperationType, ReadOptions } from "./src/query/readers/graphql.ts";
@@ -152,20 +153,19 @@ export { AsyncExecutor } from "./executors/async.ts";
 export type { Executor, LoadScope, LoadTask } from "./src/execution/executor.ts";
 export { passContext } from "./src/definitions/context.ts";
 export type { Context } from "./src/definitions/context.ts";
+export { Index, ResultProxy, ResultProxy as Proxy } from "./src/execution/result.ts";
+export type { IndexEntry, Reference } from "./src/execution/result.ts";
 export {
   denormalize,
   denormalizeGraphQL,
   denormalizeWithErrors,
-  Index,
-  Proxy,
-} from "./src/execution/result.ts";
+} from "./src/execution/denormalize.ts";
 export type {
   Denormalized,
-  IndexEntry,
+  DenormalizeOptions,
   PartialResult,
-  Reference,
   ResultError,
-} from "./src/execution/result.ts";
+} from "./src/execution/denormalize.ts";
 
 // GraphQL schema
 export { Schema } from "./src/graphql/schema.ts";

@@ -867,8 +867,7 @@ Deno.test("graphqlHandler masks unexpected errors", async (t) => {
     await expectResponse(await handler(post({ query: "{ secret }" })), 294, GRAPHQL_JSON, {
       data: { secret: null },
       errors: [{
-        message: "Loader of field root.secret failed: connection to 10.0.0.5 refused: SELECT " +
-          "token FROM secrets",
+        message: "connection to 10.0.0.5 refused: SELECT token FROM secrets",
         locations: [{ line: 1, column: 3 }],
         path: ["secret"],
       }],

@@ -7,6 +7,7 @@ import {
   queryLink,
   type QueryNode,
   queryNode,
+  querySelections,
   type SelectionInit,
 } from "../src/query/query.ts";
 
@@ -15,8 +16,21 @@ function readBare(text: string, options: ReadOptions = {}): QueryNode {
   return read(text, { ...options, noLocation: true });
 }
 
+/** The merged view of a query (`fields` and `fragments`, recursively), without `items`. */
+function mergedView(node: QueryNode): unknown {
+  return {
+    fields: node.fields.map((f) => f.kind === "link" ? { ...f, node: mergedView(f.node) } : f),
+    fragments: node.fragments.map((f) => ({ ...f, node: mergedView(f.node) })),
+    ordered: node.ordered,
+  };
+}
+
 function checkRead(text: string, expected: QueryNode, options: ReadOptions = {}): void {
   assert.deepEqual(readBare(text, options), expected);
+}
+
+function checkMerged(text: string, expected: QueryNode): void {
+  assert.deepEqual(mergedView(readBare(text)), mergedView(expected));
 }
 
 function throwsReadError(
@@ -317,12 +331,14 @@ Deno.test("read() reads named and inline fragments where they are written", () =
     "character",
     node([field("name"), queryLink("actors", node([field("name")]))], [characterActors]),
   );
+  // Fields and fragments keep the order they were written in (`items`).
   const actors = queryLink(
     "actors",
-    node(
-      [field("name"), field("species")],
-      [queryFragment("ActorDetails", "Actor", node([field("born"), character]))],
-    ),
+    querySelections([
+      field("name"),
+      queryFragment("ActorDetails", "Actor", node([field("born"), character])),
+      field("species"),
+    ]),
     { options: { order: "name" } },
   );
   const characters = queryLink(
@@ -955,7 +971,22 @@ Deno.test("readOperation() applies variables like read()", () => {
 });
 
 Deno.test("read() merges repeated selections", () => {
-  checkRead(
+  const text = `{
+      characters { name actors { name } }
+      characters { species actors { born } }
+      characters(limit: 1) { name }
+      name
+      name
+    }`;
+  // items keeps every selection as written; fields is the merged view.
+  assert.deepEqual(readBare(text).items.map((i) => i.kind === "fragment" ? i.name : i.name), [
+    "characters",
+    "characters",
+    "characters",
+    "name",
+    "name",
+  ]);
+  checkMerged(
     `{
       characters { name actors { name } }
       characters { species actors { born } }
@@ -979,7 +1010,7 @@ Deno.test("read() merges repeated selections", () => {
 });
 
 Deno.test("read() merges repeated selections inside fragments", () => {
-  checkRead(
+  checkMerged(
     "{ ...Crew }\nfragment Crew on Query { characters { name } characters { species } }",
     node([], [
       queryFragment(

@@ -288,10 +288,18 @@ Deno.test("readSimple() accepts the characters EDN allows in keywords", () => {
 });
 
 Deno.test("readSimple() merges repeated selections", () => {
-  checkRead(
-    "[:name {:characters [:name]} :name {:characters [:species]}]",
-    node([field("name"), queryLink("characters", node([field("name"), field("species")]))]),
-  );
+  const query = readSimple("[:name {:characters [:name]} :name {:characters [:species]}]");
+  // fields is the merged view; items keeps what was written.
+  assert.deepEqual(query.items.map((item) => item.kind === "fragment" ? null : item.name), [
+    "name",
+    "characters",
+    "name",
+    "characters",
+  ]);
+  const characters = query.fields[1];
+  assert.deepEqual(query.fields.map((f) => f.name), ["name", "characters"]);
+  assert.ok(characters?.kind === "link");
+  assert.deepEqual(characters.node.fields, [field("name"), field("species")]);
 });
 
 Deno.test("readSimple() gives the same AST as read() for the same query", () => {

@@ -69,7 +69,7 @@ input NewCharacter {
 # { everyone { __typename name } }
 {"data":{"everyone":[{"__typename":"Character","name":"James T. Kirk"},{"__typename":"Starship","name":"Enterprise"}]}}
 # { characters { name quote ship { name } } }
-{"data":{"characters":[{"name":"James T. Kirk","quote":null,"ship":{"name":"Enterprise"}},{"name":"Spock","quote":null,"ship":{"name":"Enterprise"}}]},"errors":[{"message":"Loader of field Character.quote failed: subspace interference","locations":[{"line":1,"column":21}],"path":["characters",0,"quote"]}]}
+{"errors":[{"message":"subspace interference","locations":[{"line":1,"column":21}],"path":["characters",0,"quote"]},{"message":"subspace interference","locations":[{"line":1,"column":21}],"path":["characters",1,"quote"]}],"data":{"characters":[{"name":"James T. Kirk","quote":null,"ship":{"name":"Enterprise"}},{"name":"Spock","quote":null,"ship":{"name":"Enterprise"}}]}}
 # mutation { createCharacter(input: { name: "Pavel Chekov", born: "2245-02-14" }) { name rank born } }
 {"data":{"createCharacter":{"name":"Pavel Chekov","rank":"ENSIGN","born":"2245-02-14"}}}
 # { characters { nme } character(rank: ADMIRAL) { name } }

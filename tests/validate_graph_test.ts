@@ -372,25 +372,39 @@ Deno.test("Graph() tells which reference to use when a link names the wrong kind
 });
 
 Deno.test("Graph() reports link types that are not link types", () => {
-  const shapes = "TypeRef(N), Optional(TypeRef(N)), Sequence(TypeRef(N)) or " +
-    "Sequence(Optional(TypeRef(N))), or the same with UnionRef or InterfaceRef";
+  const shapes = "TypeRef(N), Optional(TypeRef(N)), Sequence(TypeRef(N)), " +
+    "Sequence(Optional(TypeRef(N))) or either list in Optional, or the same with UnionRef or " +
+    "InterfaceRef";
   expectErrors(
     [
       Node("Actor", [
         Link("name", Str, link, { requires: null }),
-        Link("characters", Optional(Sequence(TypeRef("Actor"))), link, { requires: null }),
+        Link("characters", Optional(Str), link, { requires: null }),
         Link("pairs", Sequence(Sequence(TypeRef("Actor"))), link, { requires: null }),
       ]),
     ],
     {},
     [
       `Link "Actor.name" type must be a link type (${shapes}), got Str`,
-      `Link "Actor.characters" type must be a link type (${shapes}), got ` +
-      'Optional(Sequence(TypeRef("Actor")))',
+      `Link "Actor.characters" type must be a link type (${shapes}), got Optional(Str)`,
       `Link "Actor.pairs" type must be a link type (${shapes}), got ` +
       'Sequence(Sequence(TypeRef("Actor")))',
     ],
   );
+});
+
+Deno.test("Graph() accepts lists that may be absent: Optional(Sequence(...))", () => {
+  const graph = Graph([
+    Node("Actor", [
+      Field("id", Int, fields),
+      Link("friends", Optional(Sequence(TypeRef("Actor"))), link, { requires: "id" }),
+      Link("others", Optional(Sequence(Optional(TypeRef("Actor")))), link, { requires: "id" }),
+    ]),
+  ]);
+  const friends = graph.nodesMap.get("Actor")!.fieldsMap.get("friends");
+  const others = graph.nodesMap.get("Actor")!.fieldsMap.get("others");
+  assert.equal(friends?.kind === "link" && friends.cardinality, "optionalMany");
+  assert.equal(others?.kind === "link" && others.cardinality, "optionalMaybeMany");
 });
 
 // test_validate_graph.py: test_link_requires_missing_field

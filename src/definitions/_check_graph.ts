@@ -20,8 +20,9 @@ import { checkValue, namedTypesLookup, type TypeLookup } from "./_values.ts";
 
 const RESERVED = 'uses a reserved name: names starting with "__" belong to GraphQL introspection';
 
-const LINK_TYPES = "TypeRef(N), Optional(TypeRef(N)), Sequence(TypeRef(N)) or " +
-  "Sequence(Optional(TypeRef(N))), or the same with UnionRef or InterfaceRef";
+const LINK_TYPES = "TypeRef(N), Optional(TypeRef(N)), Sequence(TypeRef(N)), " +
+  "Sequence(Optional(TypeRef(N))) or either list in Optional, or the same with UnionRef or " +
+  "InterfaceRef";
 
 type NamedKind = "node" | "union" | "interface" | "data type";
 

@@ -138,6 +138,10 @@ export interface Field {
  * `passContext` to receive the execution context as the first argument. The loader may return a
  * Promise.
  *
+ * A loader that cannot load one id may put an `Error` in that id's place (instead of its row), or
+ * in one cell of a row: only those positions fail (field errors in GraphQL responses, with the
+ * error's own message), the others keep their values.
+ *
  * @param name The field's name.
  * @param type The field's type; `null` to take it from the loader (e.g. a table column) or leave
  *   it unknown.
@@ -194,8 +198,19 @@ export function Field(
   });
 }
 
-/** How many nodes a link points to, derived from its type. */
-export type LinkCardinality = "one" | "maybe" | "many" | "maybeMany";
+/**
+ * How many nodes a link points to, derived from its type: `"one"` for `TypeRef`, `"maybe"` for
+ * `Optional(TypeRef)`, `"many"` for `Sequence(TypeRef)`, `"maybeMany"` for
+ * `Sequence(Optional(TypeRef))`, and `"optionalMany"` / `"optionalMaybeMany"` for the two lists
+ * wrapped in `Optional` (the list itself may be absent: the loader gives `Nothing` for it).
+ */
+export type LinkCardinality =
+  | "one"
+  | "maybe"
+  | "many"
+  | "maybeMany"
+  | "optionalMany"
+  | "optionalMaybeMany";
 
 /** What kind of type a link points to. */
 export type LinkTargetKind = "node" | "union" | "interface";
@@ -242,7 +257,7 @@ export interface Link {
   readonly directives: readonly AppliedDirective[];
   /** The name of the node, union or interface it points to (`""` when the type is not a link type). */
   readonly target: string;
-  /** One, maybe, many or many-maybe; `null` when the type is not a link type. */
+  /** How many nodes it points to; `null` when the type is not a link type. */
   readonly cardinality: LinkCardinality | null;
   /** Whether it points to a node, a union or an interface. */
   readonly targetKind: LinkTargetKind;
@@ -255,7 +270,13 @@ export interface Link {
  * order of the ids; with a list of required fields, one record `{ field: value }` per id):
  * - `TypeRef("N")`: an id per required value (without `requires`: one id);
  * - `Optional(TypeRef("N"))`: an id or `Nothing` per required value;
- * - `Sequence(TypeRef("N"))`: an array of ids per required value (without `requires`: one array).
+ * - `Sequence(TypeRef("N"))`: an array of ids per required value (without `requires`: one array);
+ * - `Sequence(Optional(TypeRef("N")))`: an array of ids or `Nothing` items per required value;
+ * - `Optional(Sequence(...))`: either list, or `Nothing` where there is no list at all.
+ *
+ * In place of any value it returns for one id (an id, an array, `Nothing`), a loader may put an
+ * `Error`: that id's link fails alone (a field error there in GraphQL responses), the others keep
+ * their values.
  *
  * With declared options, the loader gets the option values as its last argument. A link with
  * `requires: null` is called once per query path and its result is shared by every id.
@@ -522,6 +543,9 @@ function linkShape(
   if (type.kind === "optional") {
     const inner = refOf(type.type);
     if (inner) return { ...inner, cardinality: "maybe" };
+    const list = type.type.kind === "sequence" ? linkShape(type.type) : null;
+    if (list?.cardinality === "many") return { ...list, cardinality: "optionalMany" };
+    if (list?.cardinality === "maybeMany") return { ...list, cardinality: "optionalMaybeMany" };
   }
   if (type.kind === "sequence") {
     const item = refOf(type.type);

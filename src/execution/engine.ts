@@ -6,29 +6,38 @@
  * as soon as its link has loaded. Loaders that return plain values are stored at once, so a query
  * whose loaders are all synchronous runs without a single Promise until the end.
  *
+ * Option values that refer to variables are bound when their loader is called, once per
+ * execution: the plan itself never depends on variable values.
+ *
  * @module
  */
 
+import {
+  ExecutionAbortedError,
+  LoaderError,
+  LoaderShapeError,
+  QueryReadError,
+  type QueryValidationError,
+} from "../base/errors.ts";
+import { describe, inspect } from "../base/_inspect.ts";
 import { type Context, strictContext } from "../definitions/context.ts";
-import { ExecutionAbortedError, LoaderError, LoaderShapeError } from "../base/errors.ts";
-import type { QueryValidationError } from "../base/errors.ts";
-import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import type { Graph } from "../definitions/graph.ts";
 import { type Id, Nothing } from "../definitions/members.ts";
+import { bindArguments, bindOptions, NO_VARIABLES, type Variables } from "../planning/options.ts";
 import type { FieldGroup, LinkPlan, NodePlan } from "../planning/plan.ts";
 import { planQuery } from "../planning/plan.ts";
-import type { QueryNode } from "../query/query.ts";
 import {
-  Batch,
-  createResult,
-  type LinkData,
-  MANY,
-  MAYBE,
-  MAYBE_MANY,
-  ONE,
-  type Proxy,
-} from "./result.ts";
-import { describe, inspect } from "../base/_inspect.ts";
+  type QueryDirective,
+  type QueryField,
+  queryField,
+  type QueryLink,
+  queryLink,
+  type QueryNode,
+  type QueryOptions,
+} from "../query/query.ts";
+import type { Executor, LoadScope, LoadTask } from "./executor.ts";
+import { createResult, type ResultProxy } from "./result.ts";
+import { Batch, FAILED_TARGET, isFailure, type LinkData, NO_TARGET } from "./store.ts";
 
 /** Options of {@linkcode Engine.execute}. */
 export interface ExecuteOptions {
@@ -48,13 +57,7 @@ export interface ExecuteOptions {
  *
  * @example
  * ```ts
- * import { Engine } from "./engine.ts";
- * import { AsyncExecutor } from "../../executors/async.ts";
- * import { Field, Root } from "../definitions/members.ts";
- * import { Graph } from "../definitions/graph.ts";
- * import { read } from "../query/readers/graphql.ts";
- * import { denormalize } from "./result.ts";
- * import { Str } from "../definitions/types.ts";
+ * import { AsyncExecutor, denormalize, Engine, Field, Graph, read, Root, Str } from "../../mod.ts";
  *
  * const graph = Graph([Root([Field("hello", Str, (fields) => fields.map(() => "world"))])]);
  * const engine = new Engine(new AsyncExecutor());
@@ -79,10 +82,14 @@ export class Engine {
    * Executes a query: validates it against the graph (once per query object), then calls each
    * loader once per node per query path.
    *
+   * A loader may put an `Error` in place of one id's value (a row, a cell, a link target): that
+   * position fails alone. Such failures never reject `execute`; reading the position does
+   * (`Proxy.get`, `denormalize`), and `denormalizeWithErrors` reports them.
+   *
    * @param graph The graph.
    * @param query The query (from `read`, `readSimple` or `build`).
    * @param ctx The context loaders wrapped with `passContext` receive.
-   * @param options An abort signal.
+   * @param options An abort signal, and whether results may be partial.
    * @returns The result, to read with `get` or turn into a plain object with `denormalize`.
    * @throws {QueryValidationError} (rejects) When the query does not fit the graph; no loader runs.
    * @throws {LoaderError} (rejects) When a loader throws; names the node and field.
@@ -93,7 +100,7 @@ export class Engine {
     query: QueryNode,
     ctx?: Context | null,
     options?: ExecuteOptions | null,
-  ): Promise<Proxy> {
+  ): Promise<ResultProxy> {
     let plan: NodePlan;
     try {
       if (typeof graph !== "object" || graph === null || graph.kind !== "graph") {
@@ -108,16 +115,50 @@ export class Engine {
     } catch (error) {
       return Promise.reject(error as QueryValidationError | TypeError);
     }
-    const signal = options?.signal ?? null;
-    if (signal?.aborted) return Promise.reject(new ExecutionAbortedError(signal.reason));
-    const context = ctx ?? {};
-    const run = new Execution(graph, this.executor, {
-      context: strictContext(context),
-      rawContext: context,
-      signal,
-    }, options?.partial ?? false);
-    return run.start(plan);
+    return executePlan(this.executor, graph, plan, ctx ?? {}, {
+      signal: options?.signal ?? null,
+      partial: options?.partial ?? false,
+      variables: NO_VARIABLES,
+    });
   }
+}
+
+/** How one execution runs: its signal, whether it is partial, its variable values. */
+export interface PlanRun {
+  /** Stops the execution. */
+  readonly signal: AbortSignal | null;
+  /** Whether failures are recorded instead of rejecting. */
+  readonly partial: boolean;
+  /** The values of the variables the plan's options refer to. */
+  readonly variables: Variables;
+}
+
+/**
+ * Runs a plan (internal: the schema plans a document once and runs it with each request's
+ * variables).
+ *
+ * @param executor Runs the loader calls.
+ * @param graph The graph the plan was made for.
+ * @param plan The root plan.
+ * @param ctx The context.
+ * @param run Signal, partial mode and variables.
+ * @returns The result.
+ */
+export function executePlan(
+  executor: Executor,
+  graph: Graph,
+  plan: NodePlan,
+  ctx: Context,
+  run: PlanRun,
+): Promise<ResultProxy> {
+  const signal = run.signal;
+  if (signal?.aborted) return Promise.reject(new ExecutionAbortedError(signal.reason));
+  const execution = new Execution(graph, executor, {
+    context: strictContext(ctx),
+    rawContext: ctx,
+    signal,
+  }, run);
+  return execution.start(plan);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -127,7 +168,24 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 const ROOT_IDS: readonly Id[] = Object.freeze(["__root__"]);
 
-const CARDINALITY = { one: ONE, maybe: MAYBE, many: MANY, maybeMany: MAYBE_MANY } as const;
+/**
+ * Columns of a group whose options could not be bound: the loader gets the others, and the
+ * failed ones are put back, as failures, into what it returns.
+ */
+interface BoundColumns {
+  /** Per column of the group, its position in what the loader got, or -1 when it failed. */
+  readonly positions: Int32Array;
+  /** The failures, by column. */
+  readonly failures: ReadonlyMap<number, unknown>;
+}
+
+/** Required values of a link where some parents' values failed: those parents are left out. */
+interface MaskedParents {
+  /** The parents' failures, by position. */
+  readonly failures: ReadonlyMap<number, unknown>;
+  /** How many parents there are. */
+  readonly count: number;
+}
 
 /** One run of one query. */
 class Execution {
@@ -135,24 +193,26 @@ class Execution {
   readonly #executor: Executor;
   readonly #scope: LoadScope;
   readonly #partial: boolean;
+  readonly #variables: Variables;
   #pending = 0;
   #failure: unknown = null;
   #failures = 0;
   #settled = false;
   #root: Batch | null = null;
-  #resolve: ((result: Proxy) => void) | null = null;
+  #resolve: ((result: ResultProxy) => void) | null = null;
   #reject: ((error: unknown) => void) | null = null;
   #steps: { batch: Batch; next: number } | null = null;
   #onAbort: (() => void) | null = null;
 
-  constructor(graph: Graph, executor: Executor, scope: LoadScope, partial: boolean) {
+  constructor(graph: Graph, executor: Executor, scope: LoadScope, run: PlanRun) {
     this.#graph = graph;
     this.#executor = executor;
     this.#scope = scope;
-    this.#partial = partial;
+    this.#partial = run.partial;
+    this.#variables = run.variables;
   }
 
-  start(plan: NodePlan): Promise<Proxy> {
+  start(plan: NodePlan): Promise<ResultProxy> {
     const root = new Batch(plan, ROOT_IDS);
     this.#root = root;
     // Listening from the start: a loader may abort the signal while the run is still synchronous.
@@ -166,16 +226,10 @@ class Execution {
       this.#steps = { batch: root, next: 0 };
       this.#nextStep();
     }
-    if (this.#failure !== null || this.#pending === 0) {
-      return new Promise<Proxy>((resolve, reject) => {
-        this.#resolve = resolve;
-        this.#reject = reject;
-        this.#finish();
-      });
-    }
-    return new Promise<Proxy>((resolve, reject) => {
+    return new Promise<ResultProxy>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
+      if (this.#failure !== null || this.#pending === 0) this.#finish();
     });
   }
 
@@ -233,7 +287,13 @@ class Execution {
     }
   }
 
-  #run(task: LoadTask, batch: Batch, isLink: boolean, index: number): void {
+  #run(
+    task: LoadTask,
+    batch: Batch,
+    isLink: boolean,
+    index: number,
+    extra: BoundColumns | MaskedParents | null,
+  ): void {
     const signal = this.#scope.signal;
     if (signal !== null && signal.aborted) {
       this.#fail(new ExecutionAbortedError(signal.reason));
@@ -247,14 +307,16 @@ class Execution {
       return;
     }
     if (!isThenable(result)) {
-      this.#store(batch, isLink, index, result);
+      this.#store(batch, isLink, index, result, extra);
       return;
     }
     this.#pending++;
     result.then(
       (value) => {
         this.#pending--;
-        if (this.#failure === null && !this.#settled) this.#store(batch, isLink, index, value);
+        if (this.#failure === null && !this.#settled) {
+          this.#store(batch, isLink, index, value, extra);
+        }
         this.#idle();
       },
       (error) => {
@@ -265,14 +327,20 @@ class Execution {
     );
   }
 
-  #store(batch: Batch, isLink: boolean, index: number, value: unknown): void {
+  #store(
+    batch: Batch,
+    isLink: boolean,
+    index: number,
+    value: unknown,
+    extra: BoundColumns | MaskedParents | null,
+  ): void {
     let children: readonly Batch[];
     try {
       if (!isLink) {
-        this.#storeGroup(batch, batch.plan.groups[index]!, value);
+        this.#storeGroup(batch, batch.plan.groups[index]!, value, extra as BoundColumns | null);
         return;
       }
-      children = this.#storeLink(batch, batch.plan.links[index]!, value);
+      children = this.#storeLink(batch, batch.plan.links[index]!, value, extra as MaskedParents);
     } catch (error) {
       this.#loadFailed(batch, isLink, index, error);
       return;
@@ -292,7 +360,7 @@ class Execution {
     let failure = error;
     if (
       !(error instanceof ExecutionAbortedError) && !(error instanceof LoaderShapeError) &&
-      !(error instanceof LoaderError)
+      !(error instanceof LoaderError) && !(error instanceof QueryReadError)
     ) {
       if (isLink) {
         failure = new LoaderError("link", plan.label, [plan.links[index]!.link.name], error);
@@ -312,16 +380,38 @@ class Execution {
     }
     this.#failures++;
     if (isLink) {
-      batch.failLink(index, failure);
+      this.#failLink(batch, index, failure);
       return;
     }
-    batch.failGroup(index, failure);
+    batch.groups[index] = { kind: "failed", error: failure };
     const waiters = plan.groups[index]!.waiters;
-    for (let w = 0; w < waiters.length; w++) batch.failLink(waiters[w]!, failure);
+    for (let w = 0; w < waiters.length; w++) this.#failLink(batch, waiters[w]!, failure);
+  }
+
+  /** Records a link's failure; the first one stays. */
+  #failLink(batch: Batch, link: number, error: unknown): void {
+    if (batch.links[link]!.kind !== "failed") batch.links[link] = { kind: "failed", error };
   }
 
   #loadGroup(batch: Batch, group: FieldGroup): void {
     const plan = batch.plan;
+    let fields = group.fields;
+    let bound: BoundColumns | null = null;
+    if (group.bindings !== null) {
+      const result = this.#bindGroup(group);
+      fields = result.fields;
+      bound = result.bound;
+      if (bound !== null && fields.length === 0) {
+        // Nothing left to load: every column holds its failure.
+        this.#storeGroup(
+          batch,
+          group,
+          plan.nodeName === null ? [] : batch.ids.map(() => []),
+          bound,
+        );
+        return;
+      }
+    }
     const isRoot = plan.nodeName === null;
     const task: LoadTask = {
       kind: "fields",
@@ -329,20 +419,69 @@ class Execution {
       member: group.names[0]!,
       loader: group.loader,
       passContext: group.passContext,
-      args: isRoot ? [group.fields] : [group.fields, batch.ids],
+      args: isRoot ? [fields] : [fields, batch.ids],
       batchArg: isRoot ? -1 : 1,
     };
-    this.#run(task, batch, false, group.index);
+    this.#run(task, batch, false, group.index, bound);
   }
 
-  #storeGroup(batch: Batch, group: FieldGroup, value: unknown): void {
+  /** Binds the variables of a group's fields; columns that cannot be bound fail alone. */
+  #bindGroup(
+    group: FieldGroup,
+  ): { fields: readonly (QueryField | QueryLink)[]; bound: BoundColumns | null } {
+    const bindings = group.bindings!;
+    const fields: (QueryField | QueryLink)[] = [];
+    let failures: Map<number, unknown> | null = null;
+    const positions = new Int32Array(group.fields.length);
+    for (let c = 0; c < group.fields.length; c++) {
+      const binding = bindings[c];
+      if (binding === null || binding === undefined) {
+        positions[c] = fields.length;
+        fields.push(group.fields[c]!);
+        continue;
+      }
+      const item = binding.item;
+      try {
+        const options = item.options === null ? null : bindOptions(
+          binding.member.options,
+          item.options,
+          this.#variables,
+          this.#graph,
+          binding.owner,
+        );
+        fields.push(rebuild(item, options, this.#bindDirectives(item.directives)));
+        positions[c] = fields.length - 1;
+      } catch (error) {
+        if (!(error instanceof QueryReadError)) throw error;
+        (failures ??= new Map()).set(c, error);
+        positions[c] = -1;
+      }
+    }
+    return { fields, bound: failures === null ? null : { positions, failures } };
+  }
+
+  #bindDirectives(directives: readonly QueryDirective[]): readonly QueryDirective[] {
+    if (directives.length === 0) return directives;
+    return directives.map((directive) => ({
+      name: directive.name,
+      args: bindArguments(directive.args, this.#variables),
+    }));
+  }
+
+  #storeGroup(
+    batch: Batch,
+    group: FieldGroup,
+    value: unknown,
+    bound: BoundColumns | null,
+  ): void {
     const plan = batch.plan;
-    const width = group.fields.length;
+    const width = bound === null ? group.fields.length : group.fields.length - bound.failures.size;
+    let rows: unknown[];
     if (plan.nodeName === null) {
       if (!Array.isArray(value) || value.length !== width) {
         throw this.#shapeError(plan, group, `array (length ${width})`, describe(value));
       }
-      batch.rows[group.index] = [value];
+      rows = [value];
     } else {
       const n = batch.ids.length;
       if (!Array.isArray(value) || value.length !== n) {
@@ -353,19 +492,26 @@ class Execution {
           describe(value),
         );
       }
+      rows = value;
       for (let i = 0; i < n; i++) {
         const row = value[i];
-        if (!Array.isArray(row) || row.length !== width) {
-          throw this.#shapeError(
-            plan,
-            group,
-            `array (length ${n}) of arrays (length ${width})`,
-            `${describe(row)} at [${i}]`,
-          );
+        if (Array.isArray(row) && row.length === width) continue;
+        if (isFailure(row)) {
+          // An Error in place of a row fails every field of that id.
+          if (rows === value) rows = value.slice();
+          rows[i] = new Array(width).fill(row);
+          continue;
         }
+        throw this.#shapeError(
+          plan,
+          group,
+          `array (length ${n}) of arrays (length ${width})`,
+          `${describe(row)} at [${i}]`,
+        );
       }
-      batch.rows[group.index] = value;
     }
+    if (bound !== null) rows = expandColumns(rows as readonly unknown[][], bound);
+    batch.groups[group.index] = { kind: "loaded", rows: rows as unknown[][] };
     const waiters = group.waiters;
     for (let w = 0; w < waiters.length; w++) {
       const l = waiters[w]!;
@@ -373,7 +519,7 @@ class Execution {
       batch.waits[l] = left;
       if (
         left === 0 && this.#failure === null && batch.plan.steps === null &&
-        batch.linkError(l) === undefined
+        batch.links[l]!.kind === "pending"
       ) {
         this.#loadLink(batch, batch.plan.links[l]!);
       }
@@ -392,9 +538,36 @@ class Execution {
 
   #loadLink(batch: Batch, link: LinkPlan): void {
     const plan = batch.plan;
+    let options = link.options;
+    if (link.binding !== null) {
+      try {
+        options = bindOptions(
+          link.link.options,
+          link.binding.given,
+          this.#variables,
+          this.#graph,
+          link.binding.owner,
+        ) ?? (link.link.options.length > 0 ? EMPTY_OPTIONS : null);
+      } catch (error) {
+        if (!(error instanceof QueryReadError)) throw error;
+        this.#loadFailed(batch, true, link.index, error);
+        return;
+      }
+      if (link.link.options.length === 0) options = null;
+    }
     const args: unknown[] = [];
-    if (link.requires !== null) args.push(this.#requiredValues(batch, link));
-    if (link.options !== null) args.push(link.options);
+    let masked: MaskedParents | null = null;
+    if (link.requires !== null) {
+      const values = this.#requiredValues(batch, link);
+      masked = values.masked;
+      if (masked !== null && values.values.length === 0) {
+        // Every parent's required value failed: nothing to load.
+        this.#store(batch, true, link.index, [], masked);
+        return;
+      }
+      args.push(values.values);
+    }
+    if (options !== null) args.push(options);
     const task: LoadTask = {
       kind: "link",
       node: plan.nodeName,
@@ -404,102 +577,123 @@ class Execution {
       args,
       batchArg: link.requires !== null ? 0 : -1,
     };
-    this.#run(task, batch, true, link.index);
+    this.#run(task, batch, true, link.index, masked);
   }
 
-  // Root links can not require fields (graph validation rejects it), so ids are always a list.
-  #requiredValues(batch: Batch, link: LinkPlan): unknown[] {
+  /**
+   * The required values of a link, one per id; a parent whose value failed (an `Error` in its
+   * row) is left out, and its link fails with that error.
+   */
+  #requiredValues(
+    batch: Batch,
+    link: LinkPlan,
+  ): { values: unknown[]; masked: MaskedParents | null } {
     const sources = link.requires!;
-    const rows = batch.rows;
-    if (!link.requiresList) {
-      const source = sources[0]!;
-      const groupRows = rows[source.group]!;
-      const column = source.column;
-      const n = groupRows.length;
-      const out = new Array(n);
-      for (let i = 0; i < n; i++) out[i] = groupRows[i]![column];
-      return out;
-    }
-    const names = link.requiresNames;
-    const make = (i: number) => {
-      const record: { [name: string]: unknown } = {};
-      for (let r = 0; r < sources.length; r++) {
-        const source = sources[r]!;
-        record[names[r]!] = rows[source.group]![i]![source.column];
-      }
-      return Object.freeze(record);
-    };
     const n = batch.ids.length;
     const out = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = make(i);
-    return out;
-  }
-
-  #storeLink(batch: Batch, link: LinkPlan, value: unknown): readonly Batch[] {
-    const plan = batch.plan;
-    const cardinality = CARDINALITY[link.link.cardinality!];
-    const perId = link.requires !== null;
-    const builder = new TargetBuilder(this, plan, link);
-    let data: LinkData;
-    if (cardinality === ONE || cardinality === MAYBE) {
-      const maybe = cardinality === MAYBE;
-      if (perId) {
-        const n = batch.ids.length;
-        if (!Array.isArray(value) || value.length !== n) {
-          throw builder.shape(
-            `array (length ${n}) of ids${maybe ? " or Nothing" : ""}`,
-            describe(value),
-          );
+    const failures = new Map<number, unknown>();
+    if (!link.requiresList) {
+      const source = sources[0]!;
+      const state = batch.groups[source.group]!;
+      const groupRows = state.kind === "loaded" ? state.rows : [];
+      const column = source.column;
+      for (let i = 0; i < n; i++) {
+        const value = groupRows[i]![column];
+        if (typeof value === "object" && value !== null && isFailure(value)) {
+          failures.set(i, value);
         }
-        const one = new Int32Array(n);
-        for (let i = 0; i < n; i++) one[i] = builder.target(value[i], maybe, i);
-        data = builder.finish(cardinality, false, one, null, null);
-      } else {
-        const one = new Int32Array(1);
-        one[0] = builder.target(value, maybe, -1);
-        data = builder.finish(cardinality, true, one, null, null);
+        out[i] = value;
       }
     } else {
-      const maybe = cardinality === MAYBE_MANY;
-      const expectedItem = maybe ? "arrays of ids or Nothing" : "arrays of ids";
-      if (perId) {
-        const n = batch.ids.length;
-        if (!Array.isArray(value) || value.length !== n) {
-          throw builder.shape(`array (length ${n}) of ${expectedItem}`, describe(value));
+      const names = link.requiresNames;
+      for (let i = 0; i < n; i++) {
+        const record: { [name: string]: unknown } = {};
+        for (let r = 0; r < sources.length; r++) {
+          const source = sources[r]!;
+          const state = batch.groups[source.group]!;
+          const value = state.kind === "loaded" ? state.rows[i]![source.column] : undefined;
+          if (isFailure(value) && !failures.has(i)) failures.set(i, value);
+          record[names[r]!] = value;
         }
-        const offsets = new Int32Array(n + 1);
-        let total = 0;
-        for (let i = 0; i < n; i++) {
-          const items = value[i];
-          if (!Array.isArray(items)) {
-            throw builder.shape(
-              `array (length ${n}) of ${expectedItem}`,
-              `${describe(items)} at [${i}]`,
-            );
-          }
-          offsets[i] = total;
-          total += items.length;
-        }
-        offsets[n] = total;
-        const targets = new Int32Array(total);
-        let k = 0;
-        for (let i = 0; i < n; i++) {
-          const items = value[i] as unknown[];
-          for (let j = 0; j < items.length; j++) {
-            targets[k++] = builder.target(items[j], maybe, i, j);
-          }
-        }
-        data = builder.finish(cardinality, false, null, offsets, targets);
-      } else {
-        if (!Array.isArray(value)) {
-          throw builder.shape(maybe ? "array of ids or Nothing" : "array of ids", describe(value));
-        }
-        const targets = new Int32Array(value.length);
-        for (let j = 0; j < value.length; j++) targets[j] = builder.target(value[j], maybe, -1, j);
-        data = builder.finish(cardinality, true, null, Int32Array.of(0, value.length), targets);
+        out[i] = Object.freeze(record);
       }
     }
-    batch.links[link.index] = data;
+    if (failures.size === 0) return { values: out, masked: null };
+    const kept: unknown[] = [];
+    for (let i = 0; i < n; i++) if (!failures.has(i)) kept.push(out[i]);
+    return { values: kept, masked: { failures, count: n } };
+  }
+
+  #storeLink(
+    batch: Batch,
+    link: LinkPlan,
+    value: unknown,
+    masked: MaskedParents | null,
+  ): readonly Batch[] {
+    const plan = batch.plan;
+    const perId = link.requires !== null;
+    const builder = new TargetBuilder(this, plan, link);
+    const n = batch.ids.length;
+    if (masked !== null) {
+      const given = n - masked.failures.size;
+      if (!Array.isArray(value) || value.length !== given) {
+        throw builder.shape(
+          `array (length ${given}) of ${builder.expectedItem()}`,
+          describe(value),
+        );
+      }
+      value = unmask(value, masked);
+    }
+    let data: LinkData;
+    if (!link.shape.list) {
+      const maybe = link.shape.nullable;
+      if (perId) {
+        if (!Array.isArray(value) || value.length !== n) {
+          throw builder.shape(`array (length ${n}) of ${builder.expectedItem()}`, describe(value));
+        }
+        const targets = new Int32Array(n);
+        for (let i = 0; i < n; i++) targets[i] = builder.target(value[i], maybe, i, -1, i);
+        data = builder.single(false, targets);
+      } else {
+        const targets = new Int32Array(1);
+        targets[0] = builder.target(value, maybe, -1, -1, 0);
+        data = builder.single(true, targets);
+      }
+    } else if (perId) {
+      if (!Array.isArray(value) || value.length !== n) {
+        throw builder.shape(`array (length ${n}) of ${builder.expectedItem()}`, describe(value));
+      }
+      const starts = new Int32Array(n + 1);
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const items = value[i];
+        starts[i] = total;
+        if (Array.isArray(items)) total += items.length;
+        else builder.instead(items, i, i, n);
+      }
+      starts[n] = total;
+      const targets = new Int32Array(total);
+      let k = 0;
+      for (let i = 0; i < n; i++) {
+        const items = value[i];
+        if (!Array.isArray(items)) continue;
+        for (let j = 0; j < items.length; j++) {
+          targets[k] = builder.target(items[j], link.shape.itemsNullable, i, j, k);
+          k++;
+        }
+      }
+      data = builder.list(false, starts, targets);
+    } else if (!Array.isArray(value)) {
+      builder.instead(value, -1, 0, 0);
+      data = builder.list(true, Int32Array.of(0, 0), new Int32Array(0));
+    } else {
+      const targets = new Int32Array(value.length);
+      for (let j = 0; j < value.length; j++) {
+        targets[j] = builder.target(value[j], link.shape.itemsNullable, -1, j, j);
+      }
+      data = builder.list(true, Int32Array.of(0, value.length), targets);
+    }
+    batch.links[link.index] = { kind: "loaded", data };
     return data.batches;
   }
 
@@ -508,8 +702,49 @@ class Execution {
   }
 }
 
+const EMPTY_OPTIONS: QueryOptions = Object.freeze({});
+
+function rebuild(
+  item: QueryField | QueryLink,
+  options: QueryOptions | null,
+  directives: readonly QueryDirective[],
+): QueryField | QueryLink {
+  const init = { alias: item.alias, options, directives, location: item.location };
+  return item.kind === "field"
+    ? queryField(item.name, init)
+    : queryLink(item.name, item.node, init);
+}
+
+/** Puts the failures of columns that could not be bound back into rows the loader returned. */
+function expandColumns(rows: readonly (readonly unknown[])[], bound: BoundColumns): unknown[][] {
+  const positions = bound.positions;
+  const out = new Array<unknown[]>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const full = new Array(positions.length);
+    for (let c = 0; c < positions.length; c++) {
+      const p = positions[c]!;
+      full[c] = p < 0 ? bound.failures.get(c) : row[p];
+    }
+    out[i] = full;
+  }
+  return out;
+}
+
+/** Puts the failures of parents left out of a link's call back into what it returned. */
+function unmask(value: readonly unknown[], masked: MaskedParents): unknown[] {
+  const out = new Array(masked.count);
+  let k = 0;
+  for (let i = 0; i < masked.count; i++) {
+    const failure = masked.failures.get(i);
+    out[i] = failure === undefined ? value[k++] : failure;
+  }
+  return out;
+}
+
 /**
- * Turns a link loader's ids into positions in child batches, de-duplicating ids.
+ * Turns a link loader's ids into positions in child batches, de-duplicating ids, and records
+ * what stands in place of ids: `Nothing`, and `Error`s for positions that failed.
  *
  * Integer ids close to each other (serial keys) are looked up in an array indexed by
  * `id - base`, several times faster than a Map; when they turn out sparse, every id moves to the
@@ -526,22 +761,52 @@ class TargetBuilder {
   // For links to a union or an interface: one batch per concrete node.
   readonly #typed: { name: string; ids: Id[]; positions: Map<Id, number> }[] | null;
   readonly #batchOf: number[] | null;
+  #failures: Map<number, unknown> | null = null;
+  #instead: Map<number, unknown> | null = null;
 
   constructor(run: Execution, plan: NodePlan, link: LinkPlan) {
     this.#run = run;
     this.#plan = plan;
     this.#link = link;
-    this.#typed = link.children === null ? null : [];
-    this.#batchOf = link.children === null ? null : [];
+    const abstract = link.targets.resolveType !== null;
+    this.#typed = abstract ? [] : null;
+    this.#batchOf = abstract ? [] : null;
   }
 
   shape(expected: string, got: string): LoaderShapeError {
     return new LoaderShapeError("link", this.#plan.label, [this.#link.link.name], expected, got);
   }
 
-  /** The child position of one returned item; `-1` for Nothing (when allowed). */
-  target(id: unknown, maybe: boolean, i: number, j = -1): number {
-    if (this.#typed !== null) return this.#typedTarget(id, maybe, i, j);
+  /** What one entry of a per-id result is, for messages. */
+  expectedItem(): string {
+    const shape = this.#link.shape;
+    if (!shape.list) return shape.nullable ? "ids or Nothing" : "ids";
+    const items = shape.itemsNullable ? "arrays of ids or Nothing" : "arrays of ids";
+    return shape.nullable ? `${items}, or Nothing for no list` : items;
+  }
+
+  /** Records what a parent has instead of a list: `Nothing` (when allowed) or an `Error`. */
+  instead(value: unknown, i: number, parent: number, n: number): void {
+    if (isFailure(value)) {
+      (this.#instead ??= new Map()).set(parent, value);
+      return;
+    }
+    if (value === Nothing && this.#link.shape.nullable) {
+      (this.#instead ??= new Map()).set(parent, null);
+      return;
+    }
+    const got = value === Nothing ? "Nothing" : describe(value);
+    if (i < 0) {
+      const shape = this.#link.shape;
+      const list = shape.itemsNullable ? "array of ids or Nothing" : "array of ids";
+      throw this.shape(shape.nullable ? `${list}, or Nothing for no list` : list, got);
+    }
+    throw this.shape(`array (length ${n}) of ${this.expectedItem()}`, `${got} at [${i}]`);
+  }
+
+  /** The child position of one returned item (`k`: its index in the targets array). */
+  target(id: unknown, maybe: boolean, i: number, j: number, k: number): number {
+    if (this.#typed !== null) return this.#typedTarget(id, maybe, i, j, k);
     const dense = this.#dense;
     if (dense !== null && typeof id === "number") {
       if (this.#base !== this.#base) this.#base = id;
@@ -560,16 +825,27 @@ class TargetBuilder {
     }
     let position = this.#positions.get(id as Id);
     if (position === undefined) {
-      if (id === Nothing) {
-        if (maybe) return -1;
-        throw this.#badItem(id, i, j);
-      }
-      if (!isId(id)) throw this.#badItem(id, i, j);
+      const special = this.#special(id, maybe, i, j, k);
+      if (special !== null) return special;
       position = this.#ids.length;
-      this.#ids.push(id);
-      this.#positions.set(id, position);
+      this.#ids.push(id as Id);
+      this.#positions.set(id as Id, position);
     }
     return position;
+  }
+
+  /** `Nothing` or an `Error` in place of an id: its code; `null` for an id; throws otherwise. */
+  #special(id: unknown, maybe: boolean, i: number, j: number, k: number): number | null {
+    if (id === Nothing) {
+      if (maybe) return NO_TARGET;
+      throw this.#badItem(id, i, j);
+    }
+    if (isFailure(id)) {
+      (this.#failures ??= new Map()).set(k, id);
+      return FAILED_TARGET;
+    }
+    if (!isId(id)) throw this.#badItem(id, i, j);
+    return null;
   }
 
   #toSparse(): void {
@@ -579,28 +855,24 @@ class TargetBuilder {
     this.#dense = null;
   }
 
-  #typedTarget(id: unknown, maybe: boolean, i: number, j: number): number {
+  #typedTarget(id: unknown, maybe: boolean, i: number, j: number, k: number): number {
     this.#batchOf!.push(0);
-    if (id === Nothing) {
-      if (maybe) return -1;
-      throw this.#badItem(id, i, j);
-    }
-    if (!isId(id)) throw this.#badItem(id, i, j);
+    const special = this.#special(id, maybe, i, j, k);
+    if (special !== null) return special;
     const typed = this.#typed!;
     let found = -1;
     for (let t = 0; t < typed.length; t++) {
-      if (typed[t]!.positions.has(id)) {
+      if (typed[t]!.positions.has(id as Id)) {
         found = t;
         break;
       }
     }
     if (found < 0) {
-      const name = this.#link.resolveType!(id, this.#run.context);
-      if (!this.#link.children!.has(name)) {
+      const targets = this.#link.targets;
+      const name = targets.resolveType!(id as Id, this.#run.context);
+      if (!targets.possible.has(name)) {
         throw this.shape(
-          `ids whose type resolves to ${
-            [...this.#link.children!.keys()].map((n) => `"${n}"`).join(" or ")
-          }`,
+          `ids whose type resolves to ${[...targets.possible].map((n) => `"${n}"`).join(" or ")}`,
           `id ${inspect(id)} resolved to ${inspect(name)}`,
         );
       }
@@ -611,11 +883,11 @@ class TargetBuilder {
       }
     }
     const bucket = typed[found]!;
-    let position = bucket.positions.get(id);
+    let position = bucket.positions.get(id as Id);
     if (position === undefined) {
       position = bucket.ids.length;
-      bucket.ids.push(id);
-      bucket.positions.set(id, position);
+      bucket.ids.push(id as Id);
+      bucket.positions.set(id as Id, position);
     }
     this.#batchOf![this.#batchOf!.length - 1] = found;
     return position;
@@ -623,45 +895,45 @@ class TargetBuilder {
 
   #badItem(item: unknown, i: number, j: number): LoaderShapeError {
     const where = i < 0 ? (j < 0 ? "" : ` at [${j}]`) : j < 0 ? ` at [${i}]` : ` at [${i}][${j}]`;
-    const cardinality = this.#link.link.cardinality;
+    const shape = this.#link.shape;
+    const optional = shape.list ? shape.itemsNullable : shape.nullable;
     const expected = item === Nothing
-      ? `an id (the link is ${
-        cardinality === "maybeMany" || cardinality === "maybe" ? "Optional" : "not Optional"
-      }, so Nothing is not allowed)`
+      ? `an id (the link is ${optional ? "Optional" : "not Optional"}, so Nothing is not allowed)`
       : "ids (string, number, bigint or boolean)";
     return this.shape(expected, `${item === Nothing ? "Nothing" : describe(item)}${where}`);
   }
 
-  finish(
-    cardinality: number,
-    shared: boolean,
-    one: Int32Array | null,
-    offsets: Int32Array | null,
-    targets: Int32Array | null,
-  ): LinkData {
-    const link = this.#link;
+  #batches(): { batches: Batch[]; batchOf: Uint16Array | null } {
+    const targets = this.#link.targets;
     if (this.#typed === null) {
-      return {
-        cardinality,
-        shared,
-        one,
-        offsets,
-        targets,
-        batches: [new Batch(link.child!, Object.freeze(this.#ids))],
-        batchOf: null,
-      };
+      const ids = this.#ids;
+      const batches = ids.length === 0
+        ? []
+        : [new Batch(targets.plan(this.#link.link.target), Object.freeze(ids))];
+      return { batches, batchOf: null };
     }
-    const batches = this.#typed.map((t) =>
-      new Batch(link.children!.get(t.name)!, Object.freeze(t.ids))
-    );
     return {
-      cardinality,
+      batches: this.#typed.map((t) => new Batch(targets.plan(t.name), Object.freeze(t.ids))),
+      batchOf: Uint16Array.from(this.#batchOf!),
+    };
+  }
+
+  single(shared: boolean, targets: Int32Array): LinkData {
+    const { batches, batchOf } = this.#batches();
+    return { kind: "single", shared, targets, batches, batchOf, failures: this.#failures };
+  }
+
+  list(shared: boolean, starts: Int32Array, targets: Int32Array): LinkData {
+    const { batches, batchOf } = this.#batches();
+    return {
+      kind: "list",
       shared,
-      one,
-      offsets,
+      starts,
       targets,
       batches,
-      batchOf: Uint16Array.from(this.#batchOf!),
+      batchOf,
+      failures: this.#failures,
+      instead: this.#instead,
     };
   }
 }

@@ -12,53 +12,57 @@
  * `message`, `locations` and `path`; document and variable errors come back all at once, without
  * `data`.
  *
- * Parsing and validation are cached by query text (a bounded LRU), so a repeated query is neither
- * parsed nor validated again; a repeated query with the same variables is not even read again,
- * so the engine's plan for it is reused too.
+ * Each query text is parsed, validated and compiled once, and each of its operations planned once
+ * per outcome of its `@skip`/`@include` conditions: the plan never depends on variable values,
+ * which are coerced once per request (by graphql-js) and bound when loaders run. What a text keeps
+ * is held in an LRU cache bounded by bytes (`cacheBytes`) and count (`cacheSize`).
  *
  * @module
  */
 
 import {
-  type DocumentNode,
   executeSync,
-  type ExecutionResult,
-  type FragmentDefinitionNode,
   getVariableValues,
-  GraphQLError,
   type GraphQLSchema,
   Kind,
   NoSchemaIntrospectionCustomRule,
-  type OperationDefinitionNode,
-  parse,
   printSchema,
-  type SelectionNode,
-  type SelectionSetNode,
   specifiedRules,
-  validate,
+  type ValidationRule,
 } from "graphql";
-import type { Context } from "../definitions/context.ts";
-import { Engine } from "../execution/engine.ts";
 import {
   ExecutionAbortedError,
+  LoaderError,
   QueryReadError,
-  QueryValidationError,
   type SourceLocation,
 } from "../base/errors.ts";
-import type { Executor } from "../execution/executor.ts";
+import { MAX_VALUE_DEPTH, tooDeepValue } from "../base/_depth.ts";
+import { TextCache } from "../base/_text_cache.ts";
+import type { Context } from "../definitions/context.ts";
 import type { Graph } from "../definitions/graph.ts";
-import { buildGraphQLSchema, MUTATION_TYPE_NAME, QUERY_TYPE_NAME } from "./graphql_schema.ts";
 import {
-  type QueryField,
-  type QueryFragment,
-  queryFragment,
-  type QueryLink,
-  type QueryNode,
-  queryNode,
-} from "../query/query.ts";
-import { type Operation, readDocument } from "../query/readers/graphql.ts";
-import { denormalizeWithErrors, type ResultError } from "../execution/result.ts";
-import { Lru } from "../base/_lru.ts";
+  DEFAULT_MAX_ERRORS,
+  denormalizeWithErrors,
+  type ResultError,
+} from "../execution/denormalize.ts";
+import { Engine, executePlan } from "../execution/engine.ts";
+import type { Executor } from "../execution/executor.ts";
+import { NO_VARIABLES, type Variables } from "../planning/options.ts";
+import {
+  type CompiledDocument,
+  type CompiledOperation,
+  decideConditions,
+} from "../query/document.ts";
+import {
+  DocumentEntry,
+  outcomeOf,
+  type PreparedOperation,
+  type PreparedOutcome,
+  responseErrorOf,
+} from "./_documents.ts";
+import { buildGraphQLSchema, MUTATION_TYPE_NAME, QUERY_TYPE_NAME } from "./graphql_schema.ts";
+import { mergeRoot } from "./_introspection.ts";
+import { GRAPH_RULES } from "./_graph_rules.ts";
 
 /** What {@linkcode Schema} is made of. */
 export interface SchemaInit {
@@ -70,8 +74,18 @@ export interface SchemaInit {
   readonly executor: Executor;
   /** Whether clients may query `__schema` and `__type`. Default `true`. */
   readonly introspection?: boolean;
-  /** How many query texts keep their parsed and validated document. Default 1000; 0 disables. */
+  /** How many query texts keep their compiled document and plans. Default 1000; 0 disables. */
   readonly cacheSize?: number;
+  /**
+   * How many bytes the kept documents and plans may take, as estimated (text, compiled selections,
+   * plans). Default 64 MiB (67,108,864).
+   */
+  readonly cacheBytes?: number;
+  /**
+   * The most errors one response reports from execution; beyond it, one more error says how many
+   * were left out. Default 100.
+   */
+  readonly maxErrors?: number;
 }
 
 /** A GraphQL request, as a client sends it, plus the context and an abort signal. */
@@ -106,12 +120,15 @@ export interface GraphQLResponseError {
   readonly originalError?: unknown;
 }
 
-/** A GraphQL response: `data` (absent when the request could not run) and `errors` (when any). */
+/**
+ * A GraphQL response: `errors` (when any) then `data` (absent when the request could not run),
+ * in that key order, as graphql-js builds them.
+ */
 export interface GraphQLResponse {
-  /** The result; `null` when an error reached the root; absent when the request was invalid. */
-  readonly data?: { [key: string]: unknown } | null;
   /** Every error; absent when there are none. */
   readonly errors?: readonly GraphQLResponseError[];
+  /** The result; `null` when an error reached the root; absent when the request was invalid. */
+  readonly data?: { [key: string]: unknown } | null;
 }
 
 /** How the document cache is doing. */
@@ -120,32 +137,14 @@ export interface CacheStats {
   readonly size: number;
   /** The most kept. */
   readonly capacity: number;
-  /** Requests whose text was found: not parsed, not validated. */
+  /** What the kept texts hold, in bytes (an estimate). */
+  readonly bytes: number;
+  /** The most bytes kept. */
+  readonly maxBytes: number;
+  /** Requests whose text was found: not parsed, validated or planned again. */
   readonly hits: number;
-  /** Requests whose text was parsed and validated. */
+  /** Requests whose text was parsed (and compiled, validated, planned as far as it went). */
   readonly misses: number;
-}
-
-/** What the cache keeps for a query text: its document and its validation errors. */
-interface DocumentEntry {
-  readonly document: DocumentNode | null;
-  readonly errors: readonly GraphQLResponseError[] | null;
-  /** Per operation name (`""` for none): the prepared operation, or why it cannot run. */
-  readonly operations: Map<string, Prepared | readonly GraphQLResponseError[]>;
-}
-
-/** An operation ready to run: what is derived from the document once. */
-interface Prepared {
-  readonly operation: OperationDefinitionNode;
-  readonly graph: Graph;
-  readonly rootTypeName: string;
-  /** The document answering `__schema`/`__type` (only those), when the operation asks for them. */
-  readonly introspection: DocumentNode | null;
-  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
-  /** The operation read with given variables, by their canonical JSON. */
-  readonly reads: Lru<string, Operation>;
-  /** Introspection results by variables (the schema never changes, so neither do they). */
-  readonly introspected: Lru<string, ExecutionResult>;
 }
 
 let schemaOf: (schema: Schema) => GraphQLSchema;
@@ -161,12 +160,39 @@ export function graphqlSchemaOf(schema: Schema): GraphQLSchema {
   return schemaOf(schema);
 }
 
+let entryOf: (schema: Schema, text: string, maxTokens: number) => DocumentEntry;
+
+/** A query text as the schema parsed and compiled it (for the HTTP layer's limits). */
+export interface ParsedText {
+  /** The syntax error (or the token limit's), as a response error; `null` when it parsed. */
+  readonly syntaxError: GraphQLResponseError | null;
+  /** The compiled document, when it parsed. */
+  readonly document: CompiledDocument | null;
+}
+
+/**
+ * Parses and compiles a query text through the schema's cache (internal: the HTTP layer checks
+ * its limits on what the schema will then run, so the text is parsed once).
+ *
+ * @param schema The schema.
+ * @param text The query text.
+ * @param maxTokens The most lexical tokens allowed.
+ * @returns The syntax error, or the compiled document.
+ */
+export function parsedTextOf(schema: Schema, text: string, maxTokens: number): ParsedText {
+  const entry = entryOf(schema, text, maxTokens);
+  if (entry.syntaxError === null && entry.tokens > maxTokens) {
+    // Parsed before under a higher limit: the error this limit gives, without keeping it.
+    const limited = DocumentEntry.parse(text, maxTokens);
+    return { syntaxError: limited.syntaxError, document: null };
+  }
+  return { syntaxError: entry.syntaxError, document: entry.compiled };
+}
+
 const DEFAULT_CACHE_SIZE = 1000;
-/** Reads (and introspection results) kept per operation, by their variables. */
-const READS_PER_OPERATION = 4;
-/** Variables whose canonical JSON is longer are not cached by: they seldom repeat. */
-const MAX_VARIABLES_KEY = 1024;
-const INTROSPECTION_FIELDS = new Set(["__schema", "__type"]);
+const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+/** The most variable errors reported at once. */
+const MAX_VARIABLE_ERRORS = 50;
 
 /**
  * A GraphQL schema over a query graph and an optional mutation graph.
@@ -220,14 +246,16 @@ export class Schema {
   readonly introspection: boolean;
   /** The graphql-js schema of the graphs (built once). */
   readonly #graphqlSchema: GraphQLSchema;
-  readonly #rules: typeof specifiedRules;
-  readonly #documents: Lru<string, DocumentEntry>;
+  readonly #rules: readonly ValidationRule[];
+  readonly #documents: TextCache<DocumentEntry>;
+  readonly #maxErrors: number;
   #sdl: string | null = null;
   #hits = 0;
   #misses = 0;
 
   static {
     schemaOf = (schema) => schema.#graphqlSchema;
+    entryOf = (schema, text, maxTokens) => schema.#entry(text, maxTokens);
   }
 
   /**
@@ -244,9 +272,14 @@ export class Schema {
     this.introspection = init.introspection ?? true;
     this.#graphqlSchema = buildGraphQLSchema(this.query, this.mutation);
     this.#rules = this.introspection
-      ? specifiedRules
-      : [...specifiedRules, NoSchemaIntrospectionCustomRule];
-    this.#documents = new Lru(init.cacheSize ?? DEFAULT_CACHE_SIZE);
+      ? [...specifiedRules, ...GRAPH_RULES]
+      : [...specifiedRules, NoSchemaIntrospectionCustomRule, ...GRAPH_RULES];
+    this.#documents = new TextCache(
+      init.cacheBytes ?? DEFAULT_CACHE_BYTES,
+      init.cacheSize ?? DEFAULT_CACHE_SIZE,
+      (_text, entry) => entry.bytes,
+    );
+    this.#maxErrors = init.maxErrors ?? DEFAULT_MAX_ERRORS;
   }
 
   /** The schema in SDL, as graphql-js's `printSchema` prints it. */
@@ -263,7 +296,9 @@ export class Schema {
   cacheStats(): CacheStats {
     return {
       size: this.#documents.size,
-      capacity: this.#documents.capacity,
+      capacity: this.#documents.maxEntries,
+      bytes: this.#documents.bytes,
+      maxBytes: this.#documents.maxBytes,
       hits: this.#hits,
       misses: this.#misses,
     };
@@ -274,11 +309,13 @@ export class Schema {
    *
    * Never rejects because of the request or a loader: syntax, validation and variable errors
    * come back as `{ errors }` (all of them, with locations); a loader that throws or returns a
-   * wrong shape, and a value that cannot be serialized, null the nearest nullable place and come
-   * back in `errors` with the path, next to the rest of `data`.
+   * wrong shape, a value it gives as an `Error`, and a value that cannot be serialized null the
+   * nearest nullable place and come back in `errors`, one per position, with the path, next to
+   * the rest of `data`. Error messages are the loaders' own; the `LoaderError` naming node and
+   * field stays on each error as its `originalError`.
    *
    * @param request The query text, variables, operation name, context and abort signal.
-   * @returns `{ data, errors }` as the GraphQL specification describes the response.
+   * @returns `{ errors, data }` as the GraphQL specification describes the response.
    * @throws {ExecutionAbortedError} (rejects) When `signal` aborts.
    */
   async execute(request: GraphQLRequest): Promise<GraphQLResponse> {
@@ -295,99 +332,76 @@ export class Schema {
         ],
       };
     }
-    const entry = this.#document(request.query);
-    if (entry.errors !== null) return { errors: entry.errors };
+    const entry = this.#entry(request.query, Infinity);
+    if (entry.syntaxError !== null) return { errors: [entry.syntaxError] };
+    const invalid = entry.validate(this.#graphqlSchema, this.#rules);
+    if (invalid !== null) return { errors: invalid };
     const prepared = this.#prepare(entry, request.operationName ?? null);
     if (!("operation" in prepared)) return { errors: prepared };
+    const operation = prepared.operation;
 
-    let coerced: { readonly [name: string]: unknown } = {};
-    const definitions = prepared.operation.variableDefinitions ?? [];
-    if (definitions.length > 0) {
-      const values = getVariableValues(this.#graphqlSchema, definitions, variables);
-      if (values.errors !== undefined) return { errors: values.errors.map(fromGraphQLError) };
-      coerced = values.variableValues.coerced;
-    }
-
-    let operation: Operation;
+    const coerced = this.#coerce(operation, variables);
+    if (Array.isArray(coerced)) return { errors: coerced };
+    let outcome: PreparedOutcome;
+    const outcomes = prepared.outcomes.size;
     try {
-      operation = this.#read(entry.document!, prepared, variables, request.operationName ?? null);
+      outcome = outcomeOf(prepared, decideConditions(operation, coerced));
     } catch (error) {
-      return {
-        errors: [
-          error instanceof QueryReadError
-            ? responseError(error.message, error.locations, undefined, error)
-            : fromError(error),
-        ],
-      };
+      if (!(error instanceof QueryReadError)) throw error;
+      return { errors: [responseError(error.message, error.locations, undefined, error)] };
     }
+    if (prepared.outcomes.size !== outcomes) this.#documents.remeasure(entry.text);
 
     let data: { [key: string]: unknown } | null = {};
     const errors: GraphQLResponseError[] = [];
-    const query = prepared.introspection === null
-      ? operation.query
-      : withoutIntrospection(operation.query);
-    if (query.fields.length > 0 || query.fragments.length > 0) {
+    if (outcome.plan !== null) {
+      const cost = outcome.plan.cost.nodes;
       let result;
       try {
-        result = await this.engine.execute(prepared.graph, query, request.context ?? {}, {
-          partial: true,
-          signal: request.signal ?? null,
-        });
+        result = await executePlan(
+          this.engine.executor,
+          prepared.graph,
+          outcome.plan,
+          request.context ?? {},
+          { partial: true, signal: request.signal ?? null, variables: coerced },
+        );
       } catch (error) {
-        if (error instanceof QueryValidationError) {
-          return {
-            errors: error.errors.map((p) =>
-              responseError(p.message, p.locations, undefined, error)
-            ),
-          };
-        }
         if (error instanceof ExecutionAbortedError) throw error;
-        return { data: null, errors: [fromError(error)] };
+        return { errors: [fromError(error)], data: null };
       }
-      const partial = denormalizeWithErrors(prepared.graph, result, prepared.rootTypeName);
+      const partial = denormalizeWithErrors(prepared.graph, result, prepared.rootTypeName, {
+        maxErrors: this.#maxErrors,
+      });
       data = partial.data;
       for (const e of partial.errors) errors.push(fromResultError(e));
+      // Plans of linked nodes are made when ids first reach them: measure what they added.
+      if (outcome.plan.cost.nodes !== cost) this.#documents.remeasure(entry.text);
     }
 
     if (prepared.introspection !== null && data !== null) {
-      const introspected = this.#introspect(
-        prepared,
-        prepared.introspection,
-        variables,
-        request.operationName ?? null,
-      );
-      for (const e of introspected.errors ?? []) errors.push(fromGraphQLError(e));
-      data = introspected.data === null || introspected.data === undefined ? null : mergeRoot(
-        rootKeys(prepared.operation.selectionSet, prepared.fragments, coerced),
-        introspected.data,
-        data,
-      );
+      const introspected = executeSync({
+        schema: this.#graphqlSchema,
+        document: prepared.introspection,
+        variableValues: variables,
+        operationName: request.operationName ?? null,
+      });
+      for (const e of introspected.errors ?? []) errors.push(responseErrorOf(e));
+      data = introspected.data === null || introspected.data === undefined
+        ? null
+        : mergeRoot(outcome.rootKeys, introspected.data, data);
     }
-    return errors.length === 0 ? { data } : { data, errors };
+    return errors.length === 0 ? { data } : { errors, data };
   }
 
-  #document(text: string): DocumentEntry {
+  #entry(text: string, maxTokens: number): DocumentEntry {
     const cached = this.#documents.get(text);
-    if (cached !== undefined) {
+    // A text refused at a lower token limit is parsed again under a higher one.
+    if (cached !== undefined && !(cached.overTokenLimit && cached.tokenLimit < maxTokens)) {
       this.#hits++;
       return cached;
     }
     this.#misses++;
-    let entry: DocumentEntry;
-    try {
-      const document = parse(text);
-      const problems = validate(this.#graphqlSchema, document, this.#rules);
-      entry = {
-        document,
-        errors: problems.length === 0 ? null : freeze(problems.map(fromGraphQLError)),
-        operations: new Map(),
-      };
-    } catch (error) {
-      // A syntax error is the text's, and cached with it; anything else is not.
-      const errors = [error instanceof GraphQLError ? fromGraphQLError(error) : fromError(error)];
-      entry = { document: null, errors: freeze(errors), operations: new Map() };
-      if (!(error instanceof GraphQLError)) return entry;
-    }
+    const entry = DocumentEntry.parse(text, maxTokens);
     this.#documents.set(text, entry);
     return entry;
   }
@@ -395,95 +409,76 @@ export class Schema {
   #prepare(
     entry: DocumentEntry,
     operationName: string | null,
-  ): Prepared | readonly GraphQLResponseError[] {
+  ): PreparedOperation | readonly GraphQLResponseError[] {
     const key = operationName ?? "";
-    let prepared = entry.operations.get(key);
-    if (prepared === undefined) {
-      prepared = this.#prepareOperation(entry.document!, operationName);
+    const known = entry.operations.get(key);
+    if (known !== undefined) return known;
+    const operations = entry.compiled!.operations;
+    let operation: CompiledOperation | undefined;
+    if (operationName === null) {
+      if (operations.length > 1) {
+        return [
+          responseError("Must provide operation name if query contains multiple operations."),
+        ];
+      }
+      operation = operations[0];
+      if (operation === undefined) return [responseError("Must provide an operation.")];
+    } else {
+      operation = operations.find((o) => o.name === operationName);
       // Unknown operation names are not kept: clients could send any number of them.
-      if ("operation" in prepared || operationName === null) entry.operations.set(key, prepared);
+      if (operation === undefined) {
+        return [responseError(`Unknown operation named "${operationName}".`)];
+      }
     }
+    // Validation has rejected other operation types the schema has no root for.
+    const mutation = operation.type === "mutation";
+    const prepared = entry.prepare(
+      operation,
+      mutation ? this.mutation! : this.query,
+      mutation ? MUTATION_TYPE_NAME : QUERY_TYPE_NAME,
+    );
+    entry.operations.set(key, prepared);
     return prepared;
   }
 
-  #prepareOperation(
-    document: DocumentNode,
-    operationName: string | null,
-  ): Prepared | readonly GraphQLResponseError[] {
-    let operation: OperationDefinitionNode | undefined;
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-        fragments.set(definition.name.value, definition);
-      } else if (definition.kind === Kind.OPERATION_DEFINITION) {
-        if (operationName === null) {
-          if (operation !== undefined) {
-            return freeze([
-              responseError("Must provide operation name if query contains multiple operations."),
-            ]);
-          }
-          operation = definition;
-        } else if (definition.name?.value === operationName) {
-          operation = definition;
-        }
+  /** Coerces variables once, with graphql-js, after checking they do not nest too deep. */
+  #coerce(
+    operation: CompiledOperation,
+    given: { readonly [name: string]: unknown },
+  ): Variables | GraphQLResponseError[] {
+    const definitions = operation.variableDefinitions;
+    if (definitions.length === 0) return NO_VARIABLES;
+    const errors: GraphQLResponseError[] = [];
+    for (const definition of definitions) {
+      const name = definition.variable.name.value;
+      if (!Object.hasOwn(given, name)) continue;
+      if (tooDeepValue(given[name]) !== null) {
+        errors.push(
+          responseError(
+            `Variable "$${name}" has invalid value: it nests deeper than ${MAX_VALUE_DEPTH} ` +
+              "levels of lists and objects.",
+            locationsOf(operation.variableLocations.get(name) ?? null),
+          ),
+        );
       }
     }
-    if (operation === undefined) {
-      return freeze([
-        responseError(
-          operationName === null
-            ? "Must provide an operation."
-            : `Unknown operation named "${operationName}".`,
-        ),
-      ]);
-    }
-    // Validation has rejected other operation types the schema has no root for.
-    const mutation = operation.operation === "mutation";
-    return {
-      operation,
-      graph: mutation ? this.mutation! : this.query,
-      rootTypeName: mutation ? MUTATION_TYPE_NAME : QUERY_TYPE_NAME,
-      introspection: mutation ? null : introspectionDocument(document, operation, fragments),
-      fragments,
-      reads: new Lru(READS_PER_OPERATION),
-      introspected: new Lru(READS_PER_OPERATION),
-    };
-  }
-
-  #introspect(
-    prepared: Prepared,
-    document: DocumentNode,
-    variables: { readonly [name: string]: unknown },
-    operationName: string | null,
-  ): ExecutionResult {
-    const key = variablesKey(variables);
-    const cached = key === null ? undefined : prepared.introspected.get(key);
-    if (cached !== undefined) return cached;
-    const result = executeSync({
-      schema: this.#graphqlSchema,
-      document,
-      variableValues: variables,
-      operationName,
+    if (errors.length > 0) return errors;
+    const values = getVariableValues(this.#graphqlSchema, definitions, given, {
+      maxErrors: MAX_VARIABLE_ERRORS,
     });
-    if (key !== null) prepared.introspected.set(key, result);
-    return result;
+    if (values.errors === undefined) return values.variableValues.coerced;
+    return values.errors.map((error) => {
+      // The definitions carry no locations (see src/query/document.ts): put them back by name.
+      const node = error.nodes?.[0];
+      const name = node?.kind === Kind.VARIABLE_DEFINITION ? node.variable.name.value : null;
+      const location = name === null ? null : operation.variableLocations.get(name) ?? null;
+      return responseError(error.message, locationsOf(location), undefined, error);
+    });
   }
+}
 
-  #read(
-    document: DocumentNode,
-    prepared: Prepared,
-    variables: { readonly [name: string]: unknown },
-    operationName: string | null,
-  ): Operation {
-    const key = variablesKey(variables);
-    if (key !== null) {
-      const cached = prepared.reads.get(key);
-      if (cached !== undefined) return cached;
-    }
-    const operation = readDocument(document, { variables, operationName });
-    if (key !== null) prepared.reads.set(key, operation);
-    return operation;
-  }
+function locationsOf(location: SourceLocation | null): readonly SourceLocation[] {
+  return location === null ? [] : [location];
 }
 
 function responseError(
@@ -500,259 +495,26 @@ function responseError(
   if (locations !== undefined && locations.length > 0) {
     error.locations = locations.map((l) => ({ line: l.line, column: l.column }));
   }
-  if (path !== undefined) error.path = path;
+  if (path !== undefined && path.length > 0) error.path = path;
   if (originalError !== undefined) {
     Object.defineProperty(error, "originalError", { value: originalError, enumerable: false });
   }
   return error;
 }
 
-/** Freezes errors kept in the cache, so that no response can change another one's. */
-function freeze(errors: GraphQLResponseError[]): readonly GraphQLResponseError[] {
-  for (const error of errors) {
-    for (const location of error.locations ?? []) Object.freeze(location);
-    if (error.locations !== undefined) Object.freeze(error.locations);
-    Object.freeze(error);
-  }
-  return Object.freeze(errors);
-}
-
-function fromGraphQLError(error: GraphQLError): GraphQLResponseError {
-  const out = responseError(
-    error.message,
-    error.locations,
-    error.path,
-    error.originalError ?? error,
-  ) as { extensions?: { readonly [key: string]: unknown } };
-  if (error.extensions !== undefined && Object.keys(error.extensions).length > 0) {
-    out.extensions = error.extensions;
-  }
-  return out as GraphQLResponseError;
-}
-
 function fromResultError(error: ResultError): GraphQLResponseError {
-  return responseError(messageOf(error.error), error.locations, error.path, error.error);
+  return responseError(clientMessage(error.error), error.locations, error.path, error.error);
 }
 
 function fromError(error: unknown): GraphQLResponseError {
-  return responseError(messageOf(error), undefined, undefined, error);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The cache key of variable values, or `null` when they are not to be cached by. */
-function variablesKey(variables: { readonly [name: string]: unknown }): string | null {
-  const key = jsonKey(variables);
-  return key === null || key.length > MAX_VARIABLES_KEY ? null : key;
+  return responseError(clientMessage(error), undefined, undefined, error);
 }
 
 /**
- * A canonical key for variable values, or `null` when they are not plain JSON-like data (class
- * instances could differ while printing alike, so reads with them are not cached).
+ * What clients read of an error: a loader's own message (graphql-js shows a resolver's error as
+ * it is; the `LoaderError` that names node and field stays as `originalError`, for logs).
  */
-function jsonKey(value: unknown): string | null {
-  switch (typeof value) {
-    case "string":
-      return JSON.stringify(value);
-    case "number":
-      return Number.isFinite(value) ? String(value) : null;
-    case "boolean":
-      return value ? "true" : "false";
-    case "bigint":
-      return `${value}n`;
-    case "undefined":
-      return "undefined";
-    case "object": {
-      if (value === null) return "null";
-      if (Array.isArray(value)) {
-        let out = "[";
-        for (let i = 0; i < value.length; i++) {
-          const item = jsonKey(value[i]);
-          if (item === null) return null;
-          out += (i === 0 ? "" : ",") + item;
-        }
-        return out + "]";
-      }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return null;
-      const record = value as { readonly [key: string]: unknown };
-      const keys = Object.keys(record).sort();
-      let out = "{";
-      for (const key of keys) {
-        if (record[key] === undefined) continue;
-        const item = jsonKey(record[key]);
-        if (item === null) return null;
-        out += (out.length === 1 ? "" : ",") + JSON.stringify(key) + ":" + item;
-      }
-      return out + "}";
-    }
-    default:
-      return null;
-  }
-}
-
-/** Whether a root selection set (fragments included) selects `__schema` or `__type`. */
-function selectsIntrospection(
-  set: SelectionSetNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  seen: Set<string>,
-): boolean {
-  for (const selection of set.selections) {
-    switch (selection.kind) {
-      case Kind.FIELD:
-        if (INTROSPECTION_FIELDS.has(selection.name.value)) return true;
-        break;
-      case Kind.INLINE_FRAGMENT:
-        if (selectsIntrospection(selection.selectionSet, fragments, seen)) return true;
-        break;
-      case Kind.FRAGMENT_SPREAD: {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (fragment === undefined || seen.has(name)) break;
-        seen.add(name);
-        if (selectsIntrospection(fragment.selectionSet, fragments, seen)) return true;
-      }
-    }
-  }
-  return false;
-}
-
-/**
- * The document graphql-js executes for an operation's introspection: its root selections (and
- * those of the fragments spread at the root) reduced to `__schema` and `__type`.
- */
-function introspectionDocument(
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-): DocumentNode | null {
-  if (!selectsIntrospection(operation.selectionSet, fragments, new Set())) return null;
-  const atRoot = new Set<string>();
-  const reduce = (set: SelectionSetNode): SelectionSetNode => {
-    const selections: SelectionNode[] = [];
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (INTROSPECTION_FIELDS.has(selection.name.value)) selections.push(selection);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        selections.push({ ...selection, selectionSet: reduce(selection.selectionSet) });
-      } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (fragment !== undefined && !atRoot.has(name)) {
-          atRoot.add(name);
-          reduce(fragment.selectionSet);
-        }
-        selections.push(selection);
-      }
-    }
-    return { kind: Kind.SELECTION_SET, selections };
-  };
-  const root = reduce(operation.selectionSet);
-  const definitions = document.definitions.map((definition) => {
-    if (definition === operation) return { ...operation, selectionSet: root };
-    if (definition.kind === Kind.FRAGMENT_DEFINITION && atRoot.has(definition.name.value)) {
-      return { ...definition, selectionSet: reduce(definition.selectionSet) };
-    }
-    return definition;
-  });
-  return { kind: Kind.DOCUMENT, definitions };
-}
-
-/** The root query without `__schema` and `__type`, which graphql-js answers. */
-function withoutIntrospection(node: QueryNode): QueryNode {
-  const fields: (QueryField | QueryLink)[] = [];
-  for (const field of node.fields) if (!INTROSPECTION_FIELDS.has(field.name)) fields.push(field);
-  const fragments: QueryFragment[] = node.fragments.map((f) =>
-    queryFragment(f.name, f.typeName, withoutIntrospection(f.node), f.location)
-  );
-  return queryNode(fields, fragments, node.ordered);
-}
-
-/** Root response keys in the order GraphQL's CollectFields gives them. */
-function rootKeys(
-  set: SelectionSetNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  variables: { readonly [name: string]: unknown },
-): string[] {
-  const keys: string[] = [];
-  const seen = new Set<string>();
-  const spread = new Set<string>();
-  const included = (selection: SelectionNode): boolean => {
-    for (const directive of selection.directives ?? []) {
-      const name = directive.name.value;
-      if (name !== "skip" && name !== "include") continue;
-      const arg = directive.arguments?.find((a) => a.name.value === "if")?.value;
-      const value = arg === undefined
-        ? undefined
-        : arg.kind === Kind.BOOLEAN
-        ? arg.value
-        : arg.kind === Kind.VARIABLE
-        ? variables[arg.name.value]
-        : undefined;
-      if (name === "skip" ? value === true : value === false) return false;
-    }
-    return true;
-  };
-  const visit = (node: SelectionSetNode): void => {
-    for (const selection of node.selections) {
-      if (!included(selection)) continue;
-      if (selection.kind === Kind.FIELD) {
-        const key = selection.alias?.value ?? selection.name.value;
-        if (!seen.has(key)) {
-          seen.add(key);
-          keys.push(key);
-        }
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        visit(selection.selectionSet);
-      } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (fragment === undefined || spread.has(name)) continue;
-        spread.add(name);
-        visit(fragment.selectionSet);
-      }
-    }
-  };
-  visit(set);
-  return keys;
-}
-
-/** The root of the response: introspection (made plain) and data, in response key order. */
-function mergeRoot(
-  keys: readonly string[],
-  introspected: { readonly [key: string]: unknown },
-  data: { readonly [key: string]: unknown },
-): { [key: string]: unknown } {
-  const out: { [key: string]: unknown } = {};
-  for (const key of keys) {
-    if (Object.hasOwn(introspected, key)) setOwn(out, key, plain(introspected[key]));
-    else if (Object.hasOwn(data, key)) setOwn(out, key, data[key]);
-  }
-  return out;
-}
-
-/** A copy with ordinary objects (graphql-js builds results on null prototypes). */
-function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
-  if (value === null || typeof value !== "object") return value;
-  const record = value as { readonly [key: string]: unknown };
-  const out: { [key: string]: unknown } = {};
-  for (const key of Object.keys(record)) setOwn(out, key, plain(record[key]));
-  return out;
-}
-
-/** Sets an own property, even one named `__proto__` (an alias may be). */
-function setOwn(target: { [key: string]: unknown }, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    target[key] = value;
-  }
+function clientMessage(error: unknown): string {
+  const own = error instanceof LoaderError ? error.cause : error;
+  return own instanceof Error ? own.message : String(own);
 }

@@ -1,32 +1,24 @@
 /**
  * The document limits of the HTTP endpoint (internal): token count (while parsing), depth,
- * aliases and root fields, checked on graphql-js's parsed document before the schema parses,
- * validates or executes anything. Verdicts are kept per query text in a bounded LRU, so a
- * repeated query is not parsed again by this layer.
+ * aliases and root fields, read off the document the front end compiled (`src/query/document.ts`)
+ * before the schema validates or executes anything. For a `Schema`, that is the schema's own
+ * compiled document (the text is parsed once per request path); for another executable schema,
+ * the endpoint parses and compiles the text itself, keeping verdicts in a byte-bounded cache.
  *
  * Depth counts nested selection sets (`{ a }` is 1, `{ a { b } }` is 2), through inline fragments
  * and fragment spreads, which add nothing themselves. Introspection fields (`__schema`, `__type`)
  * are not counted, as in Hiku's QueryDepthValidator: graphql-js's `MaxIntrospectionDepthRule`,
  * which the schema's validation runs, bounds them, and the standard introspection query is
- * deeper than a sane data limit. A fragment spread that comes back to itself is counted once, so
- * a cycle (which validation rejects anyway) cannot loop.
+ * deeper than a sane data limit. Aliases are counted where written (a fragment's once, however
+ * often it is spread); root fields through fragments, each fragment once.
  *
  * @module
  */
 
-import {
-  type DocumentNode,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  GraphQLError,
-  Kind,
-  type Location,
-  type OperationDefinitionNode,
-  parse,
-  type SelectionSetNode,
-} from "graphql";
 import type { SourceLocation } from "../base/errors.ts";
-import { Lru } from "../base/_lru.ts";
+import { TextCache } from "../base/_text_cache.ts";
+import type { CompiledDocument, CompiledOperation } from "../query/document.ts";
+import { DocumentEntry } from "../graphql/_documents.ts";
 
 /** The document limits, each `Infinity` to turn it off. */
 export interface DocumentLimits {
@@ -60,36 +52,66 @@ export interface DocumentVerdict {
   readonly sole: OperationVerdict | null;
 }
 
-/** Texts longer than this are analysed each time rather than kept, to bound the cache's memory. */
-const LONGEST_CACHED_TEXT = 20_000;
+/** A text as parsed: its syntax error, or its compiled document. */
+export interface Parsed {
+  readonly syntaxError: LimitProblem | null;
+  readonly document: CompiledDocument | null;
+}
 
 /**
- * Checks query texts against the document limits, caching each text's verdict.
+ * Checks query texts against the document limits: parsing and compiling them itself (for
+ * executable schemas other than `Schema`), or reading what a schema compiled.
  */
 export class LimitChecker {
   readonly #limits: DocumentLimits;
-  readonly #cache: Lru<string, DocumentVerdict>;
+  readonly #texts: TextCache<DocumentVerdict>;
+  readonly #verdicts = new WeakMap<CompiledDocument, DocumentVerdict>();
 
   /**
    * @param limits The limits.
    * @param cacheSize How many texts keep their verdict.
+   * @param cacheBytes How many bytes the kept texts may take.
    */
-  constructor(limits: DocumentLimits, cacheSize: number) {
+  constructor(limits: DocumentLimits, cacheSize: number, cacheBytes = 8 * 1024 * 1024) {
     this.#limits = limits;
-    this.#cache = new Lru(cacheSize);
+    this.#texts = new TextCache(cacheBytes, cacheSize, (text) => 512 + text.length * 2);
   }
 
   /**
-   * The verdict on a query text.
+   * The verdict on a query text, parsing it here.
    *
    * @param text The query text (already within the length limit).
    * @returns Its syntax error, or the limits it and each of its operations break.
    */
   check(text: string): DocumentVerdict {
-    const cached = this.#cache.get(text);
+    const cached = this.#texts.get(text);
     if (cached !== undefined) return cached;
-    const verdict = analyse(text, this.#limits);
-    if (text.length <= LONGEST_CACHED_TEXT) this.#cache.set(text, verdict);
+    const entry = DocumentEntry.parse(text, this.#limits.maxTokens);
+    const verdict = this.verdict({ syntaxError: entry.syntaxError, document: entry.compiled });
+    this.#texts.set(text, verdict);
+    return verdict;
+  }
+
+  /**
+   * The verdict on a text something else parsed (a schema, which keeps the compiled document).
+   *
+   * @param parsed Its syntax error, or its compiled document.
+   * @returns The verdict, kept with the compiled document.
+   */
+  verdict(parsed: Parsed): DocumentVerdict {
+    const document = parsed.document;
+    if (parsed.syntaxError !== null || document === null) {
+      return {
+        syntaxError: parsed.syntaxError ?? { message: "Syntax Error: Unexpected <EOF>." },
+        problems: [],
+        operations: new Map(),
+        sole: null,
+      };
+    }
+    const known = this.#verdicts.get(document);
+    if (known !== undefined) return known;
+    const verdict = judge(document, this.#limits);
+    this.#verdicts.set(document, verdict);
     return verdict;
   }
 }
@@ -108,186 +130,44 @@ export function selectOperation(
   return operationName === null ? verdict.sole : verdict.operations.get(operationName) ?? null;
 }
 
-function analyse(text: string, limits: DocumentLimits): DocumentVerdict {
-  let document: DocumentNode;
-  try {
-    document = parse(
-      text,
-      Number.isFinite(limits.maxTokens) ? { maxLexicalTokens: limits.maxTokens } : {},
-    );
-  } catch (error) {
-    if (!(error instanceof GraphQLError)) throw error;
-    const problem: LimitProblem = error.locations === undefined || error.locations.length === 0
-      ? { message: error.message }
-      : { message: error.message, locations: error.locations.map(copyLocation) };
-    return { syntaxError: problem, problems: [], operations: new Map(), sole: null };
-  }
-
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  const operationNodes: OperationDefinitionNode[] = [];
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      fragments.set(definition.name.value, definition);
-    } else if (definition.kind === Kind.OPERATION_DEFINITION) {
-      operationNodes.push(definition);
-    }
-  }
-
+function judge(document: CompiledDocument, limits: DocumentLimits): DocumentVerdict {
   const problems: LimitProblem[] = [];
-  const aliases = collectAliases(document);
+  const aliases = document.aliases;
   if (aliases.length > limits.maxAliases) {
     problems.push(problem(
       `Query has ${aliases.length} aliases, more than the maximum of ${limits.maxAliases}`,
-      aliases[limits.maxAliases]!.loc,
+      aliases[limits.maxAliases]!,
     ));
   }
-
-  const depths = new FragmentDepths(fragments);
   const operations = new Map<string, OperationVerdict>();
-  for (const operation of operationNodes) {
-    const verdict = checkOperation(operation, fragments, depths, limits);
-    const name = operation.name?.value ?? "";
-    if (!operations.has(name)) operations.set(name, verdict);
+  for (const operation of document.operations) {
+    const name = operation.name ?? "";
+    if (!operations.has(name)) operations.set(name, judgeOperation(operation, limits));
   }
-  const sole = operationNodes.length === 1 ? operations.values().next().value! : null;
+  const sole = document.operations.length === 1 ? operations.values().next().value! : null;
   return { syntaxError: null, problems, operations, sole };
 }
 
-function checkOperation(
-  operation: OperationDefinitionNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  depths: FragmentDepths,
-  limits: DocumentLimits,
-): OperationVerdict {
+function judgeOperation(operation: CompiledOperation, limits: DocumentLimits): OperationVerdict {
   const problems: LimitProblem[] = [];
-  const roots = rootFields(operation.selectionSet, fragments);
-  const name = operation.name === undefined ? "Operation" : `Operation "${operation.name.value}"`;
+  const roots = operation.rootFields;
+  const name = operation.name === null ? "Operation" : `Operation "${operation.name}"`;
   if (roots.length > limits.maxRootFields) {
     problems.push(problem(
       `${name} selects ${roots.length} root fields, more than the maximum of ${limits.maxRootFields}`,
-      roots[limits.maxRootFields]!.loc,
+      roots[limits.maxRootFields]!,
     ));
   }
-  let depth = 1;
-  let deepest: FieldNode | null = null;
-  for (const field of roots) {
-    if (field.selectionSet === undefined || isIntrospection(field)) continue;
-    const fieldDepth = 1 + depths.of(field.selectionSet);
-    if (fieldDepth > depth) {
-      depth = fieldDepth;
-      deepest = field;
-    }
-  }
-  if (depth > limits.maxDepth) {
+  if (operation.depth > limits.maxDepth) {
     problems.push(problem(
-      `Query depth ${depth} exceeds the maximum allowed depth ${limits.maxDepth}`,
-      deepest?.loc,
+      `Query depth ${operation.depth} exceeds the maximum allowed depth ${limits.maxDepth}`,
+      operation.deepest,
     ));
   }
-  return { type: operation.operation, problems };
+  return { type: operation.type, problems };
 }
 
-/** Selection-set depths, memoized per fragment. */
-class FragmentDepths {
-  readonly #fragments: ReadonlyMap<string, FragmentDefinitionNode>;
-  readonly #known = new Map<string, number>();
-  readonly #visiting = new Set<string>();
-
-  constructor(fragments: ReadonlyMap<string, FragmentDefinitionNode>) {
-    this.#fragments = fragments;
-  }
-
-  /** The depth of a selection set: 1 plus the deepest selection set of its fields. */
-  of(set: SelectionSetNode): number {
-    let deepest = 0;
-    for (const selection of set.selections) {
-      let depth = 0;
-      if (selection.kind === Kind.FIELD) {
-        if (selection.selectionSet !== undefined && !isIntrospection(selection)) {
-          depth = this.of(selection.selectionSet);
-        }
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        depth = this.of(selection.selectionSet) - 1;
-      } else {
-        depth = this.#spread(selection.name.value) - 1;
-      }
-      if (depth > deepest) deepest = depth;
-    }
-    return 1 + deepest;
-  }
-
-  #spread(name: string): number {
-    const known = this.#known.get(name);
-    if (known !== undefined) return known;
-    const fragment = this.#fragments.get(name);
-    if (fragment === undefined || this.#visiting.has(name)) return 1;
-    this.#visiting.add(name);
-    const depth = this.of(fragment.selectionSet);
-    this.#visiting.delete(name);
-    this.#known.set(name, depth);
-    return depth;
-  }
-}
-
-/** The fields of a root selection set, through fragments (each fragment once). */
-function rootFields(
-  set: SelectionSetNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-): FieldNode[] {
-  const fields: FieldNode[] = [];
-  const spread = new Set<string>();
-  const visit = (node: SelectionSetNode): void => {
-    for (const selection of node.selections) {
-      if (selection.kind === Kind.FIELD) {
-        fields.push(selection);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        visit(selection.selectionSet);
-      } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (fragment === undefined || spread.has(name)) continue;
-        spread.add(name);
-        visit(fragment.selectionSet);
-      }
-    }
-  };
-  visit(set);
-  return fields;
-}
-
-/** Every aliased field of a document, in document order (a fragment's once, however spread). */
-function collectAliases(document: DocumentNode): FieldNode[] {
-  const aliased: FieldNode[] = [];
-  const visit = (set: SelectionSetNode): void => {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.alias !== undefined) aliased.push(selection);
-        if (selection.selectionSet !== undefined) visit(selection.selectionSet);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        visit(selection.selectionSet);
-      }
-    }
-  };
-  for (const definition of document.definitions) {
-    if (
-      definition.kind === Kind.OPERATION_DEFINITION ||
-      definition.kind === Kind.FRAGMENT_DEFINITION
-    ) {
-      visit(definition.selectionSet);
-    }
-  }
-  return aliased;
-}
-
-function isIntrospection(field: FieldNode): boolean {
-  return field.name.value.startsWith("__");
-}
-
-function problem(message: string, loc: Location | undefined): LimitProblem {
-  if (loc === undefined) return { message };
-  return { message, locations: [{ line: loc.startToken.line, column: loc.startToken.column }] };
-}
-
-function copyLocation(location: SourceLocation): SourceLocation {
-  return { line: location.line, column: location.column };
+function problem(message: string, location: SourceLocation | null): LimitProblem {
+  if (location === null) return { message };
+  return { message, locations: [{ line: location.line, column: location.column }] };
 }

@@ -74,7 +74,12 @@ import {
   DEFAULT_GRAPHIQL_STYLESHEETS,
   renderGraphiQL,
 } from "./_graphiql.ts";
-import { LimitChecker, type LimitProblem, selectOperation } from "./_limits.ts";
+import {
+  type DocumentVerdict,
+  LimitChecker,
+  type LimitProblem,
+  selectOperation,
+} from "./_limits.ts";
 import { INTERNAL_SERVER_ERROR, originOf, type WireError, withMessage } from "./_masking.ts";
 import {
   APPLICATION_JSON,
@@ -84,7 +89,12 @@ import {
   type ResponseMediaType,
   TEXT_HTML,
 } from "./_media.ts";
-import type { GraphQLRequest, GraphQLResponse } from "../graphql/schema.ts";
+import {
+  type GraphQLRequest,
+  type GraphQLResponse,
+  parsedTextOf,
+  Schema,
+} from "../graphql/schema.ts";
 
 /**
  * What {@linkcode graphqlHandler} serves: a `Schema`, or anything else that executes GraphQL
@@ -451,7 +461,7 @@ class Endpoint {
           `${this.#limits.maxQueryLength}`,
       );
     }
-    const verdict = this.#checker.check(query);
+    const verdict = this.#verdict(query);
     if (verdict.syntaxError !== null) {
       return { status: 400, body: { errors: [verdict.syntaxError] } };
     }
@@ -488,6 +498,15 @@ class Endpoint {
     return this.#outcome(result, run);
   }
 
+  /** The limits verdict: on what the schema compiled, or on the endpoint's own parse. */
+  #verdict(text: string): DocumentVerdict {
+    const schema = this.#schema;
+    if (schema instanceof Schema) {
+      return this.#checker.verdict(parsedTextOf(schema, text, this.#limits.maxTokens));
+    }
+    return this.#checker.check(text);
+  }
+
   #outcome(result: GraphQLResponse, run: Run): Outcome {
     const errors = result.errors;
     const hasData = result.data !== undefined;
@@ -511,7 +530,10 @@ class Endpoint {
           break;
         case "internal": {
           const path = error.path === undefined ? "" : ` at "${error.path.join(".")}"`;
-          this.#log(`GraphQL request failed${path}: ${error.message}`, error.originalError);
+          // Logs name the node and field (the LoaderError's message); clients get the loader's.
+          const original = error.originalError;
+          const detail = original instanceof Error ? original.message : error.message;
+          this.#log(`GraphQL request failed${path}: ${detail}`, original);
           wire.push(this.#development ? error : withMessage(error, INTERNAL_SERVER_ERROR));
           if (!hasData && status === 422) status = 500;
         }
@@ -519,7 +541,7 @@ class Endpoint {
     }
     return {
       status,
-      body: hasData ? { data: result.data, errors: wire } : { errors: wire },
+      body: hasData ? { errors: wire, data: result.data } : { errors: wire },
     };
   }
 

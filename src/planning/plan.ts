@@ -1,31 +1,34 @@
 /**
  * The plan of a query against a graph, made once per (graph, query) and reused: for each node at
  * each query path, which fields share a loader (one call per group), which link waits on which
- * group for its `requires`, the option values with defaults applied, and the output shape that
- * `denormalize` walks.
+ * group for its `requires`, the option values (normalized, or bound per execution when they
+ * refer to variables), and the output shape that `denormalize` walks, in CollectFields order.
  *
- * Fragments are resolved here, per concrete node type, following the GraphQL spec's CollectFields:
- * selections of fragments whose type condition applies are merged with the node's own selections,
- * and links selected more than once under one result key have their sub-selections merged.
+ * Fragments are resolved here, per concrete node type, by {@linkcode collectFields}. The plan of
+ * a linked node is made the first time ids reach it, so planning costs what executing does: a
+ * branch that never receives an id is never planned, and however many paths a document's
+ * fragments could describe, only those the data takes are.
  *
  * @module
  */
 
-import { isContextLoader } from "../definitions/context.ts";
 import { QueryValidationError, type SourceLocation } from "../base/errors.ts";
+import { type ObjectFactory, objectFactory } from "../base/_shape.ts";
+import { isContextLoader } from "../definitions/context.ts";
+import type { Graph } from "../definitions/graph.ts";
 import type {
   Field,
   Link,
+  LinkCardinality,
   Loader,
   Member,
   Node,
   Root,
   TypeResolver,
 } from "../definitions/members.ts";
-import type { Graph } from "../definitions/graph.ts";
-import type { Option } from "../definitions/option.ts";
+import { possibleTypes } from "../definitions/type_conditions.ts";
+import type { GraphType } from "../definitions/types.ts";
 import {
-  merge,
   type QueryField,
   queryField,
   type QueryLink,
@@ -33,9 +36,21 @@ import {
   type QueryNode,
   type QueryOptions,
 } from "../query/query.ts";
-import type { GraphType } from "../definitions/types.ts";
 import { validate } from "../validation/validate.ts";
-import { type ObjectFactory, objectFactory } from "../base/_shape.ts";
+import { collectFields } from "./collect.ts";
+import { hasVariables, normalizeOptions, type OptionsOwner } from "./options.ts";
+
+/**
+ * A query field whose options (or directive arguments) refer to variables: bound per execution.
+ */
+export interface ColumnBinding {
+  /** The field it selects. */
+  readonly member: Field;
+  /** The selection as written, with variable references. */
+  readonly item: QueryField | QueryLink;
+  /** Where, for messages. */
+  readonly owner: OptionsOwner;
+}
 
 /** Fields of one node that share a loader: loaded by one call per batch of ids. */
 export interface FieldGroup {
@@ -45,12 +60,17 @@ export interface FieldGroup {
   readonly loader: Loader;
   /** Whether the loader takes the context first. */
   readonly passContext: boolean;
-  /** The query fields passed to the loader (distinct by index key, options normalized). */
+  /**
+   * The query fields passed to the loader (distinct by index key, options normalized); a field
+   * with a binding is replaced by its bound form in each execution.
+   */
   readonly fields: readonly (QueryField | QueryLink)[];
   /** Their names, for messages. */
   readonly names: readonly string[];
   /** Links (by index in {@linkcode NodePlan.links}) that wait for this group. */
   readonly waiters: readonly number[];
+  /** Per column, how to bind it when it refers to variables; `null` when none does. */
+  readonly bindings: readonly (ColumnBinding | null)[] | null;
 }
 
 /** Where a required value is read from: a group's rows, at a column. */
@@ -61,18 +81,30 @@ export interface ValueSource {
   readonly column: number;
 }
 
+/** How a link's value is laid out, from its type. */
+export interface LinkShape {
+  /** `true` for `Sequence(...)` links (optionally in `Optional`). */
+  readonly list: boolean;
+  /** Whether the link's value may be null (`Optional(...)` at the top). */
+  readonly nullable: boolean;
+  /** For lists: whether items may be null (`Sequence(Optional(...))`). */
+  readonly itemsNullable: boolean;
+}
+
 /** A link at a query path. */
 export interface LinkPlan {
   /** Position in {@linkcode NodePlan.links}. */
   readonly index: number;
   /** The graph link. */
   readonly link: Link;
-  /** The query link (options normalized). */
+  /** The query link (options normalized, or as written when they refer to variables). */
   readonly query: QueryLink;
   /** Whether the loader takes the context first. */
   readonly passContext: boolean;
   /** Normalized option values, passed to the loader last when the link declares options. */
   readonly options: QueryOptions | null;
+  /** Option values as written, when they refer to variables (bound per execution), else `null`. */
+  readonly binding: { readonly given: QueryOptions; readonly owner: OptionsOwner } | null;
   /** Where the required values come from; `null` when the link has no `requires`. */
   readonly requires: readonly ValueSource[] | null;
   /** Names of the required fields (for a list of requires, the record keys). */
@@ -81,12 +113,10 @@ export interface LinkPlan {
   readonly requiresList: boolean;
   /** How many distinct groups must load before the link can. */
   readonly waitCount: number;
-  /** The plan of the linked node, for links to a node. */
-  readonly child: NodePlan | null;
-  /** Concrete node name to plan, for links to a union or an interface. */
-  readonly children: ReadonlyMap<string, NodePlan> | null;
-  /** Gives the concrete node of each id, for links to a union or an interface. */
-  readonly resolveType: TypeResolver | null;
+  /** How the value is laid out. */
+  readonly shape: LinkShape;
+  /** The plans of the nodes it reaches, made when ids first reach them. */
+  readonly targets: LinkTargets;
 }
 
 /** How a record value is projected onto a selection. */
@@ -112,39 +142,72 @@ export interface RecordShapeField {
   readonly serialize: Serializer | null;
 }
 
-/** One entry of a node's output, in result-key order. */
-export type OutSlot =
-  | {
-    readonly kind: "field";
-    readonly key: string;
-    readonly group: number;
-    readonly column: number;
-    readonly shape: RecordShape | null;
-    readonly serialize: Serializer | null;
-    readonly nullable: boolean;
-    readonly location: SourceLocation | null;
-    readonly name: string;
-  }
-  | {
-    readonly kind: "typename";
-    readonly key: string;
-    readonly location: SourceLocation | null;
-    readonly name: string;
-  }
-  | {
-    readonly kind: "link";
-    readonly key: string;
-    readonly link: number;
-    readonly nullable: boolean;
-    readonly location: SourceLocation | null;
-    readonly name: string;
-  };
+/** A field's value in a node's output. */
+export interface FieldSlot {
+  /** Discriminant. */
+  readonly kind: "field";
+  /** The response key. */
+  readonly key: string;
+  /** The field's name, for messages. */
+  readonly name: string;
+  /** The group whose rows hold the value. */
+  readonly group: number;
+  /** The column in those rows. */
+  readonly column: number;
+  /** The record shape, for a record field queried with a selection. */
+  readonly shape: RecordShape | null;
+  /** How the loaded value becomes a result value (enums, scalars, IDs). */
+  readonly serialize: Serializer | null;
+  /** Whether it may be null in GraphQL terms (`Optional`, or untyped). */
+  readonly nullable: boolean;
+  /** Where every selection under this key was written. */
+  readonly locations: readonly SourceLocation[];
+}
+
+/** `__typename` in a node's output. */
+export interface TypenameSlot {
+  /** Discriminant. */
+  readonly kind: "typename";
+  /** The response key. */
+  readonly key: string;
+  /** `"__typename"`. */
+  readonly name: string;
+  /** Where every selection under this key was written. */
+  readonly locations: readonly SourceLocation[];
+}
+
+/** A link's value in a node's output. */
+export interface LinkSlot {
+  /** Discriminant. */
+  readonly kind: "link";
+  /** The response key. */
+  readonly key: string;
+  /** The link's name, for messages. */
+  readonly name: string;
+  /** The link's position in {@linkcode NodePlan.links}. */
+  readonly link: number;
+  /** How the value is laid out. */
+  readonly shape: LinkShape;
+  /** Where every selection under this key was written. */
+  readonly locations: readonly SourceLocation[];
+}
+
+/** One entry of a node's output, in response-key order. */
+export type OutSlot = FieldSlot | TypenameSlot | LinkSlot;
 
 /** One step of an ordered (mutation) root: a group or a link, run one after another. */
 export type OrderedStep = { readonly kind: "group"; readonly index: number } | {
   readonly kind: "link";
   readonly index: number;
 };
+
+/** What a plan and the plans made from it since hold, for bounding caches by size. */
+export interface PlanCost {
+  /** Node plans made. */
+  nodes: number;
+  /** Output entries, groups and links made. */
+  entries: number;
+}
 
 /** The plan of one concrete node (or the root) at one query path. */
 export interface NodePlan {
@@ -154,36 +217,22 @@ export interface NodePlan {
   readonly nodeName: string | null;
   /** The name used in messages (`"root"` for the root). */
   readonly label: string;
-  /** The `__typename` value. */
+  /** The `__typename` value (`"Query"` or `"Mutation"` for the root). */
   readonly typeName: string;
   /** Field groups, each loaded by one call. */
   readonly groups: readonly FieldGroup[];
   /** Links. */
   readonly links: readonly LinkPlan[];
-  /** Output entries in result-key order. */
+  /** Output entries in response-key order. */
   readonly out: readonly OutSlot[];
-  /** Result key to output entry. */
+  /** Response key to output entry. */
   readonly outMap: ReadonlyMap<string, OutSlot>;
   /** For mutations: the steps to run one after another; `null` otherwise. */
   readonly steps: readonly OrderedStep[] | null;
   /** Builds this node's output object from values in `out` order. */
   readonly make: ObjectFactory;
-  /** `out` as parallel arrays for the denormalize loop: 0 field, 1 link, 2 typename. */
-  readonly outKind: Uint8Array;
-  /** Per output entry: the group (fields) or link index (links). */
-  readonly outGroup: Int32Array;
-  /** Per output entry: the column (fields). */
-  readonly outColumn: Int32Array;
-  /** Per output entry: the record shape (fields queried with a selection), else `null`. */
-  readonly outShape: readonly (RecordShape | null)[];
-  /** Per output entry: how a field's loaded value becomes a result value (enums, scalars). */
-  readonly outSerialize: readonly (Serializer | null)[];
-  /** Per output entry: 1 when it may be null in GraphQL terms (optional fields, maybe links). */
-  readonly outNullable: Uint8Array;
-  /** Per output entry: where it was written in the query text. */
-  readonly outLocation: readonly (SourceLocation | null)[];
-  /** Per output entry: the field or link name, for messages. */
-  readonly outName: readonly string[];
+  /** Shared by every plan of one query: what they hold. */
+  readonly cost: PlanCost;
 }
 
 /** Turns a loaded value into a result value; throws a TypeError when it cannot. */
@@ -208,9 +257,7 @@ export function planQuery(graph: Graph, query: QueryNode): NodePlan {
   let plan = byGraph.get(graph);
   if (plan === undefined) {
     const problems = validate(graph, query);
-    plan = problems.length > 0
-      ? new QueryValidationError(problems)
-      : new Planner(graph).plan(query, graph.root, query.ordered ? "Mutation" : "Query");
+    plan = problems.length > 0 ? new QueryValidationError(problems) : makePlan(graph, query);
     byGraph.set(graph, plan);
   }
   if (plan instanceof QueryValidationError) throw plan;
@@ -218,174 +265,145 @@ export function planQuery(graph: Graph, query: QueryNode): NodePlan {
 }
 
 /**
- * Turns the option values of a query into what a loader receives: declared defaults applied,
- * absent optional options left out, enum names and custom scalars parsed, input objects given
- * their fields' defaults (recursively). Defaults are written as query values and parsed too.
+ * Plans a query that was validated already (by graphql-js against the graph's schema), and keeps
+ * the plan where {@linkcode planQuery} finds it.
  *
- * @param declared The options the field or link declares.
- * @param given The values the query gives.
- * @param graph Where enums, scalars and input types are found.
- * @returns The values a loader receives, or `null` when nothing is declared.
+ * @param graph The graph.
+ * @param query The query.
+ * @returns The root plan.
  */
-export function normalizeOptions(
-  declared: readonly Option[],
-  given: QueryOptions | null,
-  graph: Graph,
-): QueryOptions | null {
-  if (declared.length === 0) return given;
-  const out: { [name: string]: unknown } = {};
-  for (const option of declared) {
-    const value = given === null ? undefined : given[option.name];
-    if (value !== undefined) out[option.name] = parseValue(option.type, value, graph);
-    else if (option.hasDefault) out[option.name] = parseValue(option.type, option.default, graph);
+export function planValidated(graph: Graph, query: QueryNode): NodePlan {
+  let byGraph = planCache.get(query);
+  if (byGraph === undefined) {
+    byGraph = new WeakMap();
+    planCache.set(query, byGraph);
   }
-  return Object.freeze(out);
+  const known = byGraph.get(graph);
+  if (known !== undefined && !(known instanceof QueryValidationError)) return known;
+  const plan = makePlan(graph, query);
+  byGraph.set(graph, plan);
+  return plan;
 }
 
-function parseValue(type: GraphType, value: unknown, graph: Graph): unknown {
-  if (value === null || value === undefined) return value;
-  switch (type.kind) {
-    case "optional":
-      return parseValue(type.type, value, graph);
-    case "sequence":
-      // One item stands for a list of one (GraphQL's input coercion).
-      return Array.isArray(value)
-        ? value.map((item) => parseValue(type.type, item, graph))
-        : [parseValue(type.type, value, graph)];
-    case "enumRef": {
-      const definition = graph.enumsMap.get(type.name);
-      return definition === undefined ? value : definition.parse(value);
+function makePlan(graph: Graph, query: QueryNode): NodePlan {
+  const rootTypeName = query.ordered ? "Mutation" : "Query";
+  const planner = new Planner(graph, rootTypeName, { nodes: 0, entries: 0 });
+  return planner.plan([query], graph.root, rootTypeName, query.ordered);
+}
+
+/** The plans a link reaches, made when ids first reach them. */
+export class LinkTargets {
+  /** The nodes the link can reach: its node, or the members of its union or interface. */
+  readonly possible: ReadonlySet<string>;
+  /** For links to a union or interface: gives the node of each id; `null` for a node. */
+  readonly resolveType: TypeResolver | null;
+  readonly #planner: Planner;
+  readonly #parts: readonly QueryNode[];
+  readonly #plans = new Map<string, NodePlan>();
+
+  /**
+   * @param planner Makes the plans.
+   * @param parts The sub-selections of every selection of the link at this path.
+   * @param possible The nodes it can reach.
+   * @param resolveType The type resolver, for unions and interfaces.
+   */
+  constructor(
+    planner: Planner,
+    parts: readonly QueryNode[],
+    possible: ReadonlySet<string>,
+    resolveType: TypeResolver | null,
+  ) {
+    this.#planner = planner;
+    this.#parts = parts;
+    this.possible = possible;
+    this.resolveType = resolveType;
+  }
+
+  /**
+   * The plan of one node the link reaches.
+   *
+   * @param name The node's name (one of {@linkcode possible}).
+   * @returns Its plan at this path.
+   */
+  plan(name: string): NodePlan {
+    let plan = this.#plans.get(name);
+    if (plan === undefined) {
+      plan = this.#planner.plan(this.#parts, this.#planner.node(name), name, false);
+      this.#plans.set(name, plan);
     }
-    case "scalarRef": {
-      const definition = graph.scalarsMap.get(type.name);
-      return definition === undefined ? value : definition.parse(value);
-    }
-    case "inputRef": {
-      const definition = graph.inputsMap.get(type.name);
-      if (definition === undefined || typeof value !== "object" || Array.isArray(value)) {
-        return value;
-      }
-      return normalizeOptions(definition.fields, value as QueryOptions, graph);
-    }
-    default:
-      return value;
+    return plan;
   }
 }
 
-interface Collected {
-  readonly item: QueryField | QueryLink;
-  readonly parts: QueryNode[] | null;
-}
+const LIST_SHAPES: { readonly [K in LinkCardinality]: LinkShape } = {
+  one: { list: false, nullable: false, itemsNullable: false },
+  maybe: { list: false, nullable: true, itemsNullable: false },
+  many: { list: true, nullable: false, itemsNullable: false },
+  maybeMany: { list: true, nullable: false, itemsNullable: true },
+  optionalMany: { list: true, nullable: true, itemsNullable: false },
+  optionalMaybeMany: { list: true, nullable: true, itemsNullable: true },
+};
 
+/** Makes node plans for one query; kept by link targets to plan what ids reach later. */
 class Planner {
   readonly #graph: Graph;
+  readonly #rootTypeName: string;
+  readonly #cost: PlanCost;
 
-  constructor(graph: Graph) {
+  constructor(graph: Graph, rootTypeName: string, cost: PlanCost) {
     this.#graph = graph;
+    this.#rootTypeName = rootTypeName;
+    this.#cost = cost;
   }
 
-  plan(query: QueryNode, node: Node | Root, typeName: string): NodePlan {
-    const selections = this.#collect(query, node);
-    return query.ordered && node.kind === "root"
-      ? this.#planOrdered(selections, node, typeName)
-      : this.#planNode(selections, node, typeName);
+  node(name: string): Node {
+    return this.#graph.nodesMap.get(name)!;
   }
 
-  #collect(query: QueryNode, node: Node | Root): (QueryField | QueryLink)[] {
-    const collected = new Map<string, Collected>();
-    this.#collectInto(query, node, collected);
-    const out: (QueryField | QueryLink)[] = [];
-    for (const { item, parts } of collected.values()) {
-      if (item.kind === "link" && parts !== null && parts.length > 1) {
-        out.push(queryLink(item.name, merge(parts), {
-          alias: item.alias,
-          options: item.options,
-          directives: item.directives,
-          location: item.location,
-        }));
-      } else {
-        out.push(item);
-      }
-    }
-    return out;
-  }
-
-  #collectInto(query: QueryNode, node: Node | Root, into: Map<string, Collected>): void {
-    for (const item of query.fields) {
-      const seen = into.get(item.resultKey);
-      if (seen === undefined) {
-        into.set(item.resultKey, { item, parts: item.kind === "link" ? [item.node] : null });
-      } else if (item.kind === "link" && seen.parts !== null) {
-        seen.parts.push(item.node);
-      }
-    }
-    for (const fragment of query.fragments) {
-      if (this.#applies(fragment.typeName, node)) this.#collectInto(fragment.node, node, into);
-    }
-  }
-
-  #applies(typeName: string | null, node: Node | Root): boolean {
-    if (typeName === null) return true;
-    if (node.kind === "root") return typeName === "Query" || typeName === "Mutation";
-    if (typeName === node.name || node.implements.includes(typeName)) return true;
-    const union = this.#graph.unionsMap.get(typeName);
-    return union !== undefined && union.types.includes(node.name);
-  }
-
-  #planNode(
-    selections: readonly (QueryField | QueryLink)[],
+  plan(
+    sets: readonly QueryNode[],
     node: Node | Root,
     typeName: string,
+    ordered: boolean,
   ): NodePlan {
-    const builder = new GroupBuilder(node, typeName, false);
+    const collected = collectFields(this.#graph, sets, node, this.#rootTypeName);
+    const builder = new GroupBuilder(node, typeName, ordered && node.kind === "root");
     const out: OutSlot[] = [];
     const links: LinkPlan[] = [];
-    for (const item of selections) {
+    const steps: OrderedStep[] | null = ordered && node.kind === "root" ? [] : null;
+    for (const { item, locations, parts } of collected) {
       if (item.name === "__typename") {
-        out.push(typenameSlot(item));
-        continue;
-      }
-      const member = node.fieldsMap.get(item.name)!;
-      if (member.kind === "field") {
-        out.push(this.#fieldSlot(builder, member, item));
-      } else {
-        const index = links.length;
-        links.push(this.#linkPlan(builder, member, item as QueryLink, index));
-        out.push(linkSlot(item, member, index));
-      }
-    }
-    return this.#finish(node, typeName, builder, links, out, null);
-  }
-
-  #planOrdered(
-    selections: readonly (QueryField | QueryLink)[],
-    node: Root,
-    typeName: string,
-  ): NodePlan {
-    const builder = new GroupBuilder(node, typeName, true);
-    const out: OutSlot[] = [];
-    const links: LinkPlan[] = [];
-    const steps: OrderedStep[] = [];
-    for (const item of selections) {
-      if (item.name === "__typename") {
-        out.push(typenameSlot(item));
+        out.push({ kind: "typename", key: item.resultKey, name: item.name, locations });
         continue;
       }
       const member = node.fieldsMap.get(item.name)!;
       const groupsBefore = builder.size;
       if (member.kind === "field") {
-        const slot = this.#fieldSlot(builder, member, item);
+        const slot = this.#fieldSlot(builder, member, item, parts, locations);
         out.push(slot);
-        if (steps.at(-1)?.index !== slot.group || steps.at(-1)?.kind !== "group") {
-          steps.push({ kind: "group", index: slot.group });
+        if (steps !== null) {
+          const last = steps.at(-1);
+          if (last === undefined || last.kind !== "group" || last.index !== slot.group) {
+            steps.push({ kind: "group", index: slot.group });
+          }
         }
       } else {
         const index = links.length;
-        links.push(this.#linkPlan(builder, member, item as QueryLink, index));
-        for (let g = groupsBefore; g < builder.size; g++) steps.push({ kind: "group", index: g });
-        steps.push({ kind: "link", index });
-        builder.close();
-        out.push(linkSlot(item, member, index));
+        const plan = this.#linkPlan(builder, member, item as QueryLink, parts, index);
+        links.push(plan);
+        out.push({
+          kind: "link",
+          key: item.resultKey,
+          name: item.name,
+          link: index,
+          shape: plan.shape,
+          locations,
+        });
+        if (steps !== null) {
+          for (let g = groupsBefore; g < builder.size; g++) steps.push({ kind: "group", index: g });
+          steps.push({ kind: "link", index });
+          builder.close();
+        }
       }
     }
     return this.#finish(node, typeName, builder, links, out, steps);
@@ -412,7 +430,10 @@ class Planner {
       fields: Object.freeze(g.fields),
       names: g.fields.map((f) => f.name),
       waiters: waiters[index]!,
+      bindings: g.bindings.some((b) => b !== null) ? g.bindings : null,
     }));
+    this.#cost.nodes++;
+    this.#cost.entries += out.length + groups.length + links.length;
     return {
       node,
       nodeName: node.name,
@@ -424,73 +445,64 @@ class Planner {
       outMap: new Map(out.map((slot) => [slot.key, slot])),
       steps,
       make: objectFactory(out.map((slot) => slot.key)),
-      outKind: Uint8Array.from(
-        out,
-        (slot) => slot.kind === "field" ? 0 : slot.kind === "link" ? 1 : 2,
-      ),
-      outGroup: Int32Array.from(
-        out,
-        (slot) => slot.kind === "field" ? slot.group : slot.kind === "link" ? slot.link : -1,
-      ),
-      outColumn: Int32Array.from(out, (slot) => slot.kind === "field" ? slot.column : -1),
-      outShape: out.map((slot) => slot.kind === "field" ? slot.shape : null),
-      outSerialize: out.map((slot) => slot.kind === "field" ? slot.serialize : null),
-      outNullable: Uint8Array.from(
-        out,
-        (slot) => slot.kind !== "typename" && slot.nullable ? 1 : 0,
-      ),
-      outLocation: out.map((slot) => slot.location),
-      outName: out.map((slot) => slot.name),
+      cost: this.#cost,
     };
+  }
+
+  #owner(builder: GroupBuilder, item: QueryField | QueryLink): OptionsOwner {
+    return { coordinate: `${builder.typeName}.${item.name}`, location: item.location };
   }
 
   #fieldSlot(
     builder: GroupBuilder,
     member: Field,
     item: QueryField | QueryLink,
-  ): OutSlot & { kind: "field" } {
-    const options = normalizeOptions(member.options, item.options, this.#graph);
-    const normalized = options === item.options
-      ? item
-      : item.kind === "field"
-      ? queryField(item.name, {
-        alias: item.alias,
-        options,
-        directives: item.directives,
-        location: item.location,
-      })
-      : queryLink(item.name, item.node, {
-        alias: item.alias,
-        options,
-        directives: item.directives,
-        location: item.location,
-      });
-    const { group, column } = builder.add(member, normalized);
+    parts: readonly QueryNode[],
+    locations: readonly SourceLocation[],
+  ): FieldSlot {
+    let binding: ColumnBinding | null = null;
+    let normalized = item;
+    if (hasVariables(item.options) || directivesHaveVariables(item)) {
+      binding = { member, item, owner: this.#owner(builder, item) };
+    } else {
+      const options = normalizeOptions(member.options, item.options, this.#graph);
+      if (options !== item.options) normalized = withOptions(item, options);
+    }
+    const { group, column } = builder.add(member, normalized, binding);
     // An inline record is named as the GraphQL schema names it: <Owner>_<field>.
     const shape = item.kind === "link" && member.type !== null
-      ? this.#recordShape(member.type, item.node, `${builder.typeName}_${member.name}`)
+      ? this.#recordShape(member.type, parts, `${builder.typeName}_${member.name}`)
       : null;
     return {
       kind: "field",
       key: item.resultKey,
+      name: item.name,
       group,
       column,
       shape,
       serialize: member.type === null ? null : this.#serializer(member.type),
       nullable: member.type === null || member.type.kind === "optional",
-      location: item.location,
-      name: item.name,
+      locations,
     };
   }
 
-  #linkPlan(builder: GroupBuilder, link: Link, item: QueryLink, index: number): LinkPlan {
-    const options = normalizeOptions(link.options, item.options, this.#graph);
-    const query = options === item.options ? item : queryLink(item.name, item.node, {
-      alias: item.alias,
-      options,
-      directives: item.directives,
-      location: item.location,
-    });
+  #linkPlan(
+    builder: GroupBuilder,
+    link: Link,
+    item: QueryLink,
+    parts: readonly QueryNode[],
+    index: number,
+  ): LinkPlan {
+    let query = item;
+    let options: QueryOptions | null = null;
+    let binding: LinkPlan["binding"] = null;
+    if (hasVariables(item.options) || directivesHaveVariables(item)) {
+      binding = { given: item.options ?? {}, owner: this.#owner(builder, item) };
+    } else {
+      const normalized = normalizeOptions(link.options, item.options, this.#graph);
+      if (normalized !== item.options) query = withOptions(item, normalized) as QueryLink;
+      options = link.options.length > 0 ? normalized ?? Object.freeze({}) : null;
+    }
     let requires: ValueSource[] | null = null;
     let requiresNames: string[] = [];
     if (link.requires !== null) {
@@ -500,28 +512,22 @@ class Planner {
         return builder.add(
           field,
           queryField(name, { options: normalizeOptions(field.options, null, this.#graph) }),
+          null,
         );
       });
     }
-    let child: NodePlan | null = null;
-    let children: Map<string, NodePlan> | null = null;
-    let resolveType: LinkPlan["resolveType"] = null;
+    let possible: ReadonlySet<string>;
+    let resolveType: TypeResolver | null = null;
     if (link.targetKind === "node") {
-      const target = this.#graph.nodesMap.get(link.target)!;
-      child = this.plan(item.node, target, target.name);
+      possible = new Set([link.target]);
     } else {
-      children = new Map();
       const owner = link.targetKind === "union"
         ? this.#graph.unionsMap.get(link.target)!
         : this.#graph.interfacesMap.get(link.target)!;
       resolveType = owner.resolveType;
-      const names = owner.kind === "union"
-        ? owner.types
-        : this.#graph.interfacesTypes.get(owner.name) ?? [];
-      for (const name of names) {
-        const target = this.#graph.nodesMap.get(name);
-        if (target !== undefined) children.set(name, this.plan(item.node, target, name));
-      }
+      possible = new Set(
+        possibleTypes(this.#graph, link.target).filter((name) => this.#graph.nodesMap.has(name)),
+      );
     }
     const waitCount = requires === null ? 0 : new Set(requires.map((r) => r.group)).size;
     return {
@@ -529,14 +535,14 @@ class Planner {
       link,
       query,
       passContext: isContextLoader(link.loader),
-      options: link.options.length > 0 ? options ?? Object.freeze({}) : null,
+      options,
+      binding,
       requires,
       requiresNames,
       requiresList: link.requires !== null && typeof link.requires !== "string",
       waitCount,
-      child,
-      children,
-      resolveType,
+      shape: LIST_SHAPES[link.cardinality!],
+      targets: new LinkTargets(this, parts, possible, resolveType),
     };
   }
 
@@ -573,24 +579,22 @@ class Planner {
   }
 
   /** `name` is the record's type name when it is an inline record. */
-  #recordShape(type: GraphType, selection: QueryNode, name: string): RecordShape | null {
+  #recordShape(type: GraphType, sets: readonly QueryNode[], name: string): RecordShape | null {
     switch (type.kind) {
       case "optional": {
-        const inner = this.#recordShape(type.type, selection, name);
+        const inner = this.#recordShape(type.type, sets, name);
         return inner === null ? null : { kind: "optional", inner };
       }
       case "sequence": {
-        const item = this.#recordShape(type.type, selection, name);
+        const item = this.#recordShape(type.type, sets, name);
         return item === null ? null : { kind: "list", item };
       }
       case "ref": {
         const record = this.#graph.dataTypes.get(type.name);
-        return record === undefined
-          ? null
-          : this.#recordFields(record.fields, type.name, selection);
+        return record === undefined ? null : this.#recordFields(record.fields, type.name, sets);
       }
       case "record":
-        return this.#recordFields(type.fields, name, selection);
+        return this.#recordFields(type.fields, name, sets);
       default:
         return null;
     }
@@ -599,26 +603,50 @@ class Planner {
   #recordFields(
     fields: { readonly [name: string]: GraphType },
     typeName: string,
-    selection: QueryNode,
+    sets: readonly QueryNode[],
   ): RecordShape {
     const out: RecordShapeField[] = [];
-    const seen = new Set<string>();
-    const visit = (node: QueryNode): void => {
-      for (const item of node.fields) {
-        if (seen.has(item.resultKey)) continue;
-        seen.add(item.resultKey);
-        const type = fields[item.name];
-        const shape = item.kind === "link" && type !== undefined
-          ? this.#recordShape(type, item.node, `${typeName}_${item.name}`)
-          : null;
-        const serialize = type === undefined ? null : this.#serializer(type);
-        out.push({ key: item.resultKey, name: item.name, shape, serialize });
-      }
-      for (const fragment of node.fragments) visit(fragment.node);
-    };
-    visit(selection);
+    // Records have no fragments of other types: every fragment applies (validation saw to it).
+    const collected = collectFields(this.#graph, sets, RECORD_TARGET, typeName);
+    for (const { item, parts } of collected) {
+      const type = Object.hasOwn(fields, item.name) ? fields[item.name] : undefined;
+      const shape = item.kind === "link" && type !== undefined
+        ? this.#recordShape(type, parts, `${typeName}_${item.name}`)
+        : null;
+      const serialize = type === undefined ? null : this.#serializer(type);
+      out.push({ key: item.resultKey, name: item.name, shape, serialize });
+    }
+    this.#cost.entries += out.length;
     return { kind: "record", typeName, fields: out, make: objectFactory(out.map((f) => f.key)) };
   }
+}
+
+/** Stands for a record in fragment conditions: a root-like target whose type is the record's. */
+const RECORD_TARGET: Root = Object.freeze({
+  kind: "root",
+  name: null,
+  fields: Object.freeze([]),
+  fieldsMap: new Map(),
+}) as unknown as Root;
+
+function directivesHaveVariables(item: QueryField | QueryLink): boolean {
+  for (const directive of item.directives) if (hasVariables(directive.args)) return true;
+  return false;
+}
+
+function withOptions(
+  item: QueryField | QueryLink,
+  options: QueryOptions | null,
+): QueryField | QueryLink {
+  const init = {
+    alias: item.alias,
+    options,
+    directives: item.directives,
+    location: item.location,
+  };
+  return item.kind === "field"
+    ? queryField(item.name, init)
+    : queryLink(item.name, item.node, init);
 }
 
 // GraphQL serializes IDs as strings; loaders may give numbers (serial keys) or bigints.
@@ -626,24 +654,10 @@ function serializeId(value: unknown): unknown {
   return typeof value === "number" || typeof value === "bigint" ? String(value) : value;
 }
 
-function typenameSlot(item: QueryField | QueryLink): OutSlot {
-  return { kind: "typename", key: item.resultKey, location: item.location, name: item.name };
-}
-
-function linkSlot(item: QueryField | QueryLink, link: Link, index: number): OutSlot {
-  return {
-    kind: "link",
-    key: item.resultKey,
-    link: index,
-    nullable: link.cardinality === "maybe",
-    location: item.location,
-    name: item.name,
-  };
-}
-
 interface MutableGroup {
   readonly loader: Loader;
   readonly fields: (QueryField | QueryLink)[];
+  readonly bindings: (ColumnBinding | null)[];
   readonly columns: Map<string, number>;
 }
 
@@ -675,7 +689,7 @@ class GroupBuilder {
     this.#open = false;
   }
 
-  add(member: Member, item: QueryField | QueryLink): ValueSource {
+  add(member: Member, item: QueryField | QueryLink, binding: ColumnBinding | null): ValueSource {
     let group: number | undefined;
     if (this.#consecutive) {
       if (this.#open && this.groups.at(-1)?.loader === member.loader) {
@@ -686,7 +700,7 @@ class GroupBuilder {
     }
     if (group === undefined) {
       group = this.groups.length;
-      this.groups.push({ loader: member.loader, fields: [], columns: new Map() });
+      this.groups.push({ loader: member.loader, fields: [], bindings: [], columns: new Map() });
       this.#byLoader.set(member.loader, group);
       this.#open = true;
     }
@@ -696,6 +710,7 @@ class GroupBuilder {
     if (column === undefined) {
       column = g.fields.length;
       g.fields.push(item);
+      g.bindings.push(binding);
       g.columns.set(key, column);
     }
     return { group, column };

@@ -2,8 +2,11 @@
  * The query AST: what a client asked for, independent of the language it was written in. GraphQL
  * text, the EDN-like syntax and the `Q` builder all produce these plain, frozen objects.
  *
- * A {@linkcode QueryNode} holds fields, links (fields with a sub-selection) and fragments. Repeated
- * selections are merged by {@linkcode merge}.
+ * A {@linkcode QueryNode} holds fields, links (fields with a sub-selection) and fragments, in the
+ * order they were written. Repeated selections are merged by {@linkcode merge}.
+ *
+ * Option values are plain data, except in queries the GraphQL front end keeps for reuse: there a
+ * value (or a part of one) may be a {@linkcode QueryVariable}, bound when loaders run.
  *
  * @module
  */
@@ -12,6 +15,30 @@ import type { SourceLocation } from "../base/errors.ts";
 
 /** Option values given to a field or link: option name to value. */
 export type QueryOptions = { readonly [name: string]: unknown };
+
+/**
+ * A reference to a variable inside option values, as the GraphQL front end keeps them in queries
+ * it plans once and runs with many variable values. Readers that bind variables (`read`) never
+ * leave one in their result.
+ */
+export class QueryVariable {
+  /** The variable's name, without `$`. */
+  readonly name: string;
+  /** Where it was written, when read from text. */
+  readonly location: SourceLocation | null;
+
+  /**
+   * Creates a reference.
+   *
+   * @param name The variable's name, without `$`.
+   * @param location Where it was written.
+   */
+  constructor(name: string, location: SourceLocation | null = null) {
+    this.name = name;
+    this.location = location;
+    Object.freeze(this);
+  }
+}
 
 /** A directive written on a selection (other than `@skip`/`@include`, which readers apply). */
 export interface QueryDirective {
@@ -77,6 +104,9 @@ export interface QueryFragment {
   readonly location: SourceLocation | null;
 }
 
+/** One selection of a selection set. */
+export type QuerySelection = QueryField | QueryLink | QueryFragment;
+
 /** A selection set: fields and links, and fragments. */
 export interface QueryNode {
   /** Discriminant. */
@@ -85,6 +115,13 @@ export interface QueryNode {
   readonly fields: readonly (QueryField | QueryLink)[];
   /** Fragments, in the order written. */
   readonly fragments: readonly QueryFragment[];
+  /**
+   * Every selection in the order written: fields, links and fragments interleaved, and not merged
+   * (a field written twice is here twice; `fields` is the merged view). Results follow this
+   * order, as GraphQL's CollectFields does, and an error at a field merged from several
+   * selections points at each of them.
+   */
+  readonly items: readonly QuerySelection[];
   /** `true` for mutations: root members run one after another, in document order. */
   readonly ordered: boolean;
 }
@@ -111,6 +148,7 @@ const NO_DIRECTIVES: readonly QueryDirective[] = Object.freeze([]);
  * @returns Canonical text.
  */
 export function canonicalOptions(value: unknown): string {
+  if (value instanceof QueryVariable) return `$${value.name}`;
   if (value === null || typeof value !== "object") {
     if (typeof value === "bigint") return `${value}n`;
     if (value === undefined) return "undefined";
@@ -193,7 +231,7 @@ export function queryFragment(
 }
 
 /**
- * Creates a selection set.
+ * Creates a selection set from its fields and its fragments (fields first, then fragments).
  *
  * @param fields Fields and links.
  * @param fragments Fragments.
@@ -209,6 +247,30 @@ export function queryNode(
     kind: "node",
     fields: Object.freeze([...fields]),
     fragments: Object.freeze([...fragments]),
+    items: Object.freeze([...fields, ...fragments]),
+    ordered,
+  });
+}
+
+/**
+ * Creates a selection set from selections in the order they were written.
+ *
+ * @param items Fields, links and fragments, interleaved.
+ * @param ordered Whether root members must run one after another (mutations).
+ * @returns A frozen query node.
+ */
+export function querySelections(items: readonly QuerySelection[], ordered = false): QueryNode {
+  const fields: (QueryField | QueryLink)[] = [];
+  const fragments: QueryFragment[] = [];
+  for (const item of items) {
+    if (item.kind === "fragment") fragments.push(item);
+    else fields.push(item);
+  }
+  return Object.freeze({
+    kind: "node",
+    fields: Object.freeze(fields),
+    fragments: Object.freeze(fragments),
+    items: Object.freeze([...items]),
     ordered,
   });
 }
@@ -244,32 +306,34 @@ export function merge(nodes: readonly QueryNode[]): QueryNode {
 const mergedNodes = new WeakSet<QueryNode>();
 
 function mergeNodes(nodes: readonly QueryNode[]): QueryNode {
-  const items: (QueryField | QueryLink)[] = [];
+  const fields: (QueryField | QueryLink)[] = [];
+  const items: QuerySelection[] = [];
+  const fragments: QueryFragment[] = [];
   const seen = new Map<string, number>();
   const linkParts = new Map<number, QueryNode[]>();
-  const fragments: QueryFragment[] = [];
   let ordered = false;
   for (const node of nodes) {
     if (node.ordered) ordered = true;
+    for (const item of node.items) items.push(item);
+    for (const fragment of node.fragments) fragments.push(fragment);
     for (const item of node.fields) {
       const key = selectionKey(item);
       const at = seen.get(key);
       if (at === undefined) {
-        seen.set(key, items.length);
-        if (item.kind === "link") linkParts.set(items.length, [item.node]);
-        items.push(item);
+        seen.set(key, fields.length);
+        if (item.kind === "link") linkParts.set(fields.length, [item.node]);
+        fields.push(item);
       } else if (item.kind === "link") {
         linkParts.get(at)!.push(item.node);
       }
     }
-    for (const fragment of node.fragments) fragments.push(fragment);
   }
   for (const [at, parts] of linkParts) {
-    const link = items[at] as QueryLink;
+    const link = fields[at] as QueryLink;
     const merged = merge(parts);
     if (merged !== link.node || parts.length > 1) {
       const directives = parts.length > 1 ? mergeDirectives(nodes, link) : link.directives;
-      items[at] = queryLink(link.name, merged, {
+      fields[at] = queryLink(link.name, merged, {
         alias: link.alias,
         options: link.options,
         directives,
@@ -277,7 +341,13 @@ function mergeNodes(nodes: readonly QueryNode[]): QueryNode {
       });
     }
   }
-  return queryNode(items, fragments, ordered);
+  return Object.freeze({
+    kind: "node",
+    fields: Object.freeze(fields),
+    fragments: Object.freeze(fragments),
+    items: Object.freeze(items),
+    ordered,
+  });
 }
 
 function mergeDirectives(nodes: readonly QueryNode[], link: QueryLink): readonly QueryDirective[] {

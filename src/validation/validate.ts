@@ -27,6 +27,7 @@ import {
 import type { QueryFragment, QueryOptions } from "../query/query.ts";
 import type { GraphType } from "../definitions/types.ts";
 import { didYouMean } from "../base/_inspect.ts";
+import { conditionApplies } from "../definitions/type_conditions.ts";
 import { checkValue, namedTypesLookup, type TypeLookup } from "../definitions/_values.ts";
 
 /** The root, in messages (as in Hiku). */
@@ -109,6 +110,8 @@ class QueryValidator {
   readonly #compared = new Set<string>();
   readonly #ids = new WeakMap<QueryNode, number>();
   #nextId = 0;
+  /** The scopes each selection set was validated in: a fragment is validated once per scope. */
+  readonly #validated = new Map<QueryNode, Set<string>>();
 
   constructor(graph: Graph, ordered: boolean) {
     this.#graph = graph;
@@ -123,8 +126,15 @@ class QueryValidator {
 
   /** Validates each selection and fragment of a set against the set's type. */
   selections(set: QueryNode, scope: Scope, path: readonly string[]): void {
-    for (const item of set.fields) this.#selection(item, scope, path);
-    for (const fragment of set.fragments) this.#fragment(fragment, scope, path);
+    const key = scopeKey(scope);
+    let scopes = this.#validated.get(set);
+    if (scopes === undefined) this.#validated.set(set, scopes = new Set());
+    if (scopes.has(key)) return;
+    scopes.add(key);
+    for (const item of set.items) {
+      if (item.kind === "fragment") this.#fragment(item, scope, path);
+      else this.#selection(item, scope, path);
+    }
   }
 
   /**
@@ -138,7 +148,8 @@ class QueryValidator {
     this.#compared.add(key);
 
     const groups = new Map<string, Selection[]>();
-    for (const set of sets) this.#collect(set, target, groups);
+    const visited = new Set<QueryNode>();
+    for (const set of sets) this.#collect(set, target, groups, visited);
     for (const [resultKey, items] of groups) {
       const first = items[0]!;
       const firstOptions = optionsKey(first.options);
@@ -369,30 +380,29 @@ class QueryValidator {
   }
 
   /**
-   * Gives the scope of a fragment on `typeName` spread in `scope`, or `null` when no value of
-   * `scope` can be of that type.
+   * Gives the scope a fragment on `typeName` (whose own scope is `own`) selects in when spread in
+   * `scope`, or `null` when no value of `scope` can be of that type. As graphql-js's
+   * PossibleFragmentSpreads rule, the fragment's type is compared with the type it is spread in
+   * (an enclosing fragment's type, not the object's outer type), and its selections are then
+   * checked against its own type.
    */
   #narrow(scope: Scope, typeName: string, own: Scope): Scope | null {
     switch (scope.kind) {
       case "root":
-        return typeName === "Query" || (typeName === "Mutation" && this.#ordered) ? scope : null;
+        return typeName === scope.typeName ? scope : null;
       case "record":
         return scope.typeName === typeName ? scope : null;
       case "node": {
         const node = scope.node;
         if (typeName === node.name) return scope;
         if (own.kind !== "abstract") return null;
-        return this.#possible(own.type).includes(node.name)
-          ? { kind: "abstract", type: own.type, possible: [node] }
-          : null;
+        return own.possible.includes(node) ? own : null;
       }
       case "abstract": {
         if (typeName === scope.type.name) return scope;
         if (own.kind === "node") return scope.possible.includes(own.node) ? own : null;
         if (own.kind !== "abstract") return null;
-        const names = this.#possible(own.type);
-        const possible = scope.possible.filter((node) => names.includes(node.name));
-        return possible.length > 0 ? { kind: "abstract", type: own.type, possible } : null;
+        return own.possible.some((node) => scope.possible.includes(node)) ? own : null;
       }
     }
   }
@@ -477,30 +487,36 @@ class QueryValidator {
     return null;
   }
 
-  #collect(set: QueryNode, target: ConcreteScope, groups: Map<string, Selection[]>): void {
-    for (const item of set.fields) {
+  #collect(
+    set: QueryNode,
+    target: ConcreteScope,
+    groups: Map<string, Selection[]>,
+    visited: Set<QueryNode>,
+  ): void {
+    // A set reached again (a fragment spread twice) adds nothing new: visited once.
+    if (visited.has(set)) return;
+    visited.add(set);
+    for (const item of set.items) {
+      if (item.kind === "fragment") {
+        if (this.#applies(item.typeName, target)) {
+          this.#collect(item.node, target, groups, visited);
+        }
+        continue;
+      }
       const group = groups.get(item.resultKey);
       if (group === undefined) groups.set(item.resultKey, [item]);
       else group.push(item);
     }
-    for (const fragment of set.fragments) {
-      if (this.#applies(fragment.typeName, target)) this.#collect(fragment.node, target, groups);
-    }
   }
 
   #applies(typeName: string | null, target: ConcreteScope): boolean {
-    if (typeName === null) return true;
     switch (target.kind) {
       case "root":
-        return typeName === "Query" || (typeName === "Mutation" && this.#ordered);
+        return conditionApplies(this.#graph, typeName, this.#graph.root, target.typeName);
       case "record":
-        return typeName === target.typeName;
-      case "node": {
-        const node = target.node;
-        if (typeName === node.name || node.implements.includes(typeName)) return true;
-        const union = this.#graph.unionsMap.get(typeName);
-        return union !== undefined && union.types.includes(node.name);
-      }
+        return typeName === null || typeName === target.typeName;
+      case "node":
+        return conditionApplies(this.#graph, typeName, target.node, ROOT);
     }
   }
 
@@ -579,6 +595,20 @@ function scopeName(scope: Scope): string {
 /** The type name of a scope as GraphQL spells it, for "objects of type X" messages. */
 function typeNameOf(scope: Scope): string {
   return scope.kind === "root" ? scope.typeName : scopeName(scope);
+}
+
+/** Scopes that validate selections alike have one key. */
+function scopeKey(scope: Scope): string {
+  switch (scope.kind) {
+    case "root":
+      return `root:${scope.typeName}`;
+    case "node":
+      return `node:${scope.node.name}`;
+    case "abstract":
+      return `abstract:${scope.type.name}`;
+    case "record":
+      return `record:${scope.name}`;
+  }
 }
 
 function concreteKey(target: ConcreteScope): string {

@@ -1,11 +1,11 @@
 /**
- * Reads GraphQL text into the query AST of `src/query.ts`.
+ * Reads GraphQL text into the query AST of `src/query/query.ts`.
  *
- * The text is parsed by graphql-js (`npm:graphql`); this module then selects the operation, coerces
- * the variables against their declared types (built-in scalars, lists and non-null only: named
- * input types are checked later, against the schema), applies `@skip` and `@include`, resolves
- * fragments, and turns every selection set into a merged {@linkcode QueryNode}, in one pass over
- * the selected operation.
+ * The text is parsed by graphql-js (`npm:graphql`) and compiled once by the front end
+ * (`src/query/document.ts`): every definition read once, each fragment once however often it is
+ * spread. This module then selects the operation, coerces the variables against their declared
+ * types (built-in scalars, lists and non-null only: named input types are checked later, against
+ * the schema), applies `@skip` and `@include`, and binds the variables into option values.
  *
  * Where Python Hiku departs from the GraphQL specification, this reader follows the specification:
  * a selection is included only when `@skip(if:)` is not `true` and `@include(if:)` is not `false`
@@ -28,34 +28,25 @@
  */
 
 import { GraphQLError, Kind, parse } from "graphql";
-import type {
-  ArgumentNode,
-  DirectiveNode,
-  DocumentNode,
-  FragmentDefinitionNode,
-  FragmentSpreadNode,
-  Location,
-  OperationDefinitionNode,
-  SelectionSetNode,
-  TypeNode,
-  ValueNode,
-  VariableNode,
-} from "graphql";
+import type { DocumentNode, TypeNode, ValueNode } from "graphql";
 import { QueryReadError, QuerySyntaxError, type SourceLocation } from "../../base/errors.ts";
 import { inspect } from "../../base/_inspect.ts";
+import { MAX_VALUE_DEPTH, tooDeepValue } from "../../base/_depth.ts";
 import {
-  merge,
-  type QueryDirective,
-  type QueryField,
-  queryField,
-  type QueryFragment,
-  queryFragment,
-  type QueryLink,
-  queryLink,
-  type QueryNode,
-  queryNode,
-  type QueryOptions,
-} from "../query.ts";
+  bindQuery,
+  compileDocument,
+  type CompiledOperation,
+  decideConditions,
+  type OperationType,
+  queryFor,
+  scalarLiteral,
+  selectOperation,
+} from "../document.ts";
+import { setOwn } from "../../base/_objects.ts";
+import { MAX_NESTING, tooDeep } from "../_nesting.ts";
+import type { QueryNode } from "../query.ts";
+
+export type { OperationType } from "../document.ts";
 
 /** What {@linkcode read} and {@linkcode readOperation} accept besides the text. */
 export interface ReadOptions {
@@ -70,9 +61,6 @@ export interface ReadOptions {
    */
   readonly noLocation?: boolean;
 }
-
-/** The type of a GraphQL operation. */
-export type OperationType = "query" | "mutation" | "subscription";
 
 /** An operation read from GraphQL text: its type, its name and what it selects. */
 export interface Operation {
@@ -102,16 +90,7 @@ export interface Operation {
  * ```
  */
 export function read(text: string, options: ReadOptions = {}): QueryNode {
-  const document = parseDocument(text, options.noLocation === true);
-  const { operation, fragments } = selectOperation(document, options);
-  if (operation.operation !== "query") {
-    throw new QueryReadError(
-      `Only "query" operations can be read with read(), got a "${operation.operation}" ` +
-        `operation: use readOperation() instead`,
-      locationList(operation.loc, options.noLocation === true),
-    );
-  }
-  return new Reader(operation, fragments, options).readRoot(false);
+  return readText(text, options, true).query;
 }
 
 /**
@@ -132,32 +111,47 @@ export function read(text: string, options: ReadOptions = {}): QueryNode {
  * ```
  */
 export function readOperation(text: string, options: ReadOptions = {}): Operation {
-  return readDocument(parseDocument(text, options.noLocation === true), options);
+  return readText(text, options, false);
 }
 
-/**
- * Reads an operation of a document graphql-js already parsed (the schema layer parses and
- * validates a query text once, then reads it with each request's variables).
- *
- * @param document The parsed document.
- * @param options Variable values and the operation to read; `noLocation` must match how the
- *   document was parsed.
- * @returns The operation's type, name and selection.
- * @throws {QueryReadError} As {@linkcode readOperation} does.
- */
-export function readDocument(document: DocumentNode, options: ReadOptions = {}): Operation {
-  const { operation, fragments } = selectOperation(document, options);
-  const query = new Reader(operation, fragments, options).readRoot(
-    operation.operation === "mutation",
-  );
+function readText(text: string, options: ReadOptions, queryOnly: boolean): Operation {
+  const document = parseDocument(text, options.noLocation === true);
+  const operation = selectOperation(compileDocument(document), options.operationName ?? null);
+  if (queryOnly && operation.type !== "query") {
+    throw new QueryReadError(
+      `Only "query" operations can be read with read(), got a "${operation.type}" ` +
+        `operation: use readOperation() instead`,
+      operation.location === null ? [] : [operation.location],
+    );
+  }
+  const variables = coerceVariables(operation, options.variables ?? null);
+  if (operation.problem !== null) throw operation.problem;
+  const outcome = decideConditions(operation, variables);
   return Object.freeze({
-    type: operation.operation as OperationType,
-    name: operation.name?.value ?? null,
-    query,
+    type: operation.type,
+    name: operation.name,
+    query: bindQuery(queryFor(operation, outcome), variables),
   });
 }
 
-function parseDocument(text: string, noLocation: boolean): DocumentNode {
+/**
+ * Parses GraphQL text, as graphql-js does, after checking that it does not nest deeper than the
+ * parser's recursion can take.
+ *
+ * @param text GraphQL text.
+ * @param noLocation Whether to skip recording locations.
+ * @returns The document.
+ * @throws {QuerySyntaxError} When the text is not GraphQL or nests too deep.
+ */
+export function parseDocument(text: string, noLocation: boolean): DocumentNode {
+  const deep = tooDeep(text);
+  if (deep !== null) {
+    throw new QuerySyntaxError(
+      `Document nests deeper than ${MAX_NESTING} levels of brackets`,
+      deep.line,
+      deep.column,
+    );
+  }
   try {
     return parse(text, { noLocation });
   } catch (error) {
@@ -170,120 +164,86 @@ function parseDocument(text: string, noLocation: boolean): DocumentNode {
   }
 }
 
-function locationOf(loc: Location | undefined, noLocation: boolean): SourceLocation | null {
-  if (noLocation || loc === undefined) return null;
-  return { line: loc.startToken.line, column: loc.startToken.column };
-}
-
-function locationList(
-  loc: Location | undefined,
-  noLocation: boolean,
-): readonly SourceLocation[] {
-  const at = locationOf(loc, noLocation);
-  return at === null ? [] : [at];
-}
-
-function locationsOf(
-  nodes: readonly { readonly loc?: Location | undefined }[],
-  noLocation: boolean,
-): readonly SourceLocation[] {
-  const out: SourceLocation[] = [];
-  for (const node of nodes) {
-    const at = locationOf(node.loc, noLocation);
-    if (at !== null) out.push(at);
+/**
+ * Coerces variable values against an operation's declared types (built-in scalars, lists and
+ * non-null; other named types pass through for the schema layer to check), applying defaults.
+ * Variables neither given nor defaulted are left out.
+ */
+function coerceVariables(
+  operation: CompiledOperation,
+  given: { readonly [name: string]: unknown } | null,
+): { [name: string]: unknown } {
+  const out: { [name: string]: unknown } = {};
+  for (const definition of operation.variableDefinitions) {
+    const name = definition.variable.name.value;
+    const location = operation.variableLocations.get(name) ?? null;
+    const at = location === null ? [] : [location];
+    const type = definition.type;
+    const value = given !== null && Object.hasOwn(given, name) ? given[name] : undefined;
+    if (value === undefined) {
+      if (definition.defaultValue !== undefined) {
+        const fallback = valueFromLiteral(definition.defaultValue);
+        setOwn(out, name, coerceVariable(name, fallback, type, at, "default value"));
+      } else if (type.kind === Kind.NON_NULL_TYPE) {
+        throw new QueryReadError(
+          `Variable "$${name}" of required type "${printType(type)}" was not provided`,
+          at,
+        );
+      }
+      continue;
+    }
+    if (value === null && type.kind === Kind.NON_NULL_TYPE) {
+      throw new QueryReadError(
+        `Variable "$${name}" of non-null type "${printType(type)}" must not be null`,
+        at,
+      );
+    }
+    setOwn(out, name, coerceVariable(name, value, type, at, "value"));
   }
   return out;
 }
 
-interface Selected {
-  readonly operation: OperationDefinitionNode;
-  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
-}
-
-function selectOperation(document: DocumentNode, options: ReadOptions): Selected {
-  const operationName = options.operationName ?? null;
-  const noLocation = options.noLocation === true;
-  const operations: OperationDefinitionNode[] = [];
-  const byName = new Map<string, OperationDefinitionNode>();
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let anonymous: OperationDefinitionNode | null = null;
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.OPERATION_DEFINITION) {
-      operations.push(definition);
-      const name = definition.name;
-      if (name === undefined) {
-        anonymous ??= definition;
-        continue;
-      }
-      const existing = byName.get(name.value);
-      if (existing !== undefined) {
-        throw new QueryReadError(
-          `There can be only one operation named "${name.value}"`,
-          locationsOf([existing, definition], noLocation),
-        );
-      }
-      byName.set(name.value, definition);
-    } else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      const name = definition.name;
-      const existing = fragments.get(name.value);
-      if (existing !== undefined) {
-        throw new QueryReadError(
-          `There can be only one fragment named "${name.value}"`,
-          locationsOf([existing, definition], noLocation),
-        );
-      }
-      fragments.set(name.value, definition);
-    } else {
-      const label = "name" in definition && definition.name !== undefined
-        ? `"${definition.name.value}"`
-        : "schema";
-      throw new QueryReadError(
-        `The ${label} definition is not executable: only operations and fragments can be read`,
-        locationList(definition.loc, noLocation),
-      );
-    }
-  }
-  if (anonymous !== null && operations.length > 1) {
+function coerceVariable(
+  name: string,
+  value: unknown,
+  type: TypeNode,
+  at: readonly SourceLocation[],
+  what: string,
+): unknown {
+  const deep = tooDeepValue(value);
+  if (deep !== null) {
     throw new QueryReadError(
-      "This anonymous operation must be the only defined operation",
-      locationList(anonymous.loc, noLocation),
+      `Variable "$${name}" got invalid ${what}: it nests deeper than ${MAX_VALUE_DEPTH} levels`,
+      at,
     );
   }
-  if (operations.length === 0) {
-    throw new QueryReadError("Must provide an operation: the document contains only fragments");
-  }
-  if (operationName === null) {
-    if (operations.length > 1) {
-      throw new QueryReadError(
-        "Must provide an operation name when the document contains several operations " +
-          `(${quoteNames(byName.keys())})`,
-      );
-    }
-    return { operation: operations[0]!, fragments };
-  }
-  const operation = byName.get(operationName);
-  if (operation === undefined) {
-    const known = anonymous !== null ? "only an anonymous operation" : quoteNames(byName.keys());
+  try {
+    return coerceInput(value, type);
+  } catch (error) {
+    if (!(error instanceof InputProblem)) throw error;
+    const path = error.path === "" ? "" : ` at "${name}${error.path}"`;
     throw new QueryReadError(
-      `Unknown operation named "${operationName}": the document defines ${known}`,
+      `Variable "$${name}" got invalid ${what} ${inspect(error.value)}${path}; ${error.message}`,
+      at,
     );
   }
-  return { operation, fragments };
 }
 
-function quoteNames(names: Iterable<string>): string {
-  const out: string[] = [];
-  for (const name of names) out.push(`"${name}"`);
-  return out.join(", ");
-}
-
-/** Marks a value that is absent: a variable that was not provided and has no default. */
-const OMITTED: unique symbol = Symbol("omitted");
-
-interface VariableValue {
-  /** `false` when the variable was not provided and has no default value. */
-  readonly provided: boolean;
-  readonly value: unknown;
+/** The value of a constant literal (a variable's default). */
+function valueFromLiteral(node: ValueNode): unknown {
+  switch (node.kind) {
+    case Kind.VARIABLE:
+      return null;
+    case Kind.LIST:
+      return node.values.map(valueFromLiteral);
+    case Kind.OBJECT: {
+      const out: { [key: string]: unknown } = {};
+      for (const field of node.fields) setOwn(out, field.name.value, valueFromLiteral(field.value));
+      return out;
+    }
+    default:
+      return scalarLiteral(node);
+  }
 }
 
 /** A value that does not fit a declared type; `path` grows (`[1]`, `[1][0]`) as it unwinds. */
@@ -382,359 +342,4 @@ function printType(type: TypeNode): string {
     default:
       return type.name.value;
   }
-}
-
-/** Sets an own property, even one named `__proto__`, so that text cannot change a prototype. */
-function setOwn(target: { [key: string]: unknown }, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    target[key] = value;
-  }
-}
-
-const NO_DIRECTIVES: readonly QueryDirective[] = Object.freeze([]);
-
-/** Turns the selected operation into the query AST; one instance per read. */
-class Reader {
-  readonly #operation: OperationDefinitionNode;
-  readonly #fragments: ReadonlyMap<string, FragmentDefinitionNode>;
-  readonly #noLocation: boolean;
-  readonly #variables = new Map<string, VariableValue>();
-  /** Each fragment definition is read once; every spread of it shares the node. */
-  readonly #fragmentNodes = new Map<string, QueryNode>();
-  /** Fragments being read, outermost first, and the spreads that entered them: cycle detection. */
-  readonly #fragmentStack: string[] = [];
-  readonly #spreadStack: FragmentSpreadNode[] = [];
-
-  constructor(
-    operation: OperationDefinitionNode,
-    fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-    options: ReadOptions,
-  ) {
-    this.#operation = operation;
-    this.#fragments = fragments;
-    this.#noLocation = options.noLocation === true;
-    this.#coerceVariables(options.variables ?? null);
-  }
-
-  readRoot(ordered: boolean): QueryNode {
-    return this.#selectionSet(this.#operation.selectionSet, ordered);
-  }
-
-  #at(node: { readonly loc?: Location | undefined }): readonly SourceLocation[] {
-    return locationList(node.loc, this.#noLocation);
-  }
-
-  #operationLabel(): string {
-    const name = this.#operation.name;
-    return name === undefined ? "the anonymous operation" : `operation "${name.value}"`;
-  }
-
-  #coerceVariables(given: { readonly [name: string]: unknown } | null): void {
-    for (const definition of this.#operation.variableDefinitions ?? []) {
-      const name = definition.variable.name.value;
-      if (this.#variables.has(name)) {
-        throw new QueryReadError(
-          `There can be only one variable named "$${name}"`,
-          this.#at(definition),
-        );
-      }
-      const type = definition.type;
-      const value = given !== null && Object.hasOwn(given, name) ? given[name] : undefined;
-      if (value === undefined) {
-        if (definition.defaultValue !== undefined) {
-          const fallback = this.#value(definition.defaultValue);
-          this.#variables.set(name, {
-            provided: true,
-            value: this.#coerceVariable(name, fallback, type, definition, "default value"),
-          });
-        } else if (type.kind === Kind.NON_NULL_TYPE) {
-          throw new QueryReadError(
-            `Variable "$${name}" of required type "${printType(type)}" was not provided`,
-            this.#at(definition),
-          );
-        } else {
-          this.#variables.set(name, { provided: false, value: undefined });
-        }
-        continue;
-      }
-      if (value === null && type.kind === Kind.NON_NULL_TYPE) {
-        throw new QueryReadError(
-          `Variable "$${name}" of non-null type "${printType(type)}" must not be null`,
-          this.#at(definition),
-        );
-      }
-      this.#variables.set(name, {
-        provided: true,
-        value: this.#coerceVariable(name, value, type, definition, "value"),
-      });
-    }
-  }
-
-  #coerceVariable(
-    name: string,
-    value: unknown,
-    type: TypeNode,
-    definition: { readonly loc?: Location | undefined },
-    what: string,
-  ): unknown {
-    try {
-      return coerceInput(value, type);
-    } catch (error) {
-      if (!(error instanceof InputProblem)) throw error;
-      const at = error.path === "" ? "" : ` at "${name}${error.path}"`;
-      throw new QueryReadError(
-        `Variable "$${name}" got invalid ${what} ${inspect(error.value)}${at}; ${error.message}`,
-        this.#at(definition),
-      );
-    }
-  }
-
-  #variable(node: VariableNode): unknown {
-    const name = node.name.value;
-    const entry = this.#variables.get(name);
-    if (entry === undefined) {
-      throw new QueryReadError(
-        `Variable "$${name}" is not defined by ${this.#operationLabel()}`,
-        this.#at(node),
-      );
-    }
-    return entry.provided ? entry.value : OMITTED;
-  }
-
-  /** Converts a literal; an absent variable gives `OMITTED` at the top and `null` in a list. */
-  #value(node: ValueNode): unknown {
-    switch (node.kind) {
-      case Kind.VARIABLE:
-        return this.#variable(node);
-      case Kind.INT:
-      case Kind.FLOAT:
-        return Number(node.value);
-      case Kind.STRING:
-      case Kind.BOOLEAN:
-      case Kind.ENUM:
-        return node.value;
-      case Kind.NULL:
-        return null;
-      case Kind.LIST: {
-        const out: unknown[] = [];
-        for (const item of node.values) {
-          const value = this.#value(item);
-          out.push(value === OMITTED ? null : value);
-        }
-        return out;
-      }
-      case Kind.OBJECT: {
-        const out: { [key: string]: unknown } = {};
-        for (const field of node.fields) {
-          const key = field.name.value;
-          if (Object.hasOwn(out, key)) {
-            throw new QueryReadError(
-              `There can be only one input field named "${key}"`,
-              this.#at(field),
-            );
-          }
-          const value = this.#value(field.value);
-          if (value !== OMITTED) setOwn(out, key, value);
-        }
-        return out;
-      }
-    }
-  }
-
-  #options(args: readonly ArgumentNode[] | undefined): QueryOptions | null {
-    if (args === undefined || args.length === 0) return null;
-    const out: { [key: string]: unknown } = {};
-    let empty = true;
-    for (const arg of args) {
-      const key = arg.name.value;
-      if (Object.hasOwn(out, key)) {
-        throw new QueryReadError(`There can be only one argument named "${key}"`, this.#at(arg));
-      }
-      const value = this.#value(arg.value);
-      if (value === OMITTED) continue;
-      setOwn(out, key, value);
-      empty = false;
-    }
-    return empty ? null : out;
-  }
-
-  /**
-   * Applies `@skip` and `@include` and collects the other directives.
-   *
-   * @returns `null` when the selection is excluded, else the remaining directives.
-   */
-  #directives(nodes: readonly DirectiveNode[] | undefined): readonly QueryDirective[] | null {
-    if (nodes === undefined || nodes.length === 0) return NO_DIRECTIVES;
-    let out: QueryDirective[] | null = null;
-    let skip = false;
-    let include = true;
-    let seenSkip = false;
-    let seenInclude = false;
-    for (const node of nodes) {
-      const name = node.name.value;
-      if (name === "skip" || name === "include") {
-        if (name === "skip" ? seenSkip : seenInclude) {
-          throw new QueryReadError(
-            `The directive "@${name}" can only be used once at this location`,
-            this.#at(node),
-          );
-        }
-        const condition = this.#condition(node);
-        if (name === "skip") {
-          seenSkip = true;
-          skip = condition;
-        } else {
-          seenInclude = true;
-          include = condition;
-        }
-      } else {
-        (out ??= []).push({ name, args: this.#options(node.arguments) ?? {} });
-      }
-    }
-    if (skip || !include) return null;
-    return out ?? NO_DIRECTIVES;
-  }
-
-  #condition(directive: DirectiveNode): boolean {
-    const name = directive.name.value;
-    let argument: ArgumentNode | null = null;
-    for (const arg of directive.arguments ?? []) {
-      if (arg.name.value !== "if") {
-        throw new QueryReadError(
-          `Unknown argument "${arg.name.value}" on directive "@${name}"`,
-          this.#at(arg),
-        );
-      }
-      if (argument !== null) {
-        throw new QueryReadError(`There can be only one argument named "if"`, this.#at(arg));
-      }
-      argument = arg;
-    }
-    if (argument === null) {
-      throw new QueryReadError(
-        `Argument "@${name}(if:)" of type "Boolean!" is required, but it was not provided`,
-        this.#at(directive),
-      );
-    }
-    const value = this.#value(argument.value);
-    if (value === OMITTED) {
-      const variable = (argument.value as VariableNode).name.value;
-      throw new QueryReadError(
-        `Argument "@${name}(if:)" of type "Boolean!" was provided the variable "$${variable}" ` +
-          "which was not provided a runtime value",
-        this.#at(argument),
-      );
-    }
-    if (typeof value !== "boolean") {
-      throw new QueryReadError(
-        `Argument "@${name}(if:)" of type "Boolean!" got invalid value ${inspect(value)}; ` +
-          `Boolean cannot represent a non boolean value: ${inspect(value)}`,
-        this.#at(argument),
-      );
-    }
-    return value;
-  }
-
-  #selectionSet(set: SelectionSetNode, ordered: boolean): QueryNode {
-    const fields: (QueryField | QueryLink)[] = [];
-    const fragments: QueryFragment[] = [];
-    for (const selection of set.selections) {
-      const directives = this.#directives(selection.directives);
-      if (directives === null) continue;
-      const location = locationOf(selection.loc, this.#noLocation);
-      switch (selection.kind) {
-        case Kind.FIELD: {
-          const init = {
-            alias: selection.alias?.value ?? null,
-            options: this.#options(selection.arguments),
-            directives,
-            location,
-          };
-          fields.push(
-            selection.selectionSet === undefined
-              ? queryField(selection.name.value, init)
-              : queryLink(
-                selection.name.value,
-                this.#selectionSet(selection.selectionSet, false),
-                init,
-              ),
-          );
-          break;
-        }
-        case Kind.INLINE_FRAGMENT: {
-          const typeName = selection.typeCondition?.name.value ?? null;
-          if (ordered && appliesToMutationRoot(typeName)) {
-            // Mutation fields run in document order: expand the fragment in place.
-            fields.push(...this.#selectionSet(selection.selectionSet, true).fields);
-            break;
-          }
-          fragments.push(queryFragment(
-            null,
-            typeName,
-            this.#selectionSet(selection.selectionSet, false),
-            location,
-          ));
-          break;
-        }
-        case Kind.FRAGMENT_SPREAD: {
-          const name = selection.name.value;
-          const definition = this.#fragments.get(name);
-          if (definition === undefined) {
-            throw new QueryReadError(`Unknown fragment "${name}"`, this.#at(selection));
-          }
-          const typeName = definition.typeCondition.name.value;
-          if (ordered && appliesToMutationRoot(typeName)) {
-            fields.push(...this.#fragmentNode(definition, selection, true).fields);
-            break;
-          }
-          fragments.push(queryFragment(
-            name,
-            typeName,
-            this.#fragmentNode(definition, selection, false),
-            location,
-          ));
-          break;
-        }
-      }
-    }
-    return merge([queryNode(fields, fragments, ordered)]);
-  }
-
-  #fragmentNode(
-    definition: FragmentDefinitionNode,
-    spread: FragmentSpreadNode,
-    ordered: boolean,
-  ): QueryNode {
-    const name = definition.name.value;
-    const cached = ordered ? undefined : this.#fragmentNodes.get(name);
-    if (cached !== undefined) return cached;
-    const at = this.#fragmentStack.indexOf(name);
-    if (at !== -1) {
-      const via = this.#fragmentStack.slice(at + 1);
-      const spreads = [...this.#spreadStack.slice(at + 1), spread];
-      throw new QueryReadError(
-        `Cannot spread fragment "${name}" within itself` +
-          (via.length === 0 ? "" : ` via ${quoteNames(via)}`),
-        locationsOf(spreads, this.#noLocation),
-      );
-    }
-    this.#fragmentStack.push(name);
-    this.#spreadStack.push(spread);
-    const node = this.#selectionSet(definition.selectionSet, ordered);
-    this.#fragmentStack.pop();
-    this.#spreadStack.pop();
-    if (!ordered) this.#fragmentNodes.set(name, node);
-    return node;
-  }
-}
-
-function appliesToMutationRoot(typeName: string | null): boolean {
-  return typeName === null || typeName === "Mutation";
 }

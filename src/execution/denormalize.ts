@@ -1,0 +1,484 @@
+/**
+ * Results as plain nested objects: {@linkcode denormalize} for Hiku-style results, and
+ * {@linkcode denormalizeWithErrors} for GraphQL's `data` and `errors`, with null propagation and
+ * one error per position that failed.
+ *
+ * Both walk the execution store with plain loops over the plan's output entries, in response-key
+ * order (CollectFields order). The GraphQL walk tries the fast walk first and turns to the slow,
+ * path-tracking one only when a value must be reported.
+ *
+ * @module
+ */
+
+import type { SourceLocation } from "../base/errors.ts";
+import type { Graph } from "../definitions/graph.ts";
+import type { FieldSlot, LinkSlot, NodePlan, OutSlot, RecordShape } from "../planning/plan.ts";
+import { failureOf, resultParts, type ResultProxy } from "./result.ts";
+import {
+  type Batch,
+  FAILED_TARGET,
+  isFailure,
+  type LinkData,
+  NO_TARGET,
+  parentIndex,
+  targetBatch,
+} from "./store.ts";
+
+/** A plain object, as `denormalize` builds them. */
+export type Denormalized = { [key: string]: unknown };
+
+/**
+ * Turns a result into the plain nested object the query describes: result keys (aliases
+ * respected), linked nodes nested, `__typename` filled in (the root's is `"Query"`, or
+ * `"Mutation"` for mutations). Values a loader left `undefined` become `null`.
+ *
+ * @param graph The graph the query ran against.
+ * @param result What `engine.execute` resolved to.
+ * @returns The nested result.
+ * @throws {TypeError} When the result comes from another graph, or a value cannot be serialized
+ *   (an enum value that is not one of the enum's).
+ * @throws {LoaderError} When a loader gave an `Error` in place of a value, or (for a partial
+ *   result) failed.
+ * @example
+ * ```ts ignore
+ * const result = await engine.execute(graph, read("{ characters { name } }"));
+ * denormalize(graph, result); // { characters: [{ name: "James T. Kirk" }, ...] }
+ * ```
+ */
+export function denormalize(graph: Graph, result: ResultProxy): Denormalized {
+  return denormalizeGraphQL(graph, result, null);
+}
+
+/**
+ * The GraphQL-shaped denormalizer: like {@linkcode denormalize}, with the root's `__typename`
+ * given.
+ *
+ * @param graph The graph the query ran against.
+ * @param result What `engine.execute` resolved to.
+ * @param rootTypeName The root's `__typename`; `null` (the default) for the plan's own:
+ *   `"Query"`, or `"Mutation"` for mutations.
+ * @returns The nested result.
+ * @throws {TypeError} When the result comes from another graph, or a value cannot be serialized.
+ * @throws {LoaderError} When a value failed to load.
+ */
+export function denormalizeGraphQL(
+  graph: Graph,
+  result: ResultProxy,
+  rootTypeName: string | null = null,
+): Denormalized {
+  const [scope, batch, position] = resultParts(graph, result, "denormalize");
+  if (scope.partial) throw firstFailure(scope.root);
+  return buildNode(batch, position, batch === scope.root ? rootTypeName : null, 0, {
+    scratch: [],
+    check: false,
+  });
+}
+
+function firstFailure(root: Batch): unknown {
+  const pending = [root];
+  for (let next = 0; next < pending.length; next++) {
+    const batch = pending[next]!;
+    for (const state of batch.groups) if (state.kind === "failed") return state.error;
+    for (const state of batch.links) {
+      if (state.kind === "failed") return state.error;
+      if (state.kind === "loaded") pending.push(...state.data.batches);
+    }
+  }
+  return new TypeError("The result has failed loads");
+}
+
+/**
+ * One denormalization: scratch arrays, one per nesting depth (a node's values are gathered, then
+ * handed to its factory, while nested nodes use the next depth's array), and whether to bail out
+ * on values the GraphQL rules must report. Scratch arrays belong to one call, so they keep no
+ * result alive after it and a nested call (a serializer that denormalizes) cannot disturb them.
+ */
+interface Run {
+  readonly scratch: unknown[][];
+  readonly check: boolean;
+}
+
+/** Thrown by the fast walk when a value must be reported: the slow walk takes over. */
+const BAIL = Symbol("bail");
+/** A place that became null where it may not be: the null moves up. */
+const INVALID = Symbol("invalid");
+
+function buildNode(
+  batch: Batch,
+  i: number,
+  typeName: string | null,
+  depth: number,
+  run: Run,
+): Denormalized {
+  const plan = batch.plan;
+  const out = plan.out;
+  const values = run.scratch[depth] ??= [];
+  for (let s = 0; s < out.length; s++) {
+    const slot = out[s]!;
+    let value: unknown;
+    switch (slot.kind) {
+      case "field": {
+        const state = batch.groups[slot.group]!;
+        if (state.kind !== "loaded") {
+          if (run.check) throw BAIL;
+          throw state.kind === "failed" ? state.error : new TypeError("The result is incomplete");
+        }
+        value = state.rows[i]![slot.column];
+        if (typeof value === "object" && value !== null) {
+          if (value instanceof Error) {
+            if (run.check) throw BAIL;
+            throw failureOf(value, "field", plan.label, slot.name);
+          }
+          if (slot.shape !== null) value = project(value, slot.shape);
+        }
+        const serialize = slot.serialize;
+        if (serialize !== null && value !== null && value !== undefined) {
+          if (run.check) {
+            try {
+              value = serialize(value);
+            } catch {
+              throw BAIL;
+            }
+          } else {
+            value = serialize(value);
+          }
+        }
+        if (value === undefined) value = null;
+        if (value === null && run.check && !slot.nullable) throw BAIL;
+        break;
+      }
+      case "link":
+        value = buildLink(batch, i, slot, depth + 1, run);
+        break;
+      case "typename":
+        value = typeName ?? plan.typeName;
+    }
+    values[s] = value;
+  }
+  return plan.make(values);
+}
+
+function buildLink(batch: Batch, i: number, slot: LinkSlot, depth: number, run: Run): unknown {
+  const state = batch.links[slot.link]!;
+  if (state.kind !== "loaded") {
+    if (run.check) throw BAIL;
+    throw state.kind === "failed" ? state.error : new TypeError("The result is incomplete");
+  }
+  const data = state.data;
+  const k = parentIndex(data, i);
+  if (data.kind === "single") {
+    const p = data.targets[k]!;
+    if (p >= 0) return buildNode(targetBatch(data, k), p, null, depth, run);
+    if (p === NO_TARGET) return null;
+    if (run.check) throw BAIL;
+    throw failureOf(data.failures!.get(k), "link", batch.plan.label, slot.name);
+  }
+  if (data.instead !== null && data.instead.has(k)) {
+    const instead = data.instead.get(k);
+    if (instead === null) return null;
+    if (run.check) throw BAIL;
+    throw failureOf(instead, "link", batch.plan.label, slot.name);
+  }
+  const targets = data.targets;
+  const start = data.starts[k]!;
+  const end = data.starts[k + 1]!;
+  const out = new Array(end - start);
+  if (data.batchOf === null && data.failures === null) {
+    const child = data.batches[0]!;
+    for (let t = start; t < end; t++) {
+      const p = targets[t]!;
+      out[t - start] = p < 0 ? null : buildNode(child, p, null, depth, run);
+    }
+    return out;
+  }
+  for (let t = start; t < end; t++) {
+    const p = targets[t]!;
+    if (p >= 0) out[t - start] = buildNode(targetBatch(data, t), p, null, depth, run);
+    else if (p === NO_TARGET) out[t - start] = null;
+    else if (run.check) throw BAIL;
+    else throw failureOf(data.failures!.get(t), "link", batch.plan.label, slot.name);
+  }
+  return out;
+}
+
+function project(value: unknown, shape: RecordShape): unknown {
+  if (value === null || value === undefined) return null;
+  switch (shape.kind) {
+    case "optional":
+      return project(value, shape.inner);
+    case "list": {
+      const items = value as readonly unknown[];
+      const out = new Array(items.length);
+      for (let k = 0; k < items.length; k++) out[k] = project(items[k], shape.item);
+      return out;
+    }
+    case "record": {
+      const record = value as { readonly [name: string]: unknown };
+      const fields = shape.fields;
+      const values = new Array(fields.length);
+      for (let f = 0; f < fields.length; f++) {
+        const field = fields[f]!;
+        if (field.name === "__typename") values[f] = shape.typeName;
+        else {
+          let v = record[field.name];
+          if (field.shape !== null) v = project(v, field.shape);
+          else if (field.serialize !== null && v !== null && v !== undefined) {
+            v = field.serialize(v);
+          }
+          values[f] = v ?? null;
+        }
+      }
+      return shape.make(values);
+    }
+  }
+}
+
+/** A failure placed in a result: what failed, and where in the result it nulled a value. */
+export interface ResultError {
+  /**
+   * The failure: a `LoaderError` (its `cause` is what the loader threw or returned), a
+   * `LoaderShapeError`, a `QueryReadError` for an argument a variable made invalid, or a
+   * `TypeError` for a value that could not be serialized or was `null` where the type does not
+   * allow it.
+   */
+  readonly error: unknown;
+  /** Result keys and list indexes from the root to the place it nulled; empty for a summary. */
+  readonly path: readonly (string | number)[];
+  /** Where that field was written in the query text (every selection merged under its key). */
+  readonly locations: readonly SourceLocation[];
+}
+
+/** What {@linkcode denormalizeWithErrors} returns: GraphQL's `data` and the errors behind its nulls. */
+export interface PartialResult {
+  /** The nested result; `null` when a failure propagated up to the root. */
+  readonly data: Denormalized | null;
+  /** One entry per position that failed, in the order a batched execution meets them. */
+  readonly errors: readonly ResultError[];
+}
+
+/** What {@linkcode denormalizeWithErrors} accepts besides the result. */
+export interface DenormalizeOptions {
+  /**
+   * The most errors reported; beyond it, one more error says how many were left out. Default
+   * 100.
+   */
+  readonly maxErrors?: number;
+}
+
+/** The default of {@linkcode DenormalizeOptions.maxErrors}. */
+export const DEFAULT_MAX_ERRORS = 100;
+
+/**
+ * Builds GraphQL's `{ data, errors }` from a result, following GraphQL's rules for failures:
+ * a field that could not be loaded, serialized, or is `null` where its type does not allow it
+ * becomes `null` and an error is reported for each place it nulled, with its path and the
+ * locations of every selection merged there; when that place cannot be `null` (fields not
+ * declared `Optional`, links that are not `Optional`, list items that are not `Optional`), the
+ * `null` moves up to the nearest place that can be, up to `data` itself.
+ *
+ * Errors come in the order a batched execution meets them: level by level (each link that loads
+ * per parent is a level), and in document order within a level. That is graphql-js's order when
+ * root fields resolve at once and per-parent loads resolve later, as with DataLoader.
+ *
+ * @param graph The graph the query ran against.
+ * @param result What `engine.execute(..., { partial: true })` resolved to (any result works).
+ * @param rootTypeName The root's `__typename`; `null` (the default) for the plan's own.
+ * @param options The most errors to report.
+ * @returns `data` and `errors`.
+ * @throws {TypeError} When the result comes from another graph.
+ */
+export function denormalizeWithErrors(
+  graph: Graph,
+  result: ResultProxy,
+  rootTypeName: string | null = null,
+  options: DenormalizeOptions = {},
+): PartialResult {
+  const [scope, batch, position] = resultParts(graph, result, "denormalizeWithErrors");
+  const typeName = batch === scope.root ? rootTypeName : null;
+  if (!scope.partial) {
+    // Nothing failed to load: the fast path, unless a value needs reporting after all.
+    try {
+      const data = buildNode(batch, position, typeName, 0, { scratch: [], check: true });
+      return { data, errors: [] };
+    } catch (error) {
+      if (error !== BAIL) throw error;
+    }
+  }
+  const walker = new ErrorWalker(options.maxErrors ?? DEFAULT_MAX_ERRORS);
+  const data = walker.node(batch, position, typeName);
+  return { data: data === INVALID ? null : data, errors: walker.errors() };
+}
+
+/** The slow path: tracks the path, reports each failed position, moves nulls up. */
+class ErrorWalker {
+  readonly #max: number;
+  readonly #path: (string | number)[] = [];
+  /** Errors by level (links loaded per parent crossed), each level kept to the maximum. */
+  readonly #levels: ResultError[][] = [];
+  #level = 0;
+  #count = 0;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  errors(): ResultError[] {
+    const out: ResultError[] = [];
+    for (const level of this.#levels) {
+      if (level === undefined) continue;
+      for (const error of level) {
+        if (out.length >= this.#max) break;
+        out.push(error);
+      }
+    }
+    if (this.#count > out.length) {
+      out.push({
+        error: new Error(
+          `Too many errors: ${out.length} reported, ${this.#count - out.length} more left out`,
+        ),
+        path: [],
+        locations: [],
+      });
+    }
+    return out;
+  }
+
+  node(batch: Batch, i: number, typeName: string | null): Denormalized | typeof INVALID {
+    const plan = batch.plan;
+    const out = plan.out;
+    const values = new Array(out.length);
+    let invalid = false;
+    for (let s = 0; s < out.length; s++) {
+      const slot = out[s]!;
+      this.#path.push(slot.key);
+      const value = this.#slot(batch, i, slot, typeName);
+      this.#path.pop();
+      if (value === INVALID) invalid = true;
+      else values[s] = value;
+    }
+    return invalid ? INVALID : plan.make(values);
+  }
+
+  #slot(batch: Batch, i: number, slot: OutSlot, typeName: string | null): unknown {
+    const plan = batch.plan;
+    switch (slot.kind) {
+      case "typename":
+        return typeName ?? plan.typeName;
+      case "field":
+        return this.#field(batch, i, slot);
+      case "link":
+        return this.#link(batch, i, slot);
+    }
+  }
+
+  #field(batch: Batch, i: number, slot: FieldSlot): unknown {
+    const plan = batch.plan;
+    const state = batch.groups[slot.group]!;
+    if (state.kind !== "loaded") {
+      return state.kind === "failed" ? this.#failed(state.error, slot, slot.nullable) : null;
+    }
+    let value = state.rows[i]![slot.column];
+    if (isFailure(value)) {
+      return this.#failed(failureOf(value, "field", plan.label, slot.name), slot, slot.nullable);
+    }
+    if (slot.shape !== null) value = project(value, slot.shape);
+    const serialize = slot.serialize;
+    if (serialize !== null && value !== null && value !== undefined) {
+      try {
+        value = serialize(value);
+      } catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        return this.#failed(
+          new TypeError(`Cannot serialize ${plan.label}.${slot.name}: ${detail}`, {
+            cause: error,
+          }),
+          slot,
+          slot.nullable,
+        );
+      }
+    }
+    if ((value === null || value === undefined) && !slot.nullable) {
+      return this.#failed(nullViolation(plan, slot), slot, false);
+    }
+    return value ?? null;
+  }
+
+  #link(batch: Batch, i: number, slot: LinkSlot): unknown {
+    const plan = batch.plan;
+    const state = batch.links[slot.link]!;
+    const nullable = slot.shape.nullable;
+    if (state.kind !== "loaded") {
+      return state.kind === "failed" ? this.#failed(state.error, slot, nullable) : null;
+    }
+    const data = state.data;
+    const k = parentIndex(data, i);
+    const perParent = plan.links[slot.link]!.requires !== null;
+    if (data.kind === "single") {
+      const p = data.targets[k]!;
+      if (p === NO_TARGET) return null;
+      if (p === FAILED_TARGET) {
+        const error = failureOf(data.failures!.get(k), "link", plan.label, slot.name);
+        return this.#failed(error, slot, nullable);
+      }
+      const child = this.#child(data, k, p, perParent);
+      return child === INVALID ? (nullable ? null : INVALID) : child;
+    }
+    if (data.instead !== null && data.instead.has(k)) {
+      const instead = data.instead.get(k);
+      if (instead === null) return null;
+      return this.#failed(failureOf(instead, "link", plan.label, slot.name), slot, nullable);
+    }
+    const start = data.starts[k]!;
+    const end = data.starts[k + 1]!;
+    const itemsNullable = slot.shape.itemsNullable;
+    const out = new Array(end - start);
+    let invalid = false;
+    for (let t = start; t < end; t++) {
+      const p = data.targets[t]!;
+      if (p === NO_TARGET) {
+        out[t - start] = null;
+        continue;
+      }
+      this.#path.push(t - start);
+      let child: unknown;
+      if (p === FAILED_TARGET) {
+        const error = failureOf(data.failures!.get(t), "link", plan.label, slot.name);
+        child = this.#failed(error, slot, itemsNullable);
+      } else {
+        child = this.#child(data, t, p, perParent);
+      }
+      this.#path.pop();
+      if (child !== INVALID) out[t - start] = child;
+      else if (itemsNullable) out[t - start] = null;
+      else invalid = true;
+    }
+    if (!invalid) return out;
+    return nullable ? null : INVALID;
+  }
+
+  #child(
+    data: LinkData,
+    k: number,
+    position: number,
+    perParent: boolean,
+  ): Denormalized | typeof INVALID {
+    if (perParent) this.#level++;
+    const child = this.node(targetBatch(data, k), position, null);
+    if (perParent) this.#level--;
+    return child;
+  }
+
+  /** Reports a failure at the current path; its place becomes null, or invalid when it may not. */
+  #failed(error: unknown, slot: OutSlot, nullable: boolean): unknown {
+    this.#count++;
+    const level = this.#levels[this.#level] ??= [];
+    if (level.length < this.#max) {
+      level.push({ error, path: [...this.#path], locations: slot.locations });
+    }
+    return nullable ? null : INVALID;
+  }
+}
+
+function nullViolation(plan: NodePlan, slot: FieldSlot): TypeError {
+  return new TypeError(`Cannot return null for non-nullable field ${plan.typeName}.${slot.name}.`);
+}
