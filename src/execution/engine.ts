@@ -84,7 +84,7 @@ export class Engine {
    *
    * A loader may put an `Error` in place of one id's value (a row, a cell, a link target): that
    * position fails alone. Such failures never reject `execute`; reading the position does
-   * (`Proxy.get`, `denormalize`), and `denormalizeWithErrors` reports them.
+   * (`ResultProxy.get`, `denormalize`), and `denormalizeWithErrors` reports them.
    *
    * @param graph The graph.
    * @param query The query (from `read`, `readSimple` or `build`).

@@ -2,7 +2,7 @@
  * The execution store: what loaders returned, column by column, per node per query path (a
  * *batch*: the ids that reached one node at one path, and the state of each load for them).
  *
- * Everything that reads a result (`Proxy`, `Index`, `denormalize`, the error walk) reads it
+ * Everything that reads a result (`ResultProxy`, `Index`, `denormalize`, the error walk) reads it
  * through the types and the small functions here, so there is one definition of how link data
  * is laid out and how a failure is found.
  *

@@ -75,8 +75,8 @@ const TEXT_BYTES_PER_CHAR = 2;
 const TOKEN_BYTES = 200;
 const COMPILED_SELECTION_BYTES = 400;
 const QUERY_SELECTION_BYTES = 250;
-const PLAN_NODE_BYTES = 1200;
-const PLAN_ENTRY_BYTES = 200;
+const PLAN_NODE_BYTES = 2400;
+const PLAN_ENTRY_BYTES = 250;
 const ENTRY_BYTES = 1000;
 
 /** One query text, parsed and compiled; validated on first execution. */
