@@ -123,7 +123,7 @@ export type {
 } from "./src/definitions/types.ts";
 
 // Queries: the AST, readers and the builder
-export { merge, QueryVariable } from "./src/query/query.ts";
+export { merge } from "./src/query/query.ts";
 export type {
   QueryDirective,
   QueryField,

@@ -1108,3 +1108,163 @@ Deno.test("a server with graphqlHandler survives hostile requests and keeps answ
     await server.shutdown();
   }
 });
+
+// --- Hostile input ---
+
+Deno.test("graphqlHandler refuses variables nested 100,000 deep with 422, never throwing", async () => {
+  const { handler, logs } = handlerWith();
+  // Written by hand: JSON.stringify would recurse 100,000 deep.
+  const body = JSON.stringify({
+    query: 'mutation ($v: Int!) { rename(id: $v, name: "X") { id } }',
+  }).slice(0, -1) + `,"variables":{"v":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`;
+  await expectResponse(await handler(post(body)), 422, GRAPHQL_JSON, {
+    errors: [{
+      message:
+        'Variable "$v" has invalid value: it nests deeper than 128 levels of lists and objects.',
+      locations: [{ line: 1, column: 11 }],
+    }],
+  });
+  assert.deepEqual(logs, []);
+});
+
+Deno.test("graphqlHandler answers a 60-level fragment fan-out, and other requests meanwhile", async () => {
+  const { handler, logs } = handlerWith();
+  // F60 stands for 2^60 spreads of F0 when expanded naively.
+  const fragments = ["fragment F0 on Character { name }"];
+  for (let i = 1; i <= 60; i++) {
+    fragments.push(`fragment F${i} on Character { ...F${i - 1} ...F${i - 1} }`);
+  }
+  const fanOut = `{ characters { ...F60 } }\n${fragments.join("\n")}`;
+  const [first, second] = await Promise.all([
+    handler(post({ query: fanOut })),
+    handler(post({ query: SEED_QUERY })),
+  ]);
+  await expectResponse(first, 200, GRAPHQL_JSON, {
+    data: {
+      characters: [{ name: "James T. Kirk" }, { name: "Spock" }, { name: "Leonard McCoy" }],
+    },
+  });
+  await expectResponse(second, 200, GRAPHQL_JSON, { data: SEED_DATA });
+  assert.deepEqual(logs, []);
+});
+
+Deno.test("graphqlHandler reads a body whose Content-Length is not a number by streaming it", async (t) => {
+  await t.step("within the limit: answered", async () => {
+    const { handler } = handlerWith();
+    const request = post({ query: "{ version }" }, { ...ACCEPT_GRAPHQL, "content-length": "abc" });
+    // Deno's Request keeps the header as given, so the handler sees it.
+    assert.equal(request.headers.get("content-length"), "abc");
+    await expectResponse(await handler(request), 200, GRAPHQL_JSON, { data: { version: "1.0" } });
+  });
+
+  await t.step("beyond the limit: still 413", async () => {
+    const { handler } = handlerWith({ maxBodySize: 100 });
+    const body = JSON.stringify({ query: "{ version }" }).padEnd(200, " ");
+    const request = post(body, { ...ACCEPT_GRAPHQL, "content-length": "abc" });
+    await expectResponse(await handler(request), 413, JSON_UTF8, {
+      errors: [{ message: "Request body is larger than the maximum of 100 bytes" }],
+    });
+  });
+
+  await t.step(
+    "over a real connection: a 4xx or an answer, and the server keeps answering",
+    async () => {
+      const { handler: graphql } = handlerWith({ cancelOnDisconnect: false });
+      const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, graphql);
+      try {
+        const body = JSON.stringify({ query: "{ version }" });
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+        let raw = "";
+        try {
+          await conn.write(new TextEncoder().encode(
+            "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+              "Accept: application/graphql-response+json\r\nContent-Length: abc\r\n" +
+              `Connection: close\r\n\r\n${body}`,
+          ));
+          const decoder = new TextDecoder();
+          const buffer = new Uint8Array(4096);
+          for (;;) {
+            const n = await conn.read(buffer);
+            if (n === null) break;
+            raw += decoder.decode(buffer.subarray(0, n), { stream: true });
+          }
+        } finally {
+          conn.close();
+        }
+        const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(raw)?.[1]);
+        // Deno's HTTP server refuses the header (400) before the handler sees the request.
+        if (status !== 200) assert.ok(status >= 400 && status < 500, raw);
+        else assert.ok(raw.endsWith('{"data":{"version":"1.0"}}'), raw);
+
+        const response = await fetch(`http://127.0.0.1:${server.addr.port}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...ACCEPT_GRAPHQL },
+          body: JSON.stringify({ query: SEED_QUERY }),
+        });
+        await expectResponse(response, 200, GRAPHQL_JSON, { data: SEED_DATA });
+      } finally {
+        await server.shutdown();
+      }
+    },
+  );
+});
+
+Deno.test("graphqlHandler masks a non-null root field's loader error that nulls all data, and logs it once", async () => {
+  const core = Graph([
+    Root([
+      Field("version", Str, (fields: readonly QueryField[]) => fields.map(() => "1.0")),
+      Field("core", Str, () => {
+        throw new Error("warp core breach at 10.0.0.5");
+      }),
+    ]),
+  ]);
+  const logs: Logged[] = [];
+  const handler = graphqlHandler(new Schema({ query: core, executor: new AsyncExecutor() }), {
+    logger: (message, error) => logs.push({ message, error }),
+  });
+  // data is null, not absent: the draft's (and this handler's) partial success, 294.
+  await expectResponse(await handler(post({ query: "{ version core }" })), 294, GRAPHQL_JSON, {
+    errors: [{
+      message: "Internal server error",
+      locations: [{ line: 1, column: 11 }],
+      path: ["core"],
+    }],
+    data: null,
+  });
+  assert.deepEqual(logs.map((l) => l.message), [
+    'GraphQL request failed at "core": Loader of field root.core failed: warp core breach at ' +
+    "10.0.0.5",
+  ]);
+});
+
+Deno.test("graphqlHandler writes errors before data in a masked error's response", async () => {
+  const { handler } = handlerWith();
+  const response = await handler(post({ query: "{ version secret }" }));
+  assert.equal(response.status, 294);
+  assert.equal(
+    await response.text(),
+    '{"errors":[{"message":"Internal server error","locations":[{"line":1,"column":11}],' +
+      '"path":["secret"]}],"data":{"version":"1.0","secret":null}}',
+  );
+});
+
+Deno.test("graphqlHandler answers 500 for an unexpected error in a response without data, and logs it", async () => {
+  // An executable schema other than Schema may answer errors alone; an internal one is masked.
+  const logs: Logged[] = [];
+  const handler = graphqlHandler({
+    execute: () => {
+      const error = { message: "connection reset by peer" };
+      Object.defineProperty(error, "originalError", {
+        value: new Error("connection reset by peer"),
+        enumerable: false,
+      });
+      return Promise.resolve({ errors: [error] });
+    },
+  }, { logger: (message, error) => logs.push({ message, error }) });
+  await expectResponse(await handler(post({ query: "{ version }" })), 500, GRAPHQL_JSON, {
+    errors: [{ message: "Internal server error" }],
+  });
+  assert.deepEqual(logs.map((l) => l.message), [
+    "GraphQL request failed: connection reset by peer",
+  ]);
+});

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  Any,
   AsyncExecutor,
   Directive,
   Enum,
@@ -10,6 +11,8 @@ import {
   type GraphQLRequest,
   type GraphQLResponse,
   ID,
+  Input,
+  InputRef,
   Int,
   Interface,
   InterfaceRef,
@@ -21,6 +24,7 @@ import {
   Optional,
   passContext,
   type QueryField,
+  QueryReadError,
   Root,
   Scalar,
   Schema,
@@ -1364,4 +1368,268 @@ Deno.test("cacheSize: 0 parses and validates every request", async () => {
   await run(schema, "{ version }");
   await run(schema, "{ version }");
   assert.deepEqual(counts(schema), { size: 0, capacity: 0, hits: 0, misses: 2 });
+});
+
+// --- Hostile input ---
+
+/** A value nesting lists (or objects under `key`) `depth` deep around `inner`, built without recursion. */
+function nestedValue(depth: number, inner: unknown = null, key: string | null = null): unknown {
+  let value = inner;
+  for (let level = 0; level < depth; level++) value = key === null ? [value] : { [key]: value };
+  return value;
+}
+
+const Filter = Input("Filter", [
+  Option("and", Optional(InputRef("Filter"))),
+  Option("name", Optional(Str)),
+]);
+
+/** Root fields that echo the options they got, and a loader-call log. */
+function hostileGraph() {
+  const seen: unknown[] = [];
+  const echo = (fields: readonly QueryField[]) =>
+    fields.map((f) => {
+      seen.push(f.options);
+      return JSON.stringify(f.options);
+    });
+  const graph = Graph([
+    Root([
+      Field("echo", Optional(Str), echo, { options: [Option("v", Any)] }),
+      Field("search", Optional(Str), echo, { options: [Option("filter", Optional(Filter))] }),
+      Field("byId", Optional(Str), echo, { options: [Option("id", ID)] }),
+      Field("f", Optional(Str), echo, { options: [Option("x", Int)] }),
+      Field("version", Str, (fields: readonly QueryField[]) => fields.map(() => "1.0")),
+    ]),
+  ], { inputs: [Filter] });
+  return { graph, seen };
+}
+
+const TOO_DEEP = {
+  errors: [{
+    message:
+      'Variable "$v" has invalid value: it nests deeper than 128 levels of lists and objects.',
+    locations: [{ line: 1, column: 8 }],
+  }],
+};
+
+Deno.test("a variable nested 100,000 deep is refused with its location, never thrown", async (t) => {
+  const { graph, seen } = hostileGraph();
+  const schema = schemaOf(graph);
+  const anyQuery = "query ($v: Any) { echo(v: $v) }";
+
+  await t.step("lists for an Any option", async () => {
+    assert.deepEqual(await run(schema, anyQuery, { v: nestedValue(100_000) }), TOO_DEEP);
+  });
+
+  await t.step("objects for an Any option", async () => {
+    assert.deepEqual(await run(schema, anyQuery, { v: nestedValue(100_000, 1, "a") }), TOO_DEEP);
+  });
+
+  await t.step("a recursive input type", async () => {
+    const filter = nestedValue(100_000, { name: "Spock" }, "and");
+    assert.deepEqual(
+      await run(schema, "query ($v: Filter) { search(filter: $v) }", { v: filter }),
+      TOO_DEEP,
+    );
+  });
+
+  await t.step("128 levels pass, 129 do not", async () => {
+    const query = "query ($v: Filter) { search(filter: $v) }";
+    const within = nestedValue(127, { name: "Spock" }, "and");
+    assert.deepEqual(await run(schema, query, { v: within }), {
+      data: { search: JSON.stringify({ filter: within }) },
+    });
+    const beyond = nestedValue(128, { name: "Spock" }, "and");
+    assert.deepEqual(await run(schema, query, { v: beyond }), TOO_DEEP);
+  });
+
+  // Only the value within the limit reached a loader.
+  assert.equal(seen.length, 1);
+});
+
+Deno.test("a query text nested 100,000 brackets deep is a syntax error with a location", async (t) => {
+  const { graph } = hostileGraph();
+  const schema = schemaOf(graph);
+  const tooDeep = (column: number) => ({
+    errors: [{
+      message: "Syntax Error: Document nests deeper than 256 levels of brackets.",
+      locations: [{ line: 1, column }],
+    }],
+  });
+
+  await t.step("selection sets", async () => {
+    assert.deepEqual(
+      await run(schema, "{".repeat(100_000) + "}".repeat(100_000)),
+      tooDeep(257),
+    );
+  });
+
+  await t.step("a list literal", async () => {
+    const query = `{ echo(v: ${"[".repeat(100_000)}${"]".repeat(100_000)}) }`;
+    // `{` and `(` are two levels; the 255th `[`, at column 11 + 254, is the 257th.
+    assert.deepEqual(await run(schema, query), tooDeep(265));
+  });
+});
+
+Deno.test("an ID literal beyond 2^53 reaches the loader as its digits", async () => {
+  const { graph, seen } = hostileGraph();
+  assert.deepEqual(await run(schemaOf(graph), "{ byId(id: 9007199254740993) }"), {
+    data: { byId: '{"id":"9007199254740993"}' },
+  });
+  assert.deepEqual(seen, [{ id: "9007199254740993" }]);
+});
+
+Deno.test("a null variable for a non-null argument is a field error there; other root fields keep their data", async () => {
+  const { graph, seen } = hostileGraph();
+  // `$x: Int = 1` may stand for `Int!` (it has a default), so the document validates; an explicit
+  // null still reaches the argument.
+  const response = await run(schemaOf(graph), "query ($x: Int = 1) { f(x: $x) version }", {
+    x: null,
+  });
+  assert.deepEqual(response.data, { f: null, version: "1.0" });
+  assert.deepEqual(response.errors!.map((e) => ({ message: e.message, path: e.path })), [{
+    message: 'Argument "Query.f(x:)" has invalid value: Expected variable "$x" provided to ' +
+      'non-null type "Int!" not to be null.',
+    path: ["f"],
+  }]);
+  assert.deepEqual(seen, []);
+});
+
+Deno.test("a null variable for a non-null argument is located at the variable, as graphql-js does", async () => {
+  const { graph } = hostileGraph();
+  const response: GraphQLResponse = await run(
+    schemaOf(graph),
+    "query ($x: Int = 1) { f(x: $x) version }",
+    { x: null },
+  );
+  // The request's error, not a loader's.
+  assert.ok(response.errors?.[0]?.originalError instanceof QueryReadError);
+  assert.deepEqual(response, {
+    errors: [{
+      message: 'Argument "Query.f(x:)" has invalid value: Expected variable "$x" provided ' +
+        'to non-null type "Int!" not to be null.',
+      locations: [{ line: 1, column: 28 }],
+      path: ["f"],
+    }],
+    data: { f: null, version: "1.0" },
+  });
+});
+
+Deno.test("unknown operation names are answered but not kept", async () => {
+  const { graph } = hostileGraph();
+  const schema = schemaOf(graph);
+  const query = "query A { version }";
+  assert.deepEqual(await schema.execute({ query, operationName: "A" }), {
+    data: { version: "1.0" },
+  });
+  // What an entry keeps per operation name is not visible from outside; its count and estimated
+  // bytes are: 50 names later, the only change is 50 more hits.
+  const before = schema.cacheStats();
+  for (let i = 0; i < 50; i++) {
+    assert.deepEqual(await schema.execute({ query, operationName: `Drop${i}` }), {
+      errors: [{ message: `Unknown operation named "Drop${i}".` }],
+    });
+  }
+  assert.deepEqual(schema.cacheStats(), { ...before, hits: before.hits + 50 });
+  assert.equal(schema.cacheStats().size, 1);
+});
+
+Deno.test("a new variable value is neither parsed nor planned again, and gives its own data", async (t) => {
+  const seen: unknown[] = [];
+  const graph = Graph([
+    Node("Character", [
+      Field(
+        "name",
+        Str,
+        (fields: readonly QueryField[], ids: readonly number[]) =>
+          ids.map((id) => fields.map(() => names.get(id))),
+      ),
+      Field(
+        "id",
+        Int,
+        (fields: readonly QueryField[], ids: readonly number[]) =>
+          ids.map((id) => fields.map(() => id)),
+      ),
+    ]),
+    Root([
+      Link("characters", Sequence(TypeRef("Character")), (options: { first: number }) => {
+        seen.push(options);
+        return [1, 2, 3].slice(0, options.first);
+      }, { requires: null, options: [Option("first", Int)] }),
+    ]),
+  ]);
+  const schema = schemaOf(graph);
+  const query =
+    "query ($first: Int!, $named: Boolean!) { characters(first: $first) { id name @include(if: $named) } }";
+  const stats = () => {
+    const { size, hits, misses, bytes } = schema.cacheStats();
+    return { size, hits, misses, bytes };
+  };
+
+  await t.step("the first request parses and plans", async () => {
+    assert.deepEqual(await run(schema, query, { first: 1, named: true }), {
+      data: { characters: [{ id: 1, name: "James T. Kirk" }] },
+    });
+    const { size, hits, misses } = stats();
+    assert.deepEqual({ size, hits, misses }, { size: 1, hits: 0, misses: 1 });
+  });
+
+  const planned = stats().bytes;
+  await t.step("new values: hits, and what the entry keeps does not grow", async () => {
+    assert.deepEqual(await run(schema, query, { first: 2, named: true }), {
+      data: { characters: [{ id: 1, name: "James T. Kirk" }, { id: 2, name: "Spock" }] },
+    });
+    assert.deepEqual(await run(schema, query, { first: 3, named: true }), {
+      data: {
+        characters: [
+          { id: 1, name: "James T. Kirk" },
+          { id: 2, name: "Spock" },
+          { id: 3, name: "Leonard McCoy" },
+        ],
+      },
+    });
+    assert.deepEqual(stats(), { size: 1, hits: 2, misses: 1, bytes: planned });
+    assert.deepEqual(seen, [{ first: 1 }, { first: 2 }, { first: 3 }]);
+  });
+
+  await t.step("a new outcome of @include is planned once, and kept", async () => {
+    assert.deepEqual(await run(schema, query, { first: 1, named: false }), {
+      data: { characters: [{ id: 1 }] },
+    });
+    const withBoth = stats().bytes;
+    assert.ok(withBoth > planned, `${withBoth} > ${planned}`);
+    assert.deepEqual(await run(schema, query, { first: 2, named: false }), {
+      data: { characters: [{ id: 1 }, { id: 2 }] },
+    });
+    assert.deepEqual(stats(), { size: 1, hits: 4, misses: 1, bytes: withBoth });
+  });
+});
+
+Deno.test("cacheBytes bounds what the document cache keeps", async (t) => {
+  const { graph } = hostileGraph();
+
+  await t.step("many distinct texts: never more bytes than the budget", async () => {
+    const schema = new Schema({ query: graph, executor: new AsyncExecutor(), cacheBytes: 20_000 });
+    for (let i = 0; i < 200; i++) {
+      assert.deepEqual(await run(schema, `{ v${i}: version echo(v: ${i}) }`), {
+        data: { [`v${i}`]: "1.0", echo: `{"v":${i}}` },
+      });
+      const { bytes, maxBytes } = schema.cacheStats();
+      assert.equal(maxBytes, 20_000);
+      assert.ok(bytes <= maxBytes, `${bytes} bytes after text ${i}`);
+    }
+    const { size, hits, misses } = schema.cacheStats();
+    assert.ok(size >= 1 && size < 200, `${size} texts kept`);
+    assert.deepEqual({ hits, misses }, { hits: 0, misses: 200 });
+    await run(schema, "{ v199: version echo(v: 199) }");
+    assert.equal(schema.cacheStats().hits, 1);
+  });
+
+  await t.step("a text larger than the budget is answered, and not kept", async () => {
+    const schema = new Schema({ query: graph, executor: new AsyncExecutor(), cacheBytes: 1_000 });
+    assert.deepEqual(await run(schema, "{ version }"), { data: { version: "1.0" } });
+    assert.deepEqual(await run(schema, "{ version }"), { data: { version: "1.0" } });
+    const { size, bytes, hits, misses } = schema.cacheStats();
+    assert.deepEqual({ size, bytes, hits, misses }, { size: 0, bytes: 0, hits: 0, misses: 2 });
+  });
 });

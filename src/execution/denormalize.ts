@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { SourceLocation } from "../base/errors.ts";
+import { QueryReadError, type SourceLocation } from "../base/errors.ts";
 import type { Graph } from "../definitions/graph.ts";
 import type { FieldSlot, LinkSlot, NodePlan, OutSlot, RecordShape } from "../planning/plan.ts";
 import { failureOf, resultParts, type ResultProxy } from "./result.ts";
@@ -473,7 +473,11 @@ class ErrorWalker {
     this.#count++;
     const level = this.#levels[this.#level] ??= [];
     if (level.length < this.#max) {
-      level.push({ error, path: [...this.#path], locations: slot.locations });
+      // An invalid argument points where its value was written, as graphql-js's does.
+      const locations = error instanceof QueryReadError && error.locations.length > 0
+        ? error.locations
+        : slot.locations;
+      level.push({ error, path: [...this.#path], locations });
     }
     return nullable ? null : INVALID;
   }

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { LoaderError } from "../base/errors.ts";
+import { LoaderError, QueryReadError } from "../base/errors.ts";
 import type { Graph } from "../definitions/graph.ts";
 import type { Id } from "../definitions/members.ts";
 import {
@@ -214,7 +214,8 @@ export function resultParts(
 
 /**
  * The error a value given in place of a result stands for: a `LoaderError` naming the node and
- * field, with the loader's `Error` as its cause (one per `Error`, however often it is read).
+ * field, with the loader's `Error` as its cause (one per `Error`, however often it is read); an
+ * argument that could not be bound (a `QueryReadError`) stands for itself.
  *
  * @param error The `Error` the loader returned.
  * @param what `"field"` or `"link"`.
@@ -222,7 +223,9 @@ export function resultParts(
  * @param name The field or link.
  * @returns The located error.
  */
-export function failureOf(error: unknown, what: string, node: string, name: string): LoaderError {
+export function failureOf(error: unknown, what: string, node: string, name: string): Error {
+  // An argument a variable made invalid is the request's error, not a loader's.
+  if (error instanceof QueryReadError) return error;
   let byName = located.get(error as object);
   if (byName === undefined) {
     byName = new Map();
