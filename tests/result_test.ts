@@ -1,10 +1,12 @@
 /**
- * Results: reading them with Proxy, the normalized Index, and denormalize.
+ * Results: reading them with Proxy, the normalized Index, and denormalize: values serialized
+ * (enums, custom scalars, IDs), and partial results, where failures become nulls up to the
+ * nearest nullable place and one error per position.
  *
  * Hiku's tests build an Index by hand; here the index is always built by the engine, so each
  * ported case runs a query against a graph whose loaders return the case's data. Ports cite the
  * Python test (tests/test_result.py, tests/test_denormalize_base.py,
- * tests/test_denormalize_graphql.py).
+ * tests/test_denormalize_graphql.py, tests/test_enum.py, tests/test_scalar.py).
  *
  * @module
  */
@@ -16,12 +18,16 @@ import {
   denormalizeGraphQL,
   denormalizeWithErrors,
   Engine,
+  Enum,
+  EnumRef,
   Field,
   Graph,
+  ID,
   type Id,
   Index,
   Int,
   Link,
+  LoaderError,
   MutationGraph,
   Node,
   Nothing,
@@ -29,7 +35,6 @@ import {
   Optional,
   Proxy,
   type QueryField,
-  type QueryLink,
   type QueryNode,
   read,
   readOperation,
@@ -40,11 +45,19 @@ import {
   TypeRef,
 } from "../mod.ts";
 import { queryField, queryLink, queryNode } from "../src/query/query.ts";
+import {
+  DateScalar,
+  idField,
+  partial,
+  partialGraph,
+  type Row,
+  run,
+  type Selected,
+  Series,
+} from "./support/engine_graphs.ts";
+import { Recorder } from "./support/recording.ts";
 
 const engine = new Engine(new AsyncExecutor());
-
-type Selected = readonly (QueryField | QueryLink)[];
-type Row = { readonly [name: string]: unknown };
 
 /** A field loader reading each field by name from a table of rows. */
 function rows(table: { readonly [id: string]: Row }) {
@@ -55,11 +68,6 @@ function rows(table: { readonly [id: string]: Row }) {
 /** A link loader with `requires: "id"` reading the link's targets from a table. */
 function links(table: { readonly [id: string]: unknown }) {
   return (ids: readonly Id[]): unknown[] => ids.map((id) => table[String(id)] ?? Nothing);
-}
-
-/** Returns the field's id itself. */
-function idField(fields: Selected, ids: readonly Id[]): unknown[][] {
-  return ids.map((id) => fields.map(() => id));
 }
 
 const Person = Record({ name: Str, postings: Sequence(Str) });
@@ -783,4 +791,378 @@ Deno.test("Index keys option values canonically, whatever order they were writte
   );
   assert.deepEqual(result.index.root, { 'scan({"depth":2,"range":1})': "done" });
   assert.deepEqual(denormalize(graph, result), { a: "done", b: "done" });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Serialization
+
+// test_enum.py: test_serialize_enum_field_correct, test_serialize_enum_field_incorrect,
+// test_root_field_enum; test_scalar.py: test_serialize_scalar_field_correct
+Deno.test("denormalize serializes enum and custom scalar fields", async (t) => {
+  const graph = Graph([
+    Node("Episode", [
+      Field(
+        "byRef",
+        EnumRef("Series"),
+        (_f: Selected, ids: readonly number[]) => ids.map(() => [2]),
+      ),
+      Field(
+        "noSpinOffs",
+        Optional(Sequence(Series)),
+        (_f: Selected, ids: readonly number[]) => ids.map(() => [null]),
+      ),
+      Field("series", Series, (_f: Selected, ids: readonly number[]) => ids.map((id) => [id])),
+      Field(
+        "rerun",
+        Optional(Series),
+        (_f: Selected, ids: readonly number[]) => ids.map((id) => [id === 1 ? null : id]),
+      ),
+      Field(
+        "spinOffs",
+        Sequence(Series),
+        (_f: Selected, ids: readonly number[]) =>
+          ids.map((id) => [id === 42 ? [2, "DS8"] : [2, "DS9"]]),
+      ),
+      Field(
+        "maybeSpinOffs",
+        Sequence(Optional(Series)),
+        (_f: Selected, ids: readonly number[]) => ids.map(() => [[null, 1]]),
+      ),
+      Field(
+        "aired",
+        DateScalar,
+        (_f: Selected, ids: readonly number[]) =>
+          ids.map((id) => [new Date(Date.UTC(2266, 8, 7 + id))]),
+      ),
+      Field(
+        "remastered",
+        Optional(DateScalar),
+        (_f: Selected, ids: readonly number[]) => ids.map(() => [null]),
+      ),
+    ]),
+    Root([
+      Link("episodes", Sequence(TypeRef("Episode")), () => [1, 2], { requires: null }),
+      Link("bad", TypeRef("Episode"), () => 42, { requires: null }),
+      Field("allSeries", Sequence(EnumRef("Series")), () => [[1, 2, "DS9"]]),
+    ]),
+  ], { enums: [Series] });
+
+  await t.step("enum values become names, also inside Optional and Sequence", async () => {
+    assert.deepEqual(
+      await run(
+        graph,
+        "{ allSeries episodes { series rerun spinOffs maybeSpinOffs aired remastered byRef noSpinOffs } }",
+      ),
+      {
+        allSeries: ["TOS", "TNG", "DS9"],
+        episodes: [
+          {
+            byRef: "TNG",
+            noSpinOffs: null,
+            series: "TOS",
+            rerun: null,
+            spinOffs: ["TNG", "DS9"],
+            maybeSpinOffs: [null, "TOS"],
+            aired: "2266-09-08",
+            remastered: null,
+          },
+          {
+            byRef: "TNG",
+            noSpinOffs: null,
+            series: "TNG",
+            rerun: "TNG",
+            spinOffs: ["TNG", "DS9"],
+            maybeSpinOffs: [null, "TOS"],
+            aired: "2266-09-09",
+            remastered: null,
+          },
+        ],
+      },
+    );
+  });
+
+  await t.step("a value the enum cannot represent makes denormalize throw", async () => {
+    for (const field of ["series", "spinOffs", "rerun"]) {
+      const result = await engine.execute(graph, read(`{ bad { ${field} } }`));
+      assert.throws(() => denormalize(graph, result), {
+        name: "TypeError",
+        message: field === "spinOffs"
+          ? 'Enum "Series" cannot represent value: "DS8"'
+          : 'Enum "Series" cannot represent value: 42',
+      });
+    }
+  });
+});
+
+Deno.test("denormalize serializes ID fields as strings, as GraphQL does", async () => {
+  const graph = Graph([
+    Root([
+      Field(
+        "ids",
+        Sequence(ID),
+        (fields: readonly QueryField[]) => fields.map(() => [1, 2n, "NCC-1701"]),
+      ),
+    ]),
+  ]);
+  assert.deepEqual(await run(graph, "{ ids }"), { ids: ["1", "2", "NCC-1701"] });
+});
+
+Deno.test("denormalize serializes enums and scalars inside selected records", async () => {
+  const Rank = Enum("Rank", [{ name: "ENSIGN", value: 1 }, { name: "CAPTAIN", value: 4 }]);
+  const graph = Graph([
+    Root([
+      Field(
+        "crew",
+        Sequence(Record({ name: Str, rank: Rank, badge: Optional(ID) })),
+        (fields: readonly QueryField[]) =>
+          fields.map(
+            () => [{ name: "Kirk", rank: 4, badge: 1 }, { name: "Chekov", rank: 1, badge: null }],
+          ),
+      ),
+    ]),
+  ]);
+  assert.deepEqual(await run(graph, "{ crew { name rank badge } }"), {
+    crew: [
+      { name: "Kirk", rank: "CAPTAIN", badge: "1" },
+      { name: "Chekov", rank: "ENSIGN", badge: null },
+    ],
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Partial results
+
+Deno.test("partial results: a failing field gives null and an error at each place it nulls", async (t) => {
+  await t.step("an Optional field on a node", async () => {
+    const rec = new Recorder();
+    const nickname = (i: number) => ({
+      type: "LoaderError",
+      message: "Loader of field Character.nickname failed: no nicknames",
+      path: ["characters", i, "nickname"],
+      locations: [{ line: 1, column: 19 }],
+    });
+    assert.deepEqual(await partial(partialGraph(rec), "{ characters { id nickname } }"), {
+      data: {
+        characters: [
+          { id: 1, nickname: null },
+          { id: 2, nickname: null },
+          { id: 3, nickname: null },
+        ],
+      },
+      errors: [nickname(0), nickname(1), nickname(2)],
+    });
+  });
+
+  await t.step("an Optional field on the root", async () => {
+    const rec = new Recorder();
+    assert.deepEqual(await partial(partialGraph(rec), "{ version\n  motd }"), {
+      data: { version: "1.0", motd: null },
+      errors: [{
+        type: "LoaderError",
+        message: "Loader of field root.motd failed: subspace interference",
+        path: ["motd"],
+        locations: [{ line: 2, column: 3 }],
+      }],
+    });
+  });
+
+  await t.step("the error keeps its cause", async () => {
+    const rec = new Recorder();
+    const graph = partialGraph(rec);
+    const result = await engine.execute(graph, read("{ motd }"), {}, { partial: true });
+    const [reported] = denormalizeWithErrors(graph, result).errors;
+    assert.ok(reported!.error instanceof LoaderError);
+    assert.equal((reported!.error.cause as Error).message, "subspace interference");
+  });
+});
+
+Deno.test("partial results: a non-null failure nulls the nearest nullable parent", async (t) => {
+  const species = {
+    type: "LoaderError",
+    message: "Loader of field Character.species failed: species unknown",
+  };
+
+  await t.step("an Optional link", async () => {
+    const rec = new Recorder();
+    assert.deepEqual(
+      await partial(partialGraph(rec), "{ version character(id: 1) { name species } }"),
+      {
+        data: { version: "1.0", character: null },
+        errors: [{
+          ...species,
+          path: ["character", "species"],
+          locations: [{ line: 1, column: 35 }],
+        }],
+      },
+    );
+  });
+
+  await t.step("Optional items of a list", async () => {
+    const rec = new Recorder();
+    // crew is [1, Nothing, 1]: the two places of character 1 fail.
+    assert.deepEqual(await partial(partialGraph(rec), "{ crew { name species } }"), {
+      data: { crew: [null, null, null] },
+      errors: [0, 2].map((i) => ({
+        ...species,
+        path: ["crew", i, "species"],
+        locations: [{ line: 1, column: 15 }],
+      })),
+    });
+  });
+
+  await t.step("through a non-null list to an Optional link", async () => {
+    const rec = new Recorder();
+    assert.deepEqual(
+      await partial(partialGraph(rec), "{ character(id: 1) { name friends { species } } }"),
+      {
+        data: { character: null },
+        errors: [{
+          ...species,
+          path: ["character", "friends", 0, "species"],
+          locations: [{ line: 1, column: 37 }],
+        }],
+      },
+    );
+  });
+
+  await t.step("up to data itself", async () => {
+    const rec = new Recorder();
+    assert.deepEqual(await partial(partialGraph(rec), "{ version characters { species } }"), {
+      data: null,
+      errors: [0, 1, 2].map((i) => ({
+        ...species,
+        path: ["characters", i, "species"],
+        locations: [{ line: 1, column: 24 }],
+      })),
+    });
+  });
+});
+
+Deno.test("partial results: every failing loader is reported, also beside a nulled field", async () => {
+  const rec = new Recorder();
+  // species (non-null) nulls the character, and with it the list and data; nickname's loader
+  // failed too, and the spec wants every field error in the list.
+  assert.deepEqual(
+    await partial(partialGraph(rec), "{ characters { species nickname } }"),
+    {
+      data: null,
+      errors: [0, 1, 2].flatMap((i) => [
+        {
+          type: "LoaderError",
+          message: "Loader of field Character.species failed: species unknown",
+          path: ["characters", i, "species"],
+          locations: [{ line: 1, column: 16 }],
+        },
+        {
+          type: "LoaderError",
+          message: "Loader of field Character.nickname failed: no nicknames",
+          path: ["characters", i, "nickname"],
+          locations: [{ line: 1, column: 24 }],
+        },
+      ]),
+    },
+  );
+});
+
+Deno.test("partial results: a failing link gives null, or nulls its parent when required", async (t) => {
+  await t.step("an Optional link", async () => {
+    const rec = new Recorder();
+    assert.deepEqual(
+      await partial(partialGraph(rec), "{ characters { name mentor { name } } }"),
+      {
+        data: {
+          characters: [
+            { name: "James T. Kirk", mentor: null },
+            { name: "Spock", mentor: null },
+            { name: "Leonard McCoy", mentor: null },
+          ],
+        },
+        errors: [0, 1, 2].map((i) => ({
+          type: "LoaderError",
+          message: "Loader of link Character.mentor failed: no mentors",
+          path: ["characters", i, "mentor"],
+          locations: [{ line: 1, column: 21 }],
+        })),
+      },
+    );
+  });
+
+  await t.step("a link returning the wrong shape", async () => {
+    const rec = new Recorder();
+    assert.deepEqual(
+      await partial(partialGraph(rec), "{ crew { short } version }"),
+      {
+        data: { crew: [null, null, null], version: "1.0" },
+        errors: [0, 2].map((i) => ({
+          type: "LoaderShapeError",
+          message: "Loader of field Character.short returned a wrong shape: expected array " +
+            "(length 2) of arrays (length 1), got array (length 1) [[1]]",
+          path: ["crew", i, "short"],
+          locations: [{ line: 1, column: 10 }],
+        })),
+      },
+    );
+  });
+});
+
+Deno.test("partial results: null for a non-null field is reported at each place", async () => {
+  const rec = new Recorder();
+  const { data, errors } = await partial(
+    partialGraph(rec),
+    "{ crew { alias } character(id: 2) { alias } }",
+  );
+  assert.deepEqual(data, { crew: [null, null, { alias: "Spock" }], character: { alias: "Spock" } });
+  assert.deepEqual(errors, [{
+    type: "TypeError",
+    message: "Cannot return null for non-nullable field Character.alias.",
+    path: ["crew", 0, "alias"],
+    locations: [{ line: 1, column: 10 }],
+  }]);
+});
+
+Deno.test("partial results: a value an enum cannot represent gives null and an error", async () => {
+  const rec = new Recorder();
+  assert.deepEqual(await partial(partialGraph(rec), "{ characters { rank } }"), {
+    data: { characters: [{ rank: "CAPTAIN" }, { rank: null }, { rank: "CAPTAIN" }] },
+    errors: [{
+      type: "TypeError",
+      message: 'Cannot serialize Character.rank: Enum "Rank" cannot represent value: 42',
+      path: ["characters", 1, "rank"],
+      locations: [{ line: 1, column: 16 }],
+    }],
+  });
+});
+
+Deno.test("partial results: the same checks apply when nothing failed to load", async () => {
+  const rec = new Recorder();
+  const graph = partialGraph(rec);
+  const result = await engine.execute(graph, read("{ version characters { name } }"), {}, {
+    partial: true,
+  });
+  assert.deepEqual(denormalizeWithErrors(graph, result), {
+    data: {
+      version: "1.0",
+      characters: [{ name: "James T. Kirk" }, { name: "Spock" }, { name: "Leonard McCoy" }],
+    },
+    errors: [],
+  });
+  const plain = await engine.execute(graph, read("{ crew { alias } }"));
+  assert.deepEqual(denormalizeWithErrors(graph, plain).data, {
+    crew: [null, null, { alias: "Spock" }],
+  });
+});
+
+Deno.test("partial results: strict denormalize throws the first failure", async () => {
+  const rec = new Recorder();
+  const graph = partialGraph(rec);
+  const result = await engine.execute(
+    graph,
+    read("{ motd characters { nickname } }"),
+    {},
+    { partial: true },
+  );
+  assert.throws(() => denormalize(graph, result), {
+    name: "LoaderError",
+    message: "Loader of field root.motd failed: subspace interference",
+  });
 });

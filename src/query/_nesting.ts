@@ -73,7 +73,9 @@ export function tooDeep(text: string, limit: number = MAX_NESTING): SourceLocati
           i++;
           while (i < n) {
             const d = text.charCodeAt(i);
-            if (d === 0x5c) i += 2;
+            // A backslash escapes the next character, unless it ends the line (and the string).
+            const next = text.charCodeAt(i + 1);
+            if (d === 0x5c && next !== 0x0a && next !== 0x0d) i += 2;
             else if (d === 0x22 || d === 0x0a || d === 0x0d) {
               if (d === 0x22) i++;
               break;
