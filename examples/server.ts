@@ -3,6 +3,11 @@
  * (examples/star_trek.ts), as a GraphQL endpoint at /graphql with the default limits, and
  * GraphiQL for a browser at the same URL.
  *
+ * The root lists its characters and actors with `ListQuery` (filtered by species, paged with
+ * `limit` and `offset`), so a whole query, root included, is one SQL statement:
+ * `{ characters { name actors { name character { name } } } }` reads the characters, their
+ * actors, the actors' names and their characters at once.
+ *
  * The database is PGlite (in this process, nothing to install) or the server at `DATABASE_URL`;
  * there the tables live in a schema of their own, dropped on shutdown. The port is `PORT` (8000
  * by default; 0 picks a free one). Ctrl-C (SIGINT) or SIGTERM stops it: requests in flight
@@ -17,9 +22,62 @@
  * @module
  */
 
-import { AsyncExecutor, graphqlHandler, Schema } from "../mod.ts";
-import { openDatabase } from "../sources/postgres.ts";
-import { graph, PG, setUpDatabase } from "./star_trek.ts";
+import {
+  AsyncExecutor,
+  Graph,
+  graphqlHandler,
+  Int,
+  Link,
+  Node,
+  Option,
+  Optional,
+  Root,
+  Schema,
+  Sequence,
+  Str,
+  TypeRef,
+} from "../mod.ts";
+import { LinkQuery, ListQuery, openDatabase } from "../sources/postgres.ts";
+import { actor, character, nodes, PG, setUpDatabase } from "./star_trek.ts";
+
+const page = [Option("limit", Optional(Int)), Option("offset", Optional(Int))];
+
+// An actor's character found in the character table (the seed links it by id in code), so that
+// it fuses too.
+const [seedCharacter, seedActor] = nodes as [Node, Node];
+const actorNode = Node("Actor", [
+  ...seedActor.fields.filter((member) => member.name !== "character"),
+  Link(
+    "character",
+    TypeRef("Character"),
+    LinkQuery(PG, { fromColumn: character.c.id, toColumn: character.c.id }),
+    { requires: "character_id" },
+  ),
+]);
+
+/** The seed's nodes, under a root whose lists fuse with them into one statement. */
+export const graph: Graph = Graph([
+  seedCharacter,
+  actorNode,
+  Root([
+    Link(
+      "characters",
+      Sequence(TypeRef("Character")),
+      ListQuery(PG, character, {
+        filters: { species: character.c.species },
+        limit: "limit",
+        offset: "offset",
+      }),
+      { requires: null, options: [Option("species", Optional(Sequence(Str))), ...page] },
+    ),
+    Link(
+      "actors",
+      Sequence(TypeRef("Actor")),
+      ListQuery(PG, actor, { limit: "limit", offset: "offset" }),
+      { requires: null, options: page },
+    ),
+  ]),
+]);
 
 /** Where the endpoint is mounted. */
 export const PATH = "/graphql";

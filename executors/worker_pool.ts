@@ -345,6 +345,8 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
    */
   load(task: LoadTask, scope: LoadScope): unknown {
     if (this.#closing !== null) throw closedError();
+    // A fused region's load is made by the plan: no worker could find it. It waits on I/O.
+    if (task.kind === "fused") return this.#runInline(task, scope, null);
     if (task.batchArg < 0) {
       return this.#inlineUnbatched
         ? this.#runInline(task, scope, null)

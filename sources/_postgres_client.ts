@@ -12,6 +12,15 @@ import { PostgresQueryError } from "./_postgres_errors.ts";
 /** A row as drivers return it: column name to value. */
 export type PgRow = { readonly [column: string]: unknown };
 
+/** What a source says about a statement it runs (for recording and logging; drivers ignore it). */
+export interface StatementInfo {
+  /**
+   * Which load it answers: `FieldsQuery("character")`, `LinkQuery(...) for link "actors"`, or
+   * `region characters > Character` for a fused region.
+   */
+  readonly source: string;
+}
+
 /**
  * What the Postgres sources need from a client: one statement with `$1`-style bound parameters,
  * answered with its rows, keyed by column name.
@@ -25,9 +34,14 @@ export interface PgClient {
    *
    * @param text The SQL text, with `$1`, `$2`, ... for parameters.
    * @param params The parameters' values, bound by the driver (never spliced into the text).
+   * @param info Which load the statement answers (clients may ignore it).
    * @returns The rows.
    */
-  query(text: string, params?: readonly unknown[]): Promise<readonly PgRow[]>;
+  query(
+    text: string,
+    params?: readonly unknown[],
+    info?: StatementInfo,
+  ): Promise<readonly PgRow[]>;
 }
 
 /** The part of a postgres.js `sql` instance the adapter uses. */
@@ -37,9 +51,24 @@ export interface PostgresJsSql {
    *
    * @param query The SQL text.
    * @param parameters The parameters.
+   * @param options `prepare: true` keeps the statement prepared on the connection.
    * @returns The rows.
    */
-  unsafe(query: string, parameters?: unknown[]): PromiseLike<readonly PgRow[]>;
+  unsafe(
+    query: string,
+    parameters?: unknown[],
+    options?: { readonly prepare?: boolean },
+  ): PromiseLike<readonly PgRow[]>;
+}
+
+/** What {@linkcode postgresJs} accepts besides the client. */
+export interface PostgresJsOptions {
+  /**
+   * Run statements as prepared statements (postgres.js names them by their text and keeps them
+   * per connection), so the server plans each statement text once. The sources' statement texts
+   * depend only on the query's plan. Default `true`.
+   */
+  readonly prepare?: boolean;
 }
 
 /** The part of a PGlite instance the adapter uses. */
@@ -70,9 +99,11 @@ export interface QueryObjectDb {
  * Adapts a postgres.js client (`npm:postgres`, the default driver) for the Postgres sources:
  * statements run through `sql.unsafe(text, params)`, with the parameters bound by the driver.
  * Arrays of bigints or booleans are sent as arrays of text, which the server reads as the column's
- * type (postgres.js would declare such an array with its first item's type, and fail).
+ * type (postgres.js would declare such an array with its first item's type, and fail). Statements
+ * are prepared (see {@linkcode PostgresJsOptions.prepare}).
  *
  * @param sql A postgres.js `sql` instance (`postgres(url)`), or a transaction's `sql`.
+ * @param options Whether statements are prepared.
  * @returns The client to put in the context.
  * @example
  * ```ts ignore
@@ -85,7 +116,8 @@ export interface QueryObjectDb {
  * await sql.end();
  * ```
  */
-export function postgresJs(sql: PostgresJsSql): PgClient {
+export function postgresJs(sql: PostgresJsSql, options: PostgresJsOptions = {}): PgClient {
+  const prepare = { prepare: options.prepare ?? true };
   return {
     async query(text: string, params: readonly unknown[] = []): Promise<readonly PgRow[]> {
       let bound = params as unknown[];
@@ -96,7 +128,7 @@ export function postgresJs(sql: PostgresJsSql): PgClient {
           bound[p] = param.map(spellOut);
         }
       }
-      return await sql.unsafe(text, bound);
+      return await sql.unsafe(text, bound, prepare);
     },
   };
 }
@@ -181,10 +213,58 @@ export async function runStatement(
   table: string,
   text: string,
   params: readonly unknown[],
+  info: StatementInfo,
 ): Promise<readonly PgRow[]> {
   try {
-    return await client.query(text, params);
+    return await client.query(text, params, info);
   } catch (error) {
     throw new PostgresQueryError(table, text, error);
   }
+}
+
+/** A statement a {@linkcode recordStatements} client ran. */
+export interface RecordedStatement {
+  /** The SQL text. */
+  readonly text: string;
+  /** The parameters. */
+  readonly params: readonly unknown[];
+  /** Which load it answered, as the source said; `null` for statements run by others. */
+  readonly source: string | null;
+}
+
+/** A client that records what it runs, and the record. */
+export interface StatementRecorder {
+  /** Put this in the context in place of the client. */
+  readonly client: PgClient;
+  /** Every statement run through `client`, in the order they were sent. */
+  readonly statements: RecordedStatement[];
+}
+
+/**
+ * Wraps a client so that every statement run through it is recorded, with the load it answers:
+ * the way to see the SQL a query issues (one statement per fused region, one per load outside
+ * regions).
+ *
+ * @param client The client to wrap.
+ * @returns The recording client and its record (clear it with `statements.length = 0`).
+ * @example What the seed's query issues
+ * ```ts ignore
+ * const recorder = recordStatements(db);
+ * await engine.execute(graph, read("{ characters { name actors { name } } }"), {
+ *   [PG]: recorder.client,
+ * });
+ * for (const { source, text } of recorder.statements) console.log(source, text);
+ * ```
+ */
+export function recordStatements(client: PgClient): StatementRecorder {
+  const statements: RecordedStatement[] = [];
+  return {
+    client: {
+      query(text: string, params: readonly unknown[] = [], info?: StatementInfo) {
+        statements.push({ text, params, source: info?.source ?? null });
+        return client.query(text, params, info);
+      },
+    },
+    statements,
+  };
 }

@@ -10,6 +10,8 @@ import { FIELD_TYPE, type Id } from "../src/definitions/members.ts";
 import type { GraphType } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { KeyIndex } from "./_postgres_keys.ts";
+import { fusionMember } from "./_postgres_fusion.ts";
+import { FUSE } from "../src/definitions/fusion.ts";
 import type { Column, Table } from "./_postgres_table.ts";
 
 /** What {@linkcode FieldsQuery} accepts besides the context key and the table. */
@@ -150,7 +152,9 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
     const n = ids.length;
     if (n === 0) return [];
     const statement = statementFor(fields);
-    const rows = await runStatement(clientOf(ctx, ctxKey), tableSql, statement.text, [ids]);
+    const rows = await runStatement(clientOf(ctx, ctxKey), tableSql, statement.text, [ids], {
+      source: `FieldsQuery(${tableSql})`,
+    });
     const index = new KeyIndex<PgRow>();
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
@@ -178,6 +182,7 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
   const typeOf = (name: string): GraphType | undefined => columns.get(name)?.type;
   Object.defineProperties(loader, {
     [FIELD_TYPE]: { value: typeOf },
+    [FUSE]: { value: fusionMember(ctxKey, { kind: "fields", table: from, key, columns }) },
     ctxKey: { value: ctxKey, enumerable: true },
     table: { value: from, enumerable: true },
     primaryKey: { value: key, enumerable: true },

@@ -29,6 +29,11 @@ export class KeyIndex<V> {
     this.#map.set(key, value);
   }
 
+  /** Every value stored. */
+  values(): IterableIterator<V> {
+    return this.#map.values();
+  }
+
   /** The value for an id, matching across number, bigint and string spellings. */
   find(id: unknown): V | undefined {
     const found = this.#map.get(id);

@@ -12,10 +12,11 @@ import { typeToString } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex } from "./_postgres_keys.ts";
-import type { Column } from "./_postgres_table.ts";
+import { type Column, describeColumn, type OrderBy, orderTerms } from "./_postgres_table.ts";
+import { fusionMember } from "./_postgres_fusion.ts";
+import { FUSE } from "../src/definitions/fusion.ts";
 
-/** A column to order by, ascending, or a column and a direction. */
-export type OrderBy = Column | { readonly column: Column; readonly direction: "asc" | "desc" };
+export type { OrderBy } from "./_postgres_table.ts";
 
 /** What {@linkcode LinkQuery} accepts besides the context key. */
 export interface LinkQueryInit {
@@ -93,21 +94,11 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     : Array.isArray(init.orderBy)
     ? init.orderBy as readonly OrderBy[]
     : [init.orderBy as OrderBy];
-  const order: string[] = [];
-  for (const term of orderBy) {
-    const column = "column" in term ? term.column : term;
-    if (column?.kind !== "column" || column.table !== from.table) {
-      throw new TypeError(
-        `LinkQuery orders by columns of table ${tableSql}: got ${describeColumn(column)}`,
-      );
-    }
-    order.push(
-      "direction" in term && term.direction === "desc" ? `${column.sql} DESC` : column.sql,
-    );
-  }
+  const order = orderTerms(from.table, orderBy, "LinkQuery");
   const select = from.name === to.name ? from.sql : `${from.sql}, ${to.sql}`;
   const single = `SELECT ${select} FROM ${tableSql} WHERE ${from.sql} = ANY($1)`;
   const many = `${single} ORDER BY ${order.join(", ")}`;
+  const member = fusionMember(ctxKey, { kind: "link", from, to, order });
   const fromName = from.name;
   const toName = to.name;
   const name = `LinkQuery(${tableSql}.${from.sql} -> ${to.sql})`;
@@ -117,7 +108,7 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
       throw new TypeError(
         `LinkQuery can not load link "${link.name}": its type ${
           typeToString(link.type)
-        } is not TypeRef, Optional(TypeRef) or Sequence(TypeRef)`,
+        } is not TypeRef, Optional(TypeRef) or Sequence(TypeRef) (maybe in Optional)`,
       );
     }
     if (typeof link.requires !== "string") {
@@ -127,20 +118,25 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
         }`,
       );
     }
-    const load = link.cardinality === "many" || link.cardinality === "maybeMany"
+    const list = link.cardinality === "many" || link.cardinality === "maybeMany" ||
+      link.cardinality === "optionalMany" || link.cardinality === "optionalMaybeMany";
+    const load = list
       ? loadMany
       : link.cardinality === "one"
       ? (ctx: Context, values: readonly unknown[]) => loadSingle(ctx, values, link.name, true)
       : (ctx: Context, values: readonly unknown[]) => loadSingle(ctx, values, link.name, false);
     const loader = passContext(load);
-    Object.defineProperty(loader, "name", { value: `${name} for link "${link.name}"` });
+    Object.defineProperties(loader, {
+      name: { value: `${name} for link "${link.name}"` },
+      [FUSE]: { value: member },
+    });
     return loader;
   };
 
   const fetchRows = async (ctx: Context, values: readonly unknown[], text: string) => {
     const params = distinct(values);
     if (params.length === 0) return EMPTY as readonly PgRow[];
-    return await runStatement(clientOf(ctx, ctxKey), tableSql, text, [params]);
+    return await runStatement(clientOf(ctx, ctxKey), tableSql, text, [params], { source: name });
   };
 
   const loadMany = async (ctx: Context, values: readonly unknown[]): Promise<unknown[]> => {
@@ -234,11 +230,4 @@ function distinct(values: readonly unknown[]): unknown[] {
     out.push(value);
   }
   return out;
-}
-
-function describeColumn(column: unknown): string {
-  const c = column as Partial<Column> | null | undefined;
-  return c?.kind === "column" && c.table !== undefined
-    ? `${c.table.sql}.${c.sql}`
-    : inspect(column);
 }

@@ -166,3 +166,42 @@ function checkIdentifier(name: unknown, kind: string, of = ""): void {
     );
   }
 }
+
+/** A column to order by, ascending, or a column and a direction. */
+export type OrderBy = Column | { readonly column: Column; readonly direction: "asc" | "desc" };
+
+/**
+ * The quoted ORDER BY terms of columns of one table.
+ *
+ * @param table The table the columns must belong to.
+ * @param orderBy The terms.
+ * @param what Who orders (for the message).
+ * @returns The SQL terms.
+ * @throws {TypeError} When a term is not a column of the table.
+ */
+export function orderTerms(table: Table, orderBy: readonly OrderBy[], what: string): string[] {
+  const out: string[] = [];
+  for (const term of orderBy) {
+    const column = "column" in term ? term.column : term;
+    if (column?.kind !== "column" || column.table !== table) {
+      throw new TypeError(
+        `${what} orders by columns of table ${table.sql}: got ${describeColumn(column)}`,
+      );
+    }
+    out.push("direction" in term && term.direction === "desc" ? `${column.sql} DESC` : column.sql);
+  }
+  return out;
+}
+
+/**
+ * A column for messages: `"table"."column"`, or the value printed short when it is not one.
+ *
+ * @param column Anything given as a column.
+ * @returns Its description.
+ */
+export function describeColumn(column: unknown): string {
+  const c = column as Partial<Column> | null | undefined;
+  return c?.kind === "column" && c.table !== undefined
+    ? `${c.table.sql}.${c.sql}`
+    : inspect(column);
+}

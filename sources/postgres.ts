@@ -61,13 +61,19 @@ export { FieldsQuery } from "./_postgres_fields.ts";
 export type { FieldsQueryInit, NamedField } from "./_postgres_fields.ts";
 export { LinkQuery } from "./_postgres_link.ts";
 export type { LinkQueryInit, OrderBy } from "./_postgres_link.ts";
-export { pglite, postgresJs, queryObjectClient } from "./_postgres_client.ts";
+export { ListQuery } from "./_postgres_list.ts";
+export type { ListQueryInit } from "./_postgres_list.ts";
+export { pglite, postgresJs, queryObjectClient, recordStatements } from "./_postgres_client.ts";
 export type {
   PgClient,
   PGliteDb,
   PgRow,
+  PostgresJsOptions,
   PostgresJsSql,
   QueryObjectDb,
+  RecordedStatement,
+  StatementInfo,
+  StatementRecorder,
 } from "./_postgres_client.ts";
 export { openDatabase } from "./_postgres_open.ts";
 export type { Database, OpenDatabaseOptions } from "./_postgres_open.ts";

@@ -14,7 +14,7 @@ import {
   printSchema,
 } from "graphql";
 import { AsyncExecutor, Schema } from "../mod.ts";
-import { graph } from "../examples/star_trek.ts";
+import { graph } from "../examples/server.ts";
 
 const DATABASE_URL = Deno.env.get("DATABASE_URL") ?? null;
 const ROOT = new URL("..", import.meta.url);

@@ -626,16 +626,18 @@ Deno.test({
         const [placement, options, threads] of [
           // Batches of 3 run inline, on the main thread's connection; workers still connect.
           ["by default", {}, ["hiku-ts worker 1", "hiku-ts worker 2", "main"]],
-          // The main thread runs nothing, so it never opens its context.
+          // The main thread runs nothing, so it never opens its context. (A fused region's one
+          // statement always runs on the main thread: fusion is off here.)
           ["every load in a worker", ALL_IN_WORKERS, ["hiku-ts worker 1", "hiku-ts worker 2"]],
         ] as const
       ) {
+        const fusion = placement === "by default";
         await t.step(placement, async () => {
           await admin.query("DELETE FROM pool_connection");
           const pool = new WorkerPoolExecutor({ module: STAR_TREK_PG, size: 2, ...options });
           try {
             await pool.ready();
-            const engine = new Engine(pool);
+            const engine = new Engine(pool, { fusion });
             const results = [];
             for (const query of QUERIES) {
               results.push(denormalize(seedGraph, await engine.execute(seedGraph, read(query))));

@@ -77,6 +77,8 @@ export interface LinkBinding {
   readonly cardinality: LinkCardinality | null;
   /** The link's `requires`. */
   readonly requires: string | readonly string[] | null;
+  /** The names of the options the link declares. */
+  readonly options: readonly string[];
 }
 
 /** A loader that adapts itself to the link it is used in. */
@@ -323,7 +325,9 @@ export function Link(name: string, type: GraphType, loader: Loader, init: LinkIn
     kind: "link",
     name,
     type,
-    loader: typeof bind === "function" ? bind({ name, type, cardinality, requires }) : loader,
+    loader: typeof bind === "function"
+      ? bind({ name, type, cardinality, requires, options: options.map((o) => o?.name) })
+      : loader,
     requires,
     options,
     optionsMap: optionsMap(options),

@@ -24,7 +24,8 @@ import { type Context, strictContext } from "../definitions/context.ts";
 import type { Graph } from "../definitions/graph.ts";
 import { type Id, Nothing } from "../definitions/members.ts";
 import { bindArguments, bindOptions, NO_VARIABLES, type Variables } from "../planning/options.ts";
-import type { FieldGroup, LinkPlan, NodePlan } from "../planning/plan.ts";
+import type { FieldGroup, LinkPlan, NodePlan, RegionPlan } from "../planning/plan.ts";
+import type { FusedResult } from "../definitions/fusion.ts";
 import { planQuery } from "../planning/plan.ts";
 import {
   type QueryDirective,
@@ -38,6 +39,16 @@ import {
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import { createResult, type ResultProxy } from "./result.ts";
 import { Batch, FAILED_TARGET, isFailure, type LinkData, NO_TARGET } from "./store.ts";
+
+/** Options of the {@linkcode Engine} constructor. */
+export interface EngineOptions {
+  /**
+   * Whether sources that can answer a region of a query with one load (the Postgres sources
+   * fuse a subtree of tables into one statement) do so. Default `true`; with `false`, every node
+   * is loaded one call per node per path.
+   */
+  readonly fusion?: boolean;
+}
 
 /** Options of {@linkcode Engine.execute}. */
 export interface ExecuteOptions {
@@ -68,14 +79,18 @@ export interface ExecuteOptions {
 export class Engine {
   /** The executor that runs loader calls. */
   readonly executor: Executor;
+  /** Whether sources may answer regions of a query with one load. */
+  readonly fusion: boolean;
 
   /**
    * Creates an engine.
    *
    * @param executor Runs the loader calls (e.g. `new AsyncExecutor()`).
+   * @param options Whether sources may fuse loads (default `true`).
    */
-  constructor(executor: Executor) {
+  constructor(executor: Executor, options: EngineOptions = {}) {
     this.executor = executor;
+    this.fusion = options.fusion ?? true;
   }
 
   /**
@@ -111,7 +126,7 @@ export class Engine {
           "engine.execute() expects a query (from read, readSimple or build) as its second argument",
         );
       }
-      plan = planQuery(graph, query);
+      plan = planQuery(graph, query, this.fusion);
     } catch (error) {
       return Promise.reject(error as QueryValidationError | TypeError);
     }
@@ -185,6 +200,13 @@ interface MaskedParents {
   readonly failures: ReadonlyMap<number, unknown>;
   /** How many parents there are. */
   readonly count: number;
+}
+
+/** A fused load of a region, and the link it answers when the region starts at a link. */
+interface RegionLoad {
+  readonly kind: "region";
+  readonly plan: RegionPlan;
+  readonly entry: LinkPlan | null;
 }
 
 /** One run of one query. */
@@ -275,15 +297,90 @@ class Execution {
 
   #runBatch(batch: Batch): void {
     const plan = batch.plan;
+    const region = plan.region;
+    if (region !== null) {
+      if (region.start) this.#loadRegion(batch, region.plan, null);
+      else if (batch.fused !== null) this.#fillRegion(batch);
+    }
     const groups = plan.groups;
     for (let g = 0; g < groups.length; g++) {
       if (this.#failure !== null) return;
-      this.#loadGroup(batch, groups[g]!);
+      if (!groups[g]!.fused) this.#loadGroup(batch, groups[g]!);
     }
     const links = plan.links;
     for (let l = 0; l < links.length; l++) {
       if (this.#failure !== null) return;
-      if (links[l]!.waitCount === 0) this.#loadLink(batch, links[l]!);
+      const link = links[l]!;
+      if (link.waitCount === 0 && link.fused < 0) this.#loadLink(batch, link);
+    }
+  }
+
+  /** Starts the one load of a region: from a batch's ids, or as the link that lists them. */
+  #loadRegion(batch: Batch, region: RegionPlan, entry: LinkPlan | null): void {
+    const options: (QueryOptions | null)[] = [];
+    try {
+      for (const link of region.links) options.push(this.#linkOptions(link));
+    } catch (error) {
+      if (!(error instanceof QueryReadError)) throw error;
+      this.#loadFailed(batch, entry !== null, entry?.index ?? -1, error);
+      return;
+    }
+    const plan = batch.plan;
+    const task: LoadTask = {
+      kind: "fused",
+      node: plan.nodeName,
+      member: region.region.label,
+      loader: region.loader,
+      passContext: true,
+      args: [{ ids: entry === null ? batch.ids : null, options }],
+      batchArg: -1,
+    };
+    this.#run(task, batch, entry !== null, entry?.index ?? -1, {
+      kind: "region",
+      plan: region,
+      entry,
+    });
+  }
+
+  /** What a region answered: fills the batch where it starts, or stores the link that starts it. */
+  #regionLoaded(batch: Batch, load: RegionLoad, result: FusedResult): void {
+    if (load.entry !== null) {
+      let value: unknown;
+      try {
+        value = result.link(0, null);
+      } catch (error) {
+        this.#loadFailed(batch, true, load.entry.index, error);
+        return;
+      }
+      this.#store(batch, true, load.entry.index, value, null, result);
+      return;
+    }
+    batch.fused = result;
+    this.#fillRegion(batch);
+  }
+
+  /** Stores what the region gives a batch's fused groups, then loads its fused links from it. */
+  #fillRegion(batch: Batch): void {
+    const plan = batch.plan;
+    const result = batch.fused!;
+    const node = plan.region!.node;
+    const ids = batch.ids;
+    for (const group of plan.groups) {
+      if (!group.fused || this.#failure !== null) continue;
+      const width = group.fields.length;
+      const rows = new Array<readonly unknown[]>(ids.length);
+      try {
+        for (let i = 0; i < ids.length; i++) {
+          rows[i] = result.row(node, group.index, ids[i]!) ?? new Array(width).fill(null);
+        }
+        this.#storeGroup(batch, group, plan.nodeName === null ? rows[0]! : rows, null);
+      } catch (error) {
+        this.#loadFailed(batch, false, group.index, error);
+      }
+    }
+    for (const link of plan.links) {
+      if (this.#failure !== null) return;
+      if (link.fused >= 0 && link.waitCount === 0) this.#loadLink(batch, link);
     }
   }
 
@@ -292,7 +389,7 @@ class Execution {
     batch: Batch,
     isLink: boolean,
     index: number,
-    extra: BoundColumns | MaskedParents | null,
+    extra: BoundColumns | MaskedParents | RegionLoad | null,
   ): void {
     const signal = this.#scope.signal;
     if (signal !== null && signal.aborted) {
@@ -332,8 +429,13 @@ class Execution {
     isLink: boolean,
     index: number,
     value: unknown,
-    extra: BoundColumns | MaskedParents | null,
+    extra: BoundColumns | MaskedParents | RegionLoad | null,
+    fused: FusedResult | null = null,
   ): void {
+    if (extra !== null && "kind" in extra) {
+      this.#regionLoaded(batch, extra, value as FusedResult);
+      return;
+    }
     let children: readonly Batch[];
     try {
       if (!isLink) {
@@ -345,8 +447,11 @@ class Execution {
       this.#loadFailed(batch, isLink, index, error);
       return;
     }
+    // Nodes a region's link reaches are in the region: what it loaded is theirs too.
+    const region = fused ?? (batch.plan.links[index]!.fused >= 0 ? batch.fused : null);
     for (let b = 0; b < children.length; b++) {
       const child = children[b]!;
+      child.fused = region;
       if (child.ids.length > 0) this.#runBatch(child);
     }
   }
@@ -357,6 +462,18 @@ class Execution {
    */
   #loadFailed(batch: Batch, isLink: boolean, index: number, error: unknown): void {
     const plan = batch.plan;
+    if (index < 0) {
+      // A region's load failed: each member it answers fails with it.
+      for (const group of plan.groups) {
+        if (group.fused) this.#loadFailed(batch, false, group.index, error);
+      }
+      for (const link of plan.links) {
+        if (link.fused >= 0 && link.waitCount === 0) {
+          this.#loadFailed(batch, true, link.index, error);
+        }
+      }
+      return;
+    }
     let failure = error;
     if (
       !(error instanceof ExecutionAbortedError) && !(error instanceof LoaderShapeError) &&
@@ -536,24 +653,36 @@ class Execution {
     );
   }
 
+  /** A link's option values for this execution: as planned, or bound to the variables. */
+  #linkOptions(link: LinkPlan): QueryOptions | null {
+    if (link.binding === null) return link.options;
+    if (link.link.options.length === 0) return null;
+    return bindOptions(
+      link.link.options,
+      link.binding.given,
+      this.#variables,
+      this.#graph,
+      link.binding.owner,
+    ) ?? EMPTY_OPTIONS;
+  }
+
   #loadLink(batch: Batch, link: LinkPlan): void {
     const plan = batch.plan;
-    let options = link.options;
-    if (link.binding !== null) {
-      try {
-        options = bindOptions(
-          link.link.options,
-          link.binding.given,
-          this.#variables,
-          this.#graph,
-          link.binding.owner,
-        ) ?? (link.link.options.length > 0 ? EMPTY_OPTIONS : null);
-      } catch (error) {
-        if (!(error instanceof QueryReadError)) throw error;
-        this.#loadFailed(batch, true, link.index, error);
-        return;
-      }
-      if (link.link.options.length === 0) options = null;
+    if (link.entry !== null) {
+      this.#loadRegion(batch, link.entry, link);
+      return;
+    }
+    if (link.fused >= 0 && batch.fused !== null) {
+      this.#linkFromRegion(batch, link, batch.fused);
+      return;
+    }
+    let options: QueryOptions | null;
+    try {
+      options = this.#linkOptions(link);
+    } catch (error) {
+      if (!(error instanceof QueryReadError)) throw error;
+      this.#loadFailed(batch, true, link.index, error);
+      return;
     }
     const args: unknown[] = [];
     let masked: MaskedParents | null = null;
@@ -578,6 +707,28 @@ class Execution {
       batchArg: link.requires !== null ? 0 : -1,
     };
     this.#run(task, batch, true, link.index, masked);
+  }
+
+  /** Stores what a region gives a link, per parent, as its loader would have returned it. */
+  #linkFromRegion(batch: Batch, link: LinkPlan, result: FusedResult): void {
+    const index = link.fused;
+    let value: unknown;
+    let masked: MaskedParents | null = null;
+    try {
+      if (link.requires === null) value = result.link(index, null);
+      else {
+        const required = this.#requiredValues(batch, link);
+        masked = required.masked;
+        const values = required.values;
+        const out = new Array(values.length);
+        for (let i = 0; i < values.length; i++) out[i] = result.link(index, values[i]);
+        value = out;
+      }
+    } catch (error) {
+      this.#loadFailed(batch, true, link.index, error);
+      return;
+    }
+    this.#store(batch, true, link.index, value, masked);
   }
 
   /**

@@ -11,11 +11,14 @@ import type { Loader } from "../definitions/members.ts";
 
 /** One loader call, as planned by the engine. */
 export interface LoadTask {
-  /** `"fields"` for a field loader, `"link"` for a link loader. */
-  readonly kind: "fields" | "link";
+  /**
+   * `"fields"` for a field loader, `"link"` for a link loader, `"fused"` for the one load of a
+   * fused region (its loader is made by the plan, so it runs where the engine runs).
+   */
+  readonly kind: "fields" | "link" | "fused";
   /** The node the loader belongs to, or `null` for the root. */
   readonly node: string | null;
-  /** A member (field or link) name that identifies the loader on its node. */
+  /** A member (field or link) name that identifies the loader on its node (a region's label). */
   readonly member: string;
   /** The loader. */
   readonly loader: Loader;

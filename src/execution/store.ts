@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { FusedResult } from "../definitions/fusion.ts";
 import type { Id } from "../definitions/members.ts";
 import type { NodePlan } from "../planning/plan.ts";
 
@@ -110,6 +111,8 @@ export class Batch {
   readonly links: LinkState[];
   /** Per link: how many of the groups it requires are still loading. */
   readonly waits: Int32Array;
+  /** What the batch's region loaded, once it has (for nodes inside a fused region). */
+  fused: FusedResult | null = null;
 
   /**
    * Creates a batch whose loads have not run yet.

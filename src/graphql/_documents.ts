@@ -229,11 +229,13 @@ export class DocumentEntry {
  *
  * @param prepared The operation.
  * @param outcome One boolean per condition.
+ * @param fusion Whether sources may answer regions with one load.
  * @returns The query, its plan and the root's response keys.
  */
 export function outcomeOf(
   prepared: PreparedOperation,
   outcome: readonly boolean[],
+  fusion: boolean,
 ): PreparedOutcome {
   let key = "";
   for (const decided of outcome) key += decided ? "1" : "0";
@@ -243,7 +245,7 @@ export function outcomeOf(
   const rootKeys = collectFields(prepared.graph, [full], prepared.graph.root, prepared.rootTypeName)
     .map((collected) => collected.key);
   const query = prepared.operation.introspection ? withoutIntrospection(full) : full;
-  const plan = query.items.length === 0 ? null : planValidated(prepared.graph, query);
+  const plan = query.items.length === 0 ? null : planValidated(prepared.graph, query, fusion);
   const made: PreparedOutcome = { query, plan, rootKeys, selections: countSelections(full) };
   if (prepared.outcomes.size >= OUTCOMES_PER_OPERATION) {
     prepared.outcomes.delete(prepared.outcomes.keys().next().value!);

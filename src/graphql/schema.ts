@@ -86,6 +86,11 @@ export interface SchemaInit {
    * were left out. Default 100.
    */
   readonly maxErrors?: number;
+  /**
+   * Whether sources may answer a region of a query with one load (the Postgres sources fuse a
+   * subtree of tables into one statement). Default `true`.
+   */
+  readonly fusion?: boolean;
 }
 
 /** A GraphQL request, as a client sends it, plus the context and an abort signal. */
@@ -268,7 +273,7 @@ export class Schema {
   constructor(init: SchemaInit) {
     this.query = init.query;
     this.mutation = init.mutation ?? null;
-    this.engine = new Engine(init.executor);
+    this.engine = new Engine(init.executor, { fusion: init.fusion ?? true });
     this.introspection = init.introspection ?? true;
     this.#graphqlSchema = buildGraphQLSchema(this.query, this.mutation);
     this.#rules = this.introspection
@@ -345,7 +350,7 @@ export class Schema {
     let outcome: PreparedOutcome;
     const outcomes = prepared.outcomes.size;
     try {
-      outcome = outcomeOf(prepared, decideConditions(operation, coerced));
+      outcome = outcomeOf(prepared, decideConditions(operation, coerced), this.engine.fusion);
     } catch (error) {
       if (!(error instanceof QueryReadError)) throw error;
       return { errors: [responseError(error.message, error.locations, undefined, error)] };

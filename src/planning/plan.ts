@@ -9,6 +9,11 @@
  * branch that never receives an id is never planned, and however many paths a document's
  * fragments could describe, only those the data takes are.
  *
+ * Where a node's loaders and the links leaving it come from one source that can fuse them
+ * (`src/definitions/fusion.ts`), the planner offers the source the connected region they form,
+ * planned at once (up to {@linkcode MAX_REGION_NODES} nodes); when it accepts, the region is
+ * answered by one load.
+ *
  * @module
  */
 
@@ -26,6 +31,16 @@ import type {
   Root,
   TypeResolver,
 } from "../definitions/members.ts";
+import {
+  type FusedLoader,
+  type Fuser,
+  type FusionGroup,
+  type FusionLink,
+  type FusionMember,
+  type FusionNode,
+  fusionOf,
+  type FusionRegion,
+} from "../definitions/fusion.ts";
 import { possibleTypes } from "../definitions/type_conditions.ts";
 import type { GraphType } from "../definitions/types.ts";
 import {
@@ -71,6 +86,8 @@ export interface FieldGroup {
   readonly waiters: readonly number[];
   /** Per column, how to bind it when it refers to variables; `null` when none does. */
   readonly bindings: readonly (ColumnBinding | null)[] | null;
+  /** Whether the node's region answers this group (no loader call of its own). */
+  readonly fused: boolean;
 }
 
 /** Where a required value is read from: a group's rows, at a column. */
@@ -117,6 +134,30 @@ export interface LinkPlan {
   readonly shape: LinkShape;
   /** The plans of the nodes it reaches, made when ids first reach them. */
   readonly targets: LinkTargets;
+  /** Its index among its region's links when the node's region answers it, else `-1`. */
+  readonly fused: number;
+  /** The region this link starts (a link without `requires` that lists its first node's ids). */
+  readonly entry: RegionPlan | null;
+}
+
+/** A region of the plan that one fused load answers. */
+export interface RegionPlan {
+  /** The load. */
+  readonly loader: FusedLoader;
+  /** What was offered to the source. */
+  readonly region: FusionRegion;
+  /** The plans of the region's links, by index (for their option values). */
+  readonly links: readonly LinkPlan[];
+}
+
+/** A node's place in a region. */
+export interface NodeRegion {
+  /** The region. */
+  readonly plan: RegionPlan;
+  /** The node's index in it. */
+  readonly node: number;
+  /** Whether the region starts at this node (its ids are the node's batch). */
+  readonly start: boolean;
 }
 
 /** How a record value is projected onto a selection. */
@@ -233,31 +274,54 @@ export interface NodePlan {
   readonly make: ObjectFactory;
   /** Shared by every plan of one query: what they hold. */
   readonly cost: PlanCost;
+  /** The region the node is in, or `null`. */
+  readonly region: NodeRegion | null;
 }
+
+/** The most nodes one region takes; the rest of a query starts regions of its own. */
+export const MAX_REGION_NODES = 32;
 
 /** Turns a loaded value into a result value; throws a TypeError when it cannot. */
 export type Serializer = (value: unknown) => unknown;
 
-const planCache = new WeakMap<QueryNode, WeakMap<Graph, NodePlan | QueryValidationError>>();
+type PlanCache = WeakMap<QueryNode, WeakMap<Graph, NodePlan | QueryValidationError>>;
+
+/** Plans with fused regions, and plans without (one load per node per path everywhere). */
+const planCaches: { readonly fused: PlanCache; readonly unfused: PlanCache } = {
+  fused: new WeakMap(),
+  unfused: new WeakMap(),
+};
+
+function cacheFor(
+  query: QueryNode,
+  fusion: boolean,
+): WeakMap<Graph, NodePlan | QueryValidationError> {
+  const cache = fusion ? planCaches.fused : planCaches.unfused;
+  let byGraph = cache.get(query);
+  if (byGraph === undefined) {
+    byGraph = new WeakMap();
+    cache.set(query, byGraph);
+  }
+  return byGraph;
+}
 
 /**
- * Plans a query against a graph, validating it first. Plans are cached per (query, graph).
+ * Plans a query against a graph, validating it first. Plans are cached per (query, graph, fusion).
  *
  * @param graph The graph.
  * @param query The query.
+ * @param fusion Whether sources may answer regions with one load. Default `true`.
  * @returns The root plan.
  * @throws {QueryValidationError} When the query does not fit the graph.
  */
-export function planQuery(graph: Graph, query: QueryNode): NodePlan {
-  let byGraph = planCache.get(query);
-  if (byGraph === undefined) {
-    byGraph = new WeakMap();
-    planCache.set(query, byGraph);
-  }
+export function planQuery(graph: Graph, query: QueryNode, fusion = true): NodePlan {
+  const byGraph = cacheFor(query, fusion);
   let plan = byGraph.get(graph);
   if (plan === undefined) {
     const problems = validate(graph, query);
-    plan = problems.length > 0 ? new QueryValidationError(problems) : makePlan(graph, query);
+    plan = problems.length > 0
+      ? new QueryValidationError(problems)
+      : makePlan(graph, query, fusion);
     byGraph.set(graph, plan);
   }
   if (plan instanceof QueryValidationError) throw plan;
@@ -270,24 +334,21 @@ export function planQuery(graph: Graph, query: QueryNode): NodePlan {
  *
  * @param graph The graph.
  * @param query The query.
+ * @param fusion Whether sources may answer regions with one load. Default `true`.
  * @returns The root plan.
  */
-export function planValidated(graph: Graph, query: QueryNode): NodePlan {
-  let byGraph = planCache.get(query);
-  if (byGraph === undefined) {
-    byGraph = new WeakMap();
-    planCache.set(query, byGraph);
-  }
+export function planValidated(graph: Graph, query: QueryNode, fusion = true): NodePlan {
+  const byGraph = cacheFor(query, fusion);
   const known = byGraph.get(graph);
   if (known !== undefined && !(known instanceof QueryValidationError)) return known;
-  const plan = makePlan(graph, query);
+  const plan = makePlan(graph, query, fusion);
   byGraph.set(graph, plan);
   return plan;
 }
 
-function makePlan(graph: Graph, query: QueryNode): NodePlan {
+function makePlan(graph: Graph, query: QueryNode, fusion: boolean): NodePlan {
   const rootTypeName = query.ordered ? "Mutation" : "Query";
-  const planner = new Planner(graph, rootTypeName, { nodes: 0, entries: 0 });
+  const planner = new Planner(graph, rootTypeName, { nodes: 0, entries: 0 }, fusion);
   return planner.plan([query], graph.root, rootTypeName, query.ordered);
 }
 
@@ -349,11 +410,15 @@ class Planner {
   readonly #graph: Graph;
   readonly #rootTypeName: string;
   readonly #cost: PlanCost;
+  readonly #fusion: boolean;
+  /** While a region is being formed, the plans it makes join it rather than start their own. */
+  #forming = false;
 
-  constructor(graph: Graph, rootTypeName: string, cost: PlanCost) {
+  constructor(graph: Graph, rootTypeName: string, cost: PlanCost, fusion: boolean) {
     this.#graph = graph;
     this.#rootTypeName = rootTypeName;
     this.#cost = cost;
+    this.#fusion = fusion;
   }
 
   node(name: string): Node {
@@ -406,7 +471,74 @@ class Planner {
         }
       }
     }
-    return this.#finish(node, typeName, builder, links, out, steps);
+    const plan = this.#finish(node, typeName, builder, links, out, steps);
+    if (this.#fusion && !this.#forming && steps === null) this.#formRegions(plan);
+    return plan;
+  }
+
+  /**
+   * Offers the regions a freshly planned node starts to their sources: at the root, each fusable
+   * link without `requires` (its list gives the region's first ids); elsewhere the node itself
+   * (its batch gives them), when a fusable link leaves it.
+   */
+  #formRegions(plan: NodePlan): void {
+    this.#forming = true;
+    try {
+      if (plan.nodeName === null) {
+        for (const link of plan.links) {
+          const member = fusionOf(link.link.loader);
+          if (member === null || link.requires !== null || link.targets.resolveType !== null) {
+            continue;
+          }
+          const builder = new RegionBuilder(member.fuser);
+          builder.entryLink(link, member);
+          const child = link.targets.plan(link.link.target);
+          if (builder.node(child) === null) continue;
+          this.#offer(builder, `${link.query.resultKey} > ${link.link.target}`, link);
+        }
+        return;
+      }
+      let fuser: Fuser | null = null;
+      for (const group of plan.groups) {
+        fuser = fusionOf(group.loader)?.fuser ?? null;
+        if (fuser !== null) break;
+      }
+      if (fuser === null) return;
+      const builder = new RegionBuilder(fuser);
+      builder.node(plan);
+      if (builder.links.length === 0) return;
+      this.#offer(builder, plan.label, null);
+    } finally {
+      this.#forming = false;
+    }
+  }
+
+  #offer(builder: RegionBuilder, label: string, entry: LinkPlan | null): void {
+    const region = {
+      nodes: builder.nodes,
+      links: builder.links,
+      entry: entry === null ? "ids" as const : 0,
+      label,
+    };
+    const loader = builder.fuser.fuse(region);
+    if (loader === null) return;
+    const regionPlan: RegionPlan = { loader, region, links: builder.linkPlans };
+    for (let n = 0; n < builder.plans.length; n++) {
+      const plan = builder.plans[n]!;
+      (plan as { region: NodeRegion | null }).region = {
+        plan: regionPlan,
+        node: n,
+        start: n === 0 && entry === null,
+      };
+      for (const group of builder.nodes[n]!.groups) {
+        (plan.groups[group.group] as { fused: boolean }).fused = true;
+      }
+    }
+    for (let l = 0; l < builder.links.length; l++) {
+      const link = builder.linkPlans[l]!;
+      if (link === entry) (link as { entry: RegionPlan | null }).entry = regionPlan;
+      else (link as { fused: number }).fused = l;
+    }
   }
 
   #finish(
@@ -431,6 +563,7 @@ class Planner {
       names: g.fields.map((f) => f.name),
       waiters: waiters[index]!,
       bindings: g.bindings.some((b) => b !== null) ? g.bindings : null,
+      fused: false,
     }));
     this.#cost.nodes++;
     this.#cost.entries += out.length + groups.length + links.length;
@@ -446,6 +579,7 @@ class Planner {
       steps,
       make: objectFactory(out.map((slot) => slot.key)),
       cost: this.#cost,
+      region: null,
     };
   }
 
@@ -543,6 +677,8 @@ class Planner {
       waitCount,
       shape: LIST_SHAPES[link.cardinality!],
       targets: new LinkTargets(this, parts, possible, resolveType),
+      fused: -1,
+      entry: null,
     };
   }
 
@@ -618,6 +754,93 @@ class Planner {
     }
     this.#cost.entries += out.length;
     return { kind: "record", typeName, fields: out, make: objectFactory(out.map((f) => f.key)) };
+  }
+}
+
+/**
+ * Gathers a region: the nodes one fuser answers, from a first node along the links of that fuser
+ * whose required field it loads too (links to unions and interfaces end it, as do loaders of any
+ * other source).
+ */
+class RegionBuilder {
+  readonly fuser: Fuser;
+  readonly nodes: FusionNode[] = [];
+  readonly plans: NodePlan[] = [];
+  readonly links: FusionLink[] = [];
+  readonly linkPlans: LinkPlan[] = [];
+
+  constructor(fuser: Fuser) {
+    this.fuser = fuser;
+  }
+
+  /** Records the link that lists the region's first ids (region link 0). */
+  entryLink(link: LinkPlan, member: FusionMember): void {
+    this.links.push({
+      index: 0,
+      name: link.link.name,
+      member,
+      cardinality: link.link.cardinality!,
+      from: null,
+      to: 0,
+      hasOptions: link.options !== null || link.binding !== null,
+    });
+    this.linkPlans.push(link);
+  }
+
+  /**
+   * Adds a node and, depth first, what its fusable links reach.
+   *
+   * @returns The node's index, or `null` when the fuser answers none of its fields.
+   */
+  node(plan: NodePlan): number | null {
+    const groups: FusionGroup[] = [];
+    for (const group of plan.groups) {
+      const member = fusionOf(group.loader);
+      if (member === null || member.fuser !== this.fuser) continue;
+      groups.push({ group: group.index, member, fields: group.fields });
+    }
+    if (groups.length === 0 || this.nodes.length >= MAX_REGION_NODES) return null;
+    const index = this.nodes.length;
+    this.nodes.push({ index, node: plan.nodeName!, groups });
+    this.plans.push(plan);
+    for (const link of plan.links) {
+      const member = fusionOf(link.link.loader);
+      if (member === null || member.fuser !== this.fuser) continue;
+      if (link.targets.resolveType !== null || link.requiresList) continue;
+      let from: FusionLink["from"] = null;
+      if (link.requires !== null) {
+        const source = link.requires[0]!;
+        if (!groups.some((g) => g.group === source.group)) continue;
+        from = {
+          node: index,
+          group: source.group,
+          column: source.column,
+          field: link.requiresNames[0]!,
+        };
+      }
+      if (this.nodes.length >= MAX_REGION_NODES) break;
+      const child = link.targets.plan(link.link.target);
+      const linkIndex = this.links.length;
+      // Reserve the link's place before its target's links, so indexes follow the walk.
+      this.links.push(undefined as unknown as FusionLink);
+      this.linkPlans.push(link);
+      const to = this.node(child);
+      if (to === null) {
+        this.links.splice(linkIndex, 1);
+        this.linkPlans.splice(linkIndex, 1);
+        continue;
+      }
+      this.links[linkIndex] = {
+        index: linkIndex,
+        name: link.link.name,
+        member,
+        cardinality: link.link.cardinality!,
+        from,
+        to,
+        hasOptions: link.options !== null || link.binding !== null,
+      };
+    }
+    return index;
   }
 }
 

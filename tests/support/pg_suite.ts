@@ -4,6 +4,10 @@
  * client. tests/postgres_test.ts runs it once per adapter. Every statement is recorded, so the
  * suite asserts the exact SQL and that it is one statement per node per query path.
  *
+ * Every query runs twice: with fusion off (each load its own statement: the cases assert that
+ * SQL), then with fusion on (regions of FieldsQuery and LinkQuery loads in one statement), whose
+ * result must equal the first one's, as must its error, with no more statements.
+ *
  * @module
  */
 
@@ -34,8 +38,12 @@ export interface PgHarness {
 interface Run {
   readonly db: RecordingClient;
   readonly harness: PgHarness;
+  /** Runs a query unfused, then fused; gives the unfused result (or rejects with its error). */
   query(text: string, variables?: { readonly [name: string]: unknown }): Promise<unknown>;
+  /** The statements the unfused run of the last query issued. */
   statements(): Statement[];
+  /** The statements the fused run of the last query issued. */
+  fusedStatements(): Statement[];
 }
 
 const KIRK_ACTORS = [{ name: "William Shatner" }, { name: "Chris Pine" }];
@@ -311,16 +319,41 @@ export function pgSuite(harness: PgHarness): void {
       try {
         await createTables(client);
         const db = new RecordingClient(client);
-        const engine = new Engine(new AsyncExecutor());
+        const unfused = new Engine(new AsyncExecutor(), { fusion: false });
+        const fused = new Engine(new AsyncExecutor(), { fusion: true });
+        let unfusedStatements: Statement[] = [];
+        let fusedStatements: Statement[] = [];
+        const outcome = async (engine: Engine, text: string, variables: unknown) => {
+          const query = read(text, { variables: (variables ?? null) as null });
+          try {
+            return { data: denormalize(graph, await engine.execute(graph, query, { [PG]: db })) };
+          } catch (error) {
+            return { error };
+          }
+        };
         const run: Run = {
           db,
           harness,
           async query(text, variables) {
             db.take();
-            const query = read(text, { variables: variables ?? null });
-            return denormalize(graph, await engine.execute(graph, query, { [PG]: db }));
+            const plain = await outcome(unfused, text, variables);
+            unfusedStatements = db.take();
+            const joined = await outcome(fused, text, variables);
+            fusedStatements = db.take();
+            sameOutcome(plain, joined, text);
+            assert.ok(
+              fusedStatements.length <= unfusedStatements.length,
+              `fused: ${fusedStatements.length} statements, unfused: ${unfusedStatements.length}`,
+            );
+            if ("error" in plain) throw plain.error;
+            return plain.data;
           },
-          statements: () => db.take(),
+          statements: () => {
+            const out = unfusedStatements;
+            unfusedStatements = [];
+            return out;
+          },
+          fusedStatements: () => fusedStatements,
         };
         for (const [name, fn] of Object.entries(CASES)) {
           await t.step(name, () => fn(run));
@@ -330,4 +363,39 @@ export function pgSuite(harness: PgHarness): void {
       }
     },
   });
+}
+
+/**
+ * The fused run must answer as the unfused one did: the same data, or an error of the same
+ * class with the same message (a failed statement's SQL aside, which differs by design).
+ */
+function sameOutcome(
+  plain: { readonly data: unknown } | { readonly error: unknown },
+  joined: { readonly data: unknown } | { readonly error: unknown },
+  text: string,
+): void {
+  if ("data" in plain) {
+    assert.ok(
+      "data" in joined,
+      `fused run of ${text} failed: ${"error" in joined && joined.error}`,
+    );
+    assert.deepEqual(joined.data, plain.data, `fused run of ${text}`);
+    return;
+  }
+  assert.ok("error" in joined, `fused run of ${text} did not fail`);
+  const a = plain.error as Error;
+  const b = joined.error as Error;
+  assert.equal(b.name, a.name, `fused run of ${text}`);
+  const cause = (e: Error) => e.cause instanceof Error ? e.cause : e;
+  const inner = (e: Error): Error => {
+    let current = e;
+    for (let i = 0; i < 4 && current.cause instanceof Error; i++) current = current.cause;
+    return current;
+  };
+  assert.equal(inner(b).name, inner(a).name, `fused run of ${text}`);
+  if (cause(a).name !== "PostgresQueryError") {
+    assert.equal(b.message, a.message, `fused run of ${text}`);
+  } else {
+    assert.equal(inner(b).message, inner(a).message, `fused run of ${text}`);
+  }
 }

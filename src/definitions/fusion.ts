@@ -1,0 +1,166 @@
+/**
+ * Fusion: how a source answers a whole region of a query with one load.
+ *
+ * A loader can carry the {@linkcode FUSE} hook, naming a {@linkcode Fuser} (the source that can
+ * answer several loads at once, e.g. one Postgres client key) and a description of itself that
+ * only that fuser reads (a table and its columns, a join). When the planner meets a node whose
+ * field loaders and links come from one fuser, it offers the fuser the connected region they
+ * form (the node's fields, the links leaving it, the nodes they reach and their fields, and so
+ * on); the fuser returns one {@linkcode FusedLoader} for the region, or `null` to decline. The
+ * engine then calls it once instead of the region's separate loaders and fills the same batches
+ * they would have filled. A loader without the hook (any user loader) ends a region where it
+ * stands; loads outside regions run one per node per path as always.
+ *
+ * The engine knows nothing of SQL: regions, members and results are described here, and each
+ * source interprets its own members.
+ *
+ * @module
+ */
+
+import type { QueryField, QueryLink, QueryOptions } from "../query/query.ts";
+import type { Id, LinkCardinality } from "./members.ts";
+
+/** The hook a fusable loader carries (a property keyed by this symbol). */
+export const FUSE: unique symbol = Symbol.for("hiku-ts.fuse");
+
+/** What a fusable loader says about itself. */
+export interface FusionMember {
+  /** The source that can fuse it with others of the same fuser. */
+  readonly fuser: Fuser;
+  /** The loader's own description, read only by its fuser. */
+  readonly spec: unknown;
+}
+
+/** A loader that can be fused: it carries {@linkcode FUSE}. */
+export interface FusableLoader {
+  /** Its fusion description. */
+  readonly [FUSE]: FusionMember;
+}
+
+/**
+ * A source that answers regions of a query with one load each.
+ */
+export interface Fuser {
+  /**
+   * Makes the load that answers a region, once per plan.
+   *
+   * @param region The region: its nodes, their fused fields and the links between them.
+   * @returns The fused load, or `null` when the source cannot answer this region (the engine then
+   *   loads its members one by one).
+   */
+  fuse(region: FusionRegion): FusedLoader | null;
+}
+
+/** A connected part of a query plan that one fuser can answer. */
+export interface FusionRegion {
+  /** Every node of the region; `nodes[0]` is where it starts. */
+  readonly nodes: readonly FusionNode[];
+  /** Every link of the region, between its nodes. */
+  readonly links: readonly FusionLink[];
+  /**
+   * How ids reach the first node: `"ids"` when the engine gives them (the node's batch), or the
+   * index of the link (in {@linkcode links}, with no `from`) that lists them.
+   */
+  readonly entry: "ids" | number;
+  /** A readable name of where the region is in the query, e.g. `characters > Character`. */
+  readonly label: string;
+}
+
+/** A node of a region. */
+export interface FusionNode {
+  /** Its index in {@linkcode FusionRegion.nodes}. */
+  readonly index: number;
+  /** The node's name. */
+  readonly node: string;
+  /** The node's field groups the region loads (each loaded by one fused loader). */
+  readonly groups: readonly FusionGroup[];
+}
+
+/** A field group of a region node. */
+export interface FusionGroup {
+  /** Its index in the node's plan. */
+  readonly group: number;
+  /** The loader's fusion description. */
+  readonly member: FusionMember;
+  /** The query fields the loader would have been given. */
+  readonly fields: readonly (QueryField | QueryLink)[];
+}
+
+/** A link of a region. */
+export interface FusionLink {
+  /** Its index in {@linkcode FusionRegion.links}. */
+  readonly index: number;
+  /** The link's name. */
+  readonly name: string;
+  /** The loader's fusion description. */
+  readonly member: FusionMember;
+  /** How many nodes it points to. */
+  readonly cardinality: LinkCardinality;
+  /**
+   * Where its required value comes from: the node it leaves (index), the group and the column in
+   * that group's fields; `null` for a link without `requires` (one value for every parent).
+   */
+  readonly from: {
+    readonly node: number;
+    readonly group: number;
+    readonly column: number;
+    readonly field: string;
+  } | null;
+  /** The node it reaches (index). */
+  readonly to: number;
+  /** Whether it has option values (bound per execution and given to the fused load). */
+  readonly hasOptions: boolean;
+}
+
+/** What a fused load is given. */
+export interface FusedInput {
+  /** The ids of the first node, when the region's entry is `"ids"`; else `null`. */
+  readonly ids: readonly Id[] | null;
+  /** Per region link, its option values (defaults applied), or `null` when it has none. */
+  readonly options: readonly (QueryOptions | null)[];
+}
+
+/**
+ * The load that answers a region: called with the execution's context (like a `passContext`
+ * loader) and the region's input, it resolves to what each member would have returned.
+ */
+export type FusedLoader = (
+  ctx: { readonly [key: string]: unknown },
+  input: FusedInput,
+) => Promise<FusedResult> | FusedResult;
+
+/** What a fused load found, read by the engine member by member. */
+export interface FusedResult {
+  /**
+   * The row a fused group would have returned for one id.
+   *
+   * @param node The node's index in the region.
+   * @param group The group's index in the node's plan.
+   * @param id The id.
+   * @returns One value per field of the group (in its order); `undefined` for an id without a row
+   *   (its fields are then `null`).
+   */
+  row(node: number, group: number, id: Id): readonly unknown[] | undefined;
+  /**
+   * What a region link's loader would have returned for one required value.
+   *
+   * @param link The link's index in the region.
+   * @param value The required value (ignored for a link without `requires`).
+   * @returns An id, `Nothing`, an array of ids, or an `Error` for that value alone.
+   */
+  link(link: number, value: unknown): unknown;
+}
+
+/**
+ * Reads a loader's fusion description.
+ *
+ * @param loader Any loader.
+ * @returns Its description, or `null` when it cannot be fused.
+ */
+export function fusionOf(loader: unknown): FusionMember | null {
+  if (typeof loader !== "function") return null;
+  const member = (loader as unknown as Partial<FusableLoader>)[FUSE];
+  return typeof member === "object" && member !== null && typeof member.fuser?.fuse === "function"
+    ? member
+    : null;
+}
