@@ -1,13 +1,15 @@
 /**
  * Workload W2 (DESIGN §4): the seed's schema scaled up to 1,000 characters and 5,000 actors (5
  * per character), and the seed's two queries, `{ characters { name actors { name } } }` and
- * `{ actors { name character { name } } }`, served by the seed's graph (examples/star_trek.ts)
- * with FieldsQuery and LinkQuery.
+ * `{ actors { name character { name } } }`.
  *
- * Measures, per driver, the whole query (hiku-ts: engine, loaders, row mapping, denormalize)
- * against a baseline that issues the same SQL statements by hand through the same client and
- * builds the same JSON with plain loops. Before timing it checks that both give equal results and
- * that hiku-ts issues exactly one statement per node per query path (4 and 3 statements).
+ * Measures, per driver, the whole query (hiku-ts: engine, loaders, row mapping, denormalize):
+ * - fused: examples/server.ts's graph (ListQuery at the root, FieldsQuery and LinkQuery below),
+ *   each query ONE statement, against the baseline: ONE hand-written statement (a join) whose
+ *   rows are grouped into the same JSON with plain loops (the bar: within 1.2x);
+ * - unfused: the seed's graph (examples/star_trek.ts) with fusion off, one statement per node per
+ *   path (4 and 3), against the same statements issued by hand.
+ * Before timing it checks that all give equal results and the statement counts.
  *
  * Drivers: PGlite always; postgres.js too when DATABASE_URL names a server. The tables are
  * temporary (one connection), so nothing is left behind on the server. A third pair replays the
@@ -25,6 +27,7 @@
 import assert from "node:assert/strict";
 import { AsyncExecutor, denormalize, Engine, read } from "../mod.ts";
 import { graph, PG } from "../examples/star_trek.ts";
+import { graph as fusedGraph } from "../examples/server.ts";
 import { type Database, openDatabase, type PgClient, type PgRow } from "../sources/postgres.ts";
 
 const CHARACTERS = 1_000;
@@ -34,7 +37,8 @@ const SPECIES = ["Human", "Vulcan", "Klingon", "Andorian", "Betazoid"];
 const CHARACTERS_QUERY = read("{ characters { name actors { name } } }");
 const ACTORS_QUERY = read("{ actors { name character { name } } }");
 
-const engine = new Engine(new AsyncExecutor());
+const engine = new Engine(new AsyncExecutor(), { fusion: false });
+const fusedEngine = new Engine(new AsyncExecutor());
 
 // Fixed counts, with warm-up long enough for the JIT and the previous group's garbage to settle.
 const DATABASE_RUNS = { warmup: 20, n: 100 } as const;
@@ -68,6 +72,44 @@ async function fill(db: PgClient): Promise<void> {
 
 async function hiku(db: PgClient, query: typeof CHARACTERS_QUERY): Promise<unknown> {
   return denormalize(graph, await engine.execute(graph, query, { [PG]: db }));
+}
+
+async function hikuFused(db: PgClient, query: typeof CHARACTERS_QUERY): Promise<unknown> {
+  return denormalize(fusedGraph, await fusedEngine.execute(fusedGraph, query, { [PG]: db }));
+}
+
+/** ONE statement by hand: `{ characters { name actors { name } } }` from a join. */
+async function charactersInOne(db: PgClient): Promise<unknown> {
+  const rows = await db.query(
+    `SELECT c.id, c.name, a.name AS actor FROM character c ` +
+      `LEFT JOIN actor a ON a.character_id = c.id ORDER BY c.id, a.id`,
+  );
+  const characters: { name: unknown; actors: { name: unknown }[] }[] = [];
+  let last: unknown = undefined;
+  let current: { name: unknown; actors: { name: unknown }[] } | null = null;
+  for (const row of rows) {
+    if (row.id !== last) {
+      last = row.id;
+      current = { name: row.name, actors: [] };
+      characters.push(current);
+    }
+    if (row.actor !== null) current!.actors.push({ name: row.actor });
+  }
+  return { characters };
+}
+
+/** ONE statement by hand: `{ actors { name character { name } } }` from a join. */
+async function actorsInOne(db: PgClient): Promise<unknown> {
+  const rows = await db.query(
+    `SELECT a.name, c.name AS character FROM actor a ` +
+      `JOIN character c ON c.id = a.character_id ORDER BY a.id`,
+  );
+  const actors = new Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    actors[r] = { name: row.name, character: { name: row.character } };
+  }
+  return { actors };
 }
 
 /** The same four statements as hiku-ts, by hand: `{ characters { name actors { name } } }`. */
@@ -168,18 +210,50 @@ async function register(label: string, db: Database): Promise<void> {
   };
   const replay = replaying(rowsByText);
   const cases = [
-    { name: "characters with actors", query: CHARACTERS_QUERY, byHand: charactersByHand, n: 4 },
-    { name: "actors with characters", query: ACTORS_QUERY, byHand: actorsByHand, n: 3 },
+    {
+      name: "characters with actors",
+      query: CHARACTERS_QUERY,
+      byHand: charactersByHand,
+      inOne: charactersInOne,
+      n: 4,
+    },
+    {
+      name: "actors with characters",
+      query: ACTORS_QUERY,
+      byHand: actorsByHand,
+      inOne: actorsInOne,
+      n: 3,
+    },
   ];
-  for (const { name, query, byHand, n } of cases) {
+  for (const { name, query, byHand, inOne, n } of cases) {
     const expected = await byHand(db);
+    assert.deepEqual(await inOne(db), expected, `${label}: ${name}: one statement by hand`);
+    statements = 0;
+    assert.deepEqual(await hikuFused(counting, query), expected, `${label}: ${name}: fused`);
+    assert.equal(statements, 1, `${label}: ${name}: fused statements`);
+    console.log(`${label}, ${name}: ${statements} statement per query, fused`);
+    Deno.bench({
+      name: "one statement by hand",
+      group: `W2 ${name}, one statement (${label})`,
+      baseline: true,
+      ...DATABASE_RUNS,
+      fn: async () => void await inOne(db),
+    });
+    Deno.bench({
+      name: "hiku-ts, fused",
+      group: `W2 ${name}, one statement (${label})`,
+      ...DATABASE_RUNS,
+      fn: async () => void await hikuFused(db, query),
+    });
     statements = 0;
     assert.deepEqual(await hiku(counting, query), expected, `${label}: ${name}`);
     assert.equal(statements, n, `${label}: ${name}: statements`);
     assert.deepEqual(await byHand(replay), expected, `${label}: ${name}: replayed by hand`);
     assert.deepEqual(await hiku(replay, query), expected, `${label}: ${name}: replayed`);
-    console.log(`${label}, ${name}: ${statements} statements per query (one per node per path)`);
-    const group = `W2 ${name} (${label})`;
+    console.log(
+      `${label}, ${name}: ${statements} statements per query unfused (one per node per path)`,
+    );
+    const group = `W2 ${name}, unfused (${label})`;
     Deno.bench({
       name: "same statements by hand",
       group,

@@ -113,35 +113,46 @@ export function fusionMember(ctxKey: string, spec: PostgresSpec): FusionMember {
   return Object.freeze({ fuser: fuserFor(ctxKey), spec });
 }
 
-/** One common table expression of the statement, and the output columns its branch fills. */
+/** One common table expression of the statement: its SQL, its columns, who reads its rows. */
 interface Part {
   readonly name: string;
   readonly sql: string;
   /** Its own columns (as selected in the expression). */
   readonly columns: readonly string[];
+  /** The members its rows answer (a link and the group of the node it reaches may share one). */
+  readonly readers: readonly Reader[];
 }
 
-/** How the rows of one part are read back. */
+/** How the rows of a part are read back for one member (columns by index in the part). */
 type Reader =
   | {
     readonly kind: "group";
     readonly node: number;
     readonly group: number;
-    readonly names: readonly string[];
+    readonly key: number;
+    readonly values: readonly number[];
   }
-  | { readonly kind: "link"; readonly link: number };
+  | {
+    readonly kind: "link";
+    readonly link: number;
+    /** The from-column, or -1 for a list (one value for every parent). */
+    readonly from: number;
+    readonly to: number;
+    readonly order: number;
+  };
 
 /** A fused region: the statement and how its rows map back to members. */
 interface Fused {
   readonly text: string;
   readonly parts: readonly Part[];
-  readonly readers: readonly Reader[];
   /** Per part, the output column of each of its own columns. */
   readonly outputs: readonly (readonly string[])[];
   /** Builds the parameters from the input. */
   readonly params: (input: FusedInput) => unknown[];
   readonly region: FusionRegion;
   readonly links: readonly { readonly link: FusionLink; readonly spec: LinkSpec | ListSpec }[];
+  /** Per group (`node:group`), how many fields it has. */
+  readonly widths: ReadonlyMap<string, number>;
 }
 
 function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
@@ -178,15 +189,16 @@ function specOf(member: FusionMember): PostgresSpec | null {
     : null;
 }
 
-/** Builds the statement of a region, or `null` when a required field is not a column. */
+/** Builds the statement of a region, or `null` when a field or a required field is no column. */
 function buildStatement(region: FusionRegion): Fused | null {
   const parts: Part[] = [];
-  const readers: Reader[] = [];
   const links: { link: FusionLink; spec: LinkSpec | ListSpec }[] = [];
-  /** Per node: the expression selecting its ids (`SELECT ... FROM ...`), or `null` for `$1`. */
-  const idsOf: (string | null)[] = new Array(region.nodes.length).fill(null);
-  /** Per node and group: the part's name. */
-  const groupPart = new Map<string, string>();
+  for (const link of region.links) {
+    links.push({ link, spec: specOf(link.member) as LinkSpec | ListSpec });
+  }
+  /** Per node and group: the part holding its rows and the column of each of its fields. */
+  const groupAt = new Map<string, { part: string; columns: readonly string[] }>();
+  const widths = new Map<string, number>();
   /** Parameters: `$1` the entry ids, then each list's filters, limit and offset. */
   const params: ((input: FusedInput) => unknown)[] = [];
   const param = (get: (input: FusedInput) => unknown): string => {
@@ -194,95 +206,140 @@ function buildStatement(region: FusionRegion): Fused | null {
     return `$${params.length}`;
   };
   const entryIds = region.entry === "ids" ? param((input) => input.ids) : null;
+  /** Per node: the part whose "t" column lists its ids (`null`: the entry ids). */
+  const idsPart: (string | null)[] = new Array(region.nodes.length).fill(null);
+  /** Groups read from their link's part: the link's table is theirs and its to-column their key. */
+  const merged = new Set<string>();
 
-  // Links first give each node the expression its ids come from; nodes then read their rows.
-  const linkParts = new Map<number, Part>();
-  for (const link of region.links) {
-    const spec = specOf(link.member) as LinkSpec | ListSpec;
-    links.push({ link, spec });
-    const name = `l${link.index}`;
-    idsOf[link.to] = `SELECT "t" FROM "${name}"`;
-    linkParts.set(link.index, { name, sql: "", columns: [] });
-  }
+  /** The SELECT list of a group's columns, from `c<offset>`; `null` when a field is no column. */
+  const groupColumns = (n: number, g: number, offset: number) => {
+    const group = region.nodes[n]!.groups.find((x) => x.group === g)!;
+    const spec = specOf(group.member) as FieldsSpec;
+    const select: string[] = [];
+    const names: string[] = [];
+    for (let c = 0; c < group.fields.length; c++) {
+      const column = spec.columns.get(group.fields[c]!.name);
+      if (column === undefined) return null;
+      names.push(`c${offset + c}`);
+      select.push(`${column.sql} AS "c${offset + c}"`);
+    }
+    widths.set(`${n}:${g}`, group.fields.length);
+    return { spec, select, names };
+  };
 
-  const nodeParts = (n: number): boolean => {
-    const node = region.nodes[n]!;
-    for (const group of node.groups) {
-      const spec = specOf(group.member) as FieldsSpec;
-      const name = `n${n}g${group.group}`;
-      const select = [`${spec.key.sql} AS "k"`];
-      const names: string[] = [];
-      for (let c = 0; c < group.fields.length; c++) {
-        const field = group.fields[c]!.name;
-        const column = spec.columns.get(field);
-        if (column === undefined) return false;
-        select.push(`${column.sql} AS "c${c}"`);
-        names.push(field);
+  /** A group the link's rows can answer, when it reads the link's table by the to-column. */
+  const mergeable = (link: FusionLink, spec: LinkSpec | ListSpec): number | null => {
+    const table = spec.kind === "link" ? spec.from.table : spec.table;
+    const to = spec.kind === "link" ? spec.to : spec.key;
+    for (const group of region.nodes[link.to]!.groups) {
+      const fields = specOf(group.member) as FieldsSpec;
+      if (fields.table === table && fields.key === to) return group.group;
+    }
+    return null;
+  };
+
+  const emitLink = (index: number): boolean => {
+    const { link, spec } = links[index]!;
+    const name = `l${index}`;
+    const select: string[] = [];
+    const columns: string[] = [];
+    let from = -1;
+    let where: string;
+    if (spec.kind === "link") {
+      const source = link.from!;
+      const parent = groupAt.get(`${source.node}:${source.group}`);
+      if (parent === undefined) return false;
+      select.push(`${spec.from.sql} AS "f"`);
+      columns.push("f");
+      from = 0;
+      where = ` WHERE ${spec.from.sql} IN (SELECT "${
+        parent.columns[source.column]
+      }" FROM "${parent.part}")`;
+    } else {
+      const filters: string[] = [];
+      for (const filter of spec.filters) {
+        const values = param((input) => listFilter(input.options[index], filter.option));
+        filters.push(`(${filter.column.sql} = ANY(${values}) OR ${values} IS NULL)`);
       }
-      const where = idsOf[n] === null
-        ? `${spec.key.sql} = ANY(${entryIds})`
-        : `${spec.key.sql} IN (${idsOf[n]})`;
+      where = filters.length === 0 ? "" : ` WHERE ${filters.join(" AND ")}`;
+    }
+    const to = spec.kind === "link" ? spec.to : spec.key;
+    select.push(
+      `${to.sql} AS "t"`,
+      `(row_number() OVER (ORDER BY ${spec.order.join(", ")}))::int4 AS "o"`,
+    );
+    columns.push("t", "o");
+    const readers: Reader[] = [{
+      kind: "link",
+      link: index,
+      from,
+      to: columns.length - 2,
+      order: columns.length - 1,
+    }];
+    const group = mergeable(link, spec);
+    if (group !== null) {
+      const read = groupColumns(link.to, group, 0);
+      if (read === null) return false;
+      const key = columns.length;
+      select.push(`${to.sql} AS "k"`, ...read.select);
+      columns.push("k", ...read.names);
+      readers.push({
+        kind: "group",
+        node: link.to,
+        group,
+        key,
+        values: read.names.map((_, c) => key + 1 + c),
+      });
+      merged.add(`${link.to}:${group}`);
+      groupAt.set(`${link.to}:${group}`, { part: name, columns: read.names });
+    }
+    const table = spec.kind === "link" ? spec.from.table : spec.table;
+    let sql = `SELECT ${select.join(", ")} FROM ${table.sql}${where}`;
+    if (spec.kind === "list") {
+      const limit = param((input) => optionValue(input.options[index], spec.limit));
+      const offset = param((input) => optionValue(input.options[index], spec.offset));
+      sql += ` ORDER BY ${spec.order.join(", ")} LIMIT ${limit} OFFSET ${offset}`;
+    }
+    parts.push({ name, sql, columns, readers });
+    idsPart[link.to] = name;
+    return true;
+  };
+
+  const emitNode = (n: number): boolean => {
+    for (const group of region.nodes[n]!.groups) {
+      if (merged.has(`${n}:${group.group}`)) continue;
+      const read = groupColumns(n, group.group, 0);
+      if (read === null) return false;
+      const name = `n${n}g${group.group}`;
+      const ids = idsPart[n];
+      const where = ids === null
+        ? `${read.spec.key.sql} = ANY(${entryIds})`
+        : `${read.spec.key.sql} IN (SELECT "t" FROM "${ids}")`;
       parts.push({
         name,
-        sql: `SELECT ${select.join(", ")} FROM ${spec.table.sql} WHERE ${where}`,
-        columns: ["k", ...names.map((_, c) => `c${c}`)],
+        sql: `SELECT ${read.spec.key.sql} AS "k", ${read.select.join(", ")} FROM ` +
+          `${read.spec.table.sql} WHERE ${where}`,
+        columns: ["k", ...read.names],
+        readers: [{
+          kind: "group",
+          node: n,
+          group: group.group,
+          key: 0,
+          values: read.names.map((_, c) => c + 1),
+        }],
       });
-      readers.push({ kind: "group", node: n, group: group.group, names });
-      groupPart.set(`${n}:${group.group}`, name);
+      groupAt.set(`${n}:${group.group}`, { part: name, columns: read.names });
     }
     return true;
   };
 
-  // Walk in region order: a node's parts, then the links leaving it (their targets come later).
-  const emitted = new Set<number>();
-  const emitNode = (n: number): boolean => {
-    if (emitted.has(n)) return true;
-    emitted.add(n);
-    return nodeParts(n);
-  };
-  if (region.entry !== "ids") {
-    // The entry list comes first: the first node's ids are its rows.
-    if (!emitLink(0)) return null;
-  }
+  // A node's own parts, then the links leaving it (whose targets' parts come after them).
+  if (region.entry !== "ids" && !emitLink(0)) return null;
   for (let n = 0; n < region.nodes.length; n++) {
     if (!emitNode(n)) return null;
     for (const { link } of links) {
       if (link.from?.node === n && !emitLink(link.index)) return null;
     }
-  }
-
-  function emitLink(index: number): boolean {
-    const { link, spec } = links[index]!;
-    const part = linkParts.get(index)!;
-    let sql: string;
-    if (spec.kind === "link") {
-      const from = link.from!;
-      const parent = groupPart.get(`${from.node}:${from.group}`);
-      if (parent === undefined) return false;
-      sql = `SELECT ${spec.from.sql} AS "f", ${spec.to.sql} AS "t", ` +
-        `(row_number() OVER (ORDER BY ${spec.order.join(", ")}))::int4 AS "o" ` +
-        `FROM ${spec.from.table.sql} WHERE ${spec.from.sql} IN ` +
-        `(SELECT "c${from.column}" FROM "${parent}")`;
-    } else {
-      const where: string[] = [];
-      for (const filter of spec.filters) {
-        const values = param((input) => listFilter(input.options[index], filter.option));
-        where.push(`(${filter.column.sql} = ANY(${values}) OR ${values} IS NULL)`);
-      }
-      const limit = param((input) => optionValue(input.options[index], spec.limit));
-      const offset = param((input) => optionValue(input.options[index], spec.offset));
-      sql = `SELECT ${spec.key.sql} AS "t", ` +
-        `(row_number() OVER (ORDER BY ${spec.order.join(", ")}))::int4 AS "o" ` +
-        `FROM ${spec.table.sql}` + (where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`) +
-        ` ORDER BY ${spec.order.join(", ")} LIMIT ${limit} OFFSET ${offset}`;
-    }
-    parts.push({
-      name: part.name,
-      sql,
-      columns: spec.kind === "link" ? ["f", "t", "o"] : ["t", "o"],
-    });
-    readers.push({ kind: "link", link: index });
-    return true;
   }
 
   // The output: a tag, then each part's own columns; a first branch with no rows types them all.
@@ -311,11 +368,11 @@ function buildStatement(region: FusionRegion): Fused | null {
   return {
     text,
     parts,
-    readers,
     outputs,
     params: (input) => params.map((get) => get(input)),
     region,
     links,
+    widths,
   };
 }
 
@@ -346,45 +403,51 @@ interface Read {
 
 function readRows(fused: Fused, rows: readonly PgRow[]): FusedResult {
   const read: Read = { groups: new Map(), links: new Map() };
-  const groupIndexes: (KeyIndex<readonly unknown[]> | null)[] = [];
-  for (const reader of fused.readers) {
-    if (reader.kind === "group") {
-      const index = new KeyIndex<readonly unknown[]>();
-      read.groups.set(`${reader.node}:${reader.group}`, index);
-      groupIndexes.push(index);
-    } else {
-      read.links.set(reader.link, { index: new KeyIndex(), all: [] });
-      groupIndexes.push(null);
+  const groupIndex: KeyIndex<readonly unknown[]>[][] = [];
+  for (const part of fused.parts) {
+    const indexes: KeyIndex<readonly unknown[]>[] = [];
+    for (const reader of part.readers) {
+      if (reader.kind === "group") {
+        const index = new KeyIndex<readonly unknown[]>();
+        read.groups.set(`${reader.node}:${reader.group}`, index);
+        indexes.push(index);
+      } else {
+        read.links.set(reader.link, { index: new KeyIndex(), all: [] });
+      }
     }
+    groupIndex.push(indexes);
   }
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     const p = row["~"] as number;
-    const reader = fused.readers[p]!;
+    const part = fused.parts[p]!;
     const out = fused.outputs[p]!;
-    if (reader.kind === "group") {
-      const values = new Array(reader.names.length);
-      for (let c = 0; c < values.length; c++) values[c] = row[out[c + 1]!];
-      groupIndexes[p]!.put(row[out[0]!], values);
-      continue;
-    }
-    const entry = read.links.get(reader.link)!;
-    const spec = fused.links[reader.link]!.spec;
-    if (spec.kind === "link") {
-      const target = row[out[1]!];
+    let g = 0;
+    for (const reader of part.readers) {
+      if (reader.kind === "group") {
+        const key = row[out[reader.key]!];
+        const index = groupIndex[p]![g++]!;
+        if (key === null || key === undefined || index.at(key) !== undefined) continue;
+        const values = new Array(reader.values.length);
+        for (let c = 0; c < values.length; c++) values[c] = row[out[reader.values[c]!]!];
+        index.put(key, values);
+        continue;
+      }
+      const entry = read.links.get(reader.link)!;
+      const target = row[out[reader.to]!];
+      const item = { t: target, o: row[out[reader.order]!] as number };
+      if (reader.from < 0) {
+        entry.all.push(item);
+        continue;
+      }
       if (target === null || target === undefined) continue;
-      const source = row[out[0]!];
-      const item = { t: target, o: row[out[2]!] as number };
+      const source = row[out[reader.from]!];
       const list = entry.index.at(source);
       if (list === undefined) entry.index.put(source, [item]);
       else list.push(item);
-    } else {
-      entry.all.push({ t: row[out[0]!], o: row[out[1]!] as number });
     }
   }
-  for (const entry of read.links.values()) {
-    entry.all.sort(byOrder);
-  }
+  for (const entry of read.links.values()) entry.all.sort(byOrder);
   return new PostgresFusedResult(fused, read);
 }
 
