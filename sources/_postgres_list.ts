@@ -59,7 +59,7 @@ export interface ListQuery {
 /**
  * Makes a link loader that lists rows of a table for a link without `requires` (at the root, or
  * one list shared by every node): ONE statement
- * `SELECT "id" FROM "character" WHERE ("species" = ANY($1) OR $1 IS NULL) ORDER BY "id" LIMIT $2
+ * `SELECT "id" AS "t" FROM "character" WHERE ("species" = ANY($1) OR $1 IS NULL) ORDER BY "id" LIMIT $2
  * OFFSET $3`, every value bound, the text the same whatever the options. The link's type must be
  * a `Sequence(TypeRef(...))` (maybe in `Optional`); the filter, limit and offset options must be
  * declared on the link (`Option("limit", Optional(Int))`).

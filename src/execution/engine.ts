@@ -225,6 +225,8 @@ class Execution {
   #reject: ((error: unknown) => void) | null = null;
   #steps: { batch: Batch; next: number } | null = null;
   #onAbort: (() => void) | null = null;
+  /** Regions whose one load failed in this execution: their members load one by one. */
+  readonly #unfused = new Set<RegionPlan>();
 
   constructor(graph: Graph, executor: Executor, scope: LoadScope, run: PlanRun) {
     this.#graph = graph;
@@ -298,20 +300,48 @@ class Execution {
   #runBatch(batch: Batch): void {
     const plan = batch.plan;
     const region = plan.region;
+    // Whether the region answers this batch's fused members (else they load one by one).
+    let fromRegion = false;
     if (region !== null) {
-      if (region.start) this.#loadRegion(batch, region.plan, null);
-      else if (batch.fused !== null) this.#fillRegion(batch);
+      if (region.start && !this.#unfused.has(region.plan)) {
+        this.#loadRegion(batch, region.plan, null);
+        fromRegion = true;
+      } else if (batch.fused !== null) {
+        this.#fillRegion(batch);
+        fromRegion = true;
+      }
     }
     const groups = plan.groups;
     for (let g = 0; g < groups.length; g++) {
       if (this.#failure !== null) return;
-      if (!groups[g]!.fused) this.#loadGroup(batch, groups[g]!);
+      if (!fromRegion || !groups[g]!.fused) this.#loadGroup(batch, groups[g]!);
     }
     const links = plan.links;
     for (let l = 0; l < links.length; l++) {
       if (this.#failure !== null) return;
       const link = links[l]!;
-      if (link.waitCount === 0 && link.fused < 0) this.#loadLink(batch, link);
+      if (link.waitCount === 0 && (!fromRegion || link.fused < 0)) this.#loadLink(batch, link);
+    }
+  }
+
+  /**
+   * A region's one load failed: its members load one by one instead, in this execution, so that
+   * each failure lands where the separate loads would have put it and nothing else is lost.
+   */
+  #unfuse(batch: Batch, load: RegionLoad): void {
+    this.#unfused.add(load.plan);
+    if (load.entry !== null) {
+      this.#loadLink(batch, load.entry);
+      return;
+    }
+    const plan = batch.plan;
+    for (const group of plan.groups) {
+      if (this.#failure !== null) return;
+      if (group.fused) this.#loadGroup(batch, group);
+    }
+    for (const link of plan.links) {
+      if (this.#failure !== null) return;
+      if (link.fused >= 0 && link.waitCount === 0) this.#loadLink(batch, link);
     }
   }
 
@@ -322,7 +352,8 @@ class Execution {
       for (const link of region.links) options.push(this.#linkOptions(link));
     } catch (error) {
       if (!(error instanceof QueryReadError)) throw error;
-      this.#loadFailed(batch, entry !== null, entry?.index ?? -1, error);
+      // A link's options that cannot be bound fail that link alone, as they would unfused.
+      this.#unfuse(batch, { kind: "region", plan: region, entry });
       return;
     }
     const plan = batch.plan;
@@ -400,7 +431,7 @@ class Execution {
     try {
       result = this.#executor.load(task, this.#scope);
     } catch (error) {
-      this.#loadFailed(batch, isLink, index, error);
+      this.#failed(batch, isLink, index, error, extra);
       return;
     }
     if (!isThenable(result)) {
@@ -418,10 +449,27 @@ class Execution {
       },
       (error) => {
         this.#pending--;
-        if (this.#failure === null && !this.#settled) this.#loadFailed(batch, isLink, index, error);
+        if (this.#failure === null && !this.#settled) {
+          this.#failed(batch, isLink, index, error, extra);
+        }
         this.#idle();
       },
     );
+  }
+
+  /** A load threw or rejected: a region's falls back to separate loads, others fail. */
+  #failed(
+    batch: Batch,
+    isLink: boolean,
+    index: number,
+    error: unknown,
+    extra: BoundColumns | MaskedParents | RegionLoad | null,
+  ): void {
+    if (extra !== null && "kind" in extra && !(error instanceof ExecutionAbortedError)) {
+      this.#unfuse(batch, extra);
+      return;
+    }
+    this.#loadFailed(batch, isLink, index, error);
   }
 
   #store(
@@ -462,18 +510,6 @@ class Execution {
    */
   #loadFailed(batch: Batch, isLink: boolean, index: number, error: unknown): void {
     const plan = batch.plan;
-    if (index < 0) {
-      // A region's load failed: each member it answers fails with it.
-      for (const group of plan.groups) {
-        if (group.fused) this.#loadFailed(batch, false, group.index, error);
-      }
-      for (const link of plan.links) {
-        if (link.fused >= 0 && link.waitCount === 0) {
-          this.#loadFailed(batch, true, link.index, error);
-        }
-      }
-      return;
-    }
     let failure = error;
     if (
       !(error instanceof ExecutionAbortedError) && !(error instanceof LoaderShapeError) &&
@@ -668,7 +704,7 @@ class Execution {
 
   #loadLink(batch: Batch, link: LinkPlan): void {
     const plan = batch.plan;
-    if (link.entry !== null) {
+    if (link.entry !== null && !this.#unfused.has(link.entry)) {
       this.#loadRegion(batch, link.entry, link);
       return;
     }

@@ -1,0 +1,845 @@
+/**
+ * Fusion through the Postgres sources: which statements a query issues when a region of
+ * `FieldsQuery`, `LinkQuery` and `ListQuery` loads is answered by one, and that the answers are
+ * those of the unfused run (one statement per node per path) on the same database.
+ *
+ * Every test that needs a database runs once on PGlite and once on the PostgreSQL server at
+ * `DATABASE_URL` through postgres.js (that step is skipped, saying why, when it is unset), each on
+ * a fresh database holding the seed's tables. `recordStatements` shows what ran.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import {
+  AsyncExecutor,
+  denormalize,
+  Engine,
+  Field,
+  Graph,
+  type GraphQLResponse,
+  Int,
+  Link,
+  LoaderError,
+  Node,
+  Option,
+  Optional,
+  read,
+  Root,
+  Schema,
+  Sequence,
+  Str,
+  TypeRef,
+} from "../mod.ts";
+import {
+  type Database,
+  FieldsQuery,
+  LinkQuery,
+  LinkRowError,
+  ListQuery,
+  openDatabase,
+  type PgClient,
+  type RecordedStatement,
+  recordStatements,
+  table,
+} from "../sources/postgres.ts";
+import { WorkerPoolExecutor } from "../executors/worker_pool.ts";
+import { graph as serverGraph } from "../examples/server.ts";
+import { actor, character, graph as seedGraph, PG, setUpDatabase } from "../examples/star_trek.ts";
+import { MAX_REGION_NODES } from "../src/planning/plan.ts";
+import { SCHEMA_ENV } from "./support/pool_star_trek_pg.ts";
+
+const DATABASE_URL = Deno.env.get("DATABASE_URL") || null;
+const NO_SERVER = "set DATABASE_URL to a PostgreSQL server to run";
+
+function scratchSchema(): string {
+  return `hiku_fusion_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+}
+
+/** Where a test runs: a fresh database with the seed's tables and a ship table. */
+interface Target {
+  readonly name: string;
+  /** Why the step can not run here, or `null` when it can. */
+  readonly skipReason: string | null;
+  open(): Promise<Database>;
+}
+
+const TARGETS: readonly Target[] = [
+  { name: "PGlite", skipReason: null, open: () => openDatabase({ url: null }) },
+  {
+    name: "PostgreSQL server through postgres.js",
+    skipReason: DATABASE_URL === null ? NO_SERVER : null,
+    open: () =>
+      openDatabase({
+        url: DATABASE_URL,
+        schema: scratchSchema(),
+        dropSchemaOnClose: true,
+        connectTimeoutSeconds: 5,
+      }),
+  },
+];
+
+/** Registers a test with one step per database, each on a fresh one. */
+function fusionTest(
+  name: string,
+  fn: (db: Database) => Promise<void>,
+  options: { readonly ignore?: boolean } = {},
+): void {
+  Deno.test({
+    name,
+    ignore: options.ignore ?? false,
+    async fn(t) {
+      for (const target of TARGETS) {
+        await t.step({
+          name: target.skipReason === null
+            ? target.name
+            : `${target.name} (skipped: ${target.skipReason})`,
+          ignore: target.skipReason !== null,
+          async fn() {
+            await using db = await target.open();
+            await setUpDatabase(db);
+            await db.query(
+              "CREATE TABLE ship (id integer PRIMARY KEY, name text, captain_id integer)",
+            );
+            await db.query("INSERT INTO ship (id, name, captain_id) VALUES ($1, $2, $3)", [
+              1,
+              "USS Enterprise",
+              1,
+            ]);
+            await fn(db);
+          },
+        });
+      }
+    },
+  });
+}
+
+/** What a request answered, and the statements it issued. */
+interface Run {
+  readonly response: GraphQLResponse;
+  readonly statements: readonly RecordedStatement[];
+}
+
+async function execute(
+  schema: Schema,
+  db: PgClient,
+  query: string,
+  variables: { readonly [name: string]: unknown } | null = null,
+): Promise<Run> {
+  const recorder = recordStatements(db);
+  const response = await schema.execute({ query, variables, context: { [PG]: recorder.client } });
+  return { response, statements: recorder.statements };
+}
+
+/** What an engine answered (plain data), and the statements it issued. */
+async function executeEngine(
+  engine: Engine,
+  graph: Graph,
+  db: PgClient,
+  query: string,
+): Promise<{ readonly data: unknown; readonly statements: readonly RecordedStatement[] }> {
+  const recorder = recordStatements(db);
+  const result = await engine.execute(graph, read(query), { [PG]: recorder.client });
+  return { data: denormalize(graph, result), statements: recorder.statements };
+}
+
+function fusedAndUnfused(graph: Graph): { readonly fused: Schema; readonly unfused: Schema } {
+  return {
+    fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
+    unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
+  };
+}
+
+function sources(statements: readonly RecordedStatement[]): (string | null)[] {
+  return statements.map((s) => s.source);
+}
+
+const FUSED = new Engine(new AsyncExecutor());
+const UNFUSED = new Engine(new AsyncExecutor(), { fusion: false });
+
+// The seed's data, as the queries below read it.
+
+const KIRK = "James T. Kirk";
+const SPOCK = "Spock";
+const MCCOY = "Leonard McCoy";
+const ACTORS_OF: { readonly [name: string]: readonly string[] } = {
+  [KIRK]: ["William Shatner", "Chris Pine"],
+  [SPOCK]: ["Leonard Nimoy", "Zachary Quinto"],
+  [MCCOY]: ["DeForest Kelley", "Karl Urban"],
+};
+/** Actors in id order, with their characters and those characters' species. */
+const ACTORS: readonly (readonly [string, string, string])[] = [
+  ["William Shatner", KIRK, "Human"],
+  ["Leonard Nimoy", SPOCK, "Vulcan/Human"],
+  ["DeForest Kelley", MCCOY, "Human"],
+  ["Chris Pine", KIRK, "Human"],
+  ["Zachary Quinto", SPOCK, "Vulcan/Human"],
+  ["Karl Urban", MCCOY, "Human"],
+];
+
+const SEED_QUERY = "{ characters { name actors { name } } }";
+const SEED_DATA = {
+  characters: [KIRK, SPOCK, MCCOY].map((name) => ({
+    name,
+    actors: ACTORS_OF[name]!.map((actor) => ({ name: actor })),
+  })),
+};
+
+/**
+ * The one statement examples/server.ts issues for the seed's query: the characters listed with
+ * their names (and ids, which the actors link requires), and their actors with their names. A
+ * change in the generated SQL shows up here in review.
+ */
+const SEED_REGION_SQL = [
+  `WITH "l0" AS (SELECT "id" AS "t", (row_number() OVER (ORDER BY "id"))::int4 AS "o",`,
+  `"id" AS "k", "name" AS "c0", "id" AS "c1" FROM "character"`,
+  `WHERE ("species" = ANY($1) OR $1 IS NULL) ORDER BY "id" LIMIT $2 OFFSET $3),`,
+  `"l1" AS (SELECT "character_id" AS "f", "id" AS "t",`,
+  `(row_number() OVER (ORDER BY "id"))::int4 AS "o", "id" AS "k", "name" AS "c0"`,
+  `FROM "actor" WHERE "character_id" IN (SELECT "c1" FROM "l0"))`,
+  `SELECT NULL::int4 AS "~", "l0"."t" AS "x0", "l0"."o" AS "x1", "l0"."k" AS "x2",`,
+  `"l0"."c0" AS "x3", "l0"."c1" AS "x4", "l1"."f" AS "x5", "l1"."t" AS "x6", "l1"."o" AS "x7",`,
+  `"l1"."k" AS "x8", "l1"."c0" AS "x9" FROM "l0", "l1" WHERE false`,
+  `UNION ALL SELECT 0, "t", "o", "k", "c0", "c1", NULL, NULL, NULL, NULL, NULL FROM "l0"`,
+  `UNION ALL SELECT 1, NULL, NULL, NULL, NULL, NULL, "f", "t", "o", "k", "c0" FROM "l1"`,
+].join(" ");
+
+// examples/server.ts: a root listed with ListQuery, so whole queries fuse.
+
+fusionTest("examples/server.ts answers the seed's query with one statement", async (db) => {
+  const { fused, unfused } = fusedAndUnfused(serverGraph);
+  const run = await execute(fused, db, SEED_QUERY);
+  assert.deepEqual(run.response, { data: SEED_DATA });
+  assert.deepEqual(run.statements, [{
+    text: SEED_REGION_SQL,
+    params: [null, null, null],
+    source: "region characters > Character",
+  }]);
+  const plain = await execute(unfused, db, SEED_QUERY);
+  assert.deepEqual(plain.response, run.response);
+  assert.equal(plain.statements.length, 4);
+});
+
+fusionTest(
+  "examples/server.ts answers a query through characters, actors and back with one statement",
+  async (db) => {
+    const { fused, unfused } = fusedAndUnfused(serverGraph);
+    const query = "{ characters { name actors { name character { name } } } }";
+    const run = await execute(fused, db, query);
+    assert.deepEqual(run.response, {
+      data: {
+        characters: [KIRK, SPOCK, MCCOY].map((name) => ({
+          name,
+          actors: ACTORS_OF[name]!.map((actor) => ({ name: actor, character: { name } })),
+        })),
+      },
+    });
+    assert.deepEqual(sources(run.statements), ["region characters > Character"]);
+    const plain = await execute(unfused, db, query);
+    assert.deepEqual(plain.response, run.response);
+    assert.equal(plain.statements.length, 6);
+  },
+);
+
+fusionTest(
+  "examples/server.ts answers actors with their characters' names and species with one statement",
+  async (db) => {
+    const { fused, unfused } = fusedAndUnfused(serverGraph);
+    const query = "{ actors { name character { name species } } }";
+    const run = await execute(fused, db, query);
+    assert.deepEqual(run.response, {
+      data: {
+        actors: ACTORS.map(([name, character, species]) => ({
+          name,
+          character: { name: character, species },
+        })),
+      },
+    });
+    assert.deepEqual(run.statements.map((s) => [s.source, s.params]), [
+      ["region actors > Actor", [null, null]],
+    ]);
+    const plain = await execute(unfused, db, query);
+    assert.deepEqual(plain.response, run.response);
+    assert.equal(plain.statements.length, 4);
+  },
+);
+
+fusionTest(
+  "an Engine with fusion off issues one statement per node per path again",
+  async (db) => {
+    const query = "{ characters { name actors { name character { name } } } }";
+    const fused = await executeEngine(FUSED, serverGraph, db, query);
+    const plain = await executeEngine(UNFUSED, serverGraph, db, query);
+    assert.deepEqual(plain.data, fused.data);
+    assert.deepEqual(sources(fused.statements), ["region characters > Character"]);
+    assert.deepEqual(plain.statements.map((s) => [s.source, s.params]), [
+      [`ListQuery("character")`, [null, null, null]],
+      [`FieldsQuery("character")`, [[1, 2, 3]]],
+      [`LinkQuery("actor"."character_id" -> "id")`, [[1, 2, 3]]],
+      [`FieldsQuery("actor")`, [[1, 4, 2, 5, 3, 6]]],
+      [`LinkQuery("character"."id" -> "id")`, [[1, 2, 3]]],
+      [`FieldsQuery("character")`, [[1, 2, 3]]],
+    ]);
+  },
+);
+
+// examples/star_trek.ts: the seed's own root loaders, and an actor's character linked in code.
+
+fusionTest(
+  "examples/star_trek.ts answers the seed's query with two statements: its root loader's, then one region",
+  async (db) => {
+    const fused = await executeEngine(FUSED, seedGraph, db, SEED_QUERY);
+    assert.deepEqual(fused.data, SEED_DATA);
+    assert.deepEqual(fused.statements.map((s) => [s.source, s.params]), [
+      [null, []],
+      ["region Character", [[1, 2, 3]]],
+    ]);
+    assert.equal(fused.statements[0]!.text, "SELECT id FROM character ORDER BY id");
+    const plain = await executeEngine(UNFUSED, seedGraph, db, SEED_QUERY);
+    assert.deepEqual(plain.data, fused.data);
+    assert.equal(plain.statements.length, 4);
+  },
+);
+
+fusionTest("a user loader (the seed's directLink) ends a region where it stands", async (db) => {
+  // Actor's only link is directLink: no region forms, each node loads on its own.
+  const actors = "{ actors { name character { name } } }";
+  const fused = await executeEngine(FUSED, seedGraph, db, actors);
+  assert.deepEqual(fused.data, {
+    actors: ACTORS.map(([name, character]) => ({ name, character: { name: character } })),
+  });
+  assert.deepEqual(fused.statements.map((s) => [s.source, s.params]), [
+    [null, []],
+    [`FieldsQuery("actor")`, [[1, 2, 3, 4, 5, 6]]],
+    [`FieldsQuery("character")`, [[1, 2, 3]]],
+  ]);
+  const plain = await executeEngine(UNFUSED, seedGraph, db, actors);
+  assert.deepEqual(plain.data, fused.data);
+  assert.deepEqual(plain.statements, fused.statements);
+
+  // Characters and their actors are one region; the characters directLink reaches are not in it.
+  const through = "{ characters { name actors { name character { name } } } }";
+  const region = await executeEngine(FUSED, seedGraph, db, through);
+  assert.deepEqual(region.data, {
+    characters: [KIRK, SPOCK, MCCOY].map((name) => ({
+      name,
+      actors: ACTORS_OF[name]!.map((actor) => ({ name: actor, character: { name } })),
+    })),
+  });
+  assert.deepEqual(region.statements.map((s) => [s.source, s.params]), [
+    [null, []],
+    ["region Character", [[1, 2, 3]]],
+    [`FieldsQuery("character")`, [[1, 2, 3]]],
+  ]);
+  assert.deepEqual((await executeEngine(UNFUSED, seedGraph, db, through)).data, region.data);
+});
+
+// A graph of the seed's tables with lists, orders, optional and required links, a ship table
+// where only Kirk has a row, and a table that does not exist.
+
+const ship = table("ship", { id: Int, name: Str, captain_id: Int }, { primaryKey: "id" });
+const starship = table("starship", { id: Int, name: Str, captain_id: Int }, { primaryKey: "id" });
+const characterQuery = FieldsQuery(PG, character);
+const actorQuery = FieldsQuery(PG, actor);
+const shipQuery = FieldsQuery(PG, ship);
+const starshipQuery = FieldsQuery(PG, starship);
+const captainToShip = LinkQuery(PG, { fromColumn: ship.c.captain_id, toColumn: ship.c.id });
+const page = [Option("limit", Optional(Int)), Option("offset", Optional(Int))];
+
+const trek = Graph([
+  Node("Character", [
+    Field("id", null, characterQuery),
+    Field("name", null, characterQuery),
+    Field("species", null, characterQuery),
+    Link(
+      "actors",
+      Sequence(TypeRef("Actor")),
+      LinkQuery(PG, { fromColumn: actor.c.character_id, toColumn: actor.c.id }),
+      { requires: "id" },
+    ),
+    Link(
+      "actorsByName",
+      Sequence(TypeRef("Actor")),
+      LinkQuery(PG, {
+        fromColumn: actor.c.character_id,
+        toColumn: actor.c.id,
+        orderBy: { column: actor.c.name, direction: "desc" },
+      }),
+      { requires: "id" },
+    ),
+    Link("ship", Optional(TypeRef("Ship")), captainToShip, { requires: "id" }),
+    Link("commands", TypeRef("Ship"), captainToShip, { requires: "id" }),
+    Link(
+      "starships",
+      Optional(Sequence(TypeRef("Starship"))),
+      LinkQuery(PG, { fromColumn: starship.c.captain_id, toColumn: starship.c.id }),
+      { requires: "id" },
+    ),
+  ]),
+  Node("Actor", [Field("id", null, actorQuery), Field("name", null, actorQuery)]),
+  Node("Ship", [Field("id", null, shipQuery), Field("name", null, shipQuery)]),
+  Node("Starship", [Field("id", null, starshipQuery), Field("name", null, starshipQuery)]),
+  Root([
+    Link(
+      "characters",
+      Sequence(TypeRef("Character")),
+      ListQuery(PG, character, {
+        filters: { species: character.c.species },
+        limit: "limit",
+        offset: "offset",
+      }),
+      { requires: null, options: [Option("species", Optional(Str)), ...page] },
+    ),
+    Link(
+      "charactersOf",
+      Sequence(TypeRef("Character")),
+      ListQuery(PG, character, { filters: { species: character.c.species } }),
+      { requires: null, options: [Option("species", Optional(Sequence(Str)))] },
+    ),
+    Link(
+      "charactersByName",
+      Sequence(TypeRef("Character")),
+      ListQuery(PG, character, {
+        orderBy: { column: character.c.name, direction: "desc" },
+        limit: "limit",
+        offset: "offset",
+      }),
+      { requires: null, options: page },
+    ),
+    Link(
+      "charactersById",
+      Sequence(TypeRef("Character")),
+      (options: { readonly ids: readonly number[] }) => options.ids,
+      { requires: null, options: [Option("ids", Sequence(Int))] },
+    ),
+  ]),
+]);
+
+/** Runs a query fused and unfused: the data must be equal; gives both runs. */
+async function both(db: PgClient, query: string): Promise<{
+  readonly data: unknown;
+  readonly fused: readonly RecordedStatement[];
+  readonly unfused: readonly RecordedStatement[];
+}> {
+  const fused = await executeEngine(FUSED, trek, db, query);
+  const plain = await executeEngine(UNFUSED, trek, db, query);
+  assert.deepEqual(fused.data, plain.data, `fused run of ${query}`);
+  return { data: plain.data, fused: fused.statements, unfused: plain.statements };
+}
+
+// ListQuery
+
+fusionTest(
+  "ListQuery filters by one value or a list, limits and offsets by options, all bound",
+  async (db) => {
+    const cases: readonly {
+      readonly query: string;
+      readonly names: readonly string[];
+      readonly params: readonly unknown[];
+    }[] = [
+      {
+        query: `{ characters(species: "Human") { name } }`,
+        names: [KIRK, MCCOY],
+        params: [["Human"], null, null],
+      },
+      {
+        query: `{ charactersOf(species: ["Human", "Vulcan/Human"]) { name } }`,
+        names: [KIRK, SPOCK, MCCOY],
+        params: [["Human", "Vulcan/Human"], null, null],
+      },
+      {
+        query: `{ charactersOf(species: ["Vulcan/Human"]) { name } }`,
+        names: [SPOCK],
+        params: [["Vulcan/Human"], null, null],
+      },
+      {
+        query: `{ charactersOf { name } }`,
+        names: [KIRK, SPOCK, MCCOY],
+        params: [null, null, null],
+      },
+      { query: `{ characters { name } }`, names: [KIRK, SPOCK, MCCOY], params: [null, null, null] },
+      {
+        query: `{ characters(species: null, limit: null, offset: null) { name } }`,
+        names: [KIRK, SPOCK, MCCOY],
+        params: [null, null, null],
+      },
+      { query: `{ characters(limit: 2) { name } }`, names: [KIRK, SPOCK], params: [null, 2, null] },
+      {
+        query: `{ characters(limit: 1, offset: 1) { name } }`,
+        names: [SPOCK],
+        params: [null, 1, 1],
+      },
+      {
+        query: `{ characters(species: "Human", offset: 1) { name } }`,
+        names: [MCCOY],
+        params: [["Human"], null, 1],
+      },
+    ];
+    for (const { query, names, params } of cases) {
+      const run = await both(db, query);
+      const list = query.startsWith("{ charactersOf") ? "charactersOf" : "characters";
+      assert.deepEqual(run.data, { [list]: names.map((name) => ({ name })) }, query);
+      assert.deepEqual(run.fused.map((s) => [s.source, s.params]), [
+        [`region ${list} > Character`, params],
+      ], query);
+      // Unfused, the list's own statement is bound with the same values.
+      assert.deepEqual(run.unfused[0]!.params, params, query);
+      for (const statement of [...run.fused, ...run.unfused]) {
+        assert.ok(!statement.text.includes("Human"), statement.text);
+      }
+    }
+  },
+);
+
+fusionTest("ListQuery lists in its order, before the limit applies", async (db) => {
+  const run = await both(db, "{ charactersByName { name actors { name } } }");
+  assert.deepEqual(run.data, {
+    charactersByName: [SPOCK, MCCOY, KIRK].map((name) => ({
+      name,
+      actors: ACTORS_OF[name]!.map((actor) => ({ name: actor })),
+    })),
+  });
+  assert.deepEqual(sources(run.fused), [`region charactersByName > Character`]);
+  const limited = await both(db, "{ charactersByName(limit: 2) { name } }");
+  assert.deepEqual(limited.data, { charactersByName: [{ name: SPOCK }, { name: MCCOY }] });
+  assert.deepEqual(limited.unfused[0], {
+    text: `SELECT "id" AS "t" FROM "character" ORDER BY "name" DESC LIMIT $1 OFFSET $2`,
+    params: [2, null],
+    source: `ListQuery("character")`,
+  });
+});
+
+fusionTest("ListQuery with no row sends no other statement", async (db) => {
+  const run = await both(db, `{ characters(species: "Klingon") { name actors { name } } }`);
+  assert.deepEqual(run.data, { characters: [] });
+  assert.deepEqual(run.fused.map((s) => [s.source, s.params]), [
+    ["region characters > Character", [["Klingon"], null, null]],
+  ]);
+  assert.deepEqual(run.unfused.map((s) => [s.source, s.params]), [
+    [`ListQuery("character")`, [["Klingon"], null, null]],
+  ]);
+});
+
+fusionTest(
+  "ListQuery keeps its statement text whatever the variables' values (prepared statements)",
+  async (db) => {
+    const { fused, unfused } = fusedAndUnfused(trek);
+    const query = "query ($species: String, $limit: Int) " +
+      "{ characters(species: $species, limit: $limit) { name actors { name } } }";
+    for (const schema of [fused, unfused]) {
+      const first = await execute(schema, db, query, { species: "Human", limit: 1 });
+      const second = await execute(schema, db, query, { species: "Vulcan/Human" });
+      assert.deepEqual(first.response, {
+        data: { characters: [{ name: KIRK, actors: ACTORS_OF[KIRK]!.map((name) => ({ name })) }] },
+      });
+      assert.deepEqual(second.response, {
+        data: {
+          characters: [{ name: SPOCK, actors: ACTORS_OF[SPOCK]!.map((name) => ({ name })) }],
+        },
+      });
+      assert.deepEqual(
+        first.statements.map((s) => s.text),
+        second.statements.map((s) => s.text),
+      );
+      assert.deepEqual(first.statements[0]!.params, [["Human"], 1, null]);
+      assert.deepEqual(second.statements[0]!.params, [["Vulcan/Human"], null, null]);
+    }
+  },
+);
+
+fusionTest(
+  "ListQuery unfused issues SELECT of the key with its filters, LIMIT and OFFSET bound",
+  async (db) => {
+    const run = await executeEngine(
+      UNFUSED,
+      trek,
+      db,
+      `{ characters(species: "Human", limit: 5, offset: 0) { name } }`,
+    );
+    assert.deepEqual(run.data, { characters: [{ name: KIRK }, { name: MCCOY }] });
+    assert.deepEqual(run.statements, [
+      {
+        text: `SELECT "id" AS "t" FROM "character" WHERE ("species" = ANY($1) OR $1 IS NULL) ` +
+          `ORDER BY "id" LIMIT $2 OFFSET $3`,
+        params: [["Human"], 5, 0],
+        source: `ListQuery("character")`,
+      },
+      {
+        text: `SELECT "id", "name" FROM "character" WHERE "id" = ANY($1)`,
+        params: [[1, 3]],
+        source: `FieldsQuery("character")`,
+      },
+    ]);
+  },
+);
+
+Deno.test("ListQuery rejects a link it can not list: with requires, not a list, an undeclared option", () => {
+  const list = ListQuery(PG, character, { limit: "limit" });
+  assert.throws(
+    () =>
+      Link("characters", Sequence(TypeRef("Character")), list, { requires: "id", options: page }),
+    new TypeError(
+      `ListQuery for link "characters" lists a table: the link needs requires: null, got "id"`,
+    ),
+  );
+  assert.throws(
+    () => Link("character", TypeRef("Character"), list, { requires: null, options: page }),
+    new TypeError(
+      `ListQuery can not load link "character": its type TypeRef("Character") is not ` +
+        `Sequence(TypeRef) (maybe in Optional)`,
+    ),
+  );
+  assert.throws(
+    () =>
+      Link("character", Optional(TypeRef("Character")), list, { requires: null, options: page }),
+    new TypeError(
+      `ListQuery can not load link "character": its type Optional(TypeRef("Character")) is not ` +
+        `Sequence(TypeRef) (maybe in Optional)`,
+    ),
+  );
+  assert.throws(
+    () => Link("characters", Sequence(TypeRef("Character")), list, { requires: null }),
+    new TypeError(
+      `ListQuery for link "characters" reads option "limit": declare it on the link ` +
+        `(options: [Option("limit", ...)])`,
+    ),
+  );
+  assert.throws(
+    () =>
+      Link(
+        "characters",
+        Sequence(TypeRef("Character")),
+        ListQuery(PG, character, { filters: { species: character.c.species } }),
+        { requires: null, options: page },
+      ),
+    new TypeError(
+      `ListQuery for link "characters" reads option "species": declare it on the link ` +
+        `(options: [Option("species", ...)])`,
+    ),
+  );
+});
+
+Deno.test("ListQuery needs a key column and filters of its own table", () => {
+  assert.throws(
+    () => ListQuery(PG, character, { filters: { name: actor.c.name } }),
+    new TypeError(
+      `ListQuery on table "character" filters by columns of that table: option "name" got ` +
+        `"actor"."name"`,
+    ),
+  );
+  assert.throws(
+    () => ListQuery(PG, table("registry", { code: Str })),
+    new TypeError(
+      `ListQuery on table "registry" needs a key column of that table: the table declares no ` +
+        `primary key, so pass { key }`,
+    ),
+  );
+  assert.throws(
+    () => ListQuery(PG, character, { key: actor.c.id }),
+    new TypeError(
+      `ListQuery on table "character" needs a key column of that table: got "actor"."id"`,
+    ),
+  );
+});
+
+// Semantics fusion keeps.
+
+fusionTest("a fused LinkQuery keeps the link's order (orderBy desc)", async (db) => {
+  const run = await both(db, "{ characters { name actorsByName { name } } }");
+  assert.deepEqual(run.data, {
+    characters: [
+      { name: KIRK, actorsByName: [{ name: "William Shatner" }, { name: "Chris Pine" }] },
+      { name: SPOCK, actorsByName: [{ name: "Zachary Quinto" }, { name: "Leonard Nimoy" }] },
+      { name: MCCOY, actorsByName: [{ name: "Karl Urban" }, { name: "DeForest Kelley" }] },
+    ],
+  });
+  assert.deepEqual(sources(run.fused), ["region characters > Character"]);
+  assert.equal(run.unfused.length, 4);
+});
+
+fusionTest("a fused Optional link with no row gives null", async (db) => {
+  const run = await both(db, "{ characters { name ship { name } } }");
+  assert.deepEqual(run.data, {
+    characters: [
+      { name: KIRK, ship: { name: "USS Enterprise" } },
+      { name: SPOCK, ship: null },
+      { name: MCCOY, ship: null },
+    ],
+  });
+  assert.deepEqual(sources(run.fused), ["region characters > Character"]);
+  assert.equal(run.unfused.length, 4);
+});
+
+fusionTest(
+  "a fused TypeRef link with no row fails with the LinkRowError the unfused run gives",
+  async (db) => {
+    const query = read("{ characters { name commands { name } } }");
+    const messages: string[] = [];
+    for (const engine of [FUSED, UNFUSED]) {
+      await assert.rejects(engine.execute(trek, query, { [PG]: db }), (error) => {
+        assert.ok(error instanceof LoaderError);
+        assert.ok(error.cause instanceof LinkRowError);
+        messages.push(error.message);
+        return true;
+      });
+    }
+    assert.deepEqual(messages, [
+      `Loader of link Character.commands failed: Link "commands" needs exactly one row in table ` +
+      `"ship" where "captain_id" = 2: found none`,
+      `Loader of link Character.commands failed: Link "commands" needs exactly one row in table ` +
+      `"ship" where "captain_id" = 2: found none`,
+    ]);
+  },
+);
+
+fusionTest("a fused region gives null fields (and no links) for ids without a row", async (db) => {
+  const run = await both(db, "{ charactersById(ids: [1, 99]) { name actors { name } } }");
+  assert.deepEqual(run.data, {
+    charactersById: [
+      { name: KIRK, actors: ACTORS_OF[KIRK]!.map((name) => ({ name })) },
+      { name: null, actors: [] },
+    ],
+  });
+  assert.deepEqual(run.fused.map((s) => [s.source, s.params]), [
+    ["region Character", [[1, 99]]],
+  ]);
+  assert.deepEqual(run.unfused.map((s) => [s.source, s.params]), [
+    [`FieldsQuery("character")`, [[1, 99]]],
+    [`LinkQuery("actor"."character_id" -> "id")`, [[1]]],
+    [`FieldsQuery("actor")`, [[1, 4]]],
+  ]);
+});
+
+// A region's one statement failing does not fail the region: its loads run one by one instead,
+// so every error lands where it would unfused and the rest of the data stays.
+fusionTest(
+  "a fused region that fails reports errors on the fields the unfused run names, with partial data",
+  async (db) => {
+    const { fused, unfused } = fusedAndUnfused(trek);
+    const query = "{ characters { name starships { name } } }";
+    const plain = await execute(unfused, db, query);
+    const missing = `Query on table "starship" failed: relation "starship" does not exist ` +
+      `(SQL: SELECT "captain_id", "id" FROM "starship" WHERE "captain_id" = ANY($1) ORDER BY "id")`;
+    assert.deepEqual(JSON.parse(JSON.stringify(plain.response)), {
+      errors: [0, 1, 2].map((i) => ({
+        message: missing,
+        locations: [{ line: 1, column: 21 }],
+        path: ["characters", i, "starships"],
+      })),
+      data: { characters: [KIRK, SPOCK, MCCOY].map((name) => ({ name, starships: null })) },
+    });
+    const run = await execute(fused, db, query);
+    assert.deepEqual(run.response.data, plain.response.data);
+    assert.deepEqual(
+      run.response.errors?.map((e) => [e.path, e.locations]),
+      plain.response.errors?.map((e) => [e.path, e.locations]),
+    );
+    for (const error of run.response.errors ?? []) {
+      assert.match(error.message, /relation "starship" does not exist/);
+    }
+  },
+);
+
+// Planning
+
+/**
+ * `{ characters(limit: 1) { actors { character { actors ... { name } } } } }`, `levels` links
+ * below the root's, only the last node's name queried.
+ */
+function deepQuery(levels: number): string {
+  let selection = "name";
+  for (let level = levels - 1; level >= 0; level--) {
+    selection = `${level % 2 === 0 ? "actors" : "character"} { ${selection} }`;
+  }
+  return `{ characters(limit: 1) { ${selection} } }`;
+}
+
+/** What {@linkcode deepQuery} gives: Kirk, his two actors, Kirk again, ... down to a name. */
+function deepData(levels: number): unknown {
+  const link = (level: number) => level % 2 === 0 ? "actors" : "character";
+  let value: unknown = link(levels - 1) === "actors"
+    ? [{ name: "William Shatner" }, { name: "Chris Pine" }]
+    : { name: KIRK };
+  for (let level = levels - 2; level >= 0; level--) {
+    const node = { [link(level + 1)]: value };
+    value = link(level) === "actors" ? [node, node] : node;
+  }
+  return { characters: [{ actors: value }] };
+}
+
+fusionTest(
+  `a region stops at MAX_REGION_NODES (${MAX_REGION_NODES}) nodes; the rest loads after it`,
+  async (db) => {
+    const { fused, unfused } = fusedAndUnfused(serverGraph);
+    // One node more than a region takes: the root's characters and a node per level.
+    const levels = MAX_REGION_NODES;
+    const query = deepQuery(levels);
+    const run = await execute(fused, db, query);
+    const plain = await execute(unfused, db, query);
+    assert.equal(run.response.errors, undefined);
+    assert.deepEqual(run.response.data, deepData(levels));
+    assert.deepEqual(run.response, plain.response);
+    // The link into the last node, and that node, load one by one after the region.
+    const last = (levels - 1) % 2 === 0
+      ? [`LinkQuery("actor"."character_id" -> "id")`, `FieldsQuery("actor")`]
+      : [`LinkQuery("character"."id" -> "id")`, `FieldsQuery("character")`];
+    assert.deepEqual(sources(run.statements), ["region characters > Character", ...last]);
+    assert.equal(plain.statements.length, 1 + (levels + 1) + levels);
+  },
+);
+
+// Executors
+
+const POOL_MODULE = new URL("./support/pool_star_trek_pg.ts", import.meta.url);
+
+Deno.test({
+  name: "WorkerPoolExecutor runs a fused region's statement on the main thread" +
+    (DATABASE_URL === null
+      ? ` (skipped: ${NO_SERVER}; each of the pool's threads opens its own connection)`
+      : ""),
+  ignore: DATABASE_URL === null,
+  async fn() {
+    const schema = scratchSchema();
+    await using admin = await openDatabase({ url: DATABASE_URL, schema, dropSchemaOnClose: true });
+    await setUpDatabase(admin);
+    await admin.query("CREATE TABLE pool_connection (thread text, pid integer)");
+    // The statement of the region below the seed's root, as the async executor issues it.
+    const expected = await executeEngine(FUSED, seedGraph, admin, SEED_QUERY);
+    const region = expected.statements[1]!;
+    assert.equal(region.source, "region Character");
+
+    Deno.env.set(SCHEMA_ENV, schema);
+    // Every load the pool can place goes to a worker: the main thread opens its connection only
+    // for what must run there.
+    const pool = new WorkerPoolExecutor({
+      module: POOL_MODULE,
+      size: 2,
+      inlineThreshold: 0,
+      inlineCostPerId: 0,
+      inlineUnbatched: false,
+    });
+    try {
+      await pool.ready();
+      const result = await new Engine(pool).execute(seedGraph, read(SEED_QUERY));
+      assert.deepEqual(denormalize(seedGraph, result), SEED_DATA);
+      // Each thread's connection's last statement, while the connections are open.
+      const rows = await admin.query(
+        "SELECT c.thread, a.query FROM pool_connection c JOIN pg_stat_activity a ON a.pid = c.pid " +
+          "ORDER BY c.thread",
+      );
+      assert.deepEqual(rows.map((r) => r.thread), [
+        "hiku-ts worker 1",
+        "hiku-ts worker 2",
+        "main",
+      ]);
+      assert.equal(rows[2]!.query, region.text);
+      assert.ok(
+        rows.slice(0, 2).some((r) => r.query === "SELECT id FROM character ORDER BY id"),
+        "the root's loader ran in a worker",
+      );
+    } finally {
+      await pool.close();
+      Deno.env.delete(SCHEMA_ENV);
+    }
+  },
+});
