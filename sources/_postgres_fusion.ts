@@ -3,27 +3,26 @@
  * loaders and whose links come from `LinkQuery` or `ListQuery` loaders of one context key is
  * answered by ONE statement.
  *
- * The statement has one common table expression per load the region replaces, each selecting
- * from the one before it (a link's rows where its from-column is in the parent's rows, a node's
- * rows where its key is in the link's to-column), and returns all of them at once as a UNION ALL
- * of wide rows: a tag column says which expression a row comes from, and each expression has
- * columns of its own, NULL in the other branches. A first branch that returns no rows
- * (`WHERE false` over all the expressions) gives every column its type, so each value comes back
- * typed as its column is, exactly as the separate statements would return it. For the seed's
- * query below the root's own loader (characters, their actors):
+ * The region is cut into chains: a chain follows links from the region's first node, taking every
+ * link to one node (they do not multiply rows) and at most one list link per node; each further
+ * list link starts another chain from the same node. A chain is one join: the first node's rows
+ * (`= ANY($1)` on its ids, or the listed rows), LEFT JOINed to each link's table on the link's
+ * from-column, and to the fields' tables on their keys. The statement is the chains' joins
+ * together, as a UNION ALL: a tag column says which chain a row comes from, each joined column has
+ * an output column of its own (shared by the chains that join it), NULL in the other chains, and a
+ * first branch that returns no rows (`WHERE false`) gives every output column its table column's
+ * type, so each value comes back typed as the separate statements return it. Rows are ordered by
+ * the chains' lists' orders, so each list is read in its order; a link's `ctid` tells apart its
+ * rows repeated by a deeper list. For the seed's query below the root's own loader:
  *
  * ```sql
- * WITH "n0g0" AS (SELECT "id" AS "k", "id" AS "c0", "name" AS "c1" FROM "character"
- *                 WHERE "id" = ANY($1)),
- *      "l1" AS (SELECT "character_id" AS "f", "id" AS "t",
- *               (row_number() OVER (ORDER BY "id"))::int4 AS "o"
- *               FROM "actor" WHERE "character_id" IN (SELECT "c0" FROM "n0g0")),
- *      "n1g0" AS (SELECT "id" AS "k", "name" AS "c0" FROM "actor"
- *                 WHERE "id" IN (SELECT "t" FROM "l1"))
- * SELECT NULL::int4 AS "~", "n0g0"."k" AS "x0", ... FROM "n0g0", "l1", "n1g0" WHERE false
- * UNION ALL SELECT 0, "k", "c0", "c1", NULL, ... FROM "n0g0"
- * UNION ALL SELECT 1, NULL, NULL, NULL, "f", "t", "o", NULL, NULL FROM "l1"
- * UNION ALL SELECT 2, NULL, ..., "k", "c0" FROM "n1g0"
+ * SELECT NULL::int4 AS "~", "n0g0"."id" AS "x0", "n0g0"."name" AS "x1", "l0"."id" AS "x2",
+ *        "l0"."ctid" AS "x3", "l0"."name" AS "x4"
+ * FROM "character" AS "n0g0", "actor" AS "l0" WHERE false
+ * UNION ALL SELECT 0, "n0g0"."id", "n0g0"."name", "l0"."id", "l0"."ctid", "l0"."name"
+ * FROM "character" AS "n0g0" LEFT JOIN "actor" AS "l0" ON "l0"."character_id" = "n0g0"."id"
+ * WHERE "n0g0"."id" = ANY($1)
+ * ORDER BY 1, 3, 4
  * ```
  *
  * Every value is a bound parameter and every identifier is quoted; the text depends only on the
@@ -45,7 +44,7 @@ import { type Id, Nothing } from "../src/definitions/members.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex } from "./_postgres_keys.ts";
-import type { Column, Table } from "./_postgres_table.ts";
+import { type Column, orderSql, type OrderTerm, type Table } from "./_postgres_table.ts";
 
 /** What a `FieldsQuery` tells the fuser. */
 export interface FieldsSpec {
@@ -62,8 +61,8 @@ export interface LinkSpec {
   readonly kind: "link";
   readonly from: Column;
   readonly to: Column;
-  /** ORDER BY terms, quoted. */
-  readonly order: readonly string[];
+  /** How a list is ordered (columns of the link's table). */
+  readonly order: readonly OrderTerm[];
 }
 
 /** What a `ListQuery` tells the fuser. */
@@ -74,8 +73,8 @@ export interface ListSpec {
   readonly key: Column;
   /** Option name to the column it filters (`= ANY(...)`). */
   readonly filters: readonly { readonly option: string; readonly column: Column }[];
-  /** ORDER BY terms, quoted. */
-  readonly order: readonly string[];
+  /** How the list is ordered. */
+  readonly order: readonly OrderTerm[];
   /** The options giving LIMIT and OFFSET, when any. */
   readonly limit: string | null;
   readonly offset: string | null;
@@ -113,17 +112,7 @@ export function fusionMember(ctxKey: string, spec: PostgresSpec): FusionMember {
   return Object.freeze({ fuser: fuserFor(ctxKey), spec });
 }
 
-/** One common table expression of the statement: its SQL, its columns, who reads its rows. */
-interface Part {
-  readonly name: string;
-  readonly sql: string;
-  /** Its own columns (as selected in the expression). */
-  readonly columns: readonly string[];
-  /** The members its rows answer (a link and the group of the node it reaches may share one). */
-  readonly readers: readonly Reader[];
-}
-
-/** How the rows of a part are read back for one member (columns by index in the part). */
+/** How the rows of a chain are read back for one member (output columns by index). */
 type Reader =
   | {
     readonly kind: "group";
@@ -135,24 +124,31 @@ type Reader =
   | {
     readonly kind: "link";
     readonly link: number;
-    /** The from-column, or -1 for a list (one value for every parent). */
-    readonly from: number;
+    /** The parent's required value, or -1 for a list (one value for every parent). */
+    readonly parent: number;
     readonly to: number;
-    readonly order: number;
+    /**
+     * What tells the link's rows apart (its `ctid`, or the listed key), when the chain can repeat
+     * them; `-1` when it cannot.
+     */
+    readonly identity: number;
+    /**
+     * Whether the same row can come for several parent rows: its parents' required value is not
+     * their key, or the parents themselves can repeat (a link to one node merged them).
+     */
+    readonly repeats: boolean;
   };
 
 /** A fused region: the statement and how its rows map back to members. */
 interface Fused {
   readonly text: string;
-  readonly parts: readonly Part[];
-  /** Per part, the output column of each of its own columns. */
-  readonly outputs: readonly (readonly string[])[];
+  /** Per chain, its readers. */
+  readonly chains: readonly (readonly Reader[])[];
+  /** The output column names, by index. */
+  readonly outputs: readonly string[];
   /** Builds the parameters from the input. */
   readonly params: (input: FusedInput) => unknown[];
-  readonly region: FusionRegion;
   readonly links: readonly { readonly link: FusionLink; readonly spec: LinkSpec | ListSpec }[];
-  /** Per group (`node:group`), how many fields it has. */
-  readonly widths: ReadonlyMap<string, number>;
 }
 
 function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
@@ -167,14 +163,15 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
   }
   const fused = buildStatement(region);
   if (fused === null) return null;
+  const source = `region ${region.label}`;
   const load = async (ctx: { readonly [key: string]: unknown }, input: FusedInput) => {
-    if (input.ids !== null && input.ids.length === 0) return emptyResult(fused);
+    if (input.ids !== null && input.ids.length === 0) return readRows(fused, []);
     const rows = await runStatement(
       clientOf(ctx, ctxKey),
-      `region ${region.label}`,
+      source,
       fused.text,
       fused.params(input),
-      { source: `region ${region.label}` },
+      { source },
     );
     return readRows(fused, rows);
   };
@@ -189,191 +186,411 @@ function specOf(member: FusionMember): PostgresSpec | null {
     : null;
 }
 
+/** A chain being built: its FROM clause, its WHERE, its ORDER BY terms, its readers. */
+interface Chain {
+  from: string;
+  where: string;
+  /** List links joined in this chain (each multiplies its rows). */
+  lists: number;
+  /** Output column indexes used by this chain. */
+  readonly used: Set<number>;
+  /** ORDER BY terms; an identity term is kept only when the chain repeats the link's rows. */
+  readonly order: { readonly column: number; readonly desc: boolean; readonly identity: boolean }[];
+  readonly readers: Reader[];
+}
+
+function copyChain(chain: Chain): Chain {
+  return {
+    from: chain.from,
+    where: chain.where,
+    lists: chain.lists,
+    used: new Set(chain.used),
+    order: [...chain.order],
+    readers: [...chain.readers],
+  };
+}
+
 /** Builds the statement of a region, or `null` when a field or a required field is no column. */
 function buildStatement(region: FusionRegion): Fused | null {
-  const parts: Part[] = [];
   const links: { link: FusionLink; spec: LinkSpec | ListSpec }[] = [];
   for (const link of region.links) {
     links.push({ link, spec: specOf(link.member) as LinkSpec | ListSpec });
   }
-  /** Per node and group: the part holding its rows and the column of each of its fields. */
-  const groupAt = new Map<string, { part: string; columns: readonly string[] }>();
-  const widths = new Map<string, number>();
-  /** Parameters: `$1` the entry ids, then each list's filters, limit and offset. */
+  /** Output columns: the SQL expression each reads, and the table alias it belongs to. */
+  const outputs: string[] = [];
+  const outputOf = new Map<string, number>();
+  /** Table of each alias, for the typing branch. */
+  const aliasTables = new Map<string, Table>();
+  /** Per output column, an expression of a table's column with its type, for the typing branch. */
+  const typing: string[] = [];
+  const column = (alias: string, name: string, typedAs?: number): number => {
+    const expression = `"${alias}".${name}`;
+    let index = outputOf.get(expression);
+    if (index === undefined) {
+      index = outputs.length;
+      outputs.push(expression);
+      typing.push(typedAs === undefined ? expression : typing[typedAs]!);
+      outputOf.set(expression, index);
+    }
+    return index;
+  };
   const params: ((input: FusedInput) => unknown)[] = [];
   const param = (get: (input: FusedInput) => unknown): string => {
     params.push(get);
     return `$${params.length}`;
   };
-  const entryIds = region.entry === "ids" ? param((input) => input.ids) : null;
-  /** Per node: the part whose "t" column lists its ids (`null`: the entry ids). */
-  const idsPart: (string | null)[] = new Array(region.nodes.length).fill(null);
-  /** Groups read from their link's part: the link's table is theirs and its to-column their key. */
-  const merged = new Set<string>();
+  const chains: Chain[] = [];
+  let failed = false;
 
-  /** The SELECT list of a group's columns, from `c<offset>`; `null` when a field is no column. */
-  const groupColumns = (n: number, g: number, offset: number) => {
-    const group = region.nodes[n]!.groups.find((x) => x.group === g)!;
-    const spec = specOf(group.member) as FieldsSpec;
-    const select: string[] = [];
-    const names: string[] = [];
-    for (let c = 0; c < group.fields.length; c++) {
-      const column = spec.columns.get(group.fields[c]!.name);
-      if (column === undefined) return null;
-      names.push(`c${offset + c}`);
-      select.push(`${column.sql} AS "c${offset + c}"`);
-    }
-    widths.set(`${n}:${g}`, group.fields.length);
-    return { spec, select, names };
-  };
-
-  /** A group the link's rows can answer, when it reads the link's table by the to-column. */
-  const mergeable = (link: FusionLink, spec: LinkSpec | ListSpec): number | null => {
-    const table = spec.kind === "link" ? spec.from.table : spec.table;
-    const to = spec.kind === "link" ? spec.to : spec.key;
-    for (const group of region.nodes[link.to]!.groups) {
+  /** The groups of a node whose rows a link's alias already is (same table, key = to-column). */
+  const sameRows = (node: number, table: Table, key: Column): number | null => {
+    for (const group of region.nodes[node]!.groups) {
       const fields = specOf(group.member) as FieldsSpec;
-      if (fields.table === table && fields.key === to) return group.group;
+      if (fields.table === table && fields.key === key) return group.group;
     }
     return null;
   };
 
-  const emitLink = (index: number): boolean => {
-    const { link, spec } = links[index]!;
-    const name = `l${index}`;
-    const select: string[] = [];
-    const columns: string[] = [];
-    let from = -1;
-    let where: string;
-    if (spec.kind === "link") {
-      const source = link.from!;
-      const parent = groupAt.get(`${source.node}:${source.group}`);
-      if (parent === undefined) return false;
-      select.push(`${spec.from.sql} AS "f"`);
-      columns.push("f");
-      from = 0;
-      where = ` WHERE ${spec.from.sql} IN (SELECT "${
-        parent.columns[source.column]
-      }" FROM "${parent.part}")`;
-    } else {
-      const filters: string[] = [];
-      for (const filter of spec.filters) {
-        const values = param((input) => listFilter(input.options[index], filter.option));
-        filters.push(`(${filter.column.sql} = ANY(${values}) OR ${values} IS NULL)`);
+  /**
+   * Adds a group's columns to a chain from its alias; `null` when a field is not a column.
+   * Returns the alias's output for each field, by field index.
+   */
+  const readGroup = (chain: Chain, node: number, group: number, alias: string): number[] | null => {
+    const fusion = region.nodes[node]!.groups.find((g) => g.group === group)!;
+    const spec = specOf(fusion.member) as FieldsSpec;
+    const key = column(alias, spec.key.sql);
+    chain.used.add(key);
+    const values: number[] = [];
+    for (const field of fusion.fields) {
+      const source = spec.columns.get(field.name);
+      if (source === undefined) return null;
+      const index = column(alias, source.sql);
+      chain.used.add(index);
+      values.push(index);
+    }
+    chain.readers.push({ kind: "group", node, group, key, values });
+    return values;
+  };
+
+  /** Per node and group, in the chain being walked: the alias and the field outputs. */
+  type Known = Map<string, { alias: string; values: number[]; key: number; unique: boolean }>;
+
+  /**
+   * Joins a node's groups into a chain, given where its key comes from (an alias and column, or
+   * `null` when the chain's FROM is the node's first group), then walks its links: those to one
+   * node in the same chain, the first list link too, and each further list link in a copy.
+   */
+  const walkNode = (
+    chain: Chain,
+    node: number,
+    keyFrom: string | null,
+    ownRows: { alias: string; group: number } | null,
+    known: Known,
+    unique: boolean,
+  ): void => {
+    for (const group of region.nodes[node]!.groups) {
+      const spec = specOf(group.member) as FieldsSpec;
+      let alias: string;
+      if (ownRows !== null && ownRows.group === group.group) alias = ownRows.alias;
+      else {
+        alias = `n${node}g${group.group}`;
+        aliasTables.set(alias, spec.table);
+        if (keyFrom === null) {
+          // The chain starts here (entry ids): this group's table is its FROM.
+          chain.from = `${spec.table.sql} AS "${alias}"`;
+          chain.where = ` WHERE "${alias}".${spec.key.sql} = ANY(${entryIds!})`;
+          keyFrom = `"${alias}".${spec.key.sql}`;
+        } else {
+          chain.from +=
+            ` LEFT JOIN ${spec.table.sql} AS "${alias}" ON "${alias}".${spec.key.sql} = ${keyFrom}`;
+        }
       }
-      where = filters.length === 0 ? "" : ` WHERE ${filters.join(" AND ")}`;
+      const values = readGroup(chain, node, group.group, alias);
+      if (values === null) {
+        failed = true;
+        return;
+      }
+      const key = column(alias, spec.key.sql);
+      known.set(`${node}:${group.group}`, { alias, values, key, unique });
     }
-    const to = spec.kind === "link" ? spec.to : spec.key;
-    select.push(
-      `${to.sql} AS "t"`,
-      `(row_number() OVER (ORDER BY ${spec.order.join(", ")}))::int4 AS "o"`,
-    );
-    columns.push("t", "o");
-    const readers: Reader[] = [{
+    const outgoing = links.filter(({ link }) => link.from?.node === node);
+    const single = outgoing.filter(({ link }) => !isList(link));
+    const lists = outgoing.filter(({ link }) => isList(link));
+    for (const entry of single) walkLink(chain, entry, known);
+    const base = copyChain(chain);
+    const baseKnown = new Map(known);
+    for (let l = 0; l < lists.length; l++) {
+      if (base.lists >= MAX_LISTS_PER_CHAIN) startFrom(base, lists[l]!, baseKnown);
+      else if (l === 0) walkLink(chain, lists[l]!, known);
+      else {
+        const branch = copyChain(base);
+        chains.push(branch);
+        walkLink(branch, lists[l]!, new Map(baseKnown));
+      }
+    }
+    // Lists without `requires` inside the region are the same for every parent: chains of their own.
+    for (const entry of links) {
+      if (entry.link.from === null && entry.link.parent === node) {
+        startList(entry);
+      }
+    }
+  };
+
+  /**
+   * A list joined after enough lists would multiply the chain's rows by every list above it: it
+   * starts a chain of its own, from the distinct values its parents require (read from the chain
+   * so far), so each level's rows come back once.
+   */
+  const startFrom = (
+    prefix: Chain,
+    entry: { link: FusionLink; spec: LinkSpec | ListSpec },
+    known: Known,
+  ): void => {
+    const from = entry.link.from!;
+    const parent = known.get(`${from.node}:${from.group}`);
+    if (parent === undefined) {
+      failed = true;
+      return;
+    }
+    const value = parent.values[from.column]!;
+    const alias = `p${entry.link.index}`;
+    const chain: Chain = {
+      from: `(SELECT DISTINCT ${
+        outputs[value]
+      } AS "v" FROM ${prefix.from}${prefix.where}) AS "${alias}"`,
+      where: "",
+      lists: 0,
+      used: new Set(),
+      order: [],
+      readers: [],
+    };
+    chains.push(chain);
+    const distinct = column(alias, `"v"`, value);
+    const rebased = new Map(known);
+    const values = [...parent.values];
+    values[from.column] = distinct;
+    // Parents are now one row per distinct value: the link's rows come once each.
+    rebased.set(`${from.node}:${from.group}`, {
+      alias: parent.alias,
+      values,
+      key: distinct,
+      unique: true,
+    });
+    walkLink(chain, entry, rebased);
+  };
+
+  const walkLink = (
+    chain: Chain,
+    entry: { link: FusionLink; spec: LinkSpec | ListSpec },
+    known: Known,
+  ): void => {
+    const { link } = entry;
+    const spec = entry.spec as LinkSpec;
+    const from = link.from!;
+    const parent = known.get(`${from.node}:${from.group}`);
+    if (parent === undefined) {
+      failed = true;
+      return;
+    }
+    const alias = `l${link.index}`;
+    aliasTables.set(alias, spec.from.table);
+    const parentValue = parent.values[from.column]!;
+    const repeats = !parent.unique || parentValue !== parent.key;
+    chain.from +=
+      ` LEFT JOIN ${spec.from.table.sql} AS "${alias}" ON "${alias}".${spec.from.sql} = ${
+        outputs[parentValue]
+      }`;
+    const to = column(alias, spec.to.sql);
+    const identity = column(alias, "ctid");
+    chain.used.add(to).add(parentValue);
+    if (isList(link)) {
+      chain.lists++;
+      for (const term of spec.order) {
+        const index = column(alias, term.column.sql);
+        chain.used.add(index);
+        chain.order.push({ column: index, desc: term.desc, identity: false });
+      }
+      chain.order.push({ column: identity, desc: false, identity: true });
+    }
+    chain.readers.push({
       kind: "link",
-      link: index,
-      from,
-      to: columns.length - 2,
-      order: columns.length - 1,
-    }];
-    const group = mergeable(link, spec);
-    if (group !== null) {
-      const read = groupColumns(link.to, group, 0);
-      if (read === null) return false;
-      const key = columns.length;
-      select.push(`${to.sql} AS "k"`, ...read.select);
-      columns.push("k", ...read.names);
-      readers.push({
-        kind: "group",
-        node: link.to,
-        group,
-        key,
-        values: read.names.map((_, c) => key + 1 + c),
-      });
-      merged.add(`${link.to}:${group}`);
-      groupAt.set(`${link.to}:${group}`, { part: name, columns: read.names });
-    }
-    const table = spec.kind === "link" ? spec.from.table : spec.table;
-    let sql = `SELECT ${select.join(", ")} FROM ${table.sql}${where}`;
-    if (spec.kind === "list") {
-      const limit = param((input) => optionValue(input.options[index], spec.limit));
-      const offset = param((input) => optionValue(input.options[index], spec.offset));
-      sql += ` ORDER BY ${spec.order.join(", ")} LIMIT ${limit} OFFSET ${offset}`;
-    }
-    parts.push({ name, sql, columns, readers });
-    idsPart[link.to] = name;
-    return true;
+      link: link.index,
+      parent: parentValue,
+      to,
+      identity,
+      repeats,
+    });
+    const own = sameRows(link.to, spec.from.table, spec.to);
+    // A list's rows are its own; a link to one node may bring one row to several parents.
+    walkNode(
+      chain,
+      link.to,
+      outputs[to]!,
+      own === null ? null : { alias, group: own },
+      known,
+      isList(link) && parent.unique,
+    );
   };
 
-  const emitNode = (n: number): boolean => {
-    for (const group of region.nodes[n]!.groups) {
-      if (merged.has(`${n}:${group.group}`)) continue;
-      const read = groupColumns(n, group.group, 0);
-      if (read === null) return false;
-      const name = `n${n}g${group.group}`;
-      const ids = idsPart[n];
-      const where = ids === null
-        ? `${read.spec.key.sql} = ANY(${entryIds})`
-        : `${read.spec.key.sql} IN (SELECT "t" FROM "${ids}")`;
-      parts.push({
-        name,
-        sql: `SELECT ${read.spec.key.sql} AS "k", ${read.select.join(", ")} FROM ` +
-          `${read.spec.table.sql} WHERE ${where}`,
-        columns: ["k", ...read.names],
-        readers: [{
-          kind: "group",
-          node: n,
-          group: group.group,
-          key: 0,
-          values: read.names.map((_, c) => c + 1),
-        }],
-      });
-      groupAt.set(`${n}:${group.group}`, { part: name, columns: read.names });
+  /** A chain starting with a list's rows (the entry list, or a list without `requires`). */
+  const startList = (entry: { link: FusionLink; spec: LinkSpec | ListSpec }): void => {
+    const { link } = entry;
+    const spec = entry.spec as ListSpec;
+    const alias = `l${link.index}`;
+    aliasTables.set(alias, spec.table);
+    const filters: string[] = [];
+    for (const filter of spec.filters) {
+      const values = param((input) => listFilter(input.options[link.index], filter.option));
+      filters.push(`(${filter.column.sql} = ANY(${values}) OR ${values} IS NULL)`);
     }
-    return true;
+    const limit = param((input) => optionValue(input.options[link.index], spec.limit));
+    const offset = param((input) => optionValue(input.options[link.index], spec.offset));
+    const chain: Chain = {
+      lists: 1,
+      from: `(SELECT * FROM ${spec.table.sql}` +
+        (filters.length === 0 ? "" : ` WHERE ${filters.join(" AND ")}`) +
+        ` ORDER BY ${
+          orderSql(spec.order).join(", ")
+        } LIMIT ${limit} OFFSET ${offset}) AS "${alias}"`,
+      where: "",
+      used: new Set(),
+      order: [],
+      readers: [],
+    };
+    chains.push(chain);
+    const key = column(alias, spec.key.sql);
+    chain.used.add(key);
+    for (const term of spec.order) {
+      const index = column(alias, term.column.sql);
+      chain.used.add(index);
+      chain.order.push({ column: index, desc: term.desc, identity: false });
+    }
+    chain.order.push({ column: key, desc: false, identity: false });
+    chain.readers.push({
+      kind: "link",
+      link: link.index,
+      parent: -1,
+      to: key,
+      identity: key,
+      repeats: false,
+    });
+    const own = sameRows(link.to, spec.table, spec.key);
+    walkNode(
+      chain,
+      link.to,
+      outputs[key]!,
+      own === null ? null : { alias, group: own },
+      new Map(),
+      true,
+    );
   };
 
-  // A node's own parts, then the links leaving it (whose targets' parts come after them).
-  if (region.entry !== "ids" && !emitLink(0)) return null;
-  for (let n = 0; n < region.nodes.length; n++) {
-    if (!emitNode(n)) return null;
-    for (const { link } of links) {
-      if (link.from?.node === n && !emitLink(link.index)) return null;
+  const entryIds = region.entry === "ids" ? param((input) => input.ids) : null;
+  if (region.entry === "ids") {
+    // A second table of the first node's fields would be joined on the first one's rows, and lose
+    // the ids it has no row for: such a node's loads stay apart.
+    if (region.nodes[0]!.groups.length > 1) return null;
+    const chain: Chain = {
+      from: "",
+      where: "",
+      lists: 0,
+      used: new Set(),
+      order: [],
+      readers: [],
+    };
+    chains.push(chain);
+    walkNode(chain, 0, null, null, new Map(), true);
+  } else {
+    startList(links[0]!);
+  }
+  if (failed) return null;
+
+  // A link's rows repeat when a list joined after it multiplies them, or several parent rows reach
+  // one of them: only then is its
+  // `ctid` read (to take each row once) and ordered by (to keep each parent's rows together).
+  for (const chain of chains) {
+    let listAfter = false;
+    const needed = new Set<number>();
+    for (let k = chain.readers.length - 1; k >= 0; k--) {
+      const reader = chain.readers[k]!;
+      if (reader.kind !== "link") continue;
+      if (reader.parent >= 0) {
+        if (listAfter || reader.repeats) needed.add(reader.identity);
+        else chain.readers[k] = { ...reader, identity: -1 };
+      }
+      if (isList(links[reader.link]!.link)) listAfter = true;
+    }
+    for (const index of needed) chain.used.add(index);
+    for (let t = chain.order.length - 1; t >= 0; t--) {
+      const term = chain.order[t]!;
+      if (term.identity && !needed.has(term.column)) chain.order.splice(t, 1);
+    }
+  }
+  // Outputs no chain reads are left out.
+  const kept: number[] = [];
+  const renumber = new Map<number, number>();
+  for (let c = 0; c < outputs.length; c++) {
+    if (chains.some((chain) => chain.used.has(c))) {
+      renumber.set(c, kept.length);
+      kept.push(c);
+    }
+  }
+  const at = (c: number) => c < 0 ? -1 : renumber.get(c)!;
+  for (const chain of chains) {
+    for (let k = 0; k < chain.readers.length; k++) {
+      const reader = chain.readers[k]!;
+      chain.readers[k] = reader.kind === "group"
+        ? { ...reader, key: at(reader.key), values: reader.values.map(at) }
+        : {
+          ...reader,
+          parent: at(reader.parent),
+          to: at(reader.to),
+          identity: at(reader.identity),
+        };
     }
   }
 
-  // The output: a tag, then each part's own columns; a first branch with no rows types them all.
-  const outputs: string[][] = [];
-  let next = 0;
-  for (const part of parts) outputs.push(part.columns.map(() => `x${next++}`));
+  // A first branch that returns no rows types every output column; then one branch per chain.
   const header = [`NULL::int4 AS "~"`];
-  for (let p = 0; p < parts.length; p++) {
-    const part = parts[p]!;
-    for (let c = 0; c < part.columns.length; c++) {
-      header.push(`"${part.name}"."${part.columns[c]}" AS "${outputs[p]![c]}"`);
+  for (let c = 0; c < kept.length; c++) header.push(`${typing[kept[c]!]} AS "x${c}"`);
+  const tables = [...aliasTables].map(([alias, table]) => `${table.sql} AS "${alias}"`);
+  const branches = [`SELECT ${header.join(", ")} FROM ${tables.join(", ")} WHERE false`];
+  const order: string[] = [];
+  const ordered = new Set<number>();
+  for (let k = 0; k < chains.length; k++) {
+    const chain = chains[k]!;
+    const values = [String(k)];
+    for (const c of kept) values.push(chain.used.has(c) ? outputs[c]! : "NULL");
+    branches.push(`SELECT ${values.join(", ")} FROM ${chain.from}${chain.where}`);
+    for (const term of chain.order) {
+      const position = at(term.column);
+      if (ordered.has(position)) continue;
+      ordered.add(position);
+      order.push(`${position + 2}${term.desc ? " DESC" : ""}`);
     }
   }
-  const branches = [
-    `SELECT ${header.join(", ")} FROM ${parts.map((p) => `"${p.name}"`).join(", ")} WHERE false`,
-  ];
-  for (let p = 0; p < parts.length; p++) {
-    const values = [String(p)];
-    for (let q = 0; q < parts.length; q++) {
-      for (const column of parts[q]!.columns) values.push(q === p ? `"${column}"` : "NULL");
-    }
-    branches.push(`SELECT ${values.join(", ")} FROM "${parts[p]!.name}"`);
-  }
-  const text = `WITH ${parts.map((p) => `"${p.name}" AS (${p.sql})`).join(", ")} ` +
-    branches.join(" UNION ALL ");
+  // The tag keeps each chain's rows apart; one chain needs only its own order.
+  const terms = chains.length === 1 ? order : ["1", ...order];
+  const text = branches.join(" UNION ALL ") +
+    (terms.length === 0 ? "" : ` ORDER BY ${terms.join(", ")}`);
   return {
     text,
-    parts,
-    outputs,
+    chains: chains.map((chain) => chain.readers),
+    outputs: kept.map((_, c) => `x${c}`),
     params: (input) => params.map((get) => get(input)),
-    region,
     links,
-    widths,
   };
+}
+
+/**
+ * The most lists one chain joins: the rows of a chain are the product of its lists' rows, so a
+ * third list starts a chain from its parents' distinct values.
+ */
+const MAX_LISTS_PER_CHAIN = 2;
+
+function isList(link: FusionLink): boolean {
+  const c = link.cardinality;
+  return c === "many" || c === "maybeMany" || c === "optionalMany" || c === "optionalMaybeMany";
 }
 
 function optionValue(
@@ -392,71 +609,67 @@ function listFilter(options: FusedInput["options"][number] | undefined, name: st
   return Array.isArray(value) ? value : [value];
 }
 
-/** What a part's rows say, per member. */
-interface Read {
-  readonly groups: Map<string, KeyIndex<readonly unknown[]>>;
-  readonly links: Map<
-    number,
-    { index: KeyIndex<{ t: unknown; o: number }[]>; all: { t: unknown; o: number }[] }
-  >;
+/** What a link's rows say: per parent value the targets in order, or the list's targets. */
+interface LinkRead {
+  readonly byParent: KeyIndex<unknown[]>;
+  readonly all: unknown[];
+  readonly seen: Set<unknown>;
 }
 
 function readRows(fused: Fused, rows: readonly PgRow[]): FusedResult {
-  const read: Read = { groups: new Map(), links: new Map() };
-  const groupIndex: KeyIndex<readonly unknown[]>[][] = [];
-  for (const part of fused.parts) {
-    const indexes: KeyIndex<readonly unknown[]>[] = [];
-    for (const reader of part.readers) {
-      if (reader.kind === "group") {
-        const index = new KeyIndex<readonly unknown[]>();
-        read.groups.set(`${reader.node}:${reader.group}`, index);
-        indexes.push(index);
-      } else {
-        read.links.set(reader.link, { index: new KeyIndex(), all: [] });
-      }
-    }
-    groupIndex.push(indexes);
-  }
+  const groups = new Map<string, KeyIndex<readonly unknown[]>>();
+  const links: LinkRead[] = fused.links.map(() => ({
+    byParent: new KeyIndex(),
+    all: [],
+    seen: new Set(),
+  }));
+  const groupIndexes = fused.chains.map((readers) =>
+    readers.map((reader) => {
+      if (reader.kind !== "group") return null;
+      const name = `${reader.node}:${reader.group}`;
+      let index = groups.get(name);
+      if (index === undefined) groups.set(name, index = new KeyIndex());
+      return index;
+    })
+  );
+  const out = fused.outputs;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
-    const p = row["~"] as number;
-    const part = fused.parts[p]!;
-    const out = fused.outputs[p]!;
-    let g = 0;
-    for (const reader of part.readers) {
+    const chain = row["~"] as number;
+    const readers = fused.chains[chain]!;
+    const indexes = groupIndexes[chain]!;
+    for (let k = 0; k < readers.length; k++) {
+      const reader = readers[k]!;
       if (reader.kind === "group") {
         const key = row[out[reader.key]!];
-        const index = groupIndex[p]![g++]!;
-        if (key === null || key === undefined || index.at(key) !== undefined) continue;
+        if (key === null || key === undefined) continue;
+        const index = indexes[k]!;
+        if (index.at(key) !== undefined) continue;
         const values = new Array(reader.values.length);
         for (let c = 0; c < values.length; c++) values[c] = row[out[reader.values[c]!]!];
         index.put(key, values);
         continue;
       }
-      const entry = read.links.get(reader.link)!;
+      const read = links[reader.link]!;
       const target = row[out[reader.to]!];
-      const item = { t: target, o: row[out[reader.order]!] as number };
-      if (reader.from < 0) {
-        entry.all.push(item);
+      if (target === null || target === undefined) continue;
+      if (reader.identity >= 0) {
+        // A row repeated by a deeper list is one row of this link: taken once, in order.
+        const identity = row[out[reader.identity]!];
+        if (read.seen.has(identity)) continue;
+        read.seen.add(identity);
+      }
+      if (reader.parent < 0) {
+        read.all.push(target);
         continue;
       }
-      if (target === null || target === undefined) continue;
-      const source = row[out[reader.from]!];
-      const list = entry.index.at(source);
-      if (list === undefined) entry.index.put(source, [item]);
-      else list.push(item);
+      const parent = row[out[reader.parent]!];
+      const list = read.byParent.at(parent);
+      if (list === undefined) read.byParent.put(parent, [target]);
+      else list.push(target);
     }
   }
-  for (const entry of read.links.values()) entry.all.sort(byOrder);
-  return new PostgresFusedResult(fused, read);
-}
-
-function byOrder(a: { o: number }, b: { o: number }): number {
-  return a.o - b.o;
-}
-
-function emptyResult(fused: Fused): FusedResult {
-  return readRows(fused, []);
+  return new PostgresFusedResult(fused, groups, links);
 }
 
 const EMPTY: readonly unknown[] = Object.freeze([]);
@@ -464,67 +677,51 @@ const EMPTY: readonly unknown[] = Object.freeze([]);
 /** Answers the engine from what the statement returned. */
 class PostgresFusedResult implements FusedResult {
   readonly #fused: Fused;
-  readonly #read: Read;
-  readonly #sorted = new Set<number>();
+  readonly #groups: ReadonlyMap<string, KeyIndex<readonly unknown[]>>;
+  readonly #links: readonly LinkRead[];
 
-  constructor(fused: Fused, read: Read) {
+  constructor(
+    fused: Fused,
+    groups: ReadonlyMap<string, KeyIndex<readonly unknown[]>>,
+    links: readonly LinkRead[],
+  ) {
     this.#fused = fused;
-    this.#read = read;
+    this.#groups = groups;
+    this.#links = links;
   }
 
   row(node: number, group: number, id: Id): readonly unknown[] | undefined {
-    return this.#read.groups.get(`${node}:${group}`)?.find(id);
+    return this.#groups.get(`${node}:${group}`)?.find(id);
   }
 
   link(link: number, value: unknown): unknown {
     const { link: region, spec } = this.#fused.links[link]!;
-    const entry = this.#read.links.get(link)!;
-    if (spec.kind === "list") return entry.all.map((item) => item.t);
-    if (value === null || value === undefined) return this.#none(region, spec, value);
-    const items = entry.index.find(value);
-    if (!this.#sorted.has(link)) {
-      // Rows of one parent came in statement order: put each list in the link's order once.
-      this.#sorted.add(link);
-      for (const list of entry.index.values()) list.sort(byOrder);
+    const read = this.#links[link]!;
+    if (spec.kind === "list") return read.all;
+    const items = value === null || value === undefined ? undefined : read.byParent.find(value);
+    if (isList(region)) return items ?? EMPTY;
+    if (items === undefined) {
+      if (region.cardinality === "maybe") return Nothing;
+      throw new LinkRowError(
+        region.name,
+        "exactly one",
+        spec.from.table.sql,
+        spec.from.name,
+        value,
+        0,
+      );
     }
-    const cardinality = region.cardinality;
-    if (
-      cardinality === "many" || cardinality === "maybeMany" || cardinality === "optionalMany" ||
-      cardinality === "optionalMaybeMany"
-    ) {
-      return items === undefined ? EMPTY : items.map((item) => item.t);
-    }
-    if (items === undefined || items.length === 0) return this.#none(region, spec, value);
     if (items.length > 1) {
       // As the link's own statement: several rows fail the link.
       throw new LinkRowError(
         region.name,
-        cardinality === "one" ? "exactly one" : "at most one",
+        region.cardinality === "one" ? "exactly one" : "at most one",
         spec.from.table.sql,
         spec.from.name,
         value,
         items.length,
       );
     }
-    return items[0]!.t;
-  }
-
-  /** A parent with no row: a required link fails, an optional one has nothing, a list is empty. */
-  #none(link: FusionLink, spec: LinkSpec, value: unknown): unknown {
-    switch (link.cardinality) {
-      case "one":
-        throw new LinkRowError(
-          link.name,
-          "exactly one",
-          spec.from.table.sql,
-          spec.from.name,
-          value,
-          0,
-        );
-      case "maybe":
-        return Nothing;
-      default:
-        return EMPTY;
-    }
+    return items[0];
   }
 }

@@ -12,7 +12,13 @@ import { typeToString } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex } from "./_postgres_keys.ts";
-import { type Column, describeColumn, type OrderBy, orderTerms } from "./_postgres_table.ts";
+import {
+  type Column,
+  describeColumn,
+  type OrderBy,
+  orderColumns,
+  orderSql,
+} from "./_postgres_table.ts";
 import { fusionMember } from "./_postgres_fusion.ts";
 import { FUSE } from "../src/definitions/fusion.ts";
 
@@ -94,11 +100,12 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     : Array.isArray(init.orderBy)
     ? init.orderBy as readonly OrderBy[]
     : [init.orderBy as OrderBy];
-  const order = orderTerms(from.table, orderBy, "LinkQuery");
+  const terms = orderColumns(from.table, orderBy, "LinkQuery");
+  const order = orderSql(terms);
   const select = from.name === to.name ? from.sql : `${from.sql}, ${to.sql}`;
   const single = `SELECT ${select} FROM ${tableSql} WHERE ${from.sql} = ANY($1)`;
   const many = `${single} ORDER BY ${order.join(", ")}`;
-  const member = fusionMember(ctxKey, { kind: "link", from, to, order });
+  const member = fusionMember(ctxKey, { kind: "link", from, to, order: terms });
   const fromName = from.name;
   const toName = to.name;
   const name = `LinkQuery(${tableSql}.${from.sql} -> ${to.sql})`;

@@ -17,7 +17,8 @@ import {
   type Column,
   describeColumn,
   type OrderBy,
-  orderTerms,
+  orderColumns,
+  orderSql,
   type Table,
 } from "./_postgres_table.ts";
 
@@ -124,7 +125,8 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
     : Array.isArray(init.orderBy)
     ? init.orderBy as readonly OrderBy[]
     : [init.orderBy as OrderBy];
-  const order = orderTerms(from, orderBy, "ListQuery");
+  const terms = orderColumns(from, orderBy, "ListQuery");
+  const order = orderSql(terms);
   const limit = init.limit ?? null;
   const offset = init.offset ?? null;
   const tableSql = from.sql;
@@ -144,7 +146,7 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
     table: from,
     key,
     filters,
-    order,
+    order: terms,
     limit,
     offset,
   });

@@ -170,17 +170,27 @@ function checkIdentifier(name: unknown, kind: string, of = ""): void {
 /** A column to order by, ascending, or a column and a direction. */
 export type OrderBy = Column | { readonly column: Column; readonly direction: "asc" | "desc" };
 
+/** One term of an order: a column and its direction. */
+export interface OrderTerm {
+  readonly column: Column;
+  readonly desc: boolean;
+}
+
 /**
- * The quoted ORDER BY terms of columns of one table.
+ * The order terms of columns of one table.
  *
  * @param table The table the columns must belong to.
  * @param orderBy The terms.
  * @param what Who orders (for the message).
- * @returns The SQL terms.
+ * @returns The terms.
  * @throws {TypeError} When a term is not a column of the table.
  */
-export function orderTerms(table: Table, orderBy: readonly OrderBy[], what: string): string[] {
-  const out: string[] = [];
+export function orderColumns(
+  table: Table,
+  orderBy: readonly OrderBy[],
+  what: string,
+): OrderTerm[] {
+  const out: OrderTerm[] = [];
   for (const term of orderBy) {
     const column = "column" in term ? term.column : term;
     if (column?.kind !== "column" || column.table !== table) {
@@ -188,9 +198,19 @@ export function orderTerms(table: Table, orderBy: readonly OrderBy[], what: stri
         `${what} orders by columns of table ${table.sql}: got ${describeColumn(column)}`,
       );
     }
-    out.push("direction" in term && term.direction === "desc" ? `${column.sql} DESC` : column.sql);
+    out.push({ column, desc: "direction" in term && term.direction === "desc" });
   }
   return out;
+}
+
+/**
+ * The quoted ORDER BY terms of order terms.
+ *
+ * @param terms The terms.
+ * @returns The SQL terms.
+ */
+export function orderSql(terms: readonly OrderTerm[]): string[] {
+  return terms.map((t) => t.desc ? `${t.column.sql} DESC` : t.column.sql);
 }
 
 /**

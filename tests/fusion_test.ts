@@ -191,17 +191,12 @@ const SEED_DATA = {
  * change in the generated SQL shows up here in review.
  */
 const SEED_REGION_SQL = [
-  `WITH "l0" AS (SELECT "id" AS "t", (row_number() OVER (ORDER BY "id"))::int4 AS "o",`,
-  `"id" AS "k", "name" AS "c0", "id" AS "c1" FROM "character"`,
-  `WHERE ("species" = ANY($1) OR $1 IS NULL) ORDER BY "id" LIMIT $2 OFFSET $3),`,
-  `"l1" AS (SELECT "character_id" AS "f", "id" AS "t",`,
-  `(row_number() OVER (ORDER BY "id"))::int4 AS "o", "id" AS "k", "name" AS "c0"`,
-  `FROM "actor" WHERE "character_id" IN (SELECT "c1" FROM "l0"))`,
-  `SELECT NULL::int4 AS "~", "l0"."t" AS "x0", "l0"."o" AS "x1", "l0"."k" AS "x2",`,
-  `"l0"."c0" AS "x3", "l0"."c1" AS "x4", "l1"."f" AS "x5", "l1"."t" AS "x6", "l1"."o" AS "x7",`,
-  `"l1"."k" AS "x8", "l1"."c0" AS "x9" FROM "l0", "l1" WHERE false`,
-  `UNION ALL SELECT 0, "t", "o", "k", "c0", "c1", NULL, NULL, NULL, NULL, NULL FROM "l0"`,
-  `UNION ALL SELECT 1, NULL, NULL, NULL, NULL, NULL, "f", "t", "o", "k", "c0" FROM "l1"`,
+  `SELECT NULL::int4 AS "~", "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."id" AS "x2",`,
+  `"l1"."name" AS "x3" FROM "character" AS "l0", "actor" AS "l1" WHERE false`,
+  `UNION ALL SELECT 0, "l0"."id", "l0"."name", "l1"."id", "l1"."name"`,
+  `FROM (SELECT * FROM "character" WHERE ("species" = ANY($1) OR $1 IS NULL) ORDER BY "id"`,
+  `LIMIT $2 OFFSET $3) AS "l0" LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id"`,
+  `ORDER BY 2, 4`,
 ].join(" ");
 
 // examples/server.ts: a root listed with ListQuery, so whole queries fuse.
