@@ -42,6 +42,21 @@ export interface PgClient {
     params?: readonly unknown[],
     info?: StatementInfo,
   ): Promise<readonly PgRow[]>;
+  /**
+   * Runs one statement, answered with each row as an array of its values in column order (the
+   * fused statements read rows this way: no object per row). Optional: without it, rows are
+   * read from `query`.
+   *
+   * @param text The SQL text, with `$1`, `$2`, ... for parameters.
+   * @param params The parameters' values, bound by the driver.
+   * @param info Which load the statement answers (clients may ignore it).
+   * @returns The rows, as arrays.
+   */
+  queryArrays?(
+    text: string,
+    params?: readonly unknown[],
+    info?: StatementInfo,
+  ): Promise<readonly (readonly unknown[])[]>;
 }
 
 /** The part of a postgres.js `sql` instance the adapter uses. */
@@ -58,7 +73,10 @@ export interface PostgresJsSql {
     query: string,
     parameters?: unknown[],
     options?: { readonly prepare?: boolean },
-  ): PromiseLike<readonly PgRow[]>;
+  ): PromiseLike<readonly PgRow[]> & {
+    /** The same query, answered with rows as arrays. */
+    values?(): PromiseLike<readonly (readonly unknown[])[]>;
+  };
 }
 
 /** What {@linkcode postgresJs} accepts besides the client. */
@@ -78,9 +96,14 @@ export interface PGliteDb {
    *
    * @param query The SQL text.
    * @param params The parameters.
-   * @returns The result, whose `rows` are objects.
+   * @param options `rowMode: "array"` answers rows as arrays.
+   * @returns The result, whose `rows` are objects (or arrays).
    */
-  query(query: string, params?: unknown[]): Promise<{ readonly rows: readonly PgRow[] }>;
+  query(
+    query: string,
+    params?: unknown[],
+    options?: { readonly rowMode?: "array" | "object" },
+  ): Promise<{ readonly rows: readonly PgRow[] }>;
 }
 
 /** Any client with @db/postgres's `queryObject` method (a `Client` or a pool's client). */
@@ -118,17 +141,26 @@ export interface QueryObjectDb {
  */
 export function postgresJs(sql: PostgresJsSql, options: PostgresJsOptions = {}): PgClient {
   const prepare = { prepare: options.prepare ?? true };
+  const bind = (params: readonly unknown[]): unknown[] => {
+    let bound = params as unknown[];
+    for (let p = 0; p < params.length; p++) {
+      const param = params[p];
+      if (Array.isArray(param) && param.length > 0 && isMistyped(param[0])) {
+        if (bound === params) bound = [...params];
+        bound[p] = param.map(spellOut);
+      }
+    }
+    return bound;
+  };
   return {
     async query(text: string, params: readonly unknown[] = []): Promise<readonly PgRow[]> {
-      let bound = params as unknown[];
-      for (let p = 0; p < params.length; p++) {
-        const param = params[p];
-        if (Array.isArray(param) && param.length > 0 && isMistyped(param[0])) {
-          if (bound === params) bound = [...params];
-          bound[p] = param.map(spellOut);
-        }
-      }
-      return await sql.unsafe(text, bound, prepare);
+      return await sql.unsafe(text, bind(params), prepare);
+    },
+    async queryArrays(text: string, params: readonly unknown[] = []) {
+      const pending = sql.unsafe(text, bind(params), prepare);
+      return typeof pending.values === "function"
+        ? await pending.values()
+        : (await pending).map((row) => Object.values(row));
     },
   };
 }
@@ -166,6 +198,10 @@ export function pglite(db: PGliteDb): PgClient {
   return {
     async query(text: string, params: readonly unknown[] = []): Promise<readonly PgRow[]> {
       return (await db.query(text, params as unknown[])).rows;
+    },
+    async queryArrays(text: string, params: readonly unknown[] = []) {
+      const result = await db.query(text, params as unknown[], { rowMode: "array" });
+      return result.rows as unknown as readonly (readonly unknown[])[];
     },
   };
 }
@@ -205,6 +241,38 @@ export function clientOf(ctx: Context, key: string): PgClient {
     );
   }
   return client as PgClient;
+}
+
+/**
+ * Runs one statement of a source and gives its rows as arrays of `width` values (from the
+ * client's `queryArrays`, or from its row objects, whose keys are in column order).
+ */
+export async function runArrayStatement(
+  client: PgClient,
+  table: string,
+  text: string,
+  params: readonly unknown[],
+  width: number,
+  info: StatementInfo,
+): Promise<readonly (readonly unknown[])[]> {
+  try {
+    if (typeof client.queryArrays === "function") {
+      return await client.queryArrays(text, params, info);
+    }
+    const rows = await client.query(text, params, info);
+    return rows.map((row) => {
+      const values = Object.values(row);
+      if (values.length !== width) {
+        throw new TypeError(
+          `Expected rows of ${width} columns, got ${values.length}: the client must not rename ` +
+            "or drop columns",
+        );
+      }
+      return values;
+    });
+  } catch (error) {
+    throw new PostgresQueryError(table, text, error);
+  }
 }
 
 /** Runs one statement of a source, naming the table and statement when it fails. */
@@ -258,13 +326,18 @@ export interface StatementRecorder {
  */
 export function recordStatements(client: PgClient): StatementRecorder {
   const statements: RecordedStatement[] = [];
-  return {
-    client: {
-      query(text: string, params: readonly unknown[] = [], info?: StatementInfo) {
-        statements.push({ text, params, source: info?.source ?? null });
-        return client.query(text, params, info);
-      },
+  const recorded: PgClient = {
+    query(text: string, params: readonly unknown[] = [], info?: StatementInfo) {
+      statements.push({ text, params, source: info?.source ?? null });
+      return client.query(text, params, info);
     },
-    statements,
   };
+  if (typeof client.queryArrays === "function") {
+    const arrays = client.queryArrays.bind(client);
+    recorded.queryArrays = (text, params = [], info) => {
+      statements.push({ text, params, source: info?.source ?? null });
+      return arrays(text, params, info);
+    };
+  }
+  return { client: recorded, statements };
 }

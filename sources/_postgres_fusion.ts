@@ -4,25 +4,26 @@
  * answered by ONE statement.
  *
  * The region is cut into chains: a chain follows links from the region's first node, taking every
- * link to one node (they do not multiply rows) and at most one list link per node; each further
- * list link starts another chain from the same node. A chain is one join: the first node's rows
- * (`= ANY($1)` on its ids, or the listed rows), LEFT JOINed to each link's table on the link's
- * from-column, and to the fields' tables on their keys. The statement is the chains' joins
- * together, as a UNION ALL: a tag column says which chain a row comes from, each joined column has
- * an output column of its own (shared by the chains that join it), NULL in the other chains, and a
- * first branch that returns no rows (`WHERE false`) gives every output column its table column's
- * type, so each value comes back typed as the separate statements return it. Rows are ordered by
- * the chains' lists' orders, so each list is read in its order; a link's `ctid` tells apart its
- * rows repeated by a deeper list. For the seed's query below the root's own loader:
+ * link to one node (they do not multiply rows) and at most one list link per node, two lists in
+ * all; each further list link starts another chain (from its parents' distinct values, past two
+ * lists). A chain is one join: the first node's rows (`= ANY($1)` on its ids, or the listed rows),
+ * LEFT JOINed to each link's table on the link's from-column, and to the fields' tables on their
+ * keys. The statement is the chains' joins together, as a UNION ALL: with several chains a first
+ * column tags each row with its chain; each joined column has an output column of its own (shared
+ * by the chains that join it), NULL in the other chains; and a first branch that returns no rows
+ * (`WHERE false`) gives every output column its table column's type, so each value comes back typed
+ * as the separate statements return it. Rows are ordered by the chains' lists' orders, so each list
+ * is read in its order; a link's `ctid` tells apart its rows where the chain can repeat them. Rows
+ * are read as arrays (`queryArrays`) where the client can. For the seed's query below the root's
+ * own loader:
  *
  * ```sql
- * SELECT NULL::int4 AS "~", "n0g0"."id" AS "x0", "n0g0"."name" AS "x1", "l0"."id" AS "x2",
- *        "l0"."ctid" AS "x3", "l0"."name" AS "x4"
+ * SELECT "n0g0"."id" AS "x0", "n0g0"."name" AS "x1", "l0"."id" AS "x2", "l0"."name" AS "x3"
  * FROM "character" AS "n0g0", "actor" AS "l0" WHERE false
- * UNION ALL SELECT 0, "n0g0"."id", "n0g0"."name", "l0"."id", "l0"."ctid", "l0"."name"
+ * UNION ALL SELECT "n0g0"."id", "n0g0"."name", "l0"."id", "l0"."name"
  * FROM "character" AS "n0g0" LEFT JOIN "actor" AS "l0" ON "l0"."character_id" = "n0g0"."id"
  * WHERE "n0g0"."id" = ANY($1)
- * ORDER BY 1, 3, 4
+ * ORDER BY 3
  * ```
  *
  * Every value is a bound parameter and every identifier is quoted; the text depends only on the
@@ -41,7 +42,7 @@ import type {
   FusionRegion,
 } from "../src/definitions/fusion.ts";
 import { type Id, Nothing } from "../src/definitions/members.ts";
-import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
+import { clientOf, runArrayStatement } from "./_postgres_client.ts";
 import { LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex } from "./_postgres_keys.ts";
 import { type Column, orderSql, type OrderTerm, type Table } from "./_postgres_table.ts";
@@ -144,8 +145,10 @@ interface Fused {
   readonly text: string;
   /** Per chain, its readers. */
   readonly chains: readonly (readonly Reader[])[];
-  /** The output column names, by index. */
-  readonly outputs: readonly string[];
+  /** Whether the first column of each row says which chain it comes from. */
+  readonly tagged: boolean;
+  /** Columns per row. */
+  readonly width: number;
   /** Builds the parameters from the input. */
   readonly params: (input: FusedInput) => unknown[];
   readonly links: readonly { readonly link: FusionLink; readonly spec: LinkSpec | ListSpec }[];
@@ -166,11 +169,12 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
   const source = `region ${region.label}`;
   const load = async (ctx: { readonly [key: string]: unknown }, input: FusedInput) => {
     if (input.ids !== null && input.ids.length === 0) return readRows(fused, []);
-    const rows = await runStatement(
+    const rows = await runArrayStatement(
       clientOf(ctx, ctxKey),
       source,
       fused.text,
       fused.params(input),
+      fused.width,
       { source },
     );
     return readRows(fused, rows);
@@ -551,7 +555,9 @@ function buildStatement(region: FusionRegion): Fused | null {
   }
 
   // A first branch that returns no rows types every output column; then one branch per chain.
-  const header = [`NULL::int4 AS "~"`];
+  // With several chains, a first column tags each row with its chain.
+  const tagged = chains.length > 1;
+  const header = tagged ? [`NULL::int4 AS "~"`] : [];
   for (let c = 0; c < kept.length; c++) header.push(`${typing[kept[c]!]} AS "x${c}"`);
   const tables = [...aliasTables].map(([alias, table]) => `${table.sql} AS "${alias}"`);
   const branches = [`SELECT ${header.join(", ")} FROM ${tables.join(", ")} WHERE false`];
@@ -559,24 +565,25 @@ function buildStatement(region: FusionRegion): Fused | null {
   const ordered = new Set<number>();
   for (let k = 0; k < chains.length; k++) {
     const chain = chains[k]!;
-    const values = [String(k)];
+    const values = tagged ? [String(k)] : [];
     for (const c of kept) values.push(chain.used.has(c) ? outputs[c]! : "NULL");
     branches.push(`SELECT ${values.join(", ")} FROM ${chain.from}${chain.where}`);
     for (const term of chain.order) {
       const position = at(term.column);
       if (ordered.has(position)) continue;
       ordered.add(position);
-      order.push(`${position + 2}${term.desc ? " DESC" : ""}`);
+      order.push(`${position + (tagged ? 2 : 1)}${term.desc ? " DESC" : ""}`);
     }
   }
   // The tag keeps each chain's rows apart; one chain needs only its own order.
-  const terms = chains.length === 1 ? order : ["1", ...order];
+  const terms = tagged ? ["1", ...order] : order;
   const text = branches.join(" UNION ALL ") +
     (terms.length === 0 ? "" : ` ORDER BY ${terms.join(", ")}`);
   return {
     text,
     chains: chains.map((chain) => chain.readers),
-    outputs: kept.map((_, c) => `x${c}`),
+    tagged,
+    width: kept.length + (tagged ? 1 : 0),
     params: (input) => params.map((get) => get(input)),
     links,
   };
@@ -616,7 +623,7 @@ interface LinkRead {
   readonly seen: Set<unknown>;
 }
 
-function readRows(fused: Fused, rows: readonly PgRow[]): FusedResult {
+function readRows(fused: Fused, rows: readonly (readonly unknown[])[]): FusedResult {
   const groups = new Map<string, KeyIndex<readonly unknown[]>>();
   const links: LinkRead[] = fused.links.map(() => ({
     byParent: new KeyIndex(),
@@ -632,30 +639,32 @@ function readRows(fused: Fused, rows: readonly PgRow[]): FusedResult {
       return index;
     })
   );
-  const out = fused.outputs;
+  // Output column c is at c + 1 in a tagged row.
+  const o = fused.tagged ? 1 : 0;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
-    const chain = row["~"] as number;
+    const chain = fused.tagged ? row[0] as number : 0;
     const readers = fused.chains[chain]!;
     const indexes = groupIndexes[chain]!;
     for (let k = 0; k < readers.length; k++) {
       const reader = readers[k]!;
       if (reader.kind === "group") {
-        const key = row[out[reader.key]!];
+        const key = row[reader.key + o];
         if (key === null || key === undefined) continue;
         const index = indexes[k]!;
         if (index.at(key) !== undefined) continue;
-        const values = new Array(reader.values.length);
-        for (let c = 0; c < values.length; c++) values[c] = row[out[reader.values[c]!]!];
+        const columns = reader.values;
+        const values = new Array(columns.length);
+        for (let c = 0; c < values.length; c++) values[c] = row[columns[c]! + o];
         index.put(key, values);
         continue;
       }
       const read = links[reader.link]!;
-      const target = row[out[reader.to]!];
+      const target = row[reader.to + o];
       if (target === null || target === undefined) continue;
       if (reader.identity >= 0) {
         // A row repeated by a deeper list is one row of this link: taken once, in order.
-        const identity = row[out[reader.identity]!];
+        const identity = row[reader.identity + o];
         if (read.seen.has(identity)) continue;
         read.seen.add(identity);
       }
@@ -663,7 +672,7 @@ function readRows(fused: Fused, rows: readonly PgRow[]): FusedResult {
         read.all.push(target);
         continue;
       }
-      const parent = row[out[reader.parent]!];
+      const parent = row[reader.parent + o];
       const list = read.byParent.at(parent);
       if (list === undefined) read.byParent.put(parent, [target]);
       else list.push(target);

@@ -164,6 +164,7 @@ async function withSchema(
     target,
     query: (text: string, params?: readonly unknown[]): Promise<readonly PgRow[]> =>
       client.query(text, params),
+    queryArrays: (text: string, params?: readonly unknown[]) => client.queryArrays!(text, params),
     close,
     [Symbol.asyncDispose]: close,
   });

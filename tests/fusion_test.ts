@@ -191,12 +191,12 @@ const SEED_DATA = {
  * change in the generated SQL shows up here in review.
  */
 const SEED_REGION_SQL = [
-  `SELECT NULL::int4 AS "~", "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."id" AS "x2",`,
-  `"l1"."name" AS "x3" FROM "character" AS "l0", "actor" AS "l1" WHERE false`,
-  `UNION ALL SELECT 0, "l0"."id", "l0"."name", "l1"."id", "l1"."name"`,
+  `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."id" AS "x2", "l1"."name" AS "x3"`,
+  `FROM "character" AS "l0", "actor" AS "l1" WHERE false`,
+  `UNION ALL SELECT "l0"."id", "l0"."name", "l1"."id", "l1"."name"`,
   `FROM (SELECT * FROM "character" WHERE ("species" = ANY($1) OR $1 IS NULL) ORDER BY "id"`,
   `LIMIT $2 OFFSET $3) AS "l0" LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id"`,
-  `ORDER BY 2, 4`,
+  `ORDER BY 1, 3`,
 ].join(" ");
 
 // examples/server.ts: a root listed with ListQuery, so whole queries fuse.
