@@ -74,6 +74,10 @@ function hikuHandler(sql: Sql, counts: Counts): Handler {
       counts.statements++;
       return client.query(text, params, info);
     },
+    queryArrays(text, params, info) {
+      counts.statements++;
+      return client.queryArrays!(text, params, info);
+    },
   };
   const context = { [PG]: counting };
   const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
