@@ -405,7 +405,10 @@ function buildStatement(region: FusionRegion): Fused | null {
         outputs[parentValue]
       }`;
     const to = column(alias, spec.to.sql);
-    const identity = column(alias, "ctid");
+    // Where the to-column is the key of the link table's rows (its fields are read from them),
+    // it tells the rows apart; elsewhere the row's ctid does.
+    const own = sameRows(link.to, spec.from.table, spec.to);
+    const identity = own === null ? column(alias, "ctid") : to;
     chain.used.add(to).add(parentValue);
     if (isList(link)) {
       chain.lists++;
@@ -424,7 +427,6 @@ function buildStatement(region: FusionRegion): Fused | null {
       identity,
       repeats,
     });
-    const own = sameRows(link.to, spec.from.table, spec.to);
     // A list's rows are its own; a link to one node may bring one row to several parents.
     walkNode(
       chain,
