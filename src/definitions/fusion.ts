@@ -106,6 +106,8 @@ export interface FusionLink {
     readonly column: number;
     readonly field: string;
   } | null;
+  /** The node it leaves (index); `-1` for the link that lists the region's first ids. */
+  readonly parent: number;
   /** The node it reaches (index). */
   readonly to: number;
   /** Whether it has option values (bound per execution and given to the fused load). */

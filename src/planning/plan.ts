@@ -781,6 +781,7 @@ class RegionBuilder {
       member,
       cardinality: link.link.cardinality!,
       from: null,
+      parent: -1,
       to: 0,
       hasOptions: link.options !== null || link.binding !== null,
     });
@@ -836,6 +837,7 @@ class RegionBuilder {
         member,
         cardinality: link.link.cardinality!,
         from,
+        parent: index,
         to,
         hasOptions: link.options !== null || link.binding !== null,
       };
