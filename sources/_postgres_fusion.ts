@@ -140,11 +140,49 @@ type Reader =
     readonly repeats: boolean;
   };
 
+/**
+ * One step of reading a row, for one member (every step has this one shape, so reading stays
+ * monomorphic): a group's row under its key, or a link's target under its parent's value. Columns
+ * are positions in the statement's rows (after the chain tag, when there is one).
+ */
+class ReadStep {
+  constructor(
+    /** The group slot (in {@linkcode Fused.slots}) a group step fills; `-1` for a link step. */
+    readonly slot: number,
+    /** A group step: its key's column. */
+    readonly key: number,
+    /**
+     * A group step whose fields are elsewhere in this chain's rows than the slot's columns: where
+     * they are (the row is then copied to the slot's columns); `null` when they are there.
+     */
+    readonly remap: readonly number[] | null,
+    /** A link step: the link's index; `-1` for a group step. */
+    readonly link: number,
+    /** A link step: its parent's required value, or -1 for a list (one for every parent). */
+    readonly parent: number,
+    /** A link step: its target's column. */
+    readonly to: number,
+    /** A link step: what tells its rows apart where the chain repeats them, or -1. */
+    readonly identity: number,
+  ) {}
+}
+
+/** A group the statement answers: where it is in the region and where its fields are in a row. */
+interface GroupSlot {
+  readonly node: number;
+  readonly group: number;
+  readonly columns: readonly number[];
+}
+
 /** A fused region: the statement and how its rows map back to members. */
 interface Fused {
   readonly text: string;
-  /** Per chain, its readers. */
-  readonly chains: readonly (readonly Reader[])[];
+  /** Per chain, its steps. */
+  readonly chains: readonly (readonly ReadStep[])[];
+  /** The groups the statement answers. */
+  readonly slots: readonly GroupSlot[];
+  /** Per region node, per group index, its slot (absent when the statement has none). */
+  readonly slotOf: readonly (readonly number[])[];
   /** Whether the first column of each row says which chain it comes from. */
   readonly tagged: boolean;
   /** Columns per row. */
@@ -581,9 +619,12 @@ function buildStatement(region: FusionRegion): Fused | null {
   const terms = tagged ? ["1", ...order] : order;
   const text = branches.join(" UNION ALL ") +
     (terms.length === 0 ? "" : ` ORDER BY ${terms.join(", ")}`);
+  const { steps, slots, slotOf } = compileSteps(chains.map((chain) => chain.readers), tagged);
   return {
     text,
-    chains: chains.map((chain) => chain.readers),
+    chains: steps,
+    slots,
+    slotOf,
     tagged,
     width: kept.length + (tagged ? 1 : 0),
     params: (input) => params.map((get) => get(input)),
@@ -618,63 +659,95 @@ function listFilter(options: FusedInput["options"][number] | undefined, name: st
   return Array.isArray(value) ? value : [value];
 }
 
+/**
+ * Turns each chain's readers into read steps: one slot per group, whose columns are where its
+ * first reader finds its fields (a tagged row's columns are one further on).
+ */
+function compileSteps(
+  chains: readonly (readonly Reader[])[],
+  tagged: boolean,
+): {
+  steps: ReadStep[][];
+  slots: GroupSlot[];
+  slotOf: number[][];
+} {
+  const o = tagged ? 1 : 0;
+  const slots: GroupSlot[] = [];
+  const slotOf: number[][] = [];
+  const steps = chains.map((readers) =>
+    readers.map((reader) => {
+      if (reader.kind === "link") {
+        const shift = (c: number) => c < 0 ? -1 : c + o;
+        return new ReadStep(
+          -1,
+          -1,
+          null,
+          reader.link,
+          shift(reader.parent),
+          reader.to + o,
+          shift(reader.identity),
+        );
+      }
+      const columns = reader.values.map((c) => c + o);
+      const byGroup = slotOf[reader.node] ??= [];
+      let slot = byGroup[reader.group];
+      if (slot === undefined) {
+        slot = byGroup[reader.group] = slots.length;
+        slots.push({ node: reader.node, group: reader.group, columns });
+      }
+      const own = slots[slot]!.columns;
+      const same = own.length === columns.length && own.every((c, f) => c === columns[f]);
+      return new ReadStep(slot, reader.key + o, same ? null : columns, -1, -1, -1, -1);
+    })
+  );
+  return { steps, slots, slotOf };
+}
+
 /** What a link's rows say: per parent value the targets in order, or the list's targets. */
 interface LinkRead {
   readonly byParent: KeyIndex<unknown[]>;
   readonly all: unknown[];
-  readonly seen: Set<unknown>;
+  readonly seen: KeyIndex<true>;
 }
 
 function readRows(fused: Fused, rows: readonly (readonly unknown[])[]): FusedResult {
-  const groups = new Map<string, KeyIndex<readonly unknown[]>>();
-  const links: LinkRead[] = fused.links.map(() => ({
-    byParent: new KeyIndex(),
-    all: [],
-    seen: new Set(),
-  }));
-  const groupIndexes = fused.chains.map((readers) =>
-    readers.map((reader) => {
-      if (reader.kind !== "group") return null;
-      const name = `${reader.node}:${reader.group}`;
-      let index = groups.get(name);
-      if (index === undefined) groups.set(name, index = new KeyIndex());
-      return index;
-    })
-  );
-  // Output column c is at c + 1 in a tagged row.
-  const o = fused.tagged ? 1 : 0;
+  const slots = fused.slots;
+  /** Per group slot, the statement's rows by the group's key (each row as it came). */
+  const groups = new Array<KeyIndex<readonly unknown[]>>(slots.length);
+  for (let g = 0; g < groups.length; g++) groups[g] = new KeyIndex();
+  const links = new Array<LinkRead>(fused.links.length);
+  for (let l = 0; l < links.length; l++) {
+    links[l] = { byParent: new KeyIndex(), all: [], seen: new KeyIndex() };
+  }
+  const tagged = fused.tagged;
+  const chains = fused.chains;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
-    const chain = fused.tagged ? row[0] as number : 0;
-    const readers = fused.chains[chain]!;
-    const indexes = groupIndexes[chain]!;
-    for (let k = 0; k < readers.length; k++) {
-      const reader = readers[k]!;
-      if (reader.kind === "group") {
-        const key = row[reader.key + o];
+    const steps = chains[tagged ? row[0] as number : 0]!;
+    for (let k = 0; k < steps.length; k++) {
+      const step = steps[k]!;
+      if (step.slot >= 0) {
+        const key = row[step.key];
         if (key === null || key === undefined) continue;
-        const index = indexes[k]!;
+        const index = groups[step.slot]!;
         if (index.at(key) !== undefined) continue;
-        const columns = reader.values;
-        const values = new Array(columns.length);
-        for (let c = 0; c < values.length; c++) values[c] = row[columns[c]! + o];
-        index.put(key, values);
+        index.put(key, step.remap === null ? row : moved(row, step.remap, slots[step.slot]!));
         continue;
       }
-      const read = links[reader.link]!;
-      const target = row[reader.to + o];
+      const target = row[step.to];
       if (target === null || target === undefined) continue;
-      if (reader.identity >= 0) {
+      const read = links[step.link]!;
+      if (step.identity >= 0) {
         // A row repeated by a deeper list is one row of this link: taken once, in order.
-        const identity = row[reader.identity + o];
-        if (read.seen.has(identity)) continue;
-        read.seen.add(identity);
+        const identity = row[step.identity];
+        if (read.seen.at(identity) !== undefined) continue;
+        read.seen.put(identity, true);
       }
-      if (reader.parent < 0) {
+      if (step.parent < 0) {
         read.all.push(target);
         continue;
       }
-      const parent = row[reader.parent + o];
+      const parent = row[step.parent];
       const list = read.byParent.at(parent);
       if (list === undefined) read.byParent.put(parent, [target]);
       else list.push(target);
@@ -683,17 +756,25 @@ function readRows(fused: Fused, rows: readonly (readonly unknown[])[]): FusedRes
   return new PostgresFusedResult(fused, groups, links);
 }
 
+/** A row whose group fields are at `from`, copied to where the group's slot reads them. */
+function moved(row: readonly unknown[], from: readonly number[], slot: GroupSlot): unknown[] {
+  const out = new Array(row.length).fill(null);
+  const to = slot.columns;
+  for (let f = 0; f < to.length; f++) out[to[f]!] = row[from[f]!];
+  return out;
+}
+
 const EMPTY: readonly unknown[] = Object.freeze([]);
 
 /** Answers the engine from what the statement returned. */
 class PostgresFusedResult implements FusedResult {
   readonly #fused: Fused;
-  readonly #groups: ReadonlyMap<string, KeyIndex<readonly unknown[]>>;
+  readonly #groups: readonly KeyIndex<readonly unknown[]>[];
   readonly #links: readonly LinkRead[];
 
   constructor(
     fused: Fused,
-    groups: ReadonlyMap<string, KeyIndex<readonly unknown[]>>,
+    groups: readonly KeyIndex<readonly unknown[]>[],
     links: readonly LinkRead[],
   ) {
     this.#fused = fused;
@@ -702,7 +783,13 @@ class PostgresFusedResult implements FusedResult {
   }
 
   row(node: number, group: number, id: Id): readonly unknown[] | undefined {
-    return this.#groups.get(`${node}:${group}`)?.find(id);
+    const slot = this.#fused.slotOf[node]?.[group];
+    return slot === undefined ? undefined : this.#groups[slot]!.find(id);
+  }
+
+  columns(node: number, group: number): readonly number[] | null {
+    const slot = this.#fused.slotOf[node]?.[group];
+    return slot === undefined ? null : this.#fused.slots[slot]!.columns;
   }
 
   link(link: number, value: unknown): unknown {

@@ -139,10 +139,22 @@ export interface FusedResult {
    * @param node The node's index in the region.
    * @param group The group's index in the node's plan.
    * @param id The id.
-   * @returns One value per field of the group (in its order); `undefined` for an id without a row
-   *   (its fields are then `null`).
+   * @returns One value per field of the group (in its order), or, when {@linkcode columns} names
+   *   where they are, a wider row holding them (e.g. a whole row of a statement, shared by every
+   *   group it answers, with nothing copied); `undefined` for an id without a row (its fields are
+   *   then `null`).
    */
   row(node: number, group: number, id: Id): readonly unknown[] | undefined;
+  /**
+   * Where a group's fields are in the rows {@linkcode row} returns, when those are wider than the
+   * group: field `f` at index `columns[f]`. Absent, or `null` for a group, when `row` returns
+   * exactly the group's values.
+   *
+   * @param node The node's index in the region.
+   * @param group The group's index in the node's plan.
+   * @returns One index per field of the group, or `null`.
+   */
+  columns?(node: number, group: number): readonly number[] | null;
   /**
    * What a region link's loader would have returned for one required value.
    *

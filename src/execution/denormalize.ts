@@ -123,7 +123,8 @@ function buildNode(
           if (run.check) throw BAIL;
           throw state.kind === "failed" ? state.error : new TypeError("The result is incomplete");
         }
-        value = state.rows[i]![slot.column];
+        const columns = state.columns;
+        value = state.rows[i]![columns === null ? slot.column : columns[slot.column]!];
         if (typeof value === "object" && value !== null) {
           if (value instanceof Error) {
             if (run.check) throw BAIL;
@@ -377,7 +378,7 @@ class ErrorWalker {
     if (state.kind !== "loaded") {
       return state.kind === "failed" ? this.#failed(state.error, slot, slot.nullable) : null;
     }
-    let value = state.rows[i]![slot.column];
+    let value = state.rows[i]![state.columns === null ? slot.column : state.columns[slot.column]!];
     if (isFailure(value)) {
       return this.#failed(failureOf(value, "field", plan.label, slot.name), slot, slot.nullable);
     }

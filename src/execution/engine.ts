@@ -398,13 +398,18 @@ class Execution {
     const ids = batch.ids;
     for (const group of plan.groups) {
       if (!group.fused || this.#failure !== null) continue;
-      const width = group.fields.length;
-      const rows = new Array<readonly unknown[]>(ids.length);
       try {
-        for (let i = 0; i < ids.length; i++) {
-          rows[i] = result.row(node, group.index, ids[i]!) ?? new Array(width).fill(null);
+        const columns = result.columns?.(node, group.index) ?? null;
+        if (columns === null) {
+          const width = group.fields.length;
+          const rows = new Array<readonly unknown[]>(ids.length);
+          for (let i = 0; i < ids.length; i++) {
+            rows[i] = result.row(node, group.index, ids[i]!) ?? new Array(width).fill(null);
+          }
+          this.#storeGroup(batch, group, plan.nodeName === null ? rows[0]! : rows, null);
+        } else {
+          this.#groupLoaded(batch, group, this.#wideRows(batch, group, result, columns), columns);
         }
-        this.#storeGroup(batch, group, plan.nodeName === null ? rows[0]! : rows, null);
       } catch (error) {
         this.#loadFailed(batch, false, group.index, error);
       }
@@ -413,6 +418,47 @@ class Execution {
       if (this.#failure !== null) return;
       if (link.fused >= 0 && link.waitCount === 0) this.#loadLink(batch, link);
     }
+  }
+
+  /**
+   * The rows a region gives a group when its fields sit at `columns` of wider rows: each checked
+   * to reach the last of them; an id without a row gets one of nulls.
+   */
+  #wideRows(
+    batch: Batch,
+    group: FieldGroup,
+    result: FusedResult,
+    columns: readonly number[],
+  ): readonly (readonly unknown[])[] {
+    const plan = batch.plan;
+    const node = plan.region!.node;
+    let width = 0;
+    for (let c = 0; c < columns.length; c++) width = Math.max(width, columns[c]! + 1);
+    if (columns.length !== group.fields.length) {
+      throw this.#shapeError(
+        plan,
+        group,
+        `columns for ${group.fields.length} fields`,
+        `${columns.length} columns`,
+      );
+    }
+    const ids = batch.ids;
+    const rows = new Array<readonly unknown[]>(ids.length);
+    let nulls: readonly unknown[] | null = null;
+    for (let i = 0; i < ids.length; i++) {
+      const row = result.row(node, group.index, ids[i]!);
+      if (row === undefined) rows[i] = nulls ??= new Array(width).fill(null);
+      else if (Array.isArray(row) && row.length >= width) rows[i] = row;
+      else {
+        throw this.#shapeError(
+          plan,
+          group,
+          `array (length ${ids.length}) of arrays (length at least ${width})`,
+          `${describe(row)} at [${i}]`,
+        );
+      }
+    }
+    return rows;
   }
 
   #run(
@@ -664,7 +710,17 @@ class Execution {
       }
     }
     if (bound !== null) rows = expandColumns(rows as readonly unknown[][], bound);
-    batch.groups[group.index] = { kind: "loaded", rows: rows as unknown[][] };
+    this.#groupLoaded(batch, group, rows as unknown[][], null);
+  }
+
+  /** Stores a group's rows and loads the links that were waiting for them. */
+  #groupLoaded(
+    batch: Batch,
+    group: FieldGroup,
+    rows: readonly (readonly unknown[])[],
+    columns: readonly number[] | null,
+  ): void {
+    batch.groups[group.index] = { kind: "loaded", rows, columns };
     const waiters = group.waiters;
     for (let w = 0; w < waiters.length; w++) {
       const l = waiters[w]!;
@@ -783,7 +839,9 @@ class Execution {
       const source = sources[0]!;
       const state = batch.groups[source.group]!;
       const groupRows = state.kind === "loaded" ? state.rows : [];
-      const column = source.column;
+      const column = state.kind === "loaded" && state.columns !== null
+        ? state.columns[source.column]!
+        : source.column;
       for (let i = 0; i < n; i++) {
         const value = groupRows[i]![column];
         if (typeof value === "object" && value !== null && isFailure(value)) {
@@ -798,7 +856,9 @@ class Execution {
         for (let r = 0; r < sources.length; r++) {
           const source = sources[r]!;
           const state = batch.groups[source.group]!;
-          const value = state.kind === "loaded" ? state.rows[i]![source.column] : undefined;
+          const value = state.kind === "loaded"
+            ? state.rows[i]![state.columns === null ? source.column : state.columns[source.column]!]
+            : undefined;
           if (isFailure(value) && !failures.has(i)) failures.set(i, value);
           record[names[r]!] = value;
         }

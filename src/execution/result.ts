@@ -114,7 +114,10 @@ export class Index {
         const state = batch.groups[group.index]!;
         if (state.kind !== "loaded") continue;
         const row = state.rows[i]!;
-        for (let c = 0; c < group.fields.length; c++) entry[group.fields[c]!.indexKey] = row[c];
+        const columns = state.columns;
+        for (let c = 0; c < group.fields.length; c++) {
+          entry[group.fields[c]!.indexKey] = row[columns === null ? c : columns[c]!];
+        }
       }
       for (const link of plan.links) {
         const state = batch.links[link.index]!;
@@ -308,7 +311,10 @@ export class ResultProxy {
         const state = batch.groups[slot.group]!;
         if (state.kind === "failed") throw state.error;
         if (state.kind === "pending") return undefined;
-        const value = state.rows[this.#position]![slot.column];
+        const columns = state.columns;
+        const value = state.rows[this.#position]![
+          columns === null ? slot.column : columns[slot.column]!
+        ];
         if (isFailure(value)) throw failureOf(value, "field", plan.label, slot.name);
         return value;
       }

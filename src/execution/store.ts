@@ -33,6 +33,12 @@ export interface LoadedRows {
   readonly kind: "loaded";
   /** One row per id (the root: one row). */
   readonly rows: readonly (readonly unknown[])[];
+  /**
+   * Where each field sits in a row: field `f` at `rows[i][columns[f]]`, when the rows are wider
+   * than the group (a fused load's whole statement rows, shared with other groups); `null` when
+   * field `f` is at `rows[i][f]`.
+   */
+  readonly columns: readonly number[] | null;
 }
 
 /** Where a field group stands. */
