@@ -151,7 +151,7 @@ export { Engine } from "./src/execution/engine.ts";
 export type { ExecuteOptions } from "./src/execution/engine.ts";
 export { AsyncExecutor } from "./executors/async.ts";
 export type { Executor, LoadScope, LoadTask } from "./src/execution/executor.ts";
-export { passContext } from "./src/definitions/context.ts";
+export { passContext, signalOf } from "./src/definitions/context.ts";
 export type { Context } from "./src/definitions/context.ts";
 export { Index, ResultProxy, ResultProxy as Proxy } from "./src/execution/result.ts";
 export type { IndexEntry, Reference } from "./src/execution/result.ts";

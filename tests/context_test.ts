@@ -6,7 +6,18 @@
  */
 
 import assert from "node:assert/strict";
-import { ContextKeyError, passContext } from "../mod.ts";
+import {
+  AsyncExecutor,
+  ContextKeyError,
+  Engine,
+  Field,
+  Graph,
+  Int,
+  passContext,
+  read,
+  Root,
+  signalOf,
+} from "../mod.ts";
 import { isContextLoader, strictContext } from "../src/definitions/context.ts";
 
 Deno.test("passContext() marks a new function and leaves the loader as it was", () => {
@@ -83,4 +94,22 @@ Deno.test("strictContext() reads keys through, and throws naming a missing key",
     }, TypeError);
     assert.deepEqual(plain, { db: "pglite" });
   });
+});
+
+Deno.test("signalOf() gives loaders the execution's abort signal, and null without one", async () => {
+  const seen: (AbortSignal | null)[] = [];
+  const load = passContext(
+    (ctx: { readonly [key: string]: unknown }, fields: readonly unknown[]) => {
+      seen.push(signalOf(ctx));
+      return fields.map(() => 1);
+    },
+  );
+  const graph = Graph([Root([Field("one", Int, load)])]);
+  const engine = new Engine(new AsyncExecutor());
+  const controller = new AbortController();
+  await engine.execute(graph, read("{ one }"), {}, { signal: controller.signal });
+  await engine.execute(graph, read("{ one }"), {});
+  assert.equal(seen[0], controller.signal);
+  assert.equal(seen[1], null);
+  assert.equal(signalOf({}), null);
 });

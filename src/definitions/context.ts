@@ -63,13 +63,40 @@ const contextHandler: ProxyHandler<Context> = {
   setPrototypeOf: readOnly,
 };
 
+const signals = new WeakMap<Context, AbortSignal>();
+
 /**
  * Wraps a context so that reading a missing key throws a {@linkcode ContextKeyError} and writing
  * any key throws a TypeError (loaders share one context).
  *
  * @param ctx The plain context object.
+ * @param signal The execution's abort signal, which {@linkcode signalOf} returns for the view.
  * @returns A read-through view of it.
  */
-export function strictContext(ctx: Context): Context {
-  return new Proxy(ctx, contextHandler);
+export function strictContext(ctx: Context, signal: AbortSignal | null = null): Context {
+  const view = new Proxy(ctx, contextHandler);
+  if (signal !== null) signals.set(view, signal);
+  return view;
+}
+
+/**
+ * The abort signal of the execution a loader's context belongs to: the `signal` given to
+ * `engine.execute` or `schema.execute`, which the HTTP endpoint aborts at its time limit or when
+ * the client goes away. Loaders that do I/O pass it on, so that abandoned work stops (the Postgres
+ * sources cancel their statements with it).
+ *
+ * @param ctx The context a loader wrapped with {@linkcode passContext} received.
+ * @returns The execution's signal; `null` when the execution has none, or for a context that did
+ *   not come from the engine.
+ * @example
+ * ```ts
+ * import { passContext, signalOf } from "./context.ts";
+ * const toIds = passContext(async (ctx: { readonly [key: string]: unknown }) => {
+ *   const response = await fetch("https://example.com/ids", { signal: signalOf(ctx) });
+ *   return await response.json();
+ * });
+ * ```
+ */
+export function signalOf(ctx: Context): AbortSignal | null {
+  return signals.get(ctx) ?? null;
 }

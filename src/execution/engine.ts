@@ -169,7 +169,7 @@ export function executePlan(
   const signal = run.signal;
   if (signal?.aborted) return Promise.reject(new ExecutionAbortedError(signal.reason));
   const execution = new Execution(graph, executor, {
-    context: strictContext(ctx),
+    context: strictContext(ctx, signal),
     rawContext: ctx,
     signal,
   }, run);
