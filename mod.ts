@@ -149,6 +149,10 @@ export { validate } from "./src/validation/validate.ts";
 // Running queries
 export { Engine } from "./src/execution/engine.ts";
 export type { ExecuteOptions } from "./src/execution/engine.ts";
+export { COST_BUDGET_DEFAULTS, CostBudget } from "./src/execution/budget.ts";
+export type { CostBudgetInit } from "./src/execution/budget.ts";
+export { estimateCost } from "./src/planning/estimate.ts";
+export type { CostEstimate, EstimateOptions } from "./src/planning/estimate.ts";
 export { AsyncExecutor } from "./executors/async.ts";
 export type { Executor, LoadScope, LoadTask } from "./src/execution/executor.ts";
 export { passContext, signalOf } from "./src/definitions/context.ts";
@@ -190,6 +194,7 @@ export type {
 // Errors
 export {
   ContextKeyError,
+  CostLimitError,
   ExecutionAbortedError,
   ExecutorError,
   GraphDefinitionError,

@@ -281,3 +281,33 @@ export class SafeError extends Error {
     this.extensions = extensions;
   }
 }
+
+/**
+ * A query costs more than its budget allows: estimated before it runs (`kind: "estimate"`), or
+ * measured while it runs, as the ids that reach its nodes level by level (`kind: "ids"`). Its
+ * message is meant for clients (it is a {@linkcode SafeError}, with `code: "COST_LIMIT"`).
+ */
+export class CostLimitError extends SafeError {
+  /** Which limit: the estimate before execution, or the ids loaded while executing. */
+  readonly kind: "estimate" | "ids";
+  /** The limit. */
+  readonly limit: number;
+  /** What the query cost, or would have: the estimate, or the ids counted when it stopped. */
+  readonly cost: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param kind Which limit.
+   * @param limit The limit.
+   * @param cost What was estimated or counted.
+   * @param message What went wrong and where.
+   */
+  constructor(kind: "estimate" | "ids", limit: number, cost: number, message: string) {
+    super(message, { code: "COST_LIMIT", limit, cost });
+    this.name = "CostLimitError";
+    this.kind = kind;
+    this.limit = limit;
+    this.cost = cost;
+  }
+}

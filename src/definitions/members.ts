@@ -233,6 +233,16 @@ export interface LinkInit {
   readonly deprecated?: string;
   /** Directives applied to the link, for the schema export. */
   readonly directives?: readonly AppliedDirective[];
+  /**
+   * For list links: how many items a list holds at most (or in the worst case worth planning
+   * for), which the cost estimate multiplies by. Default: the estimate's `listSize` (10).
+   */
+  readonly size?: number;
+  /**
+   * For list links: the option whose integer value bounds the list (e.g. `"limit"` or
+   * `"first"`), read from each query's options and variables in place of `size` when given.
+   */
+  readonly sizeOption?: string;
 }
 
 /** A link from a node (or the root) to other nodes. */
@@ -263,6 +273,10 @@ export interface Link {
   readonly cardinality: LinkCardinality | null;
   /** Whether it points to a node, a union or an interface. */
   readonly targetKind: LinkTargetKind;
+  /** How many items a list holds at most, for the cost estimate; `null` when not declared. */
+  readonly size: number | null;
+  /** The option whose value bounds the list, for the cost estimate; `null` when none. */
+  readonly sizeOption: string | null;
 }
 
 /**
@@ -311,6 +325,18 @@ export function Link(name: string, type: GraphType, loader: LinkLoader, init: Li
 export function Link(name: string, type: GraphType, loader: Loader, init: LinkInit): Link;
 export function Link(name: string, type: GraphType, loader: Loader, init: LinkInit): Link {
   const options = Object.freeze([...(init.options ?? [])]);
+  const size = init.size ?? null;
+  if (size !== null && !(Number.isInteger(size) && size >= 0)) {
+    throw new RangeError(
+      `Link "${name}": "size" must be a whole number of at least 0, got ${String(size)}`,
+    );
+  }
+  const sizeOption = init.sizeOption ?? null;
+  if (sizeOption !== null && !options.some((o) => o?.name === sizeOption)) {
+    throw new RangeError(
+      `Link "${name}": "sizeOption" names "${sizeOption}", which is not one of its options`,
+    );
+  }
   const shape = linkShape(type);
   const requires = init.requires === undefined
     ? null
@@ -337,6 +363,8 @@ export function Link(name: string, type: GraphType, loader: Loader, init: LinkIn
     target: shape?.target ?? "",
     cardinality,
     targetKind: shape?.targetKind ?? "node",
+    size,
+    sizeOption,
   });
 }
 

@@ -27,6 +27,7 @@ import { bindArguments, bindOptions, NO_VARIABLES, type Variables } from "../pla
 import type { FieldGroup, LinkPlan, NodePlan, RegionPlan } from "../planning/plan.ts";
 import type { FusedResult } from "../definitions/fusion.ts";
 import { planQuery } from "../planning/plan.ts";
+import { estimateCost } from "../planning/estimate.ts";
 import {
   type QueryDirective,
   type QueryField,
@@ -36,6 +37,7 @@ import {
   type QueryNode,
   type QueryOptions,
 } from "../query/query.ts";
+import type { CostBudget } from "./budget.ts";
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import { createResult, type ResultProxy } from "./result.ts";
 import { Batch, FAILED_TARGET, isFailure, type LinkData, NO_TARGET } from "./store.ts";
@@ -61,6 +63,11 @@ export interface ExecuteOptions {
    * `false`: the first failure rejects.
    */
   readonly partial?: boolean;
+  /**
+   * What the execution may cost: its estimate is checked before any loader runs, and the ids
+   * that reach its nodes while it runs (see {@linkcode CostBudget}). Default: no limit.
+   */
+  readonly budget?: CostBudget | null;
 }
 
 /**
@@ -109,6 +116,7 @@ export class Engine {
    * @throws {QueryValidationError} (rejects) When the query does not fit the graph; no loader runs.
    * @throws {LoaderError} (rejects) When a loader throws; names the node and field.
    * @throws {LoaderShapeError} (rejects) When a loader returns the wrong shape.
+   * @throws {CostLimitError} (rejects) When the query costs more than `options.budget` allows.
    */
   execute(
     graph: Graph,
@@ -130,10 +138,18 @@ export class Engine {
     } catch (error) {
       return Promise.reject(error as QueryValidationError | TypeError);
     }
+    const budget = options?.budget ?? null;
+    if (budget !== null) {
+      const estimate = estimateCost(graph, query, NO_VARIABLES, budget);
+      if (!budget.spendEstimate(estimate.cost)) {
+        return Promise.reject(budget.estimateError(estimate.cost, estimate.loads, estimate.ids));
+      }
+    }
     return executePlan(this.executor, graph, plan, ctx ?? {}, {
       signal: options?.signal ?? null,
       partial: options?.partial ?? false,
       variables: NO_VARIABLES,
+      budget,
     });
   }
 }
@@ -146,6 +162,8 @@ export interface PlanRun {
   readonly partial: boolean;
   /** The values of the variables the plan's options refer to. */
   readonly variables: Variables;
+  /** Counts the ids that reach nodes, and stops the execution past its `maxIds`. */
+  readonly budget?: CostBudget | null;
 }
 
 /**
@@ -216,6 +234,7 @@ class Execution {
   readonly #scope: LoadScope;
   readonly #partial: boolean;
   readonly #variables: Variables;
+  readonly #budget: CostBudget | null;
   #pending = 0;
   #failure: unknown = null;
   #failures = 0;
@@ -234,6 +253,7 @@ class Execution {
     this.#scope = scope;
     this.#partial = run.partial;
     this.#variables = run.variables;
+    this.#budget = run.budget ?? null;
   }
 
   start(plan: NodePlan): Promise<ResultProxy> {
@@ -299,6 +319,11 @@ class Execution {
 
   #runBatch(batch: Batch): void {
     const plan = batch.plan;
+    const budget = this.#budget;
+    if (budget !== null && !budget.spendIds(batch.ids.length)) {
+      this.#fail(budget.idsError(plan.nodeName, batch.ids.length));
+      return;
+    }
     const region = plan.region;
     // Whether the region answers this batch's fused members (else they load one by one).
     let fromRegion = false;

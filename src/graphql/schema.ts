@@ -31,6 +31,7 @@ import {
   type ValidationRule,
 } from "graphql";
 import {
+  CostLimitError,
   ExecutionAbortedError,
   LoaderError,
   QueryReadError,
@@ -47,6 +48,8 @@ import {
 } from "../execution/denormalize.ts";
 import { Engine, executePlan } from "../execution/engine.ts";
 import type { Executor } from "../execution/executor.ts";
+import type { CostBudget } from "../execution/budget.ts";
+import { type CostEstimate, estimateCost } from "../planning/estimate.ts";
 import { NO_VARIABLES, type Variables } from "../planning/options.ts";
 import {
   type CompiledDocument,
@@ -105,6 +108,13 @@ export interface GraphQLRequest {
   readonly context?: Context;
   /** Stops the execution: no loader starts after it aborts, and `execute` rejects. */
   readonly signal?: AbortSignal | null;
+  /**
+   * What the request may cost (the HTTP endpoint makes one per HTTP request; a batch shares it):
+   * a query estimated over its `maxCost` is refused before it runs, and one whose ids loaded go
+   * over `maxIds` is stopped; either answers with one error (code `COST_LIMIT`) and no data.
+   * Default: no limit. Pass one for queries from untrusted clients.
+   */
+  readonly budget?: CostBudget | null;
 }
 
 /**
@@ -357,6 +367,15 @@ export class Schema {
     }
     if (prepared.outcomes.size !== outcomes) this.#documents.remeasure(entry.text);
 
+    const budget = request.budget ?? null;
+    if (budget !== null) {
+      const estimate = estimateOf(prepared.graph, outcome, coerced, budget);
+      if (!budget.spendEstimate(estimate.cost)) {
+        const error = budget.estimateError(estimate.cost, estimate.loads, estimate.ids);
+        return { errors: [responseError(error.message, undefined, undefined, error)] };
+      }
+    }
+
     let data: { [key: string]: unknown } | null = {};
     const errors: GraphQLResponseError[] = [];
     if (outcome.plan !== null) {
@@ -368,10 +387,13 @@ export class Schema {
           prepared.graph,
           outcome.plan,
           request.context ?? {},
-          { partial: true, signal: request.signal ?? null, variables: coerced },
+          { partial: true, signal: request.signal ?? null, variables: coerced, budget },
         );
       } catch (error) {
         if (error instanceof ExecutionAbortedError) throw error;
+        if (error instanceof CostLimitError) {
+          return { errors: [responseError(error.message, undefined, undefined, error)] };
+        }
         return { errors: [fromError(error)], data: null };
       }
       const partial = denormalizeWithErrors(prepared.graph, result, prepared.rootTypeName, {
@@ -509,6 +531,34 @@ function responseError(
 
 function fromResultError(error: ResultError): GraphQLResponseError {
   return responseError(clientMessage(error.error), error.locations, error.path, error.error);
+}
+
+/** What an outcome's estimate was made with, kept with it unless a variable sized a list. */
+interface KeptEstimate {
+  readonly loadCost: number;
+  readonly listSize: number;
+  readonly estimate: CostEstimate;
+}
+
+const estimates = new WeakMap<PreparedOutcome, KeptEstimate>();
+
+function estimateOf(
+  graph: Graph,
+  outcome: PreparedOutcome,
+  variables: Variables,
+  budget: CostBudget,
+): CostEstimate {
+  const kept = estimates.get(outcome);
+  if (
+    kept !== undefined && kept.loadCost === budget.loadCost && kept.listSize === budget.listSize
+  ) {
+    return kept.estimate;
+  }
+  const estimate = estimateCost(graph, outcome.query, variables, budget);
+  if (!estimate.variable) {
+    estimates.set(outcome, { loadCost: budget.loadCost, listSize: budget.listSize, estimate });
+  }
+  return estimate;
 }
 
 function fromError(error: unknown): GraphQLResponseError {

@@ -1,0 +1,198 @@
+/**
+ * The static cost estimate of a query: what it would cost before anything runs, from the shape
+ * of the query and the graph alone.
+ *
+ * Cost is counted in units: each loader call costs `loadCost` units (the statement, the round
+ * trip, the engine's bookkeeping), and each id a loader is given costs 1. A list link is assumed
+ * to hold its declared `size` items, the value of its `sizeOption` when the query gives it, or
+ * `listSize`; links to one node hold one. The estimate follows the engine: one call per loader
+ * per node per query path, with every id of the path in it, and one call per concrete type behind
+ * a union or interface.
+ *
+ * Each selection set is estimated once per type it is read as, whatever the number of paths that
+ * reach it (shared fragments are not walked again), so the time is linear in the document.
+ *
+ * @module
+ */
+
+import type { Graph } from "../definitions/graph.ts";
+import type { Loader, Member } from "../definitions/members.ts";
+import { type QueryNode, QueryVariable } from "../query/query.ts";
+import type { Variables } from "./options.ts";
+
+/** What the estimate assumes. */
+export interface EstimateOptions {
+  /** Units per loader call. */
+  readonly loadCost: number;
+  /** Items a list link is assumed to hold when it declares no size. */
+  readonly listSize: number;
+}
+
+/** A query's estimate. */
+export interface CostEstimate {
+  /** The estimated cost in units: `loadCost` per loader call, plus 1 per id loaded. */
+  readonly cost: number;
+  /** Loader calls the query makes at most. */
+  readonly loads: number;
+  /** Ids its loaders are estimated to be given. */
+  readonly ids: number;
+  /** Whether a list size came from a variable (the estimate holds for these variables only). */
+  readonly variable: boolean;
+}
+
+/** Per selection set and type: calls made once per path, and cost per id that reaches it. */
+interface Part {
+  readonly loads: number;
+  readonly perId: number;
+}
+
+const NONE: Part = { loads: 0, perId: 0 };
+
+/**
+ * Estimates what a query costs to execute.
+ *
+ * @param graph The graph.
+ * @param query The query (its root selection set).
+ * @param variables The variables, for list sizes given by options that are variables.
+ * @param options Units per call, and the default list size.
+ * @returns The estimate.
+ */
+export function estimateCost(
+  graph: Graph,
+  query: QueryNode,
+  variables: { readonly [name: string]: unknown },
+  options: EstimateOptions,
+): CostEstimate {
+  const walk = new Estimator(graph, variables, options.listSize);
+  const root = walk.part(query, null);
+  const ids = 1 + root.perId;
+  return {
+    cost: root.loads * options.loadCost + ids,
+    loads: root.loads,
+    ids,
+    variable: walk.variable,
+  };
+}
+
+class Estimator {
+  readonly #graph: Graph;
+  readonly #variables: Variables;
+  readonly #listSize: number;
+  /** Selection set → type name ("" for the root) → its part. */
+  readonly #parts = new Map<QueryNode, Map<string, Part>>();
+  variable = false;
+
+  constructor(graph: Graph, variables: Variables, listSize: number) {
+    this.#graph = graph;
+    this.#variables = variables;
+    this.#listSize = listSize;
+  }
+
+  /** The part of a selection set read as a node (`null`: the root). */
+  part(query: QueryNode, typeName: string | null): Part {
+    const key = typeName ?? "";
+    let byType = this.#parts.get(query);
+    if (byType === undefined) {
+      byType = new Map();
+      this.#parts.set(query, byType);
+    }
+    const known = byType.get(key);
+    if (known !== undefined) return known;
+    byType.set(key, NONE); // A query is a finite DAG; this only guards against surprises.
+    const members = typeName === null
+      ? this.#graph.root.fieldsMap
+      : this.#graph.nodesMap.get(typeName)?.fieldsMap;
+    if (members === undefined) return NONE;
+    const loaders = new Set<Loader>();
+    let loads = 0;
+    let perId = 0;
+    for (const selection of query.fields) {
+      const member = members.get(selection.name);
+      if (member === undefined) continue; // __typename, or a field the schema validated away
+      if (member.kind === "field") {
+        loaders.add(member.loader);
+        continue;
+      }
+      this.#required(member, members, loaders);
+      if (selection.kind !== "link") continue;
+      const size = this.#sizeOf(member, selection.options);
+      const child = this.#target(member.target, member.targetKind, selection.node);
+      loads += 1 + child.loads;
+      perId += 1 + size * child.perId;
+    }
+    for (const fragment of query.fragments) {
+      if (!this.#applies(fragment.typeName, typeName)) continue;
+      const part = this.part(fragment.node, typeName);
+      loads += part.loads;
+      perId += part.perId;
+    }
+    loads += loaders.size;
+    perId += loaders.size;
+    const made: Part = { loads, perId };
+    byType.set(key, made);
+    return made;
+  }
+
+  /** A link's required fields load too, when the query does not select them. */
+  #required(
+    member: Member & { kind: "link" },
+    members: ReadonlyMap<string, Member>,
+    loaders: Set<Loader>,
+  ): void {
+    const requires = member.requires;
+    if (requires === null) return;
+    if (typeof requires === "string") {
+      const field = members.get(requires);
+      if (field !== undefined && field.kind === "field") loaders.add(field.loader);
+      return;
+    }
+    for (const name of requires) {
+      const field = members.get(name);
+      if (field !== undefined && field.kind === "field") loaders.add(field.loader);
+    }
+  }
+
+  /** The part of a linked selection set: per concrete type behind a union or interface. */
+  #target(target: string, kind: "node" | "union" | "interface", query: QueryNode): Part {
+    if (kind === "node") return this.part(query, target);
+    const types = kind === "union"
+      ? this.#graph.unionsMap.get(target)?.types ?? []
+      : this.#graph.interfacesTypes.get(target) ?? [];
+    // Each type loads in its own calls; each id is of one type.
+    let loads = 0;
+    let perId = 0;
+    for (const type of types) {
+      const part = this.part(query, type);
+      loads += part.loads;
+      if (part.perId > perId) perId = part.perId;
+    }
+    return { loads, perId };
+  }
+
+  #applies(condition: string | null, typeName: string | null): boolean {
+    if (condition === null || typeName === null || condition === typeName) return true;
+    const node = this.#graph.nodesMap.get(typeName);
+    if (node !== undefined && node.implements.includes(condition)) return true;
+    return this.#graph.unionsMap.get(condition)?.types.includes(typeName) ?? false;
+  }
+
+  #sizeOf(
+    link: Member & { kind: "link" },
+    options: { readonly [name: string]: unknown } | null,
+  ): number {
+    const cardinality = link.cardinality;
+    if (cardinality === "one" || cardinality === "maybe" || cardinality === null) return 1;
+    if (link.sizeOption !== null) {
+      let value = options?.[link.sizeOption];
+      if (value instanceof QueryVariable) {
+        this.variable = true;
+        value = this.#variables[value.name];
+      }
+      if (value === undefined) value = link.optionsMap.get(link.sizeOption)?.default;
+      if (typeof value === "number" && Number.isFinite(value) && value >= 0) {
+        return link.size === null ? value : Math.min(value, link.size);
+      }
+    }
+    return link.size ?? this.#listSize;
+  }
+}
