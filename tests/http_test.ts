@@ -408,7 +408,7 @@ Deno.test("graphqlHandler rejects malformed requests with clear 4xx answers", as
       "a method other than GET and POST",
       new Request(URL_, { method: "DELETE" }),
       405,
-      "Method DELETE is not allowed: use GET or POST",
+      'Method "DELETE" is not allowed: use GET or POST',
       { allow: "GET, POST" },
     ],
     [
@@ -571,10 +571,23 @@ Deno.test("graphqlHandler limits query depth, 10 by default", async (t) => {
   assert.equal(GRAPHQL_HANDLER_LIMITS.maxDepth, 10);
   const { handler } = handlerWith();
 
-  await t.step("accepts the deepest query allowed", async () => {
+  await t.step("accepts the deepest query allowed, when its cost is admitted", async () => {
+    // Five nested lists are estimated at 10^5 ids: over the default cost limit.
+    const { handler } = handlerWith({ maxCost: Infinity });
     const response = await handler(post({ query: nested(10) }));
     assert.equal(response.status, 200);
     await response.body?.cancel();
+  });
+
+  await t.step("which the default cost limit refuses, with 422", async () => {
+    const response = await handler(post({ query: nested(10) }));
+    assert.equal(response.status, 422);
+    const body = await response.json();
+    assert.match(
+      body.errors[0].message,
+      /^Query is estimated to cost [\d,]+, over the limit of 4,000/,
+    );
+    assert.equal(body.errors[0].extensions.code, "COST_LIMIT");
   });
 
   await t.step("rejects a deeper one with 422, before any loader runs", async () => {
@@ -1059,7 +1072,7 @@ Deno.test("a server with graphqlHandler survives hostile requests and keeps answ
       "a wrong method",
       () => send({ method: "PUT", body: "{}" }),
       405,
-      "Method PUT is not allowed: use GET or POST",
+      'Method "PUT" is not allowed: use GET or POST',
     ],
     [
       "a wrong content type",

@@ -39,6 +39,7 @@ import {
 } from "../base/errors.ts";
 import { MAX_VALUE_DEPTH, tooDeepValue } from "../base/_depth.ts";
 import { TextCache } from "../base/_text_cache.ts";
+import { MAX_QUOTED, quote } from "../base/_quote.ts";
 import type { Context } from "../definitions/context.ts";
 import type { Graph } from "../definitions/graph.ts";
 import {
@@ -454,7 +455,7 @@ export class Schema {
       operation = operations.find((o) => o.name === operationName);
       // Unknown operation names are not kept: clients could send any number of them.
       if (operation === undefined) {
-        return [responseError(`Unknown operation named "${operationName}".`)];
+        return [responseError(`Unknown operation named ${quoteName(operationName)}.`)];
       }
     }
     // Validation has rejected other operation types the schema has no root for.
@@ -559,6 +560,11 @@ function estimateOf(
     estimates.set(outcome, { loadCost: budget.loadCost, listSize: budget.listSize, estimate });
   }
   return estimate;
+}
+
+/** A client's operation name as graphql-js quotes it, cut short when long (see `quote`). */
+function quoteName(name: string): string {
+  return name.length <= MAX_QUOTED ? `"${name}"` : quote(name);
 }
 
 function fromError(error: unknown): GraphQLResponseError {

@@ -16,6 +16,7 @@
  */
 
 import type { SourceLocation } from "../base/errors.ts";
+import { quote } from "../base/_quote.ts";
 import { TextCache } from "../base/_text_cache.ts";
 import type { CompiledDocument, CompiledOperation } from "../query/document.ts";
 import { DocumentEntry } from "../graphql/_documents.ts";
@@ -151,7 +152,7 @@ function judge(document: CompiledDocument, limits: DocumentLimits): DocumentVerd
 function judgeOperation(operation: CompiledOperation, limits: DocumentLimits): OperationVerdict {
   const problems: LimitProblem[] = [];
   const roots = operation.rootFields;
-  const name = operation.name === null ? "Operation" : `Operation "${operation.name}"`;
+  const name = operation.name === null ? "Operation" : `Operation ${quote(operation.name)}`;
   if (roots.length > limits.maxRootFields) {
     problems.push(problem(
       `${name} selects ${roots.length} root fields, more than the maximum of ${limits.maxRootFields}`,

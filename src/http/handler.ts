@@ -11,7 +11,8 @@
  * - responses in `application/graphql-response+json` or `application/json`, as the `Accept`
  *   header prefers, with the draft's status codes;
  * - limits a public endpoint needs, each on by default: query text size, tokens, depth, aliases,
- *   root fields, body size, batch size and a time limit that stops loaders from starting;
+ *   root fields, body size, batch size, a deadline for the body to arrive, and a time limit that
+ *   stops loaders from starting;
  * - errors masked: clients see "Internal server error" for anything unexpected (the detail goes
  *   to the logger), unless development mode is on; a loader shows a message with `SafeError`;
  * - GraphiQL for people with a browser (`GET` with `Accept: text/html`).
@@ -24,22 +25,25 @@
  * | data and no errors                                           | 200    |
  * | data (even `null`) and errors: a partial success             | 294    |
  * | a batch (each response in the array has its own outcome)     | 200    |
- * | body is not JSON; `variables` in a URL is not JSON           | 400    |
+ * | body is not UTF-8 or not JSON                                | 400    |
+ * | a URL parameter is not UTF-8; `variables` in it is not JSON  | 400    |
  * | query does not parse, or has more tokens than `maxTokens`    | 400    |
  * | method other than GET and POST; a mutation over GET          | 405    |
  * | `Accept` allows none of the response types                   | 406    |
+ * | the body did not arrive within `bodyTimeout`                 | 408    |
  * | body, query text or batch larger than its limit              | 413    |
  * | `Content-Type` missing, not JSON, or not UTF-8               | 415    |
  * | not a well-formed request (`query` missing or not a string)  | 422    |
  * | validation, limits, unknown operation, variable errors       | 422    |
  * | an unexpected error before any data (e.g. the context)       | 500    |
- * | the client went away (nobody reads this answer)              | 499    |
+ * | the client went away, even mid-body (nobody reads this)      | 499    |
  * | the time limit ran out before any data                       | 504    |
  *
  * Requests that never become GraphQL requests (a wrong method, `Accept` or `Content-Type`, a body
- * too large, broken JSON, malformed parameters, an oversized batch) get
+ * too large, too slow or not UTF-8, broken JSON, malformed parameters, an oversized batch) get
  * `{ "errors": [{ "message": ... }] }` as `application/json`: the draft reserves
- * application/graphql-response+json for GraphQL responses.
+ * application/graphql-response+json for GraphQL responses. Messages quote at most 64 characters
+ * of what a client sent (an operation name, a header), with its length.
  *
  * @example Serving a schema with Deno.serve
  * ```ts
@@ -69,6 +73,8 @@
 
 import type { Context } from "../definitions/context.ts";
 import { ExecutionAbortedError } from "../base/errors.ts";
+import { quote } from "../base/_quote.ts";
+import { COST_BUDGET_DEFAULTS, CostBudget, type CostBudgetInit } from "../execution/budget.ts";
 import {
   DEFAULT_GRAPHIQL_IMPORTS,
   DEFAULT_GRAPHIQL_STYLESHEETS,
@@ -167,10 +173,18 @@ export interface GraphQLHandlerOptions {
   /** The most requests in a batch; 0 turns batching off. Default 10. */
   readonly maxBatchSize?: number;
   /**
-   * The time limit of an HTTP request's execution, in milliseconds: when it runs out, no more
-   * loaders start and the response is an error (504). Default 10,000.
+   * The time limit of an HTTP request's execution, in milliseconds, from when its body has
+   * arrived: when it runs out, no more loaders start and the response is an error (504).
+   * Default 10,000.
    */
   readonly timeout?: number;
+  /**
+   * The deadline for a request's body to arrive, in milliseconds from when the handler starts
+   * reading it: a client that sends it slower (a byte at a time, or never the length it
+   * declared) gets a 408 and no longer holds the server. Default 10,000, as `timeout`: enough
+   * for a 1 MiB body at about 1 Mbit/s.
+   */
+  readonly bodyTimeout?: number;
   /**
    * Stop executing when the client goes away (the request's `signal` aborts). Default `true`.
    * Deno 2.9 prints a one-time notice the first time a server reads `request.signal`; run with
@@ -190,6 +204,22 @@ export interface GraphQLHandlerOptions {
   readonly logger?: (message: string, error: unknown) => void;
   /** The GraphiQL page for `GET` with `Accept: text/html`; `false` turns it off. Default `true`. */
   readonly graphiql?: boolean | GraphiQLOptions;
+  /**
+   * The most a request may be estimated to cost before it runs, in cost units: `loadCost` per
+   * loader call plus one per id, lists at their declared `size` or `listSize` (see
+   * `estimateCost`). A batch's requests add up. Over it: 422 with code `COST_LIMIT`. Default 4,000.
+   */
+  readonly maxCost?: number;
+  /**
+   * The most ids that may reach nodes while a request runs (a batch's requests add up), counted
+   * level by level; the request that would go over stops with code `COST_LIMIT`. Default 100,000.
+   */
+  readonly maxIds?: number;
+  /**
+   * What the cost estimate assumes: units per loader call (default 40) and the items of a list
+   * link that declares no `size` (default 10).
+   */
+  readonly costModel?: { readonly loadCost?: number; readonly listSize?: number };
 }
 
 /** The default of every limit of {@linkcode graphqlHandler}. */
@@ -202,6 +232,9 @@ export const GRAPHQL_HANDLER_LIMITS: {
   readonly maxBodySize: number;
   readonly maxBatchSize: number;
   readonly timeout: number;
+  readonly bodyTimeout: number;
+  readonly maxCost: number;
+  readonly maxIds: number;
 } = Object.freeze({
   maxDepth: 10,
   maxAliases: 15,
@@ -211,6 +244,9 @@ export const GRAPHQL_HANDLER_LIMITS: {
   maxBodySize: 1_048_576,
   maxBatchSize: 10,
   timeout: 10_000,
+  bodyTimeout: 10_000,
+  maxCost: COST_BUDGET_DEFAULTS.maxCost,
+  maxIds: COST_BUDGET_DEFAULTS.maxIds,
 });
 
 type LimitName = keyof typeof GRAPHQL_HANDLER_LIMITS;
@@ -226,8 +262,8 @@ const VERDICT_CACHE_SIZE = 1000;
  * @param options The context factory, limits, development mode, logger and GraphiQL page.
  * @returns A handler for `Deno.serve` (or Hono's `app.all("/graphql", (c) => handler(c.req.raw))`);
  *   it never rejects.
- * @throws {RangeError} When a limit is not a number at least 0 (`Infinity` is allowed), or the
- *   time limit is not above 0.
+ * @throws {RangeError} When a limit is not a number at least 0 (`Infinity` is allowed), or a
+ *   time limit (`timeout`, `bodyTimeout`) is not above 0.
  * @example A query over GET, and the limits at work
  * ```ts
  * import assert from "node:assert/strict";
@@ -284,6 +320,17 @@ class Rejection {
   ) {}
 }
 
+/** The longest message of a request error sent as it is; longer ones are cut (see `shortened`). */
+const MAX_MESSAGE = 1_000;
+
+/** A long message cut short: its start, "…", and how long it was. */
+function shortened(message: string): string {
+  let end = MAX_MESSAGE;
+  const code = message.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return `${message.slice(0, end)}… (message cut: ${message.length} characters)`;
+}
+
 const JSON_HEADERS = { "content-type": `${APPLICATION_JSON}; charset=utf-8` };
 const GRAPHQL_HEADERS = { "content-type": `${GRAPHQL_RESPONSE_JSON}; charset=utf-8` };
 const HTML_HEADERS = { "content-type": `${TEXT_HTML}; charset=utf-8` };
@@ -293,6 +340,8 @@ class Endpoint {
   readonly #limits: { readonly [name in LimitName]: number };
   readonly #checker: LimitChecker;
   readonly #context: ContextFactory | null;
+  /** What each HTTP request's cost budget is made of; `null` when it has no limit. */
+  readonly #cost: CostBudgetInit | null;
   readonly #development: boolean;
   readonly #cancelOnDisconnect: boolean;
   readonly #log: (message: string, error: unknown) => void;
@@ -312,12 +361,25 @@ class Endpoint {
       }
       limits[name] = value;
     }
-    if (limits.timeout === 0) {
+    for (const name of ["timeout", "bodyTimeout"] as const) {
+      if (limits[name] !== 0) continue;
       throw new RangeError(
-        'Cannot create the GraphQL handler: "timeout" must be above 0 (Infinity for none), got 0',
+        `Cannot create the GraphQL handler: "${name}" must be above 0 (Infinity for none), got 0`,
       );
     }
     this.#limits = limits;
+    const cost: CostBudgetInit = {
+      maxCost: limits.maxCost,
+      maxIds: limits.maxIds,
+      loadCost: options.costModel?.loadCost ?? COST_BUDGET_DEFAULTS.loadCost,
+      listSize: options.costModel?.listSize ?? COST_BUDGET_DEFAULTS.listSize,
+    };
+    try {
+      new CostBudget(cost);
+    } catch (error) {
+      throw new RangeError(`Cannot create the GraphQL handler: "costModel" ${messageOf(error)}`);
+    }
+    this.#cost = Number.isFinite(limits.maxCost) || Number.isFinite(limits.maxIds) ? cost : null;
     this.#checker = new LimitChecker(limits, VERDICT_CACHE_SIZE);
     this.#context = options.context ?? null;
     this.#development = options.development ?? false;
@@ -352,7 +414,7 @@ class Endpoint {
     const method = request.method;
     if (method !== "GET" && method !== "POST") {
       return rejection(
-        new Rejection(405, `Method ${method} is not allowed: use GET or POST`, {
+        new Rejection(405, `Method ${quote(method)} is not allowed: use GET or POST`, {
           allow: "GET, POST",
         }),
       );
@@ -372,11 +434,18 @@ class Endpoint {
     }
     if (media === TEXT_HTML) return new Response(this.#graphiql, { headers: HTML_HEADERS });
 
-    const params = method === "GET" ? this.#fromUrl(request.url) : await this.#fromBody(request);
-    if (params instanceof Rejection) return rejection(params);
+    if (method === "POST") {
+      const unsupported = contentTypeProblem(request.headers.get("content-type"));
+      if (unsupported !== null) return rejection(unsupported);
+    }
 
-    const run = new Run(request, this.#limits.timeout, this.#cancelOnDisconnect);
+    const run = new Run(request, this.#limits, this.#cancelOnDisconnect, method === "POST");
     try {
+      const params = method === "GET"
+        ? this.#fromUrl(request.url)
+        : await this.#fromBody(request, run);
+      if (params instanceof Rejection) return rejection(params);
+      if (method === "POST") run.bodyRead();
       if (!Array.isArray(params)) {
         const outcome = await this.#execute(params, method, run);
         return respond(outcome.status, outcome.body, media, outcome.allow);
@@ -395,7 +464,8 @@ class Endpoint {
   }
 
   #fromUrl(url: string): Params | Rejection {
-    const search = new URL(url).searchParams;
+    const parsed = new URL(url);
+    const search = parsed.searchParams;
     const query = search.get("query");
     if (query === null) {
       return new Rejection(
@@ -404,11 +474,27 @@ class Endpoint {
           "parameter, or open this URL in a browser for GraphiQL",
       );
     }
-    const variables = jsonParam(search.get("variables"), "variables");
-    if (variables instanceof Rejection) return variables;
-    const extensions = jsonParam(search.get("extensions"), "extensions");
-    if (extensions instanceof Rejection) return extensions;
+    const variablesText = search.get("variables");
+    const extensionsText = search.get("extensions");
     const operationName = search.get("operationName");
+    // URLSearchParams decodes bytes that are not UTF-8 to U+FFFD, silently: a parameter that has
+    // one is decoded again, strictly, from the URL.
+    const notUtf8 = notUtf8Param(parsed.search, [
+      ["query", query],
+      ["operationName", operationName],
+      ["variables", variablesText],
+      ["extensions", extensionsText],
+    ]);
+    if (notUtf8 !== null) {
+      return new Rejection(
+        400,
+        `Request parameter "${notUtf8}" is not valid UTF-8 once percent-decoded`,
+      );
+    }
+    const variables = jsonParam(variablesText, "variables");
+    if (variables instanceof Rejection) return variables;
+    const extensions = jsonParam(extensionsText, "extensions");
+    if (extensions instanceof Rejection) return extensions;
     return {
       query,
       operationName: operationName === null || operationName === "" ? null : operationName,
@@ -416,21 +502,11 @@ class Endpoint {
     };
   }
 
-  async #fromBody(request: Request): Promise<Params | (Params | Rejection)[] | Rejection> {
-    switch (checkContentType(request.headers.get("content-type"))) {
-      case "missing":
-        return new Rejection(
-          415,
-          `Content-Type is missing: send the request as ${APPLICATION_JSON}`,
-        );
-      case "unsupported":
-        return new Rejection(
-          415,
-          `Content-Type "${request.headers.get("content-type")}" is not supported: send the ` +
-            `request as ${APPLICATION_JSON} (UTF-8)`,
-        );
-    }
-    const text = await readBody(request, this.#limits.maxBodySize);
+  async #fromBody(
+    request: Request,
+    run: Run,
+  ): Promise<Params | (Params | Rejection)[] | Rejection> {
+    const text = await readBody(request, this.#limits, run);
     if (text instanceof Rejection) return text;
     let body: unknown;
     try {
@@ -485,9 +561,17 @@ class Endpoint {
     let result: GraphQLResponse;
     try {
       const context = this.#context === null ? undefined : await run.context(this.#context);
+      const budget = this.#cost === null ? null : run.budget(this.#cost);
       const request: GraphQLRequest = context === undefined
-        ? { query, variables: params.variables, operationName, signal: run.signal }
-        : { query, variables: params.variables, operationName, signal: run.signal, context };
+        ? { query, variables: params.variables, operationName, signal: run.signal, budget }
+        : {
+          query,
+          variables: params.variables,
+          operationName,
+          signal: run.signal,
+          budget,
+          context,
+        };
       result = await this.#schema.execute(request);
     } catch (error) {
       if (error instanceof ExecutionAbortedError) return this.#aborted(run, error);
@@ -519,7 +603,12 @@ class Endpoint {
       const origin = originOf(error);
       switch (origin.kind) {
         case "request":
-          wire.push(error);
+          // Messages may quote what a client sent (graphql-js quotes variable values whole).
+          wire.push(
+            error.message.length > MAX_MESSAGE
+              ? withMessage(error, shortened(error.message))
+              : error,
+          );
           break;
         case "safe":
           wire.push(withMessage(error, origin.error.message, origin.error.extensions));
@@ -559,39 +648,71 @@ class Endpoint {
   }
 }
 
+/** What {@linkcode Run.body} gives when the body's deadline passes first. */
+const BODY_TIMED_OUT: unique symbol = Symbol("body timed out");
+
 /**
- * One HTTP request's execution: its abort signal (the time limit, or the client going away) and
- * its context, made once and shared by a batch.
+ * One HTTP request's deadlines and execution: the deadline of its body, then the time limit of
+ * its execution and its abort signal (the time limit, or the client going away), and its
+ * context, made once and shared by a batch.
+ *
+ * One timer serves both deadlines: set for the body, it is kept when it fires before the
+ * execution's deadline would, and sets itself again for what is left.
  */
 class Run {
   readonly #controller = new AbortController();
-  readonly #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #request: Request;
+  readonly #timeout: number;
   readonly #clientSignal: AbortSignal | null;
-  readonly #onClientAbort: () => void;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the timer fires, on `performance.now()`'s clock. */
+  #firesAt = Infinity;
+  #readingBody: boolean;
+  /** Settles when the body's deadline passes; `null` when there is none. */
+  readonly #bodyDeadline: PromiseWithResolvers<typeof BODY_TIMED_OUT> | null = null;
+  #executionDeadline = Infinity;
   #context: Promise<Context> | null = null;
+  #budget: CostBudget | null = null;
   timedOut = false;
   contextFailed = false;
 
-  constructor(request: Request, timeout: number, cancelOnDisconnect: boolean) {
+  constructor(
+    request: Request,
+    limits: { readonly timeout: number; readonly bodyTimeout: number },
+    cancelOnDisconnect: boolean,
+    readsBody: boolean,
+  ) {
     this.#request = request;
-    this.#timer = Number.isFinite(timeout)
-      ? setTimeout(() => {
-        this.timedOut = true;
-        this.#controller.abort(
-          new DOMException("The request's time limit ran out", "TimeoutError"),
-        );
-      }, timeout)
-      : undefined;
+    this.#timeout = limits.timeout;
+    this.#readingBody = readsBody;
+    if (!readsBody) this.#startExecution();
+    else if (Number.isFinite(limits.bodyTimeout)) {
+      this.#bodyDeadline = Promise.withResolvers();
+      this.#arm(limits.bodyTimeout, performance.now());
+    }
     const clientSignal = cancelOnDisconnect ? request.signal : null;
     this.#clientSignal = clientSignal;
-    this.#onClientAbort = () => this.#controller.abort(clientSignal?.reason);
-    if (clientSignal?.aborted) this.#onClientAbort();
-    else clientSignal?.addEventListener("abort", this.#onClientAbort, { once: true });
+    if (clientSignal?.aborted) this.handleEvent();
+    else clientSignal?.addEventListener("abort", this, { once: true });
   }
 
   get signal(): AbortSignal {
     return this.#controller.signal;
+  }
+
+  /**
+   * A read of the body, or `BODY_TIMED_OUT` when the body's deadline passes first. The read
+   * is left as it is then: Deno closes the connection after the answer.
+   */
+  body<T>(read: Promise<T>): Promise<T | typeof BODY_TIMED_OUT> {
+    const deadline = this.#bodyDeadline;
+    return deadline === null ? read : Promise.race([read, deadline.promise]);
+  }
+
+  /** The body has arrived: the execution's time limit starts now. */
+  bodyRead(): void {
+    this.#readingBody = false;
+    this.#startExecution();
   }
 
   context(factory: ContextFactory): Promise<Context> {
@@ -605,10 +726,84 @@ class Run {
     })();
   }
 
+  /**
+   * The HTTP request's cost budget, which the requests of a batch share.
+   *
+   * @param init Its limits.
+   * @returns The budget, made on first use.
+   */
+  budget(init: CostBudgetInit): CostBudget {
+    return this.#budget ??= new CostBudget(init);
+  }
+
+  /** The client went away (the request's signal aborted): stop executing. */
+  handleEvent(): void {
+    this.#controller.abort(this.#clientSignal?.reason);
+  }
+
+  /** The timer fired: a deadline passed, or sets the timer again for the execution's. */
+  fire(): void {
+    this.#timer = undefined;
+    if (this.#readingBody) {
+      this.#bodyDeadline?.resolve(BODY_TIMED_OUT);
+      return;
+    }
+    const now = performance.now();
+    // Timers run on a coarser clock: a millisecond early is on time.
+    if (this.#executionDeadline - now > 1) {
+      this.#arm(this.#executionDeadline - now, now);
+      return;
+    }
+    this.timedOut = true;
+    this.#controller.abort(new DOMException("The request's time limit ran out", "TimeoutError"));
+  }
+
   /** Stops the timer and stops listening to the client (before the response goes out). */
   close(): void {
     clearTimeout(this.#timer);
-    this.#clientSignal?.removeEventListener("abort", this.#onClientAbort);
+    this.#timer = undefined;
+    this.#clientSignal?.removeEventListener("abort", this);
+  }
+
+  #startExecution(): void {
+    const timeout = this.#timeout;
+    if (!Number.isFinite(timeout)) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
+    const now = performance.now();
+    this.#executionDeadline = now + timeout;
+    if (this.#timer !== undefined) {
+      if (this.#firesAt <= this.#executionDeadline) return;
+      clearTimeout(this.#timer);
+    }
+    this.#arm(timeout, now);
+  }
+
+  #arm(ms: number, now: number): void {
+    this.#firesAt = now + ms;
+    this.#timer = setTimeout(fire, ms, this);
+  }
+}
+
+function fire(run: Run): void {
+  run.fire();
+}
+
+/** Why a POST's `Content-Type` is refused, or `null` when it is JSON in UTF-8. */
+function contentTypeProblem(header: string | null): Rejection | null {
+  switch (checkContentType(header)) {
+    case "json":
+      return null;
+    case "missing":
+      return new Rejection(415, `Content-Type is missing: send the request as ${APPLICATION_JSON}`);
+    case "unsupported":
+      return new Rejection(
+        415,
+        `Content-Type ${quote(header ?? "")} is not supported: send the request as ` +
+          `${APPLICATION_JSON} (UTF-8)`,
+      );
   }
 }
 
@@ -666,38 +861,148 @@ function jsonParam(
   return notAnObject(value, name) ?? (value as { readonly [key: string]: unknown } | null);
 }
 
-/** Reads a body of at most `limit` bytes, without reading more than that from the client. */
-async function readBody(request: Request, limit: number): Promise<string | Rejection> {
-  const tooLarge = () =>
-    new Rejection(413, `Request body is larger than the maximum of ${limit} bytes`);
-  const declared = request.headers.get("content-length");
-  if (declared !== null) {
-    const length = Number(declared);
-    if (length > limit) return tooLarge();
+const EMPTY = new Uint8Array(0);
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Reads a body of at most `maxBodySize` bytes, without reading more than that from the client,
+ * within the run's body deadline, and decodes it as UTF-8, strictly.
+ */
+async function readBody(
+  request: Request,
+  limits: { readonly maxBodySize: number; readonly bodyTimeout: number },
+  run: Run,
+): Promise<string | Rejection> {
+  const limit = limits.maxBodySize;
+  let bytes: Uint8Array | Rejection | typeof BODY_TIMED_OUT;
+  try {
+    const declared = request.headers.get("content-length");
+    const length = declared === null ? NaN : Number(declared);
+    if (length > limit) return tooLarge(limit);
     // The server holds the client to the length it declared.
-    if (Number.isSafeInteger(length)) return await request.text();
+    bytes = Number.isSafeInteger(length)
+      ? await run.body(request.bytes())
+      : await readStream(request, limit, run);
+  } catch {
+    // The client went away mid-body (or broke HTTP's framing, and Deno closed the connection).
+    return new Rejection(499, "Request was cancelled: the client closed the connection");
   }
-  if (request.body === null) return "";
+  if (bytes === BODY_TIMED_OUT) {
+    return new Rejection(
+      408,
+      `Request body did not arrive within ${limits.bodyTimeout} ms: send the whole body sooner`,
+    );
+  }
+  if (bytes instanceof Rejection) return bytes;
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return new Rejection(
+      400,
+      `Request body is not valid UTF-8 (at byte ${notUtf8At(bytes)}): send JSON in UTF-8`,
+    );
+  }
+}
+
+/** Reads a body of unknown length, chunk by chunk, stopping past `limit` bytes. */
+async function readStream(
+  request: Request,
+  limit: number,
+  run: Run,
+): Promise<Uint8Array | Rejection | typeof BODY_TIMED_OUT> {
+  if (request.body === null) return EMPTY;
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return tooLarge();
-    }
-    chunks.push(value);
+    const read = await run.body(reader.read());
+    if (read === BODY_TIMED_OUT) return read;
+    if (read.done) break;
+    total += read.value.byteLength;
+    // Not cancelled: Deno 2.9 would then keep the connection open, waiting for the rest of the
+    // body, and hold up a graceful shutdown; left unread, it closes the connection after the 413.
+    if (total > limit) return tooLarge(limit);
+    chunks.push(read.value);
   }
+  if (chunks.length === 1) return chunks[0]!;
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
+}
+
+function tooLarge(limit: number): Rejection {
+  return new Rejection(413, `Request body is larger than the maximum of ${limit} bytes`);
+}
+
+/**
+ * Where the first byte sequence that is not UTF-8 starts (Unicode's well-formed sequences,
+ * table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), or -1.
+ */
+function notUtf8At(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const first = bytes[i]!;
+    if (first < 0x80) {
+      i++;
+      continue;
+    }
+    let more: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (first >= 0xc2 && first <= 0xdf) more = 1;
+    else if (first >= 0xe0 && first <= 0xef) {
+      more = 2;
+      if (first === 0xe0) low = 0xa0;
+      else if (first === 0xed) high = 0x9f;
+    } else if (first >= 0xf0 && first <= 0xf4) {
+      more = 3;
+      if (first === 0xf0) low = 0x90;
+      else if (first === 0xf4) high = 0x8f;
+    } else return i;
+    for (let k = 1; k <= more; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || next < low || next > high) return i;
+      low = 0x80;
+      high = 0xbf;
+    }
+    i += more + 1;
+  }
+  return -1;
+}
+
+/**
+ * The first of the given URL parameters whose value has a U+FFFD that does not come from the URL
+ * (URLSearchParams put it in place of bytes that are not UTF-8), or `null`.
+ */
+function notUtf8Param(
+  search: string,
+  params: readonly (readonly [name: string, value: string | null])[],
+): string | null {
+  for (const [name, value] of params) {
+    if (value === null || !value.includes("\uFFFD")) continue;
+    for (const pair of search.slice(1).split("&")) {
+      const equals = pair.indexOf("=");
+      if (percentDecoded(equals < 0 ? pair : pair.slice(0, equals)) !== name) continue;
+      // The first parameter of a name is the one URLSearchParams gives.
+      if (percentDecoded(equals < 0 ? "" : pair.slice(equals + 1)) === null) return name;
+      break;
+    }
+  }
+  return null;
+}
+
+/** A URL's query string component decoded as URLSearchParams does, or `null` when not UTF-8. */
+function percentDecoded(text: string): string | null {
+  try {
+    // "+" is a space, and a "%" that starts no escape stands for itself.
+    return decodeURIComponent(text.replaceAll("+", " ").replace(/%(?![0-9A-Fa-f]{2})/g, "%25"));
+  } catch {
+    return null;
+  }
 }
 
 function requestError(status: number, message: string): Outcome {
@@ -733,8 +1038,7 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
-  const text = JSON.stringify(value) ?? String(value);
-  return `${typeof value} ${text.length > 40 ? text.slice(0, 40) + "…" : text}`;
+  return typeof value === "string" ? `string ${quote(value)}` : `${typeof value} ${String(value)}`;
 }
 
 function messageOf(error: unknown): string {

@@ -38,6 +38,7 @@ import type {
 } from "graphql";
 import { QueryReadError, type SourceLocation } from "../base/errors.ts";
 import { setOwn } from "../base/_objects.ts";
+import { MAX_QUOTED, quote } from "../base/_quote.ts";
 import {
   merge,
   type QueryDirective,
@@ -185,7 +186,9 @@ export function selectOperation(
   for (const operation of operations) if (operation.name === operationName) return operation;
   const anonymous = operations.some((o) => o.name === null);
   throw new QueryReadError(
-    `Unknown operation named "${operationName}": the document defines ` +
+    `Unknown operation named ${
+      operationName.length <= MAX_QUOTED ? `"${operationName}"` : quote(operationName)
+    }: the document defines ` +
       (anonymous ? "only an anonymous operation" : quoteNames(namedOperations(document))),
   );
 }
