@@ -68,13 +68,17 @@ export const graph: Graph = Graph([
         limit: "limit",
         offset: "offset",
       }),
-      { requires: null, options: [Option("species", Optional(Sequence(Str))), ...page] },
+      {
+        requires: null,
+        options: [Option("species", Optional(Sequence(Str))), ...page],
+        sizeOption: "limit", // what the cost limit multiplies by, when a query gives it
+      },
     ),
     Link(
       "actors",
       Sequence(TypeRef("Actor")),
       ListQuery(PG, actor, { limit: "limit", offset: "offset" }),
-      { requires: null, options: page },
+      { requires: null, options: page, sizeOption: "limit" },
     ),
   ]),
 ]);

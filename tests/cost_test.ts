@@ -134,6 +134,37 @@ Deno.test("estimateCost() walks a selection set shared by many paths once", () =
   assert.ok(estimate.cost > 1e12);
 });
 
+Deno.test("estimateCost() merges what fragments spread at one level, as the engine does", () => {
+  const { graph } = seedGraph();
+  // F60 stands for 2^60 spreads of F0: one load of names, as executed.
+  const fragments = ["fragment F0 on Character { name actors { name } }"];
+  for (let i = 1; i <= 60; i++) {
+    fragments.push(`fragment F${i} on Character { ...F${i - 1} ...F${i - 1} }`);
+  }
+  const fanOut = estimateCost(
+    graph,
+    read(`{ characters { ...F60 } }\n${fragments.join("\n")}`),
+    {},
+    UNITS,
+  );
+  const plain = estimateCost(graph, read("{ characters { name actors { name } } }"), {}, UNITS);
+  assert.deepEqual(fanOut, plain);
+  // The same link under one key in two places loads once, with both selections.
+  const twice = estimateCost(
+    graph,
+    read("{ characters { actors { name } ... on Character { actors { character { name } } } } }"),
+    {},
+    UNITS,
+  );
+  const once = estimateCost(
+    graph,
+    read("{ characters { actors { name character { name } } } }"),
+    {},
+    UNITS,
+  );
+  assert.deepEqual(twice, once);
+});
+
 Deno.test("estimateCost() sums calls over a union's types and takes the largest per id", () => {
   const rows = (fields: readonly unknown[], ids: readonly unknown[]) =>
     ids.map(() => fields.map(() => "x"));
@@ -211,19 +242,19 @@ Deno.test("schema.execute() sizes a list by its size option's variable, per requ
   const small = await schema.execute({
     query,
     variables: { n: 5 },
-    budget: new CostBudget({ maxCost: 200 }),
+    budget: new CostBudget({ maxCost: 200, loadCost: 20 }),
   });
   assert.equal((small.data!.page as unknown[]).length, 5);
   const large = await schema.execute({
     query,
     variables: { n: 500 },
-    budget: new CostBudget({ maxCost: 200 }),
+    budget: new CostBudget({ maxCost: 200, loadCost: 20 }),
   });
   assert.match(large.errors![0]!.message, /^Query is estimated to cost 542, over the limit of 200/);
   const again = await schema.execute({
     query,
     variables: { n: 5 },
-    budget: new CostBudget({ maxCost: 200 }),
+    budget: new CostBudget({ maxCost: 200, loadCost: 20 }),
   });
   assert.deepEqual(Object.keys(again), ["data"]);
 });
@@ -232,7 +263,7 @@ Deno.test("schema.execute() charges the queries that share a budget together", a
   const { graph } = seedGraph();
   const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
   const query = "{ characters { name } }"; // 2 calls, 12 ids: 52
-  const budget = new CostBudget({ maxCost: 120 });
+  const budget = new CostBudget({ maxCost: 120, loadCost: 20 });
   assert.deepEqual(Object.keys(await schema.execute({ query, budget })), ["data"]);
   assert.deepEqual(Object.keys(await schema.execute({ query, budget })), ["data"]);
   const third = await schema.execute({ query, budget });

@@ -20,7 +20,7 @@ export interface CostBudgetInit {
   readonly maxCost?: number;
   /** The most ids that may reach nodes while executing. Default 100,000. */
   readonly maxIds?: number;
-  /** Units one loader call is estimated at. Default 20. */
+  /** Units one loader call is estimated at. Default 40. */
   readonly loadCost?: number;
   /** Items a list link is estimated to hold when it declares no `size`. Default 10. */
   readonly listSize?: number;
@@ -32,7 +32,7 @@ export const COST_BUDGET_DEFAULTS: {
   readonly maxIds: number;
   readonly loadCost: number;
   readonly listSize: number;
-} = Object.freeze({ maxCost: 4_000, maxIds: 100_000, loadCost: 20, listSize: 10 });
+} = Object.freeze({ maxCost: 4_000, maxIds: 100_000, loadCost: 40, listSize: 10 });
 
 function checked(name: string, value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;

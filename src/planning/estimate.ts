@@ -9,8 +9,10 @@
  * per node per query path, with every id of the path in it, and one call per concrete type behind
  * a union or interface.
  *
- * Each selection set is estimated once per type it is read as, whatever the number of paths that
- * reach it (shared fragments are not walked again), so the time is linear in the document.
+ * Selections merge as the engine merges them: fragments spread at one level count once, however
+ * often they are spread, and a link written twice under one result key loads once. Each merged
+ * selection set is estimated once per type it is read as, whatever the number of paths that reach
+ * it, so shared fragments are not walked again per path.
  *
  * @module
  */
@@ -18,7 +20,6 @@
 import type { Graph } from "../definitions/graph.ts";
 import type { Loader, Member } from "../definitions/members.ts";
 import { type QueryNode, QueryVariable } from "../query/query.ts";
-import type { Variables } from "./options.ts";
 
 /** What the estimate assumes. */
 export interface EstimateOptions {
@@ -64,7 +65,7 @@ export function estimateCost(
   options: EstimateOptions,
 ): CostEstimate {
   const walk = new Estimator(graph, variables, options.listSize);
-  const root = walk.part(query, null);
+  const root = walk.part([query], null);
   const ids = 1 + root.perId;
   return {
     cost: root.loads * options.loadCost + ids,
@@ -74,63 +75,97 @@ export function estimateCost(
   };
 }
 
+/** The selections of one result key at a level, merged as the engine merges them. */
+interface MergedLink {
+  readonly member: Member & { readonly kind: "link" };
+  readonly children: QueryNode[];
+  size: number;
+}
+
 class Estimator {
   readonly #graph: Graph;
-  readonly #variables: Variables;
+  readonly #variables: { readonly [name: string]: unknown };
   readonly #listSize: number;
-  /** Selection set → type name ("" for the root) → its part. */
-  readonly #parts = new Map<QueryNode, Map<string, Part>>();
+  /** Merged selection sets (by their nodes' numbers) and type name → their part. */
+  readonly #parts = new Map<string, Part>();
+  readonly #numbers = new Map<QueryNode, number>();
   variable = false;
 
-  constructor(graph: Graph, variables: Variables, listSize: number) {
+  constructor(graph: Graph, variables: { readonly [name: string]: unknown }, listSize: number) {
     this.#graph = graph;
     this.#variables = variables;
     this.#listSize = listSize;
   }
 
-  /** The part of a selection set read as a node (`null`: the root). */
-  part(query: QueryNode, typeName: string | null): Part {
-    const key = typeName ?? "";
-    let byType = this.#parts.get(query);
-    if (byType === undefined) {
-      byType = new Map();
-      this.#parts.set(query, byType);
-    }
-    const known = byType.get(key);
+  /**
+   * The part of selection sets merged at one level (a link written twice under one key, or
+   * spread from fragments), read as a node (`null`: the root). Fragments that apply are merged
+   * in, each once however often it is spread; a field's loader counts once per level, and a link
+   * once per result key, as the engine loads them.
+   */
+  part(nodes: readonly QueryNode[], typeName: string | null): Part {
+    const key = this.#keyOf(nodes, typeName);
+    const known = this.#parts.get(key);
     if (known !== undefined) return known;
-    byType.set(key, NONE); // A query is a finite DAG; this only guards against surprises.
+    this.#parts.set(key, NONE); // A query is a finite DAG; this only guards against surprises.
     const members = typeName === null
       ? this.#graph.root.fieldsMap
       : this.#graph.nodesMap.get(typeName)?.fieldsMap;
     if (members === undefined) return NONE;
     const loaders = new Set<Loader>();
-    let loads = 0;
-    let perId = 0;
-    for (const selection of query.fields) {
-      const member = members.get(selection.name);
-      if (member === undefined) continue; // __typename, or a field the schema validated away
-      if (member.kind === "field") {
-        loaders.add(member.loader);
-        continue;
+    const links = new Map<string, MergedLink>();
+    const seen = new Set<QueryNode>(nodes);
+    const stack = [...nodes];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      for (const selection of node.fields) {
+        const member = members.get(selection.name);
+        if (member === undefined) continue; // __typename, or a field validation refused
+        if (member.kind === "field") {
+          loaders.add(member.loader);
+          continue;
+        }
+        this.#required(member, members, loaders);
+        if (selection.kind !== "link") continue;
+        const size = this.#sizeOf(member, selection.options);
+        const merged = links.get(selection.resultKey);
+        if (merged === undefined) {
+          links.set(selection.resultKey, { member, children: [selection.node], size });
+        } else {
+          merged.children.push(selection.node);
+          if (size > merged.size) merged.size = size;
+        }
       }
-      this.#required(member, members, loaders);
-      if (selection.kind !== "link") continue;
-      const size = this.#sizeOf(member, selection.options);
-      const child = this.#target(member.target, member.targetKind, selection.node);
+      for (const fragment of node.fragments) {
+        if (seen.has(fragment.node) || !this.#applies(fragment.typeName, typeName)) continue;
+        seen.add(fragment.node);
+        stack.push(fragment.node);
+      }
+    }
+    let loads = loaders.size;
+    let perId = loaders.size;
+    for (const link of links.values()) {
+      const child = this.#target(link.member.target, link.member.targetKind, link.children);
       loads += 1 + child.loads;
-      perId += 1 + size * child.perId;
+      perId += 1 + link.size * child.perId;
     }
-    for (const fragment of query.fragments) {
-      if (!this.#applies(fragment.typeName, typeName)) continue;
-      const part = this.part(fragment.node, typeName);
-      loads += part.loads;
-      perId += part.perId;
-    }
-    loads += loaders.size;
-    perId += loaders.size;
     const made: Part = { loads, perId };
-    byType.set(key, made);
+    this.#parts.set(key, made);
     return made;
+  }
+
+  #keyOf(nodes: readonly QueryNode[], typeName: string | null): string {
+    const numbers: number[] = [];
+    for (const node of nodes) {
+      let number = this.#numbers.get(node);
+      if (number === undefined) {
+        number = this.#numbers.size;
+        this.#numbers.set(node, number);
+      }
+      numbers.push(number);
+    }
+    if (numbers.length > 1) numbers.sort((a, b) => a - b);
+    return `${typeName ?? ""} ${numbers.join(",")}`;
   }
 
   /** A link's required fields load too, when the query does not select them. */
@@ -153,8 +188,8 @@ class Estimator {
   }
 
   /** The part of a linked selection set: per concrete type behind a union or interface. */
-  #target(target: string, kind: "node" | "union" | "interface", query: QueryNode): Part {
-    if (kind === "node") return this.part(query, target);
+  #target(target: string, kind: "node" | "union" | "interface", nodes: QueryNode[]): Part {
+    if (kind === "node") return this.part(nodes, target);
     const types = kind === "union"
       ? this.#graph.unionsMap.get(target)?.types ?? []
       : this.#graph.interfacesTypes.get(target) ?? [];
@@ -162,7 +197,7 @@ class Estimator {
     let loads = 0;
     let perId = 0;
     for (const type of types) {
-      const part = this.part(query, type);
+      const part = this.part(nodes, type);
       loads += part.loads;
       if (part.perId > perId) perId = part.perId;
     }
