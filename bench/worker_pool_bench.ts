@@ -6,6 +6,11 @@
  *   cores.
  * - "cheap": `{ items(count: 100000) { cheap } }`, one multiplication per id. Bar: the pool no
  *   more than 1.1x slower.
+ * - "cheap, shipped": the same, on a second pool that sends every large batch to its workers
+ *   (`inlineCostPerId: 0`): what the trip to a worker and back costs (no bar; printed only).
+ *
+ * The workers are `node:worker_threads` Workers whose heaps are bounded (`maxWorkerHeapMb`, its
+ * default): these figures include what the bound costs.
  *
  * Each sample is `engine.execute` plus `denormalize`. Both executors' results are checked equal
  * before anything is timed. Run with `deno task bench bench/worker_pool_bench.ts` (which passes
@@ -44,11 +49,15 @@ const ctx = { rounds };
 const cpuQuery: QueryNode = read(`{ items(count: ${IDS}) { score } }`);
 const cheapQuery: QueryNode = read(`{ items(count: ${IDS}) { cheap } }`);
 
-const pool = new WorkerPoolExecutor({
-  module: new URL("./_worker_pool_graph.ts", import.meta.url),
-});
-await pool.ready();
-const engines = { async: new Engine(new AsyncExecutor()), pool: new Engine(pool) };
+const module = new URL("./_worker_pool_graph.ts", import.meta.url);
+const pool = new WorkerPoolExecutor({ module });
+const shipping = new WorkerPoolExecutor({ module, inlineCostPerId: 0 });
+await Promise.all([pool.ready(), shipping.ready()]);
+const engines = {
+  async: new Engine(new AsyncExecutor()),
+  pool: new Engine(pool),
+  shipped: new Engine(shipping),
+};
 
 async function run(engine: Engine, query: QueryNode): Promise<unknown> {
   return denormalize(graph, await engine.execute(graph, query, ctx));
@@ -57,9 +66,11 @@ async function run(engine: Engine, query: QueryNode): Promise<unknown> {
 for (const query of [cpuQuery, cheapQuery]) {
   assert.deepEqual(await run(engines.pool, query), await run(engines.async, query));
 }
+assert.deepEqual(await run(engines.shipped, cheapQuery), await run(engines.async, cheapQuery));
 console.log(
   `W3: ${IDS} ids, pool size ${pool.size}, shard size ${pool.shardSizeFor(IDS)}, ` +
-    `score: ${rounds} rounds (~${TARGET_US} us per id), results checked equal; ` +
+    `score: ${rounds} rounds (~${TARGET_US} us per id), results checked equal, ` +
+    `worker heaps bounded at ${pool.maxWorkerHeapMb} MB; ` +
     `load average ${Deno.loadavg()[0]!.toFixed(2)} on ${navigator.hardwareConcurrency} cores`,
 );
 
@@ -67,13 +78,19 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 // Deno.bench times each contender in one stretch, so a process that starts or stops on the
 // machine meanwhile favours one of them. Pairs run back to back, in alternating order, do not.
-async function paired(group: string, query: QueryNode, pairs: number): Promise<void> {
+async function paired(
+  group: string,
+  query: QueryNode,
+  pairs: number,
+  pooled: Engine = engines.pool,
+): Promise<void> {
   const times = { async: [] as number[], pool: [] as number[] };
+  const contenders = { async: engines.async, pool: pooled };
   for (let i = 0; i < pairs; i++) {
     for (const name of i % 2 === 0 ? ["async", "pool"] as const : ["pool", "async"] as const) {
       gc?.();
       const start = performance.now();
-      await run(engines[name], query);
+      await run(contenders[name], query);
       times[name].push(performance.now() - start);
     }
   }
@@ -88,6 +105,7 @@ async function paired(group: string, query: QueryNode, pairs: number): Promise<v
 }
 await paired("cpu-bound", cpuQuery, 3);
 await paired("cheap", cheapQuery, 40);
+await paired("cheap, shipped", cheapQuery, 20, engines.shipped);
 
 /** One sample: a full collection first (when exposed), then the timed query. */
 function sample(engine: Engine, query: QueryNode) {

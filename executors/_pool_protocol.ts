@@ -3,8 +3,10 @@
  * trip (private to the worker pool executor).
  *
  * Structured clone copies every array and every row one by one, which costs more than a cheap
- * loader does. So batches and results travel as columns: a column of numbers becomes a typed
- * array whose buffer is transferred (no copy), other columns are cloned as one flat array.
+ * loader does. So batches and results travel as columns: a column of numbers is written to a typed
+ * array whose buffer is transferred (no copy), other columns are cloned as one flat array. Only
+ * the bare `ArrayBuffer` travels: `node:worker_threads` (in Deno 2.9) copies a typed array view
+ * element by element, ten times slower than it transfers the buffer under it.
  * `Nothing` is a symbol, which structured clone cannot carry: it travels as a list of positions.
  *
  * @module
@@ -12,6 +14,7 @@
 
 import { type Context, strictContext } from "../src/definitions/context.ts";
 import { ContextKeyError, ExecutorError } from "../src/base/errors.ts";
+import { UncloneableResultError } from "./_pool_errors.ts";
 import type { Graph } from "../src/definitions/graph.ts";
 import { type Loader, Nothing } from "../src/definitions/members.ts";
 
@@ -28,6 +31,10 @@ export interface InitMessage {
 export interface LoadMessage {
   readonly type: "load";
   readonly id: number;
+  /** A field loader's or a link loader's call: how its result is shaped. */
+  readonly kind: "fields" | "link";
+  /** Where this shard starts in the whole batch, to name an entry in messages. */
+  readonly offset: number;
   readonly graph: GraphExport;
   readonly node: string | null;
   readonly member: string;
@@ -61,14 +68,19 @@ export type FromWorker =
     readonly async: boolean;
   }
   | { readonly type: "failed"; readonly id: number; readonly error: SerializedError }
+  /** The heap reached its limit while a Promise-returning load ran: the load will never end. */
+  | { readonly type: "outOfMemory" }
   /** The worker is ending: it closed itself, or an error went uncaught (`error`). */
   | { readonly type: "exit"; readonly reason: string; readonly error: SerializedError | null }
   | { readonly type: "closed"; readonly error: SerializedError | null };
 
-/** A column of values: numbers as a typed array, anything else as a plain array. */
+/**
+ * A column of values: numbers as the buffer of an Int32Array or a Float64Array, anything else as
+ * a plain array (`Nothing` at the positions `nothing` lists).
+ */
 export type EncodedValues =
-  | Int32Array<ArrayBuffer>
-  | Float64Array<ArrayBuffer>
+  | { readonly ints: ArrayBuffer }
+  | { readonly floats: ArrayBuffer }
   | { readonly values: readonly unknown[]; readonly nothing: readonly number[] | null };
 
 /** A loader result, packed by shape. */
@@ -83,7 +95,8 @@ export type EncodedResult =
   /** An array of arrays of any lengths, flattened. */
   | {
     readonly kind: "lists";
-    readonly offsets: Uint32Array<ArrayBuffer>;
+    /** A Uint32Array's buffer: where each entry's items start in `column`, and the end. */
+    readonly offsets: ArrayBuffer;
     readonly column: EncodedValues;
   }
   /** Arrays mixed with scalars (a malformed result): cloned, `Nothing` at `nothing` pairs. */
@@ -102,14 +115,14 @@ export function encodeValues(
   values: readonly unknown[],
   start: number,
   end: number,
-  transfer: Transferable[],
+  transfer: ArrayBuffer[],
 ): EncodedValues {
   const n = end - start;
   if (n > 0 && typeof values[start] === "number") {
     const typed = numbers(values, start, n);
     if (typed !== null) {
       transfer.push(typed.buffer);
-      return typed;
+      return typed instanceof Int32Array ? { ints: typed.buffer } : { floats: typed.buffer };
     }
   }
   let out: unknown[] | null = null;
@@ -162,9 +175,12 @@ function numbers(
  * @returns A new array (or the cloned one), `Nothing` restored.
  */
 export function decodeValues(encoded: EncodedValues): unknown[] {
-  if (encoded instanceof Int32Array || encoded instanceof Float64Array) {
+  if (!("values" in encoded)) {
+    const typed = "ints" in encoded
+      ? new Int32Array(encoded.ints)
+      : new Float64Array(encoded.floats);
     const out: number[] = [];
-    for (let i = 0; i < encoded.length; i++) out.push(encoded[i]!);
+    for (let i = 0; i < typed.length; i++) out.push(typed[i]!);
     return out;
   }
   const values = encoded.values as unknown[];
@@ -175,9 +191,9 @@ export function decodeValues(encoded: EncodedValues): unknown[] {
 
 /** Reads a column in place: typed arrays are indexed as they are. */
 function readValues(encoded: EncodedValues): ArrayLike<unknown> {
-  return encoded instanceof Int32Array || encoded instanceof Float64Array
-    ? encoded
-    : decodeValues(encoded);
+  if ("ints" in encoded) return new Int32Array(encoded.ints);
+  if ("floats" in encoded) return new Float64Array(encoded.floats);
+  return decodeValues(encoded);
 }
 
 /**
@@ -187,7 +203,7 @@ function readValues(encoded: EncodedValues): ArrayLike<unknown> {
  * @param transfer Receives the buffers to transfer.
  * @returns The packed result.
  */
-export function encodeResult(value: unknown, transfer: Transferable[]): EncodedResult {
+export function encodeResult(value: unknown, transfer: ArrayBuffer[]): EncodedResult {
   if (value === Nothing) return { kind: "nothing" };
   if (!Array.isArray(value)) return { kind: "value", value };
   const n = value.length;
@@ -221,7 +237,11 @@ export function encodeResult(value: unknown, transfer: Transferable[]): EncodedR
   }
   offsets[n] = flat.length;
   transfer.push(offsets.buffer);
-  return { kind: "lists", offsets, column: encodeValues(flat, 0, flat.length, transfer) };
+  return {
+    kind: "lists",
+    offsets: offsets.buffer,
+    column: encodeValues(flat, 0, flat.length, transfer),
+  };
 }
 
 function mixed(value: readonly unknown[]): EncodedResult {
@@ -263,7 +283,7 @@ export function decodeResult(encoded: EncodedResult): unknown {
     case "rows":
       return decodeRows(encoded.length, encoded.columns);
     case "lists": {
-      const offsets = encoded.offsets;
+      const offsets = new Uint32Array(encoded.offsets);
       const flat = readValues(encoded.column);
       const n = offsets.length - 1;
       const out = new Array(n);
@@ -378,6 +398,14 @@ export function deserializeError(serialized: SerializedError): unknown {
     error = new ContextKeyError(serialized.key);
   } else if (serialized.name === "ExecutorError") {
     error = new ExecutorError(serialized.message);
+  } else if (serialized.name === "UncloneableResultError") {
+    const { node, member, entry, reason } = serialized.props;
+    error = new UncloneableResultError(
+      String(node),
+      String(member),
+      String(entry),
+      String(reason),
+    );
   } else {
     error = new (BUILTIN_ERRORS.get(serialized.name) ?? Error)(serialized.message);
     if (error.name !== serialized.name) error.name = serialized.name;
@@ -560,4 +588,258 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  */
 export function loadLabel(node: string | null, member: string): string {
   return `${node ?? "root"}.${member}`;
+}
+
+// Results that cross between threads: the one rule for every load, wherever it runs.
+
+/** A path into a value, innermost part first, and what is found there. */
+interface Problem {
+  readonly what: string;
+  readonly path: string[];
+}
+
+const LEAF_CLASSES: readonly (abstract new (...args: never[]) => unknown)[] = [
+  RegExp,
+  ArrayBuffer,
+  SharedArrayBuffer,
+  Error,
+  Blob,
+];
+
+const REFUSED_CLASSES: readonly [abstract new (...args: never[]) => unknown, string][] = [
+  [Promise, "a Promise"],
+  [WeakMap, "a WeakMap"],
+  [WeakSet, "a WeakSet"],
+  [WeakRef, "a WeakRef"],
+];
+
+// How deep the walk goes before it starts remembering the objects it met: structured clone copies
+// cycles, so a walk that is that deep may be going round one, and must stop where it was before.
+// Results nest a few levels deep, so the common walk allocates nothing.
+const TRUSTED_DEPTH = 8;
+// The objects met below that depth, in the value being checked (emptied after each value).
+const seen = new Set<object>();
+
+function problemOf(value: unknown, allowNothing: boolean): Problem | null {
+  switch (typeof value) {
+    case "function":
+      return { what: "a function", path: [] };
+    case "symbol":
+      return allowNothing && value === Nothing
+        ? null
+        : { what: `a symbol (${String(value)})`, path: [] };
+    case "object": {
+      if (value === null || value instanceof Date) return null;
+      const problem = objectProblem(value, 0);
+      if (seen.size > 0) seen.clear();
+      return problem;
+    }
+    default:
+      return null;
+  }
+}
+
+function objectProblem(value: object, depth: number): Problem | null {
+  if (value instanceof Date || ArrayBuffer.isView(value)) return null;
+  if (depth >= TRUSTED_DEPTH) {
+    if (seen.has(value)) return null;
+    seen.add(value);
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const problem = innerProblem(value[i], depth);
+      if (problem !== null) {
+        problem.path.push(`[${i}]`);
+        return problem;
+      }
+    }
+    return null;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    for (let c = 0; c < LEAF_CLASSES.length; c++) {
+      if (value instanceof LEAF_CLASSES[c]!) return null;
+    }
+    for (let c = 0; c < REFUSED_CLASSES.length; c++) {
+      if (value instanceof REFUSED_CLASSES[c]![0]) {
+        return { what: REFUSED_CLASSES[c]![1], path: [] };
+      }
+    }
+    if (value instanceof Map) {
+      for (const [key, item] of value) {
+        const problem = innerProblem(key, depth) ?? innerProblem(item, depth);
+        if (problem !== null) {
+          problem.path.push(`.get(${String(key)})`);
+          return problem;
+        }
+      }
+      return null;
+    }
+    if (value instanceof Set) {
+      for (const item of value) {
+        const problem = innerProblem(item, depth);
+        if (problem !== null) {
+          problem.path.push(`.has(${String(item)})`);
+          return problem;
+        }
+      }
+      return null;
+    }
+  }
+  // A plain object, or a class instance: structured clone copies its own enumerable properties.
+  const record = value as { readonly [key: string]: unknown };
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const problem = innerProblem(record[key], depth);
+    if (problem !== null) {
+      problem.path.push(`.${key}`);
+      return problem;
+    }
+  }
+  return null;
+}
+
+function innerProblem(value: unknown, depth: number): Problem | null {
+  switch (typeof value) {
+    case "function":
+      return { what: "a function", path: [] };
+    case "symbol":
+      return { what: `a symbol (${String(value)})`, path: [] };
+    case "object":
+      return value === null ? null : objectProblem(value, depth + 1);
+    default:
+      return null;
+  }
+}
+
+function describe(problem: Problem): string {
+  return problem.path.length === 0
+    ? `it is ${problem.what}`
+    : `its ${problem.path.reverse().join("")} is ${problem.what}`;
+}
+
+function entryLabel(kind: "fields" | "link", batch: ArrayLike<unknown>, i: number, offset: number) {
+  if (kind === "link") return `for entry ${offset + i}`;
+  const id = batch[i];
+  return `for id ${typeof id === "string" ? JSON.stringify(id) : String(id)}`;
+}
+
+/**
+ * Checks that a loader's result can be copied between threads (structured clone), so that a
+ * load gives the same answer wherever the pool runs it: no function, no symbol but `Nothing`
+ * where a result may hold it (a cell, a link's id), no Promise, WeakMap, WeakSet or WeakRef,
+ * at any depth. Plain loops over rows and cells: a cell that is a number, a string, a boolean,
+ * a bigint, `null` or `undefined` costs one `typeof`.
+ *
+ * @param kind A field loader's or a link loader's call.
+ * @param node The node, or `null` for the root.
+ * @param member The link, or the field that names the loader.
+ * @param args The call's arguments (after the context): a field loader's first is its fields.
+ * @param batchArg Which argument is the batch, or `-1`.
+ * @param offset Where the call's batch starts in the whole batch (shards and probes).
+ * @param result What the loader returned (or its Promise's value).
+ * @returns The error naming node, field and entry, or `null` when the result can be copied.
+ */
+export function uncloneableResult(
+  kind: "fields" | "link",
+  node: string | null,
+  member: string,
+  args: readonly unknown[],
+  batchArg: number,
+  offset: number,
+  result: unknown,
+): UncloneableResultError | null {
+  const owner = node ?? "root";
+  if (kind === "link") {
+    if (batchArg < 0 || !Array.isArray(result)) {
+      const problem = linkProblem(result);
+      return problem === null ? null : new UncloneableResultError(owner, member, "", problem);
+    }
+    for (let i = 0; i < result.length; i++) {
+      const item: unknown = result[i];
+      if (typeof item === "number" || typeof item === "string") continue;
+      const problem = linkProblem(item);
+      if (problem !== null) {
+        const batch = args[batchArg] as ArrayLike<unknown>;
+        return new UncloneableResultError(
+          owner,
+          member,
+          entryLabel(kind, batch, i, offset),
+          problem,
+        );
+      }
+    }
+    return null;
+  }
+  const fields = args[0] as readonly { readonly name: string }[];
+  if (!Array.isArray(result)) {
+    const problem = problemOf(result, true);
+    return problem === null
+      ? null
+      : new UncloneableResultError(owner, member, "", describe(problem));
+  }
+  if (batchArg < 0) {
+    // A root field loader: one value per field.
+    for (let c = 0; c < result.length; c++) {
+      const value: unknown = result[c];
+      const type = typeof value;
+      if (type !== "object" && type !== "function" && type !== "symbol") continue;
+      const problem = problemOf(value, true);
+      if (problem !== null) {
+        return new UncloneableResultError(
+          owner,
+          fields[c]?.name ?? member,
+          "",
+          describe(problem),
+        );
+      }
+    }
+    return null;
+  }
+  for (let i = 0; i < result.length; i++) {
+    const row: unknown = result[i];
+    if (!Array.isArray(row)) {
+      const problem = problemOf(row, true);
+      if (problem === null) continue;
+      const batch = args[batchArg] as ArrayLike<unknown>;
+      return new UncloneableResultError(
+        owner,
+        member,
+        entryLabel(kind, batch, i, offset),
+        describe(problem),
+      );
+    }
+    for (let c = 0; c < row.length; c++) {
+      const value: unknown = row[c];
+      const type = typeof value;
+      if (type !== "object" && type !== "function" && type !== "symbol") continue;
+      const problem = problemOf(value, true);
+      if (problem !== null) {
+        const batch = args[batchArg] as ArrayLike<unknown>;
+        return new UncloneableResultError(
+          owner,
+          fields[c]?.name ?? member,
+          entryLabel(kind, batch, i, offset),
+          describe(problem),
+        );
+      }
+    }
+  }
+  return null;
+}
+
+/** A link's result for one entry: an id, `Nothing`, or a list of them. */
+function linkProblem(item: unknown): string | null {
+  if (Array.isArray(item)) {
+    for (let j = 0; j < item.length; j++) {
+      const problem = problemOf(item[j], true);
+      if (problem !== null) {
+        problem.path.push(`[${j}]`);
+        return describe(problem);
+      }
+    }
+    return null;
+  }
+  const problem = problemOf(item, true);
+  return problem === null ? null : describe(problem);
 }

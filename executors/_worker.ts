@@ -1,13 +1,18 @@
 /**
- * The entry point of each worker of the worker pool executor (private). It imports the module
- * that defines the graph, creates the worker's own context with the module's `createContext`,
- * then runs the loader calls it is sent, finding each loader by node and member name.
+ * The entry point of each worker of the worker pool executor (private), run as a
+ * `node:worker_threads` Worker so that its heap can be bounded. It imports the module that
+ * defines the graph, creates the worker's own context with the module's `createContext`, then
+ * runs the loader calls it is sent, finding each loader by node and member name.
  *
  * @module
  */
 
+import { parentPort } from "node:worker_threads";
+import { getHeapStatistics } from "node:v8";
+import { setImmediate } from "node:timers";
 import { type Context, isContextLoader } from "../src/definitions/context.ts";
 import { ExecutorError } from "../src/base/errors.ts";
+import { UncloneableResultError } from "./_pool_errors.ts";
 import {
   callLoader,
   createOwnContext,
@@ -25,19 +30,24 @@ import {
   moduleGraphs,
   serializeError,
   type ToWorker,
+  uncloneableResult,
 } from "./_pool_protocol.ts";
 
+if (parentPort === null) throw new Error("executors/_worker.ts runs only as a pool's worker");
+const port = parentPort;
+
+function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
+  port.postMessage(message, transfer);
+}
+
 interface WorkerScope {
-  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
-  postMessage(message: FromWorker, transfer?: Transferable[]): void;
   close(): void;
 }
 
 const scope = globalThis as unknown as WorkerScope;
-const post = scope.postMessage.bind(scope);
 
-// A worker that closes itself sends no event to its parent: say so first, so the pool can fail
-// the work it had and replace the worker instead of waiting for it forever.
+// A worker that closes itself would end with only an exit code: say why first, so the pool can
+// fail the work it had with the reason and replace the worker.
 const closeSelf = scope.close.bind(scope);
 scope.close = () => {
   post({ type: "exit", reason: "it called self.close()", error: null });
@@ -70,26 +80,49 @@ Object.defineProperty(Deno, "exit", {
   },
 });
 
+// When the heap reaches its limit, Deno stops the JavaScript running (and raises the limit, so the
+// worker can still report). In a task (a message, a timer, an immediate) that ends the worker with
+// ERR_WORKER_OUT_OF_MEMORY. In a microtask (after a loader's `await`), it only drops that Promise
+// chain, and the load would never end: a grown limit is the trace it leaves, watched for while a
+// Promise-returning load runs.
+const HEAP_LIMIT = getHeapStatistics().heap_size_limit;
+const WATCH_MS = 50;
+let watchdog: ReturnType<typeof setInterval> | null = null;
+
+function watchHeap(): void {
+  watchdog ??= setInterval(() => {
+    if (getHeapStatistics().heap_size_limit <= HEAP_LIMIT) return;
+    post({ type: "outOfMemory" });
+    closeSelf();
+  }, WATCH_MS);
+}
+
+function unwatchHeap(): void {
+  if (watchdog !== null) clearInterval(watchdog);
+  watchdog = null;
+}
+
 let moduleUrl = "";
 let graphs: ModuleGraphs | null = null;
 let own: Context = {};
 let starting: Promise<void> = Promise.resolve();
 
-scope.onmessage = (event) => {
-  const message = event.data;
+port.on("message", (message: ToWorker) => {
   switch (message.type) {
     case "init":
       moduleUrl = message.module;
       starting = start();
       return;
     case "load":
-      load(message);
+      // Run from a task of its own, not from this message's dispatch (a Promise chain): a heap
+      // that runs out in a task ends the worker with an error the pool can tell.
+      setImmediate(load, message);
       return;
     case "close":
       void stop();
       return;
   }
-};
+});
 
 async function start(): Promise<void> {
   try {
@@ -115,6 +148,7 @@ async function stop(): Promise<void> {
 }
 
 function load(message: LoadMessage): void {
+  let args: unknown[];
   let result: unknown;
   let ms: number;
   try {
@@ -127,7 +161,7 @@ function load(message: LoadMessage): void {
         } is not in the ${message.graph} of module "${moduleUrl}"`,
       );
     }
-    const args = message.args.slice();
+    args = message.args.slice();
     if (message.batchArg >= 0) args[message.batchArg] = decodeValues(message.batch!);
     const ctx = isContextLoader(loader) ? mergeContexts(own, message.context ?? {}) : null;
     const start = performance.now();
@@ -138,31 +172,59 @@ function load(message: LoadMessage): void {
     return;
   }
   if (!isThenable(result)) {
-    done(message, result, ms, false);
+    done(message, args, result, ms, false);
     return;
   }
+  watchHeap();
   result.then(
-    (value) => done(message, value, ms, true),
-    (error) => post({ type: "failed", id: message.id, error: serializeError(error) }),
+    (value) => {
+      unwatchHeap();
+      done(message, args, value, ms, true);
+    },
+    (error) => {
+      unwatchHeap();
+      post({ type: "failed", id: message.id, error: serializeError(error) });
+    },
   );
 }
 
-function done(message: LoadMessage, value: unknown, ms: number, isAsync: boolean): void {
-  const transfer: Transferable[] = [];
+function done(
+  message: LoadMessage,
+  args: readonly unknown[],
+  value: unknown,
+  ms: number,
+  isAsync: boolean,
+): void {
+  const refused = uncloneableResult(
+    message.kind,
+    message.node,
+    message.member,
+    args,
+    message.batchArg,
+    message.offset,
+    value,
+  );
+  if (refused !== null) {
+    post({ type: "failed", id: message.id, error: serializeError(refused) });
+    return;
+  }
+  const transfer: ArrayBuffer[] = [];
   let result: EncodedResult;
   try {
     result = encodeResult(value, transfer);
     post({ type: "done", id: message.id, result, ms, async: isAsync }, transfer);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // What the check above does not know (a host object, say): the same error, in clone's words.
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
     post({
       type: "failed",
       id: message.id,
       error: serializeError(
-        new ExecutorError(
-          `Result of ${
-            loadLabel(message.node, message.member)
-          } cannot be sent back from a worker: ${reason}`,
+        new UncloneableResultError(
+          message.node ?? "root",
+          message.member,
+          "",
+          `structured clone cannot copy it: ${reason}`,
         ),
       ),
     });

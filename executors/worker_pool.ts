@@ -1,5 +1,5 @@
 /**
- * The worker pool executor: runs loaders in a pool of Web Workers, so that CPU-heavy loads use
+ * The worker pool executor: runs loaders in a pool of worker threads, so that CPU-heavy loads use
  * every core, with the same graph and queries as the {@linkcode AsyncExecutor}.
  *
  * Functions cannot cross a thread boundary, so each worker imports the module that defines the
@@ -17,6 +17,12 @@
  * - the others (and every large batch of a loader that returns a Promise, which cannot be timed)
  *   are split into shards of contiguous entries, run by idle workers, and put back in order.
  *
+ * Workers are `node:worker_threads` Workers, each with its JavaScript heap bounded by
+ * `maxWorkerHeapMb`: a worker that reaches it fails its load with a {@linkcode WorkerMemoryError}
+ * and is replaced, where a Web Worker would have ended the whole process. When an execution is
+ * aborted (its `AbortSignal`, an HTTP time-out), the workers busy with its shards are stopped and
+ * replaced, and its queued shards dropped.
+ *
  * @example A CPU-heavy field served through a pool
  * ```ts ignore
  * import { denormalize, Engine, read } from "../mod.ts";
@@ -33,13 +39,19 @@
  */
 
 import type { Context } from "../src/definitions/context.ts";
+import { Worker as ThreadWorker } from "node:worker_threads";
 import { ExecutionAbortedError, ExecutorError } from "../src/base/errors.ts";
 import type { Executor, LoadScope, LoadTask } from "../src/execution/executor.ts";
 // The executor contract (the same types mod.ts exports), so these docs are complete.
 export type { Executor, LoadScope, LoadTask } from "../src/execution/executor.ts";
 export type { Context } from "../src/definitions/context.ts";
 export type { Loader } from "../src/definitions/members.ts";
+export { UncloneableResultError, WorkerMemoryError } from "./_pool_errors.ts";
+// The base class of the pool's errors (the same class mod.ts exports).
+export { ExecutorError } from "../src/base/errors.ts";
 import type { Loader } from "../src/definitions/members.ts";
+import { WorkerMemoryError } from "./_pool_errors.ts";
+import { threadExited, threadStarted } from "./_pool_census.ts";
 import {
   type LoaderStats,
   newStats,
@@ -65,6 +77,7 @@ import {
   mergeContexts,
   type ModuleGraphs,
   moduleGraphs,
+  uncloneableResult,
 } from "./_pool_protocol.ts";
 
 /** What {@linkcode WorkerPoolExecutor} accepts. */
@@ -106,9 +119,22 @@ export interface WorkerPoolOptions {
    * it. Default: 1000.
    */
   readonly closeTimeout?: number;
+  /**
+   * The most megabytes each worker's JavaScript heap (its old generation, V8's
+   * `maxOldGenerationSizeMb`) may grow to. A worker that reaches it is stopped and replaced, and
+   * the load it was running fails with a {@linkcode WorkerMemoryError}; the process lives on. It
+   * bounds JavaScript objects, not `ArrayBuffer` contents or memory a native library allocates,
+   * and not the main thread. Default: 1024.
+   */
+  readonly maxWorkerHeapMb?: number;
 }
 
-const WORKER_URL = new URL("./_worker.ts", import.meta.url).href;
+const WORKER_URL = new URL("./_worker.ts", import.meta.url);
+// `node:worker_threads` starts only file: and data: URLs: from anywhere else (the package served
+// over https), a data: module that imports the worker's entry point.
+const WORKER_ENTRY: URL = WORKER_URL.protocol === "file:" ? WORKER_URL : new URL(
+  `data:text/javascript,${encodeURIComponent(`import ${JSON.stringify(WORKER_URL.href)};`)}`,
+);
 
 // Measured on 2 cores: a round trip costs ~0.1-0.3 ms, and shipping an entry and its result
 // ~0.02-0.1 us (numeric columns, transferred) to ~0.2 us (strings, cloned), on the main thread.
@@ -119,6 +145,9 @@ const DEFAULT_INLINE_THRESHOLD = 512;
 const DEFAULT_INLINE_COST_PER_ID = 1;
 const DEFAULT_MIN_SHARD_SIZE = 256;
 const DEFAULT_CLOSE_TIMEOUT = 1000;
+const DEFAULT_MAX_WORKER_HEAP_MB = 1024;
+// Below this, a worker cannot even import a graph module and its dependencies.
+const MIN_WORKER_HEAP_MB = 16;
 const SHARDS_PER_WORKER = 4;
 const PROBE_SIZE = 64;
 
@@ -127,7 +156,7 @@ type SlotState = "down" | "starting" | "ready";
 /** One worker of the pool; its number stays when the worker is replaced. */
 class Slot {
   readonly number: number;
-  worker: Worker | null = null;
+  worker: ThreadWorker | null = null;
   state: SlotState = "down";
   current: Shard | null = null;
   timer: ReturnType<typeof setTimeout> | null = null;
@@ -185,11 +214,16 @@ class Job {
     });
   }
 
-  /** Stops the job when the execution is aborted, so its queued shards are dropped. */
-  watch(signal: AbortSignal | null): void {
+  /**
+   * Fails the job when the execution is aborted, then calls `abandon` to stop its shards.
+   */
+  watch(signal: AbortSignal | null, abandon: (job: Job) => void): void {
     if (signal === null) return;
     this.#signal = signal;
-    this.#onAbort = () => this.fail(new ExecutionAbortedError(signal.reason));
+    this.#onAbort = () => {
+      this.fail(new ExecutionAbortedError(signal.reason));
+      abandon(this);
+    };
     signal.addEventListener("abort", this.#onAbort, { once: true });
   }
 
@@ -241,6 +275,34 @@ function moduleUrl(module: string | URL): string {
   }
 }
 
+/**
+ * The result of a load run on the main thread, once checked to be one a worker could have sent
+ * back: the same rule wherever a load runs. A fused region's load never goes to a worker.
+ *
+ * @throws {UncloneableResultError} (or rejects with it) naming node, field and entry.
+ */
+function checked(task: LoadTask, args: readonly unknown[], result: unknown, offset = 0): unknown {
+  if (task.kind === "fused") return result;
+  if (isThenable(result)) {
+    return Promise.resolve(result).then((value) => checkedValue(task, args, value, offset));
+  }
+  return checkedValue(task, args, result, offset);
+}
+
+function checkedValue(task: LoadTask, args: readonly unknown[], value: unknown, offset: number) {
+  const error = uncloneableResult(
+    task.kind as "fields" | "link",
+    task.node,
+    task.member,
+    args,
+    task.batchArg,
+    offset,
+    value,
+  );
+  if (error !== null) throw error;
+  return value;
+}
+
 function withBatch(task: LoadTask, batch: readonly unknown[]): unknown[] {
   const args = task.args.slice();
   args[task.batchArg] = batch;
@@ -248,7 +310,7 @@ function withBatch(task: LoadTask, batch: readonly unknown[]): unknown[] {
 }
 
 /**
- * Runs loaders in a pool of Web Workers. Independent loads go to idle workers concurrently; a
+ * Runs loaders in a pool of worker threads (`node:worker_threads`, each with a bounded heap). Independent loads go to idle workers concurrently; a
  * large batch for one loader is split into shards across workers and put back in order; cheap or
  * small loads run on the main thread with no message round trip.
  *
@@ -272,6 +334,8 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
   readonly size: number;
   /** The URL of the module the workers import. */
   readonly module: string;
+  /** The heap limit of each worker, in megabytes (`maxWorkerHeapMb`). */
+  readonly maxWorkerHeapMb: number;
   readonly #inlineThreshold: number;
   readonly #inlineCostPerId: number;
   readonly #inlineUnbatched: boolean;
@@ -330,6 +394,11 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
       "closeTimeout",
       options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
       0,
+    );
+    this.maxWorkerHeapMb = positiveInteger(
+      "maxWorkerHeapMb",
+      options.maxWorkerHeapMb ?? DEFAULT_MAX_WORKER_HEAP_MB,
+      MIN_WORKER_HEAP_MB,
     );
     for (let n = 1; n <= this.size; n++) this.#slots.push(new Slot(n));
   }
@@ -488,9 +557,11 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
     if (slot.timer !== null) clearTimeout(slot.timer);
     slot.timer = null;
     slot.current = null;
-    slot.worker?.terminate();
+    const worker = slot.worker;
+    // First: terminate() may emit the worker's "exit" event before it returns.
     slot.worker = null;
     slot.state = "down";
+    worker?.terminate().catch(() => {});
   }
 
   // Main thread
@@ -504,7 +575,7 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
         return this.#afterMainContext(() => this.#runInline(task, scope, stats));
       }
     }
-    if (stats === null) return callLoader(task.loader, ctx, task.args);
+    if (stats === null) return checked(task, task.args, callLoader(task.loader, ctx, task.args));
     const start = performance.now();
     const result = callLoader(task.loader, ctx, task.args);
     recordRun(
@@ -513,7 +584,7 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
       (task.args[task.batchArg] as unknown[]).length,
       isThenable(result),
     );
-    return result;
+    return checked(task, task.args, result);
   }
 
   /**
@@ -533,16 +604,20 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
       this.#stats.set(task.loader, stats);
       return this.#runInline(task, scope, stats);
     }
+    const headArgs = withBatch(task, batch.slice(0, k));
     const start = performance.now();
-    const head = callLoader(task.loader, ctx, withBatch(task, batch.slice(0, k)));
-    recordRun(stats, performance.now() - start, k, isThenable(head));
+    const firstPart = callLoader(task.loader, ctx, headArgs);
+    recordRun(stats, performance.now() - start, k, isThenable(firstPart));
     this.#stats.set(task.loader, stats);
+    const head = checked(task, headArgs, firstPart);
     if (stats.async || stats.costPerId >= this.#inlineCostPerId) {
       return this.#offload(task, scope, batch, k, head);
     }
+    const tailArgs = withBatch(task, batch.slice(k));
     const restStart = performance.now();
-    const tail = callLoader(task.loader, ctx, withBatch(task, batch.slice(k)));
-    recordRun(stats, performance.now() - restStart, n - k, isThenable(tail));
+    const rest = callLoader(task.loader, ctx, tailArgs);
+    recordRun(stats, performance.now() - restStart, n - k, isThenable(rest));
+    const tail = checked(task, tailArgs, rest, k);
     const lengths = [k, n - k];
     if (!isThenable(head) && !isThenable(tail)) return stitch([head, tail], lengths);
     return Promise.all([head, tail]).then((parts) => stitch(parts, lengths));
@@ -681,7 +756,7 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
       }
     }
     const job = new Job(task, graph, batch, context, lengths);
-    job.watch(scope.signal);
+    job.watch(scope.signal, this.#abandonJob);
     let part = 0;
     if (start > 0) {
       if (isThenable(head)) head.then((value) => job.part(0, value), (error) => job.fail(error));
@@ -696,28 +771,39 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
     return job.promise;
   }
 
+  readonly #abandonJob = (job: Job): void => this.#abandon(job);
+
   #startSlots(): void {
     for (const slot of this.#slots) if (slot.state === "down") this.#startSlot(slot);
   }
 
   #startSlot(slot: Slot): void {
-    let worker: Worker;
+    let worker: ThreadWorker;
     try {
-      worker = new Worker(WORKER_URL, { type: "module", name: `hiku-ts worker ${slot.number}` });
+      worker = new ThreadWorker(WORKER_ENTRY, {
+        name: `hiku-ts worker ${slot.number}`,
+        resourceLimits: { maxOldGenerationSizeMb: this.maxWorkerHeapMb },
+      });
     } catch (error) {
       this.#startFailed(slot, error);
       return;
     }
+    threadStarted();
     slot.worker = worker;
     slot.state = "starting";
-    worker.onmessage = (event: MessageEvent<FromWorker>) => {
-      if (slot.worker === worker) this.#receive(slot, event.data);
-    };
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      if (slot.worker === worker) this.#lost(slot, `died`, event.message);
-    };
-    worker.onmessageerror = () => {
+    worker.on("message", (message: FromWorker) => {
+      if (slot.worker === worker) this.#receive(slot, message);
+    });
+    worker.on("error", (error: Error & { code?: string }) => {
+      if (slot.worker !== worker) return;
+      if (error.code === "ERR_WORKER_OUT_OF_MEMORY") this.#outOfMemory(slot);
+      else this.#lost(slot, "died", error.message, error);
+    });
+    worker.on("exit", (code: number) => {
+      threadExited();
+      if (slot.worker === worker) this.#lost(slot, "died", `it exited with code ${code}`);
+    });
+    worker.on("messageerror", () => {
       if (slot.worker !== worker || slot.current === null) return;
       const shard = slot.current;
       this.#finished(slot);
@@ -727,7 +813,7 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
         ),
       );
       this.#dispatch();
-    };
+    });
     worker.postMessage({ type: "init", module: this.module });
   }
 
@@ -781,10 +867,49 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
           message.error === null ? undefined : deserializeError(message.error),
         );
         return;
+      case "outOfMemory":
+        this.#outOfMemory(slot);
+        return;
       case "closed":
         slot.onClosed?.(message.error === null ? null : deserializeError(message.error));
         return;
     }
+  }
+
+  /** A worker's heap reached its limit: fail its load with a WorkerMemoryError, replace it. */
+  #outOfMemory(slot: Slot): void {
+    const shard = slot.current;
+    if (shard === null) {
+      this.#lost(
+        slot,
+        "ran out of memory",
+        `its JavaScript heap reached the limit of ${this.maxWorkerHeapMb} MB (maxWorkerHeapMb)`,
+      );
+      return;
+    }
+    const task = shard.job.task;
+    this.#lost(
+      slot,
+      "ran out of memory",
+      "",
+      undefined,
+      new WorkerMemoryError(slot.number, task.node ?? "root", task.member, this.maxWorkerHeapMb),
+    );
+  }
+
+  /**
+   * An execution was aborted while this job of it was in the workers: drop its queued shards,
+   * and stop and replace the workers running its shards (one shard per worker: no other
+   * execution's work is lost).
+   */
+  #abandon(job: Job): void {
+    this.#queue = this.#queue.filter((shard) => shard.job !== job);
+    for (const slot of this.#slots) {
+      if (slot.current === null || slot.current.job !== job) continue;
+      this.#terminate(slot);
+      if (this.#closing === null) this.#startSlot(slot);
+    }
+    this.#dispatch();
   }
 
   #finished(slot: Slot): void {
@@ -793,8 +918,8 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
     slot.timer = null;
   }
 
-  /** A worker died or was stopped: fail its work, replace it. */
-  #lost(slot: Slot, what: string, reason: string, cause?: unknown): void {
+  /** A worker died or was stopped: fail its work (with `error`, when given), replace it. */
+  #lost(slot: Slot, what: string, reason: string, cause?: unknown, error?: ExecutorError): void {
     const shard = slot.current;
     const wasReady = slot.state === "ready";
     this.#terminate(slot);
@@ -804,7 +929,7 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
     }
     if (shard !== null) {
       shard.job.fail(
-        new ExecutorError(
+        error ?? new ExecutorError(
           `Worker ${slot.number} ${what} while loading ${shard.job.label}: ${reason}`,
           cause === undefined ? {} : { cause },
         ),
@@ -857,7 +982,7 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
   #send(slot: Slot, shard: Shard): boolean {
     const job = shard.job;
     const task = job.task;
-    const transfer: Transferable[] = [];
+    const transfer: ArrayBuffer[] = [];
     let args = task.args;
     let batch: EncodedValues | null = null;
     if (job.batch !== null) {
@@ -870,6 +995,8 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
     const message: LoadMessage = {
       type: "load",
       id: shard.id,
+      kind: task.kind as "fields" | "link",
+      offset: shard.start,
       graph: job.graph,
       node: task.node,
       member: task.member,

@@ -6,13 +6,21 @@ import {
   Engine,
   ExecutionAbortedError,
   ExecutorError,
+  graphqlHandler,
   LoaderError,
   LoaderShapeError,
   Nothing,
   read,
+  Schema,
 } from "../mod.ts";
 import type { Context } from "../mod.ts";
-import { WorkerPoolExecutor, type WorkerPoolOptions } from "../executors/worker_pool.ts";
+import {
+  UncloneableResultError,
+  WorkerMemoryError,
+  WorkerPoolExecutor,
+  type WorkerPoolOptions,
+} from "../executors/worker_pool.ts";
+import { runningThreads } from "../executors/_pool_census.ts";
 import {
   newStats,
   placeBatch,
@@ -20,10 +28,11 @@ import {
   shardSizeFor,
   stitch,
 } from "../executors/_pool_placement.ts";
-import { decodeResult, encodeResult } from "../executors/_pool_protocol.ts";
+import { decodeResult, encodeResult, uncloneableResult } from "../executors/_pool_protocol.ts";
 import { executorSuite } from "./support/executor_suite.ts";
 import { graph as starTrek } from "./support/star_trek.ts";
 import { DISPOSE_LOG, graph } from "./support/pool_fixtures.ts";
+import { LIMIT_MB } from "./support/pool_memory.ts";
 import { SCHEMA_ENV } from "./support/pool_star_trek_pg.ts";
 import { main } from "../examples/worker_pool.ts";
 import { graph as seedGraph, QUERIES, setUpDatabase } from "../examples/star_trek.ts";
@@ -419,6 +428,228 @@ Deno.test("WorkerPoolExecutor drops an aborted execution's queued work and keeps
   });
 });
 
+/** `promise`, or a rejection once `ms` have passed: a pool that hangs fails the test instead. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** The rows of `{ where(count: n) { later laterThread } }`, checked; returns the threads. */
+async function laterRows(engine: Engine, n: number): Promise<string[]> {
+  const result = await within(
+    run(engine, `{ where(count: ${n}) { later laterThread } }`),
+    10_000,
+    "a pooled query after the abort",
+  ) as { where: { later: number; laterThread: string }[] };
+  assert.deepEqual(result.where.map((row) => row.later), ids(n).map((id) => id * 3));
+  return result.where.map((row) => row.laterThread);
+}
+
+Deno.test("WorkerPoolExecutor stops and replaces the workers of an aborted execution, with default options", async () => {
+  await withPool({}, async (engine, pool) => {
+    await pool.ready();
+    const threads = runningThreads();
+    const shared = new SharedArrayBuffer(12);
+    const counters = new Int32Array(shared);
+    const controller = new AbortController();
+    // 1000 ids of a Promise-returning loader: a first slice is timed on the main thread, the
+    // rest goes in three shards to the workers, where it never settles.
+    const stalled = engine.execute(graph, read("{ where(count: 1000) { stallMarked } }"), {
+      shared,
+    }, { signal: controller.signal });
+    await until(() => Atomics.load(counters, 2) === 2);
+    controller.abort(new Error("red alert"));
+    await assert.rejects(stalled, new ExecutionAbortedError(new Error("red alert")));
+    await until(() => runningThreads() === threads);
+    const workerRows = (await laterRows(engine, 1000)).filter((thread) => thread !== "main");
+    assert.ok(workerRows.length >= 900, "the later query ran in the workers");
+    for (const thread of new Set(workerRows)) assert.match(thread, /^hiku-ts worker [12]$/);
+    assert.equal(Atomics.load(counters, 2), 2, "the dropped third shard never started");
+  });
+});
+
+Deno.test("WorkerPoolExecutor answers the next request after one timed out over HTTP on a stuck pooled load", async () => {
+  await withPool({}, async (_engine, pool) => {
+    const logged: string[] = [];
+    const handler = graphqlHandler(new Schema({ query: graph, executor: pool }), {
+      timeout: 500,
+      logger: (message) => logged.push(message),
+    });
+    const request = (query: string) =>
+      handler(new Request(`http://localhost/graphql?query=${encodeURIComponent(query)}`));
+    const stuck = await request("{ where(count: 1000) { stall } }");
+    assert.equal(stuck.status, 504);
+    assert.deepEqual(await stuck.json(), {
+      errors: [{ message: "Request timed out: execution took longer than 500 ms" }],
+    });
+    assert.deepEqual(logged, ["Request timed out: execution took longer than 500 ms"]);
+    for (let round = 0; round < 2; round++) {
+      const ok = await within(request("{ where(count: 1000) { later } }"), 10_000, "next request");
+      assert.equal(ok.status, 200);
+      assert.deepEqual(await ok.json(), {
+        data: { where: ids(1000).map((id) => ({ later: id * 3 })) },
+      });
+    }
+  });
+});
+
+Deno.test("WorkerPoolExecutor stops only the workers running an aborted execution's shards", async () => {
+  await withPool({ ...ALL_IN_WORKERS }, async (engine, pool) => {
+    await pool.ready();
+    const threads = runningThreads();
+    const shared = new SharedArrayBuffer(12);
+    const counters = new Int32Array(shared);
+    const running = run(engine, "{ where(count: 1) { hold thread } }", { shared });
+    await until(() => Atomics.load(counters, 0) === 1);
+    const controller = new AbortController();
+    const stalled = engine.execute(graph, read("{ where(count: 1) { stallMarked } }"), {
+      shared,
+    }, { signal: controller.signal });
+    await until(() => Atomics.load(counters, 2) === 1);
+    controller.abort(new Error("red alert"));
+    await assert.rejects(stalled, new ExecutionAbortedError(new Error("red alert")));
+    Atomics.store(counters, 1, 1);
+    Atomics.notify(counters, 1);
+    const held = await running as { where: { hold: string; thread: string }[] };
+    assert.equal(held.where[0]!.hold, "released", "the other execution's shard was not stopped");
+    assert.equal(runningThreads(), threads);
+    assert.deepEqual(await run(engine, "{ where(count: 2) { double } }"), {
+      where: [{ double: 2 }, { double: 4 }],
+    });
+  });
+});
+
+Deno.test("WorkerPoolExecutor keeps as many worker threads as its size over repeated aborts", async () => {
+  const before = runningThreads();
+  await withPool({ ...ALL_IN_WORKERS }, async (engine, pool) => {
+    await pool.ready();
+    assert.equal(runningThreads(), before + 2);
+    const shared = new SharedArrayBuffer(12);
+    const counters = new Int32Array(shared);
+    for (let round = 1; round <= 5; round++) {
+      const controller = new AbortController();
+      const stalled = engine.execute(graph, read("{ where(count: 1) { stallMarked } }"), {
+        shared,
+      }, { signal: controller.signal });
+      await until(() => Atomics.load(counters, 2) === round);
+      controller.abort();
+      await assert.rejects(stalled, ExecutionAbortedError);
+      await until(() => runningThreads() === before + 2);
+    }
+    assert.deepEqual(await run(engine, "{ where(count: 2) { double } }"), {
+      where: [{ double: 2 }, { double: 4 }],
+    });
+  });
+  await until(() => runningThreads() === before);
+});
+
+Deno.test("WorkerPoolExecutor fails a load whose worker runs out of memory with WorkerMemoryError, and lives on", async () => {
+  // In a process of its own: were the bound to fail, that process would die, not this one.
+  const script = new URL("./support/pool_memory.ts", import.meta.url);
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script.pathname],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(120_000),
+  }).output();
+  const text = new TextDecoder();
+  assert.equal(code, 0, `exit code ${code}; stderr: ${text.decode(stderr)}`);
+  const outcomes = text.decode(stdout).trim().split("\n").map((line) => JSON.parse(line));
+  const oom = (field: string) => ({
+    error: `Loader of field Where.${field} failed: Worker 1 ran out of memory while loading ` +
+      `Where.${field}: its JavaScript heap reached the limit of ${LIMIT_MB} MB ` +
+      "(maxWorkerHeapMb), so it was stopped and replaced",
+    cause: "WorkerMemoryError",
+    node: "Where",
+    member: field,
+    limitMb: LIMIT_MB,
+  });
+  assert.deepEqual(outcomes, [
+    oom("hoard"),
+    oom("hoardLater"),
+    {
+      data: {
+        where: [1, 2, 3].map((id) => ({ double: id * 2, thread: "hiku-ts worker 1" })),
+      },
+    },
+    { runningThreads: 0 },
+  ]);
+  assert.equal(new WorkerMemoryError(1, "Where", "hoard", 64).name, "WorkerMemoryError");
+});
+
+Deno.test("WorkerPoolExecutor refuses a result that cannot cross threads with one error wherever the load runs", async (t) => {
+  const placements = [
+    ["in workers, one id per shard", { ...ALL_IN_WORKERS, shardSize: 1 }, 2],
+    ["on the main thread", {}, 2],
+    ["on the main thread, timing a first slice", {}, 600],
+  ] as const;
+  const refused = (message: string) => (error: unknown) => {
+    assert.ok(error instanceof LoaderError);
+    assert.equal(error.message, message);
+    assert.ok(error.cause instanceof UncloneableResultError);
+    assert.equal(error.cause.name, "UncloneableResultError");
+    assert.ok(error.cause instanceof ExecutorError);
+    return true;
+  };
+  const rule = "a worker pool's loaders must return structured-cloneable values";
+  for (const [where, options, count] of placements) {
+    await t.step(`a function-valued field, ${where}`, async () => {
+      await withPool(options, async (engine) => {
+        await assert.rejects(
+          run(engine, `{ where(count: ${count}) { plain callback } }`),
+          refused(
+            "Loader of fields Where.plain, Where.callback failed: Value of Where.callback for " +
+              `id 1 cannot be copied between threads: it is a function; ${rule}`,
+          ),
+        );
+      });
+    });
+    await t.step(`a function deep in an object, ${where}`, async () => {
+      await withPool(options, async (engine) => {
+        await assert.rejects(
+          run(engine, `{ where(count: ${count}) { hooks } }`),
+          refused(
+            "Loader of field Where.hooks failed: Value of Where.hooks for id 1 cannot be " +
+              `copied between threads: its .hooks[0].onLoad is a function; ${rule}`,
+          ),
+        );
+      });
+    });
+  }
+  for (
+    const [where, options] of [["in workers", { ...ALL_IN_WORKERS, shardSize: 1 }], [
+      "on the main thread",
+      {},
+    ]] as const
+  ) {
+    await t.step(`a function among a link's ids, ${where}`, async () => {
+      await withPool(options, async (engine) => {
+        await assert.rejects(
+          run(engine, "{ where(count: 3) { warp { id } } }"),
+          refused(
+            "Loader of link Where.warp failed: Value of Where.warp for entry 1 cannot be " +
+              `copied between threads: its [1] is a function; ${rule}`,
+          ),
+        );
+      });
+    });
+    await t.step(`a function-valued root field, ${where}`, async () => {
+      await withPool(options, async (engine) => {
+        await assert.rejects(
+          run(engine, "{ handler }"),
+          refused(
+            "Loader of field root.handler failed: Value of root.handler cannot be copied " +
+              `between threads: it is a function; ${rule}`,
+          ),
+        );
+      });
+    });
+  }
+});
+
 Deno.test("WorkerPoolExecutor close() lets each worker and the main thread dispose of its context", async () => {
   const log = await Deno.makeTempFile();
   Deno.env.set(DISPOSE_LOG, log);
@@ -505,6 +736,13 @@ Deno.test("WorkerPoolExecutor checks its options", () => {
     ),
   );
   assert.throws(
+    () => new WorkerPoolExecutor({ module: FIXTURES, maxWorkerHeapMb: 8 }),
+    new RangeError(
+      'Cannot create a worker pool: "maxWorkerHeapMb" must be an integer of at least 16, got 8',
+    ),
+  );
+  assert.equal(new WorkerPoolExecutor({ module: FIXTURES }).maxWorkerHeapMb, 1024);
+  assert.throws(
     () => new WorkerPoolExecutor({ module: "./support/pool_fixtures.ts" }),
     new TypeError(
       'Cannot create a worker pool: "module" must be an absolute URL, got ' +
@@ -586,7 +824,7 @@ Deno.test("encodeResult and decodeResult carry every result shape, Nothing inclu
   ];
   for (const result of results) {
     const original = copyArrays(result);
-    const transfer: Transferable[] = [];
+    const transfer: ArrayBuffer[] = [];
     const encoded = structuredClone(encodeResult(result, transfer), { transfer });
     assert.deepEqual(decodeResult(encoded), result);
     assert.deepEqual(result, original, "the loader's result is untouched");
@@ -597,6 +835,43 @@ Deno.test("encodeResult and decodeResult carry every result shape, Nothing inclu
 function copyArrays(value: unknown): unknown {
   return Array.isArray(value) ? value.map(copyArrays) : value;
 }
+
+Deno.test("uncloneableResult finds what structured clone refuses at any depth, and passes the rest", () => {
+  const fields = [{ name: "a" }, { name: "b" }];
+  const check = (rows: unknown) =>
+    uncloneableResult("fields", "Star", "a", [fields, ["x", "y"]], 1, 0, rows)?.message ?? null;
+  const cyclic: { self?: unknown; list: unknown[] } = { list: [] };
+  cyclic.self = cyclic;
+  cyclic.list.push(cyclic, [cyclic]);
+  const cloneable = [
+    [1, "one"],
+    [null, undefined],
+    [Nothing, 2n],
+    [new Date(0), /x/],
+    [new Uint8Array(2), new Map([[1, { b: [2] }]])],
+    [new Set([1]), new Error("kept")],
+    [cyclic, { deep: [[[[[[[[[[[1]]]]]]]]]]] }],
+  ];
+  for (const row of cloneable) {
+    assert.doesNotThrow(() => structuredClone(row.filter((value) => value !== Nothing)));
+    assert.equal(check([row, row]), null);
+  }
+  const tail = "; a worker pool's loaders must return structured-cloneable values";
+  const cases: [unknown, string][] = [
+    [[1, () => 0], 'Star.b for id "y": it is a function'],
+    [[Symbol("s"), 1], 'Star.a for id "y": it is a symbol (Symbol(s))'],
+    [[1, { p: Promise.resolve() }], 'Star.b for id "y": its .p is a Promise'],
+    [[new Map([["k", [new WeakMap()]]]), 1], 'Star.a for id "y": its .get(k)[0] is a WeakMap'],
+    [[[Nothing], 1], 'Star.a for id "y": its [0] is a symbol (Symbol(hiku-ts.Nothing))'],
+  ];
+  for (const [row, where] of cases) {
+    const [member, reason] = where.split(": ");
+    assert.equal(
+      check([[1, 2], row]),
+      `Value of ${member} cannot be copied between threads: ${reason}${tail}`,
+    );
+  }
+});
 
 Deno.test("examples/worker_pool.ts computes the same signatures on the pool as on the event loop", async () => {
   const { ships, workers } = await main(300);

@@ -1,11 +1,13 @@
 /**
  * A graph for the worker pool's own tests: loaders that say which thread ran them and which
- * shard they received, return every kind of value, read the context, fail, crash their worker,
- * or never finish. The worker pool imports it by URL in each worker.
+ * shard they received, return every kind of value (some that cannot cross threads), read the
+ * context, fail, crash their worker, never finish, or allocate without bound. The worker pool
+ * imports it by URL in each worker.
  *
  * @module
  */
 
+import { isMainThread } from "node:worker_threads";
 import {
   Any,
   Field,
@@ -25,9 +27,9 @@ import {
 import type { QueryField } from "../../mod.ts";
 
 /** "main" on the main thread, the worker's name (`hiku-ts worker N`) in a worker. */
-export const THREAD: string = "WorkerGlobalScope" in globalThis
-  ? (globalThis as unknown as { name: string }).name
-  : "main";
+export const THREAD: string = isMainThread
+  ? "main"
+  : (globalThis as unknown as { name: string }).name;
 
 /** Environment variable naming a file that each disposed context appends its thread to. */
 export const DISPOSE_LOG = "HIKU_TS_POOL_DISPOSE_LOG";
@@ -50,7 +52,7 @@ export function createContext(): {
 
 /** What the barrier loaders find in the request context. */
 export interface BarrierContext {
-  /** Two int32 counters: loads started, and a release flag for `hold`. */
+  /** Int32 counters: loads started, a release flag for `hold`, workers in `stallMarked`. */
   readonly shared: SharedArrayBuffer;
 }
 
@@ -112,7 +114,51 @@ function heavy(fields: readonly QueryField[], ids: readonly number[]): unknown[]
 
 // Returns a Promise: its cost cannot be timed, so the pool places it by batch size alone.
 function later(fields: readonly QueryField[], ids: readonly number[]): Promise<unknown[][]> {
-  return Promise.resolve(rows(fields, ids, (id) => id * 3));
+  return Promise.resolve(rows(fields, ids, (id, name) => name === "laterThread" ? THREAD : id * 3));
+}
+
+// Never settles, wherever it runs: a load that only an abort or a time-out ends.
+function stall(): Promise<never> {
+  return new Promise(() => {});
+}
+
+// The same, counting (in the third counter) the workers that have started it.
+function stallMarked(ctx: BarrierContext): Promise<never> {
+  if (THREAD !== "main") {
+    const counters = new Int32Array(ctx.shared);
+    Atomics.add(counters, 2, 1);
+    Atomics.notify(counters, 2);
+  }
+  return new Promise(() => {});
+}
+
+// Values that structured clone cannot copy.
+function uncloneable(fields: readonly QueryField[], ids: readonly number[]): unknown[][] {
+  return rows(fields, ids, (id, name) => {
+    switch (name) {
+      case "callback":
+        return () => id;
+      case "hooks":
+        return { id, hooks: [{ onLoad: () => id }] };
+      default:
+        return id;
+    }
+  });
+}
+
+// Allocates until the worker's heap runs out, in the loader's synchronous part.
+function hoard(): never {
+  onlyInAWorker();
+  const kept: number[][] = [];
+  for (;;) kept.push(new Array(1 << 16).fill(kept.length));
+}
+
+// The same after an await, in a Promise continuation.
+async function hoardLater(): Promise<never> {
+  onlyInAWorker();
+  await null;
+  const kept: number[][] = [];
+  for (;;) kept.push(new Array(1 << 16).fill(kept.length));
 }
 
 function short(fields: readonly QueryField[], ids: readonly number[]): unknown[][] {
@@ -187,6 +233,11 @@ function nextOf(ids: readonly number[]): (number | typeof Nothing)[] {
   return ids.map((id) => id % 3 === 0 ? Nothing : id + 1);
 }
 
+// A list of ids with a function where an id should be, for id 2.
+function warpOf(ids: readonly number[]): unknown[][] {
+  return ids.map((id) => id === 2 ? [id, () => id] : [id]);
+}
+
 function neighboursOf(ids: readonly number[]): (number | typeof Nothing)[][] {
   return ids.map((id) => [id > 1 ? id - 1 : Nothing, id + 1]);
 }
@@ -217,6 +268,14 @@ export const graph: Graph = Graph([
     Field("mixed", Any, values),
     Field("heavy", Int, heavy),
     Field("later", Int, later),
+    Field("laterThread", Str, later),
+    Field("stall", Int, stall),
+    Field("stallMarked", Int, passContext(stallMarked)),
+    Field("plain", Int, uncloneable),
+    Field("callback", Any, uncloneable),
+    Field("hooks", Any, uncloneable),
+    Field("hoard", Int, hoard),
+    Field("hoardLater", Int, hoardLater),
     Field("short", Int, short),
     Field("boom", Int, boom),
     Field("crash", Int, crash),
@@ -230,9 +289,11 @@ export const graph: Graph = Graph([
     Field("captain", Str, captain),
     Link("next", Optional(TypeRef("Where")), nextOf, { requires: "id" }),
     Link("neighbours", Sequence(Optional(TypeRef("Where"))), neighboursOf, { requires: "id" }),
+    Link("warp", Sequence(TypeRef("Where")), warpOf, { requires: "id" }),
   ]),
   Root([
     Field("thread", Str, (fields: readonly QueryField[]) => fields.map(() => THREAD)),
+    Field("handler", Any, (fields: readonly QueryField[]) => fields.map(() => () => THREAD)),
     Link(
       "where",
       Sequence(TypeRef("Where")),

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { isMainThread } from "node:worker_threads";
 import { type Database, openDatabase } from "../../sources/postgres.ts";
 import { PG } from "../../examples/star_trek.ts";
 
@@ -15,9 +16,7 @@ export { graph } from "../../examples/star_trek.ts";
 /** The environment variable naming the schema the tables are in. */
 export const SCHEMA_ENV = "HIKU_TS_POOL_PG_SCHEMA";
 
-const THREAD: string = "WorkerGlobalScope" in globalThis
-  ? (globalThis as unknown as { name: string }).name
-  : "main";
+const THREAD: string = isMainThread ? "main" : (globalThis as unknown as { name: string }).name;
 
 /**
  * Opens this thread's connection and records its backend.
