@@ -11,7 +11,8 @@
  * The database is PGlite (in this process, nothing to install) or the server at `DATABASE_URL`;
  * there the tables live in a schema of their own, dropped on shutdown. The port is `PORT` (8000
  * by default; 0 picks a free one). Ctrl-C (SIGINT) or SIGTERM stops it: requests in flight
- * finish, then the database closes.
+ * finish (within their time limit, which cancels their statements), then the database closes,
+ * within a few seconds whatever became of its connections.
  *
  * ```sh
  * deno run -A examples/server.ts
@@ -37,7 +38,7 @@ import {
   Str,
   TypeRef,
 } from "../mod.ts";
-import { LinkQuery, ListQuery, openDatabase } from "../sources/postgres.ts";
+import { type Database, LinkQuery, ListQuery, openDatabase } from "../sources/postgres.ts";
 import { actor, character, nodes, PG, setUpDatabase } from "./star_trek.ts";
 
 const page = [Option("limit", Optional(Int)), Option("offset", Optional(Int))];
@@ -96,10 +97,22 @@ export async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`Cannot start the server: PORT must be a port number, got "${port}"`);
   }
-  await using db = await openDatabase({
+  const db = await openDatabase({
     schema: `hiku_server_${crypto.randomUUID().slice(0, 8)}`,
     dropSchemaOnClose: true,
   });
+  try {
+    await serve(db, port);
+  } finally {
+    // Closing takes a few seconds at most, whatever became of the connections; a schema it could
+    // not drop (the database went away) is reported: the server has stopped as it was asked to.
+    await db.close().catch((error: unknown) =>
+      console.error(error instanceof Error ? error.message : String(error))
+    );
+  }
+}
+
+async function serve(db: Database, port: number): Promise<void> {
   console.error(`Using ${db.target}`);
   await setUpDatabase(db);
 

@@ -2,23 +2,41 @@
  * The small client interface the Postgres sources use, and adapters that give it to postgres.js,
  * PGlite and clients with @db/postgres's `queryObject` method.
  *
+ * Every statement may carry its execution's abort signal (`info.signal`). A statement whose
+ * signal has aborted never starts; on abort, postgres.js cancels the statement (a cancel request
+ * to the server when it runs, out of the pool's queue when it waits), while PGlite and
+ * `queryObject` clients, which cannot interrupt a statement, only drop those still waiting for
+ * their turn.
+ *
  * @module
  */
 
 import { inspect } from "../src/base/_inspect.ts";
+import { ExecutionAbortedError } from "../src/base/errors.ts";
 import type { Context } from "../src/definitions/context.ts";
 import { PostgresQueryError } from "./_postgres_errors.ts";
 
 /** A row as drivers return it: column name to value. */
 export type PgRow = { readonly [column: string]: unknown };
 
-/** What a source says about a statement it runs (for recording and logging; drivers ignore it). */
+/**
+ * What comes with a statement: which load it answers (for recording and logging), and the abort
+ * signal that cancels it. The sources give both; a loader calling a client itself may give
+ * either, e.g. `{ signal: signalOf(ctx) }`.
+ */
 export interface StatementInfo {
   /**
    * Which load it answers: `FieldsQuery("character")`, `LinkQuery(...) for link "actors"`, or
-   * `region characters > Character` for a fused region.
+   * `region characters > Character` for a fused region. Clients may ignore it.
    */
-  readonly source: string;
+  readonly source?: string;
+  /**
+   * The execution's abort signal (`signalOf(ctx)`): once it has aborted the statement does not
+   * start, and the adapters stop it as far as their driver can (see {@linkcode postgresJs},
+   * {@linkcode pglite}, {@linkcode queryObjectClient}), rejecting with an
+   * `ExecutionAbortedError`. `null` or absent: the statement runs to its end.
+   */
+  readonly signal?: AbortSignal | null;
 }
 
 /**
@@ -34,7 +52,8 @@ export interface PgClient {
    *
    * @param text The SQL text, with `$1`, `$2`, ... for parameters.
    * @param params The parameters' values, bound by the driver (never spliced into the text).
-   * @param info Which load the statement answers (clients may ignore it).
+   * @param info Which load the statement answers, and the signal that cancels it (clients may
+   *   ignore both; the sources check the signal before calling).
    * @returns The rows.
    */
   query(
@@ -49,7 +68,7 @@ export interface PgClient {
    *
    * @param text The SQL text, with `$1`, `$2`, ... for parameters.
    * @param params The parameters' values, bound by the driver.
-   * @param info Which load the statement answers (clients may ignore it).
+   * @param info Which load the statement answers, and the signal that cancels it.
    * @returns The rows, as arrays.
    */
   queryArrays?(
@@ -76,6 +95,8 @@ export interface PostgresJsSql {
   ): PromiseLike<readonly PgRow[]> & {
     /** The same query, answered with rows as arrays. */
     values?(): PromiseLike<readonly (readonly unknown[])[]>;
+    /** Cancels the query: out of the queue when it waits, by a cancel request when it runs. */
+    cancel?(): unknown;
   };
 }
 
@@ -125,6 +146,13 @@ export interface QueryObjectDb {
  * type (postgres.js would declare such an array with its first item's type, and fail). Statements
  * are prepared (see {@linkcode PostgresJsOptions.prepare}).
  *
+ * A statement given a `signal` ({@linkcode StatementInfo.signal}) is cancelled when it aborts: one
+ * still waiting for a connection leaves the pool's queue, one running gets a cancel request (sent
+ * by postgres.js on a connection of its own, so a full pool does not delay it) and the server
+ * stops it, freeing its connection; either rejects with an `ExecutionAbortedError`. A cancel
+ * request that cannot reach the server is ignored. As with any Postgres cancel request, one that
+ * arrives after its statement finished may stop the next statement of that connection.
+ *
  * @param sql A postgres.js `sql` instance (`postgres(url)`), or a transaction's `sql`.
  * @param options Whether statements are prepared.
  * @returns The client to put in the context.
@@ -153,17 +181,85 @@ export function postgresJs(sql: PostgresJsSql, options: PostgresJsOptions = {}):
     return bound;
   };
   return {
-    async query(text: string, params: readonly unknown[] = []): Promise<readonly PgRow[]> {
-      return await sql.unsafe(text, bind(params), prepare);
-    },
-    async queryArrays(text: string, params: readonly unknown[] = []) {
+    async query(
+      text: string,
+      params: readonly unknown[] = [],
+      info?: StatementInfo,
+    ): Promise<readonly PgRow[]> {
+      const signal = info?.signal ?? null;
+      if (signal === null) return await sql.unsafe(text, bind(params), prepare);
+      if (signal.aborted) throw new ExecutionAbortedError(signal.reason);
       const pending = sql.unsafe(text, bind(params), prepare);
-      return typeof pending.values === "function"
-        ? await pending.values()
-        : (await pending).map((row) => Object.values(row));
+      return await cancelling(pending, pending, signal);
+    },
+    async queryArrays(text: string, params: readonly unknown[] = [], info?: StatementInfo) {
+      const signal = info?.signal ?? null;
+      if (signal !== null && signal.aborted) throw new ExecutionAbortedError(signal.reason);
+      const pending = sql.unsafe(text, bind(params), prepare);
+      if (typeof pending.values !== "function") {
+        const rows = signal === null ? await pending : await cancelling(pending, pending, signal);
+        return rows.map((row) => Object.values(row));
+      }
+      const values = pending.values();
+      return signal === null ? await values : await cancelling(pending, values, signal);
     },
   };
 }
+
+/** A postgres.js query as the adapter cancels it (its `canceller` is postgres.js's own). */
+interface CancellableQuery {
+  canceller?: ((query: unknown) => PromiseLike<unknown>) | null;
+  cancel?(): unknown;
+}
+
+/**
+ * Waits for a postgres.js query, cancelling it when the signal aborts; rejects with an
+ * `ExecutionAbortedError` when it failed after the signal aborted.
+ */
+async function cancelling<T>(
+  query: CancellableQuery,
+  result: PromiseLike<T>,
+  signal: AbortSignal,
+): Promise<T> {
+  let settled = false;
+  const onAbort = () => {
+    // postgres.js hands a query to a connection one tick after it is first awaited; a query
+    // cancelled before that is still given a connection, which then waits for it forever. From
+    // a timer's turn, the query is in the pool's queue or on its connection.
+    setTimeout(() => {
+      if (!settled) cancelQuery(query);
+    }, 0);
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await result;
+  } catch (error) {
+    if (signal.aborted) throw new ExecutionAbortedError(signal.reason);
+    throw error;
+  } finally {
+    settled = true;
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+function cancelQuery(query: CancellableQuery): void {
+  // postgres.js's cancel() drops the promise of its cancel request, which rejects when the
+  // request cannot reach the server: an unhandled rejection, which ends a Deno process. Its
+  // canceller gives that promise, to be caught.
+  const canceller = query.canceller;
+  if (typeof canceller === "function") {
+    query.canceller = null;
+    try {
+      canceller(query).then(undefined, ignore);
+    } catch {
+      // Nothing to cancel: the query is over.
+    }
+  } else if (typeof query.cancel === "function") {
+    query.cancel();
+  }
+}
+
+function ignore(): void {}
 
 // postgres.js declares an array parameter with its first item's type (int8 for a bigint, bool
 // for a boolean) instead of the array type, and the server then rejects `= ANY($1)`. Spelled out
@@ -181,6 +277,14 @@ function spellOut(item: unknown): unknown {
  * Adapts a PGlite database (`npm:@electric-sql/pglite`: Postgres embedded, in the same process)
  * for the Postgres sources.
  *
+ * PGlite runs one statement at a time, in this thread: a running statement cannot be
+ * interrupted, and it blocks the event loop (timers, the HTTP time limit among them, fire only
+ * once it ends). The adapter hands PGlite one statement at a time; a statement whose signal
+ * ({@linkcode StatementInfo.signal}) aborts while it waits for its turn never starts and rejects
+ * at once with an `ExecutionAbortedError`. After a statement that held the thread for more than
+ * a few milliseconds, the next one waits for a timer's turn, so that a time limit that ran out
+ * meanwhile aborts its execution first.
+ *
  * @param db A PGlite instance.
  * @returns The client to put in the context.
  * @example
@@ -195,20 +299,39 @@ function spellOut(item: unknown): unknown {
  * ```
  */
 export function pglite(db: PGliteDb): PgClient {
+  const turns = turnsOf(db, PGLITE_LONG_STATEMENT_MS);
   return {
-    async query(text: string, params: readonly unknown[] = []): Promise<readonly PgRow[]> {
-      return (await db.query(text, params as unknown[])).rows;
+    query(
+      text: string,
+      params: readonly unknown[] = [],
+      info?: StatementInfo,
+    ): Promise<readonly PgRow[]> {
+      return turns.run(async () => (await db.query(text, params as unknown[])).rows, info);
     },
-    async queryArrays(text: string, params: readonly unknown[] = []) {
-      const result = await db.query(text, params as unknown[], { rowMode: "array" });
-      return result.rows as unknown as readonly (readonly unknown[])[];
+    queryArrays(text: string, params: readonly unknown[] = [], info?: StatementInfo) {
+      return turns.run(async () => {
+        const result = await db.query(text, params as unknown[], { rowMode: "array" });
+        return result.rows as unknown as readonly (readonly unknown[])[];
+      }, info);
     },
   };
 }
 
 /**
+ * How long a PGlite statement may hold the thread before the next one waits for a timer's turn
+ * (a statement shorter than this delays a due timer by no more than this).
+ */
+const PGLITE_LONG_STATEMENT_MS = 5;
+
+/**
  * Adapts any client with @db/postgres's `queryObject(text, args)` method for the Postgres
  * sources.
+ *
+ * Such a client (one connection) runs one statement at a time, and @db/postgres has no cancel
+ * request: a statement that has started runs to its end, holding its connection, whatever its
+ * signal ({@linkcode StatementInfo.signal}) does. The adapter hands the client one statement at a
+ * time; one whose signal aborts while it waits for its turn never starts and rejects at once with
+ * an `ExecutionAbortedError`. To stop running statements too, use postgres.js (`postgresJs`).
  *
  * @param client A client with `queryObject`, e.g. a connected @db/postgres `Client`.
  * @returns The client to put in the context.
@@ -223,11 +346,106 @@ export function pglite(db: PGliteDb): PgClient {
  * ```
  */
 export function queryObjectClient(client: QueryObjectDb): PgClient {
+  const turns = turnsOf(client, Infinity);
   return {
-    async query(text: string, params: readonly unknown[] = []): Promise<readonly PgRow[]> {
-      return (await client.queryObject(text, params as unknown[])).rows;
+    query(
+      text: string,
+      params: readonly unknown[] = [],
+      info?: StatementInfo,
+    ): Promise<readonly PgRow[]> {
+      return turns.run(
+        async () => (await client.queryObject(text, params as unknown[])).rows,
+        info,
+      );
     },
   };
+}
+
+/** A statement waiting for its turn. */
+interface Waiting {
+  readonly start: () => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly signal: AbortSignal | null;
+  readonly onAbort: (() => void) | null;
+}
+
+/**
+ * Hands a one-statement-at-a-time database its statements one by one, so that a statement whose
+ * signal aborts before its turn is dropped instead of started (the database's own queue would
+ * start it).
+ */
+class Turns {
+  readonly #yieldAfterMs: number;
+  #busy = false;
+  readonly #waiting: Waiting[] = [];
+
+  constructor(yieldAfterMs: number) {
+    this.#yieldAfterMs = yieldAfterMs;
+  }
+
+  run<T>(start: () => Promise<T>, info: StatementInfo | undefined): Promise<T> {
+    const signal = info?.signal ?? null;
+    if (signal !== null && signal.aborted) {
+      return Promise.reject(new ExecutionAbortedError(signal.reason));
+    }
+    if (!this.#busy) {
+      this.#busy = true;
+      return this.#go(start);
+    }
+    return new Promise<T>((resolve, reject) => {
+      let onAbort: (() => void) | null = null;
+      if (signal !== null) {
+        onAbort = () => {
+          const at = this.#waiting.indexOf(waiting);
+          if (at >= 0) this.#waiting.splice(at, 1);
+          reject(new ExecutionAbortedError(signal.reason));
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+      }
+      const waiting: Waiting = {
+        start,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        signal,
+        onAbort,
+      };
+      this.#waiting.push(waiting);
+    });
+  }
+
+  async #go<T>(start: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await start();
+    } finally {
+      if (this.#waiting.length === 0) this.#busy = false;
+      else if (performance.now() - started > this.#yieldAfterMs) setTimeout(() => this.#next(), 0);
+      else this.#next();
+    }
+  }
+
+  #next(): void {
+    const waiting = this.#waiting.shift();
+    if (waiting === undefined) {
+      this.#busy = false;
+      return;
+    }
+    if (waiting.onAbort !== null) waiting.signal!.removeEventListener("abort", waiting.onAbort);
+    this.#go(waiting.start).then(waiting.resolve, waiting.reject);
+  }
+}
+
+const turnsByDb = new WeakMap<object, Turns>();
+
+/** The turns of one database object, shared by every adapter made for it. */
+function turnsOf(db: object, yieldAfterMs: number): Turns {
+  let turns = turnsByDb.get(db);
+  if (turns === undefined) {
+    turns = new Turns(yieldAfterMs);
+    turnsByDb.set(db, turns);
+  }
+  return turns;
 }
 
 /** Reads the client a source was told to find under `key`, checking its shape. */
@@ -245,7 +463,9 @@ export function clientOf(ctx: Context, key: string): PgClient {
 
 /**
  * Runs one statement of a source and gives its rows as arrays of `width` values (from the
- * client's `queryArrays`, or from its row objects, whose keys are in column order).
+ * client's `queryArrays`, or from its row objects, whose keys are in column order). A statement
+ * whose signal has aborted is not sent; one that fails after its signal aborted rejects with an
+ * `ExecutionAbortedError`, as the execution does.
  */
 export async function runArrayStatement(
   client: PgClient,
@@ -255,6 +475,8 @@ export async function runArrayStatement(
   width: number,
   info: StatementInfo,
 ): Promise<readonly (readonly unknown[])[]> {
+  const signal = info.signal ?? null;
+  if (signal !== null && signal.aborted) throw new ExecutionAbortedError(signal.reason);
   try {
     if (typeof client.queryArrays === "function") {
       return await client.queryArrays(text, params, info);
@@ -271,11 +493,15 @@ export async function runArrayStatement(
       return values;
     });
   } catch (error) {
-    throw new PostgresQueryError(table, text, error);
+    throw failure(table, text, error, signal);
   }
 }
 
-/** Runs one statement of a source, naming the table and statement when it fails. */
+/**
+ * Runs one statement of a source, naming the table and statement when it fails. A statement
+ * whose signal has aborted is not sent; one that fails after its signal aborted rejects with an
+ * `ExecutionAbortedError`, as the execution does.
+ */
 export async function runStatement(
   client: PgClient,
   table: string,
@@ -283,11 +509,20 @@ export async function runStatement(
   params: readonly unknown[],
   info: StatementInfo,
 ): Promise<readonly PgRow[]> {
+  const signal = info.signal ?? null;
+  if (signal !== null && signal.aborted) throw new ExecutionAbortedError(signal.reason);
   try {
     return await client.query(text, params, info);
   } catch (error) {
-    throw new PostgresQueryError(table, text, error);
+    throw failure(table, text, error, signal);
   }
+}
+
+/** A failed statement's error: the execution's abort when it was cancelled, else the query's. */
+function failure(table: string, text: string, error: unknown, signal: AbortSignal | null): Error {
+  if (error instanceof ExecutionAbortedError) return error;
+  if (signal !== null && signal.aborted) return new ExecutionAbortedError(signal.reason);
+  return new PostgresQueryError(table, text, error);
 }
 
 /** A statement a {@linkcode recordStatements} client ran. */

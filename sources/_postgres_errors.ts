@@ -104,3 +104,55 @@ export class PostgresConnectionError extends Error {
     this.url = url;
   }
 }
+
+/**
+ * An id given to `FieldsQuery`, or a value a `LinkQuery` link requires, can not be read as the
+ * graph type of the column it is looked up in: `"abc"` or `7.5` for an `Int` key, for example.
+ * Raised before any statement is sent. The message names the table, the column, the value and
+ * the type expected (and the link, for a link's value).
+ */
+export class IdTypeError extends TypeError {
+  /** The table searched, quoted as in the statement. */
+  readonly table: string;
+  /** The column searched (the key column, or the link's from-column). */
+  readonly column: string;
+  /** The id or required value, as given. */
+  readonly id: unknown;
+  /** The column's graph type, e.g. `"Int"`. */
+  readonly expected: string;
+  /** The link whose required value it is; `null` for an id given to `FieldsQuery`. */
+  readonly link: string | null;
+
+  /**
+   * Creates the error.
+   *
+   * @param table The table, quoted.
+   * @param column The column's name.
+   * @param id The value.
+   * @param expected The column's graph type (`"Int"`, `"Float"`, `"String"`, `"Boolean"`).
+   * @param link The link's name, or `null` for an id.
+   */
+  constructor(table: string, column: string, id: unknown, expected: string, link: string | null) {
+    const what = link === null
+      ? `Id ${inspect(id)}`
+      : `Link "${link}" requires ${inspect(id)}, which`;
+    super(
+      `${what} can not be looked up in column "${column}" of table ${table}: expected ${expected} (${
+        SPELLINGS[expected] ?? "a value of that type"
+      })`,
+    );
+    this.name = "IdTypeError";
+    this.table = table;
+    this.column = column;
+    this.id = id;
+    this.expected = expected;
+    this.link = link;
+  }
+}
+
+const SPELLINGS: { readonly [type: string]: string } = {
+  Int: "an integer, or a string of one in decimal",
+  Float: "a number, or a string of one",
+  String: "a string, or a number or bigint, read as its decimal spelling",
+  Boolean: "true or false, or a string of one",
+};

@@ -5,11 +5,12 @@
  * @module
  */
 
-import { type Context, passContext } from "../src/definitions/context.ts";
+import { type Context, passContext, signalOf } from "../src/definitions/context.ts";
 import { FIELD_TYPE, type Id } from "../src/definitions/members.ts";
 import type { GraphType } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
-import { KeyIndex } from "./_postgres_keys.ts";
+import { IdTypeError } from "./_postgres_errors.ts";
+import { KeyIndex, keyKindOf, keysOf } from "./_postgres_keys.ts";
 import { fusionMember } from "./_postgres_fusion.ts";
 import { FUSE } from "../src/definitions/fusion.ts";
 import type { Column, Table } from "./_postgres_table.ts";
@@ -65,6 +66,12 @@ interface Statement {
  * Rows are mapped back to the ids; an id with no row gets `null` for every field. An empty list of
  * ids is answered without a statement.
  *
+ * Ids are read as the key column's graph type before they are sent, as Postgres reads them: for
+ * an `Int` key, `"7"`, `"007"`, `" 7 "` and `7n` are 7, and `7.5` or `"abc"` are an
+ * `IdTypeError`; for a `String` key, `7` is `"7"`; a `Float` key reads numbers and their
+ * spellings, a `Boolean` key booleans and theirs; other keys (`ID`, enums, custom scalars) get
+ * the ids as they are. The statement takes the execution's abort signal (`signalOf(ctx)`).
+ *
  * The loader takes the context first (it is wrapped with `passContext`) and reads the client from
  * `ctx[ctxKey]`: wrap a driver with `postgresJs`, `pglite` or `queryObjectClient`. A field declared
  * with a `null` type gets its column's type.
@@ -75,8 +82,9 @@ interface Statement {
  * @returns The field loader, for every field of the node read from this table.
  * @throws {TypeError} When there is no key column (no `primaryKey` given or declared), or it is
  *   not a column of the table. When called, the loader rejects with a `TypeError` for a field that
- *   is not a column, and a `PostgresQueryError` naming the table and statement when the statement
- *   fails.
+ *   is not a column, an `IdTypeError` for an id the key column's type can not read, a
+ *   `PostgresQueryError` naming the table and statement when the statement fails, and an
+ *   `ExecutionAbortedError` when the execution's signal aborted.
  * @example Fields from the seed's character table
  * ```ts
  * import { FieldsQuery, table } from "./postgres.ts";
@@ -107,6 +115,9 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
   for (const column of from.columns) columns.set(column.name, column);
   const keyName = key.name;
   const tableSql = from.sql;
+  const keyKind = keyKindOf(key.type);
+  const misfit = (id: unknown) => new IdTypeError(tableSql, keyName, id, String(keyKind), null);
+  const source = `FieldsQuery(${tableSql})`;
   const statements = new WeakMap<object, Statement>();
   const statementsByNames = new Map<string, Statement>();
 
@@ -152,8 +163,10 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
     const n = ids.length;
     if (n === 0) return [];
     const statement = statementFor(fields);
-    const rows = await runStatement(clientOf(ctx, ctxKey), tableSql, statement.text, [ids], {
-      source: `FieldsQuery(${tableSql})`,
+    const keys = keysOf(keyKind, ids, misfit);
+    const rows = await runStatement(clientOf(ctx, ctxKey), tableSql, statement.text, [keys], {
+      source,
+      signal: signalOf(ctx),
     });
     const index = new KeyIndex<PgRow>();
     for (let r = 0; r < rows.length; r++) {
@@ -165,7 +178,7 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
     const out: unknown[][] = new Array(n);
     let nulls: unknown[] | null = null;
     for (let i = 0; i < n; i++) {
-      const row = index.find(ids[i]);
+      const row = index.find(keys[i]);
       if (row === undefined) {
         out[i] = nulls ??= new Array(width).fill(null);
         continue;
@@ -176,7 +189,7 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
     }
     return out;
   };
-  Object.defineProperty(load, "name", { value: `FieldsQuery(${tableSql})` });
+  Object.defineProperty(load, "name", { value: source });
 
   const loader = passContext(load);
   const typeOf = (name: string): GraphType | undefined => columns.get(name)?.type;

@@ -41,10 +41,11 @@ import type {
   FusionMember,
   FusionRegion,
 } from "../src/definitions/fusion.ts";
+import { signalOf } from "../src/definitions/context.ts";
 import { type Id, Nothing } from "../src/definitions/members.ts";
 import { clientOf, runArrayStatement } from "./_postgres_client.ts";
-import { LinkRowError } from "./_postgres_errors.ts";
-import { KeyIndex } from "./_postgres_keys.ts";
+import { IdTypeError, LinkRowError } from "./_postgres_errors.ts";
+import { KeyIndex, type KeyKind, keyKindOf, keysOf, readKey } from "./_postgres_keys.ts";
 import { type Column, orderSql, type OrderTerm, type Table } from "./_postgres_table.ts";
 
 /** What a `FieldsQuery` tells the fuser. */
@@ -189,6 +190,13 @@ interface Fused {
   readonly width: number;
   /** Builds the parameters from the input. */
   readonly params: (input: FusedInput) => unknown[];
+  /**
+   * The key column of the first node when the engine gives its ids (they are read as its type,
+   * as `FieldsQuery` reads them), or `null` when the region lists them.
+   */
+  readonly entry: Column | null;
+  /** How the first node's ids are read: its key column's kind (`null`: as they are). */
+  readonly entryKind: KeyKind;
   readonly links: readonly { readonly link: FusionLink; readonly spec: LinkSpec | ListSpec }[];
 }
 
@@ -205,15 +213,24 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
   const fused = buildStatement(region);
   if (fused === null) return null;
   const source = `region ${region.label}`;
+  const entry = fused.entry;
+  const entryKind = fused.entryKind;
+  const misfit = (id: unknown) =>
+    new IdTypeError(entry!.table.sql, entry!.name, id, String(entryKind), null);
   const load = async (ctx: { readonly [key: string]: unknown }, input: FusedInput) => {
-    if (input.ids !== null && input.ids.length === 0) return readRows(fused, []);
+    let ids = input.ids;
+    if (ids !== null) {
+      if (ids.length === 0) return readRows(fused, []);
+      // As FieldsQuery reads them: a misfit fails the region, whose loads then fail the same way.
+      ids = keysOf(entryKind, ids, misfit) as readonly Id[];
+    }
     const rows = await runArrayStatement(
       clientOf(ctx, ctxKey),
       source,
       fused.text,
-      fused.params(input),
+      fused.params(ids === input.ids ? input : { ids, options: input.options }),
       fused.width,
-      { source },
+      { source, signal: signalOf(ctx) },
     );
     return readRows(fused, rows);
   };
@@ -533,7 +550,7 @@ function buildStatement(region: FusionRegion): Fused | null {
   if (region.entry === "ids") {
     // A second table of the first node's fields would be joined on the first one's rows, and lose
     // the ids it has no row for: such a node's loads stay apart.
-    if (region.nodes[0]!.groups.length > 1) return null;
+    if (region.nodes[0]!.groups.length !== 1) return null;
     const chain: Chain = {
       from: "",
       where: "",
@@ -620,7 +637,12 @@ function buildStatement(region: FusionRegion): Fused | null {
   const text = branches.join(" UNION ALL ") +
     (terms.length === 0 ? "" : ` ORDER BY ${terms.join(", ")}`);
   const { steps, slots, slotOf } = compileSteps(chains.map((chain) => chain.readers), tagged);
+  const entry = region.entry === "ids"
+    ? (specOf(region.nodes[0]!.groups[0]!.member) as FieldsSpec).key
+    : null;
   return {
+    entry,
+    entryKind: entry === null ? null : keyKindOf(entry.type),
     text,
     chains: steps,
     slots,
@@ -783,8 +805,11 @@ class PostgresFusedResult implements FusedResult {
   }
 
   row(node: number, group: number, id: Id): readonly unknown[] | undefined {
-    const slot = this.#fused.slotOf[node]?.[group];
-    return slot === undefined ? undefined : this.#groups[slot]!.find(id);
+    const fused = this.#fused;
+    const slot = fused.slotOf[node]?.[group];
+    if (slot === undefined) return undefined;
+    // The engine asks with the ids it gave; the statement was sent them read as the key's type.
+    return this.#groups[slot]!.find(node === 0 ? readKey(fused.entryKind, id) : id);
   }
 
   columns(node: number, group: number): readonly number[] | null {

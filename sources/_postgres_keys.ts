@@ -10,8 +10,15 @@
  * indexed by `key - base`, several times faster than a Map; as soon as a key does not fit (not an
  * integer, below the base, or far beyond the keys so far) every key moves to the Map.
  *
+ * Before a statement is sent, ids are read as their key column's graph type ({@linkcode keysOf}),
+ * as Postgres reads the parameter: `"007"` and `" 7 "` are 7 for an `Int` column, 7 is `"7"` for a
+ * `String` one, and `"abc"` or `7.5` for an `Int` column are an error rather than a statement
+ * whose rows no id would find.
+ *
  * @module
  */
+
+import type { GraphType } from "../src/definitions/types.ts";
 
 /** A map from row keys to values that also finds `1`, `1n` and `"1"` as one key. */
 export class KeyIndex<V> {
@@ -77,7 +84,12 @@ export class KeyIndex<V> {
       }
       this.#loose = loose;
     }
-    return loose.get(String(id));
+    const value = loose.get(String(id));
+    if (value !== undefined || typeof id !== "string" || this.#keyType === "string") return value;
+    // Numeric keys found for a string the column's type did not normalise (an `ID` column):
+    // Postgres read it as a number, so "007" found the row keyed 7.
+    const spelled = integerSpelling(id);
+    return spelled === null ? undefined : loose.get(spelled);
   }
 
   /** Moves every key from the array to the map, for good. */
@@ -103,4 +115,150 @@ export class KeyIndex<V> {
     }
     return out;
   }
+}
+
+/**
+ * How ids are read for a key column, from its graph type (without `Optional`): `Int`, `Float`,
+ * `String` and `Boolean` columns read ids as that type; any other (`ID`, `Any`, an enum, a custom
+ * scalar) sends them as they are, since the column's SQL type is not known.
+ */
+export type KeyKind = "Int" | "Float" | "String" | "Boolean" | null;
+
+/**
+ * The kind of ids a column is looked up with.
+ *
+ * @param type The column's graph type.
+ * @returns Its kind.
+ */
+export function keyKindOf(type: GraphType): KeyKind {
+  let t = type;
+  while (t.kind === "optional") t = t.type;
+  if (t.kind !== "scalar") return null;
+  const name = t.name;
+  return name === "Int" || name === "Float" || name === "String" || name === "Boolean"
+    ? name
+    : null;
+}
+
+/** What {@linkcode readKey} returns for a value the column's type can not read. */
+export const MISFIT: unique symbol = Symbol("misfit");
+
+const INTEGER = /^[ \t\n\r\v\f]*([+-]?)0*(\d+)[ \t\n\r\v\f]*$/;
+const NUMBER =
+  /^[ \t\n\r\v\f]*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Infinity|NaN)[ \t\n\r\v\f]*$/;
+const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
+  ["true", true],
+  ["t", true],
+  ["yes", true],
+  ["on", true],
+  ["1", true],
+  ["false", false],
+  ["f", false],
+  ["no", false],
+  ["off", false],
+  ["0", false],
+]);
+
+/**
+ * A string's integer in canonical decimal (`" +007 "` is `"7"`), or `null` when it spells none.
+ * Postgres also reads underscores and `0x` prefixes (since 16); those are `null` here: an error,
+ * never a silent miss.
+ */
+function integerSpelling(text: string): string | null {
+  const match = INTEGER.exec(text);
+  if (match === null) return null;
+  const digits = match[2]!;
+  return match[1] === "-" && digits !== "0" ? `-${digits}` : digits;
+}
+
+/**
+ * One value read as a key column's kind: the same value when it already has the type, the value
+ * converted when Postgres would read it as that type, `MISFIT` when it would not. `null` and
+ * `undefined` stay as they are.
+ *
+ * @param kind The column's kind.
+ * @param value The id.
+ * @returns The id as the column's type, or `MISFIT`.
+ */
+export function readKey(kind: KeyKind, value: unknown): unknown {
+  if (value === null || value === undefined || kind === null) return value;
+  const type = typeof value;
+  switch (kind) {
+    case "Int":
+      if (type === "number") return Number.isInteger(value) ? value : MISFIT;
+      if (type === "bigint") return toInteger(String(value));
+      if (type === "string") {
+        const spelled = integerSpelling(value as string);
+        return spelled === null ? MISFIT : toInteger(spelled);
+      }
+      return MISFIT;
+    case "Float":
+      if (type === "number") return value;
+      if (type === "bigint") return Number(value);
+      if (type === "string" && NUMBER.test(value as string)) return Number(value);
+      return MISFIT;
+    case "String":
+      if (type === "string") return value;
+      return type === "number" || type === "bigint" || type === "boolean" ? String(value) : MISFIT;
+    case "Boolean":
+      if (type === "boolean") return value;
+      if (value === 1 || value === 1n) return true;
+      if (value === 0 || value === 0n) return false;
+      if (type === "string") {
+        return BOOLEANS.get((value as string).trim().toLowerCase()) ?? MISFIT;
+      }
+      return MISFIT;
+  }
+}
+
+/** A canonical integer spelling as a number, or a bigint beyond the safe range. */
+function toInteger(spelled: string): number | bigint {
+  const number = Number(spelled);
+  return Number.isSafeInteger(number) ? number : BigInt(spelled);
+}
+
+/**
+ * Ids read as their key column's kind (see {@linkcode readKey}), for the statement and for
+ * finding their rows. Ids that already have the column's type cost one `typeof` check each, and
+ * then the same array is returned.
+ *
+ * @param kind The column's kind.
+ * @param ids The ids (`null`s stay).
+ * @param misfit Makes the error for an id the column's type can not read.
+ * @returns The ids as the column's type: `ids` itself when none changed.
+ * @throws The error `misfit` makes, for the first id that does not fit.
+ */
+export function keysOf(
+  kind: KeyKind,
+  ids: readonly unknown[],
+  misfit: (id: unknown) => Error,
+): readonly unknown[] {
+  if (kind === null) return ids;
+  const n = ids.length;
+  let i = 0;
+  switch (kind) {
+    case "Int":
+      for (; i < n; i++) {
+        const id = ids[i];
+        if (typeof id !== "number" || !Number.isInteger(id)) break;
+      }
+      break;
+    case "String":
+      while (i < n && typeof ids[i] === "string") i++;
+      break;
+    case "Float":
+      while (i < n && typeof ids[i] === "number") i++;
+      break;
+    case "Boolean":
+      while (i < n && typeof ids[i] === "boolean") i++;
+      break;
+  }
+  if (i === n) return ids;
+  const out = ids.slice();
+  for (; i < n; i++) {
+    const key = readKey(kind, ids[i]);
+    if (key === MISFIT) throw misfit(ids[i]);
+    out[i] = key;
+  }
+  return out;
 }

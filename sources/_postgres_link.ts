@@ -6,12 +6,12 @@
  */
 
 import { inspect } from "../src/base/_inspect.ts";
-import { type Context, passContext } from "../src/definitions/context.ts";
+import { type Context, passContext, signalOf } from "../src/definitions/context.ts";
 import { BIND_LINK, type LinkBinding, type Loader, Nothing } from "../src/definitions/members.ts";
 import { typeToString } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
-import { LinkRowError } from "./_postgres_errors.ts";
-import { KeyIndex } from "./_postgres_keys.ts";
+import { IdTypeError, LinkRowError } from "./_postgres_errors.ts";
+import { KeyIndex, keyKindOf, keysOf } from "./_postgres_keys.ts";
 import {
   type Column,
   describeColumn,
@@ -67,7 +67,9 @@ const EMPTY: readonly unknown[] = Object.freeze([]);
  *
  * Rows whose to-column is NULL are skipped. When no value is left to look up (all are `null`), no
  * statement is issued. The link's `requires` must name one field; the client is read from
- * `ctx[ctxKey]`.
+ * `ctx[ctxKey]`. The required values are read as the from-column's graph type, as `FieldsQuery`
+ * reads ids (`"007"` is 7 for an `Int` column; `"abc"` is an `IdTypeError` naming the link); the
+ * statement takes the execution's abort signal (`signalOf(ctx)`).
  *
  * @param ctxKey The context key holding the client.
  * @param init The from-column, the to-column (of one table) and the order of `Sequence` links.
@@ -128,7 +130,7 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     const list = link.cardinality === "many" || link.cardinality === "maybeMany" ||
       link.cardinality === "optionalMany" || link.cardinality === "optionalMaybeMany";
     const load = list
-      ? loadMany
+      ? (ctx: Context, values: readonly unknown[]) => loadMany(ctx, values, link.name)
       : link.cardinality === "one"
       ? (ctx: Context, values: readonly unknown[]) => loadSingle(ctx, values, link.name, true)
       : (ctx: Context, values: readonly unknown[]) => loadSingle(ctx, values, link.name, false);
@@ -140,14 +142,30 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     return loader;
   };
 
-  const fetchRows = async (ctx: Context, values: readonly unknown[], text: string) => {
-    const params = distinct(values);
+  const keyKind = keyKindOf(from.type);
+  const keysFor = (values: readonly unknown[], link: string) =>
+    keysOf(
+      keyKind,
+      values,
+      (value) => new IdTypeError(tableSql, fromName, value, String(keyKind), link),
+    );
+
+  const fetchRows = async (ctx: Context, keys: readonly unknown[], text: string) => {
+    const params = distinct(keys);
     if (params.length === 0) return EMPTY as readonly PgRow[];
-    return await runStatement(clientOf(ctx, ctxKey), tableSql, text, [params], { source: name });
+    return await runStatement(clientOf(ctx, ctxKey), tableSql, text, [params], {
+      source: name,
+      signal: signalOf(ctx),
+    });
   };
 
-  const loadMany = async (ctx: Context, values: readonly unknown[]): Promise<unknown[]> => {
-    const rows = await fetchRows(ctx, values, many);
+  const loadMany = async (
+    ctx: Context,
+    values: readonly unknown[],
+    link: string,
+  ): Promise<unknown[]> => {
+    const keys = keysFor(values, link);
+    const rows = await fetchRows(ctx, keys, many);
     const index = new KeyIndex<unknown[]>();
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
@@ -160,7 +178,7 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     }
     const n = values.length;
     const out: unknown[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = index.find(values[i]) ?? EMPTY;
+    for (let i = 0; i < n; i++) out[i] = index.find(keys[i]) ?? EMPTY;
     return out;
   };
 
@@ -170,7 +188,8 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     link: string,
     required: boolean,
   ): Promise<unknown[]> => {
-    const rows = await fetchRows(ctx, values, single);
+    const keys = keysFor(values, link);
+    const rows = await fetchRows(ctx, keys, single);
     const index = new KeyIndex<unknown>();
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
@@ -185,7 +204,7 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     const n = values.length;
     const out: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const target = index.find(values[i]);
+      const target = index.find(keys[i]);
       if (target !== undefined) out[i] = target;
       else if (required) throw rowError(link, true, values[i], 0);
       else out[i] = Nothing;

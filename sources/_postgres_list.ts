@@ -7,7 +7,7 @@
  */
 
 import { inspect } from "../src/base/_inspect.ts";
-import { type Context, passContext } from "../src/definitions/context.ts";
+import { type Context, passContext, signalOf } from "../src/definitions/context.ts";
 import { FUSE } from "../src/definitions/fusion.ts";
 import { BIND_LINK, type LinkBinding, type Loader } from "../src/definitions/members.ts";
 import { typeToString } from "../src/definitions/types.ts";
@@ -162,6 +162,7 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
     params.push(valueOf(options, limit), valueOf(options, offset));
     const rows = await runStatement(clientOf(ctx, ctxKey), tableSql, text, params, {
       source: name,
+      signal: signalOf(ctx),
     });
     const out = new Array(rows.length);
     for (let r = 0; r < rows.length; r++) out[r] = rows[r]!["t"];

@@ -6,7 +6,13 @@
  * @module
  */
 
-import { type PgClient, pglite, type PgRow, postgresJs } from "./_postgres_client.ts";
+import {
+  type PgClient,
+  pglite,
+  type PgRow,
+  postgresJs,
+  type StatementInfo,
+} from "./_postgres_client.ts";
 import { PostgresConnectionError } from "./_postgres_errors.ts";
 import { quoteIdentifier } from "./_postgres_table.ts";
 
@@ -31,6 +37,13 @@ export interface OpenDatabaseOptions {
   readonly connectTimeoutSeconds?: number;
   /** The most connections to a server at once; 10 by default. */
   readonly max?: number;
+  /**
+   * How long `close()` lets statements still running finish, in seconds; 5 by default. Then the
+   * schema is dropped (when asked to) and the connections are ended, each step given at most
+   * what is left of this time or one second, whichever is longer: `close()` resolves whatever
+   * state the connections are in, a lost server included.
+   */
+  readonly closeTimeoutSeconds?: number;
 }
 
 /** A database opened by {@linkcode openDatabase}: a client for the sources that can be closed. */
@@ -40,15 +53,20 @@ export interface Database extends PgClient, AsyncDisposable {
   /** The server's URL with its password masked, or `"PGlite (in-process, in memory)"`. */
   readonly target: string;
   /**
-   * Drops the schema when asked to, then closes the connections (or stops PGlite). Closing twice
-   * is harmless.
+   * Lets statements still running finish (for at most `closeTimeoutSeconds`), drops the schema
+   * when asked to, then closes the connections (or stops PGlite); statements still running then
+   * end with their connections (rejected). Closing twice is harmless.
    *
-   * @returns When everything is closed.
+   * @returns When everything is closed: within `closeTimeoutSeconds` and two more seconds at
+   *   most, whatever happened to the connections.
+   * @throws {Error} When the schema could not be dropped (the connections are closed all the
+   *   same).
    */
   close(): Promise<void>;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+const DEFAULT_CLOSE_TIMEOUT_SECONDS = 5;
 const PGLITE_TARGET = "PGlite (in-process, in memory)";
 // PGlite type ids; parsed to strings as postgres.js does, so both drivers give the same values.
 const INT8 = 20;
@@ -69,6 +87,7 @@ const NUMERIC = 1700;
  *   (`await using db = await openDatabase()` closes it at the end of the scope).
  * @throws {PostgresConnectionError} When the server can not be reached, refuses the connection or
  *   does not answer in time. Reading `DATABASE_URL` needs `--allow-env`.
+ * @throws {RangeError} When `closeTimeoutSeconds` is negative or not finite.
  * @example
  * ```ts ignore
  * import { openDatabase } from "./postgres.ts";
@@ -82,6 +101,12 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   if (options.dropSchemaOnClose === true && options.schema === undefined) {
     throw new TypeError(
       "openDatabase needs a schema to drop on close: got dropSchemaOnClose alone",
+    );
+  }
+  const closeTimeout = options.closeTimeoutSeconds;
+  if (closeTimeout !== undefined && !(closeTimeout >= 0 && closeTimeout < Infinity)) {
+    throw new RangeError(
+      `openDatabase needs closeTimeoutSeconds to be a finite number of 0 or more: got ${closeTimeout}`,
     );
   }
   return url === null || url === "" ? await openPGlite(options) : await openServer(url, options);
@@ -117,7 +142,15 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
     throw new PostgresConnectionError(target, detail, error);
   }
   const client = postgresJs(sql);
-  return await withSchema(client, "postgres.js", target, options, () => sql.end());
+  // With a timeout, postgres.js destroys the connections still open when it runs out; without
+  // one, it waits for them, forever when one was lost mid-statement.
+  return await withSchema(
+    client,
+    "postgres.js",
+    target,
+    options,
+    (seconds) => sql.end({ timeout: seconds }),
+  );
 }
 
 async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
@@ -132,8 +165,9 @@ async function withSchema(
   driver: Database["driver"],
   target: string,
   options: OpenDatabaseOptions,
-  end: () => Promise<void>,
+  end: (seconds: number) => Promise<void>,
 ): Promise<Database> {
+  const closeTimeout = options.closeTimeoutSeconds ?? DEFAULT_CLOSE_TIMEOUT_SECONDS;
   const schema = options.schema === undefined ? null : quoteIdentifier(options.schema);
   const drop = schema !== null && options.dropSchemaOnClose === true;
   if (schema !== null) {
@@ -144,30 +178,95 @@ async function withSchema(
       // A server connection got the search path when it connected; PGlite has one connection.
       if (driver === "pglite") await client.query(`SET search_path TO ${schema}, public`);
     } catch (error) {
-      await end();
+      await end(0);
       throw new Error(`Could not create schema ${schema} in ${target}: ${messageOf(error)}`, {
         cause: error,
       });
     }
   }
+  // Statements in flight through this database, which close lets finish (until its time runs out)
+  // before ending the connections, so that it need not wait on connections: postgres.js waits
+  // forever to end one that was lost mid-statement.
+  let inFlight = 0;
+  let whenIdle: (() => void) | null = null;
+  const settled = () => {
+    if (--inFlight === 0 && whenIdle !== null) {
+      whenIdle();
+      whenIdle = null;
+    }
+  };
+  const track = <T>(pending: Promise<T>): Promise<T> => {
+    inFlight++;
+    pending.then(settled, settled);
+    return pending;
+  };
+  const idle = (): Promise<void> =>
+    inFlight === 0 ? Promise.resolve() : new Promise((resolve) => whenIdle = resolve);
+
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     closing ??= (async () => {
+      const deadline = performance.now() + closeTimeout * 1000;
+      const left = () => Math.max(0, deadline - performance.now()) / 1000;
+      await within(idle(), left());
       try {
-        if (drop) await client.query(`DROP SCHEMA ${schema} CASCADE`);
+        if (drop) {
+          const seconds = Math.max(left(), MIN_STEP_SECONDS);
+          let dropped: boolean;
+          try {
+            dropped = await within(client.query(`DROP SCHEMA ${schema} CASCADE`), seconds);
+          } catch (error) {
+            throw new Error(`Could not drop schema ${schema} in ${target}: ${messageOf(error)}`, {
+              cause: error,
+            });
+          }
+          if (!dropped) {
+            throw new Error(
+              `Could not drop schema ${schema} in ${target}: no answer within ${
+                seconds.toFixed(1)
+              } s`,
+            );
+          }
+        }
       } finally {
-        await end();
+        // Statements still running now are ended with their connections. A driver that does
+        // not keep its own time limit does not hold close past it either.
+        await within(end(0), MIN_STEP_SECONDS);
       }
     })();
   return Object.freeze({
     driver,
     target,
-    query: (text: string, params?: readonly unknown[]): Promise<readonly PgRow[]> =>
-      client.query(text, params),
-    queryArrays: (text: string, params?: readonly unknown[]) => client.queryArrays!(text, params),
+    query: (
+      text: string,
+      params?: readonly unknown[],
+      info?: StatementInfo,
+    ): Promise<readonly PgRow[]> => track(client.query(text, params, info)),
+    queryArrays: (text: string, params?: readonly unknown[], info?: StatementInfo) =>
+      track(client.queryArrays!(text, params, info)),
     close,
     [Symbol.asyncDispose]: close,
   });
+}
+
+/** The least time `close()` gives to dropping the schema, and to ending connections. */
+const MIN_STEP_SECONDS = 1;
+
+/**
+ * Waits for a promise for at most `seconds`: `true` when it resolved in time, `false` when time
+ * ran out (it is then left to settle on its own, its rejection ignored).
+ */
+async function within(promise: Promise<unknown>, seconds: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), seconds * 1000);
+  });
+  promise.catch(() => {});
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function maskPassword(url: string): string {

@@ -77,7 +77,12 @@ export type {
 } from "./_postgres_client.ts";
 export { openDatabase } from "./_postgres_open.ts";
 export type { Database, OpenDatabaseOptions } from "./_postgres_open.ts";
-export { LinkRowError, PostgresConnectionError, PostgresQueryError } from "./_postgres_errors.ts";
+export {
+  IdTypeError,
+  LinkRowError,
+  PostgresConnectionError,
+  PostgresQueryError,
+} from "./_postgres_errors.ts";
 
 // The graph types columns carry (the same as those mod.ts exports), so these docs are complete.
 export type {
