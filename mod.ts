@@ -153,6 +153,21 @@ export { COST_BUDGET_DEFAULTS, CostBudget } from "./src/execution/budget.ts";
 export type { CostBudgetInit } from "./src/execution/budget.ts";
 export { estimateCost } from "./src/planning/estimate.ts";
 export type { CostEstimate, EstimateOptions } from "./src/planning/estimate.ts";
+export { ExplainRecorder, formatExplain } from "./src/execution/explain.ts";
+export type {
+  Explain,
+  ExplainBatch,
+  ExplainCounter,
+  ExplainCounters,
+  ExplainLoad,
+} from "./src/execution/explain.ts";
+export { explainQuery, formatPlanExplain } from "./src/planning/explain_plan.ts";
+export type {
+  ExplainQueryOptions,
+  PlanExplain,
+  PlannedCounter,
+  PlannedLoad,
+} from "./src/planning/explain_plan.ts";
 export { AsyncExecutor } from "./executors/async.ts";
 export type { Executor, LoadScope, LoadTask } from "./src/execution/executor.ts";
 export { passContext, signalOf } from "./src/definitions/context.ts";

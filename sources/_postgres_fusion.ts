@@ -234,7 +234,7 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
     );
     return readRows(fused, rows);
   };
-  return load;
+  return Object.assign(load, { statement: fused.text });
 }
 
 function specOf(member: FusionMember): PostgresSpec | null {
@@ -775,7 +775,7 @@ function readRows(fused: Fused, rows: readonly (readonly unknown[])[]): FusedRes
       else list.push(target);
     }
   }
-  return new PostgresFusedResult(fused, groups, links);
+  return new PostgresFusedResult(fused, groups, links, rows.length);
 }
 
 /** A row whose group fields are at `from`, copied to where the group's slot reads them. */
@@ -793,15 +793,18 @@ class PostgresFusedResult implements FusedResult {
   readonly #fused: Fused;
   readonly #groups: readonly KeyIndex<readonly unknown[]>[];
   readonly #links: readonly LinkRead[];
+  readonly rowCount: number;
 
   constructor(
     fused: Fused,
     groups: readonly KeyIndex<readonly unknown[]>[],
     links: readonly LinkRead[],
+    rowCount: number,
   ) {
     this.#fused = fused;
     this.#groups = groups;
     this.#links = links;
+    this.rowCount = rowCount;
   }
 
   row(node: number, group: number, id: Id): readonly unknown[] | undefined {

@@ -126,10 +126,24 @@ export interface FusedInput {
  * The load that answers a region: called with the execution's context (like a `passContext`
  * loader) and the region's input, it resolves to what each member would have returned.
  */
-export type FusedLoader = (
-  ctx: { readonly [key: string]: unknown },
-  input: FusedInput,
-) => Promise<FusedResult> | FusedResult;
+export interface FusedLoader {
+  /**
+   * Loads the region.
+   *
+   * @param ctx The execution's context.
+   * @param input The region's first ids (or `null`) and its links' option values.
+   * @returns What each member would have returned.
+   */
+  (
+    ctx: { readonly [key: string]: unknown },
+    input: FusedInput,
+  ): Promise<FusedResult> | FusedResult;
+  /**
+   * The text of the statement the load sends (SQL for a database source), shown by explain;
+   * never parameter values. Optional: a source that does not set it is explained without it.
+   */
+  readonly statement?: string;
+}
 
 /** What a fused load found, read by the engine member by member. */
 export interface FusedResult {
@@ -163,6 +177,11 @@ export interface FusedResult {
    * @returns An id, `Nothing`, an array of ids, or an `Error` for that value alone.
    */
   link(link: number, value: unknown): unknown;
+  /**
+   * How many rows the load read (e.g. a statement's result rows), shown by explain. Optional:
+   * without it, explain shows what the engine took from the result instead.
+   */
+  readonly rowCount?: number;
 }
 
 /**

@@ -38,6 +38,7 @@ import {
   type QueryOptions,
 } from "../query/query.ts";
 import type { CostBudget } from "./budget.ts";
+import { type ExplainRecorder, type RunLog, runLogOf } from "./explain.ts";
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import { createResult, type ResultProxy } from "./result.ts";
 import { Batch, FAILED_TARGET, isFailure, type LinkData, NO_TARGET } from "./store.ts";
@@ -68,6 +69,11 @@ export interface ExecuteOptions {
    * that reach its nodes while it runs (see {@linkcode CostBudget}). Default: no limit.
    */
   readonly budget?: CostBudget | null;
+  /**
+   * Records what the execution does, load by load, for explain (see {@linkcode ExplainRecorder}).
+   * Default: nothing is recorded.
+   */
+  readonly explain?: ExplainRecorder | null;
 }
 
 /**
@@ -150,6 +156,7 @@ export class Engine {
       partial: options?.partial ?? false,
       variables: NO_VARIABLES,
       budget,
+      explain: options?.explain ?? null,
     });
   }
 }
@@ -164,6 +171,8 @@ export interface PlanRun {
   readonly variables: Variables;
   /** Counts the ids that reach nodes, and stops the execution past its `maxIds`. */
   readonly budget?: CostBudget | null;
+  /** Records the execution's loads, for explain. */
+  readonly explain?: ExplainRecorder | null;
 }
 
 /**
@@ -186,12 +195,16 @@ export function executePlan(
 ): Promise<ResultProxy> {
   const signal = run.signal;
   if (signal?.aborted) return Promise.reject(new ExecutionAbortedError(signal.reason));
-  const execution = new Execution(graph, executor, {
-    context: strictContext(ctx, signal),
-    rawContext: ctx,
-    signal,
-  }, run);
-  return execution.start(plan);
+  let log: RunLog | null = null;
+  if (run.explain !== undefined && run.explain !== null) {
+    try {
+      log = runLogOf(run.explain);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  const scope: LoadScope = { context: strictContext(ctx, signal), rawContext: ctx, signal };
+  return new Execution(graph, executor, scope, run, log).start(plan);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -235,6 +248,8 @@ class Execution {
   readonly #partial: boolean;
   readonly #variables: Variables;
   readonly #budget: CostBudget | null;
+  /** What explain records; `null` (one check per load) when nobody asked. */
+  readonly #log: RunLog | null;
   #pending = 0;
   #failure: unknown = null;
   #failures = 0;
@@ -247,18 +262,26 @@ class Execution {
   /** Regions whose one load failed in this execution: their members load one by one. */
   readonly #unfused = new Set<RegionPlan>();
 
-  constructor(graph: Graph, executor: Executor, scope: LoadScope, run: PlanRun) {
+  constructor(
+    graph: Graph,
+    executor: Executor,
+    scope: LoadScope,
+    run: PlanRun,
+    log: RunLog | null,
+  ) {
     this.#graph = graph;
     this.#executor = executor;
     this.#scope = scope;
     this.#partial = run.partial;
     this.#variables = run.variables;
     this.#budget = run.budget ?? null;
+    this.#log = log;
   }
 
   start(plan: NodePlan): Promise<ResultProxy> {
     const root = new Batch(plan, ROOT_IDS);
     this.#root = root;
+    if (this.#log !== null) this.#log.root(root);
     // Listening from the start: a loader may abort the signal while the run is still synchronous.
     const signal = this.#scope.signal;
     if (signal !== null) {
@@ -286,6 +309,7 @@ class Execution {
   #finish(): void {
     if (this.#settled) return;
     this.#settled = true;
+    if (this.#log !== null) this.#log.finish();
     if (this.#onAbort !== null) this.#scope.signal!.removeEventListener("abort", this.#onAbort);
     if (this.#failure !== null) this.#reject!(this.#failure);
     else this.#resolve!(createResult(this.#graph, this.#root!, this.#failures > 0));
@@ -498,14 +522,24 @@ class Execution {
       this.#fail(new ExecutionAbortedError(signal.reason));
       return;
     }
+    const log = this.#log;
+    const id = log === null ? -1 : log.begin(
+      task,
+      batch,
+      isLink,
+      index,
+      extra !== null && "kind" in extra ? extra.plan : null,
+    );
     let result: unknown;
     try {
       result = this.#executor.load(task, this.#scope);
     } catch (error) {
+      if (log !== null) log.failed(id, error);
       this.#failed(batch, isLink, index, error, extra);
       return;
     }
     if (!isThenable(result)) {
+      if (log !== null) log.end(id, result);
       this.#store(batch, isLink, index, result, extra);
       return;
     }
@@ -513,6 +547,7 @@ class Execution {
     result.then(
       (value) => {
         this.#pending--;
+        if (log !== null) log.end(id, value);
         if (this.#failure === null && !this.#settled) {
           this.#store(batch, isLink, index, value, extra);
         }
@@ -520,6 +555,7 @@ class Execution {
       },
       (error) => {
         this.#pending--;
+        if (log !== null) log.failed(id, error);
         if (this.#failure === null && !this.#settled) {
           this.#failed(batch, isLink, index, error, extra);
         }
@@ -568,9 +604,10 @@ class Execution {
     }
     // Nodes a region's link reaches are in the region: what it loaded is theirs too.
     const region = fused ?? (batch.plan.links[index]!.fused >= 0 ? batch.fused : null);
+    for (let b = 0; b < children.length; b++) children[b]!.fused = region;
+    if (this.#log !== null) this.#log.reached(batch, index, children);
     for (let b = 0; b < children.length; b++) {
       const child = children[b]!;
-      child.fused = region;
       if (child.ids.length > 0) this.#runBatch(child);
     }
   }

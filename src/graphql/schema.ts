@@ -50,6 +50,7 @@ import {
 import { Engine, executePlan } from "../execution/engine.ts";
 import type { Executor } from "../execution/executor.ts";
 import type { CostBudget } from "../execution/budget.ts";
+import { ExplainRecorder } from "../execution/explain.ts";
 import { type CostEstimate, estimateCost } from "../planning/estimate.ts";
 import { NO_VARIABLES, type Variables } from "../planning/options.ts";
 import {
@@ -95,6 +96,14 @@ export interface SchemaInit {
    * subtree of tables into one statement). Default `true`.
    */
   readonly fusion?: boolean;
+  /**
+   * Whether a response carries the explain of its execution (every load with its node, path,
+   * ids and time; see `ExplainRecorder`) in `extensions.explain`: `true` for every request, or a
+   * function deciding per request (e.g. by a value the server put in its context). A request's
+   * own `explain` takes precedence. Explain shows the query's structure, ids and error messages:
+   * never turn it on for clients that may not see them. Default `false`.
+   */
+  readonly explain?: boolean | ((request: GraphQLRequest) => boolean);
 }
 
 /** A GraphQL request, as a client sends it, plus the context and an abort signal. */
@@ -116,6 +125,12 @@ export interface GraphQLRequest {
    * Default: no limit. Pass one for queries from untrusted clients.
    */
   readonly budget?: CostBudget | null;
+  /**
+   * Whether the response carries the explain of the execution in `extensions.explain`; set by
+   * the server, never from what a client sent (`graphqlHandler` sets it as its `explain` option
+   * decides). Default: as the schema's `explain` option says.
+   */
+  readonly explain?: boolean;
 }
 
 /**
@@ -138,13 +153,18 @@ export interface GraphQLResponseError {
 
 /**
  * A GraphQL response: `errors` (when any) then `data` (absent when the request could not run),
- * in that key order, as graphql-js builds them.
+ * in that key order, as graphql-js builds them, then `extensions` when there are any.
  */
 export interface GraphQLResponse {
   /** Every error; absent when there are none. */
   readonly errors?: readonly GraphQLResponseError[];
   /** The result; `null` when an error reached the root; absent when the request was invalid. */
   readonly data?: { [key: string]: unknown } | null;
+  /**
+   * What the server adds: `explain` (an `Explain`) when explain was asked for and the request
+   * ran. Absent otherwise.
+   */
+  readonly extensions?: { readonly [key: string]: unknown };
 }
 
 /** How the document cache is doing. */
@@ -265,6 +285,7 @@ export class Schema {
   readonly #rules: readonly ValidationRule[];
   readonly #documents: TextCache<DocumentEntry>;
   readonly #maxErrors: number;
+  readonly #explain: boolean | ((request: GraphQLRequest) => boolean);
   #sdl: string | null = null;
   #hits = 0;
   #misses = 0;
@@ -296,6 +317,7 @@ export class Schema {
       (_text, entry) => entry.bytes,
     );
     this.#maxErrors = init.maxErrors ?? DEFAULT_MAX_ERRORS;
+    this.#explain = init.explain ?? false;
   }
 
   /** The schema in SDL, as graphql-js's `printSchema` prints it. */
@@ -379,6 +401,7 @@ export class Schema {
 
     let data: { [key: string]: unknown } | null = {};
     const errors: GraphQLResponseError[] = [];
+    const explain = this.#explains(request) ? new ExplainRecorder() : null;
     if (outcome.plan !== null) {
       const cost = outcome.plan.cost.nodes;
       let result;
@@ -388,14 +411,17 @@ export class Schema {
           prepared.graph,
           outcome.plan,
           request.context ?? {},
-          { partial: true, signal: request.signal ?? null, variables: coerced, budget },
+          { partial: true, signal: request.signal ?? null, variables: coerced, budget, explain },
         );
       } catch (error) {
         if (error instanceof ExecutionAbortedError) throw error;
         if (error instanceof CostLimitError) {
-          return { errors: [responseError(error.message, undefined, undefined, error)] };
+          return withExplain(
+            { errors: [responseError(error.message, undefined, undefined, error)] },
+            explain,
+          );
         }
-        return { errors: [fromError(error)], data: null };
+        return withExplain({ errors: [fromError(error)], data: null }, explain);
       }
       const partial = denormalizeWithErrors(prepared.graph, result, prepared.rootTypeName, {
         maxErrors: this.#maxErrors,
@@ -418,7 +444,14 @@ export class Schema {
         ? null
         : mergeRoot(outcome.rootKeys, introspected.data, data);
     }
-    return errors.length === 0 ? { data } : { errors, data };
+    return withExplain(errors.length === 0 ? { data } : { errors, data }, explain);
+  }
+
+  /** Whether a request's response carries its explain. */
+  #explains(request: GraphQLRequest): boolean {
+    if (request.explain !== undefined) return request.explain === true;
+    const explain = this.#explain;
+    return typeof explain === "function" ? explain(request) === true : explain === true;
   }
 
   #entry(text: string, maxTokens: number): DocumentEntry {
@@ -503,6 +536,15 @@ export class Schema {
       return responseError(error.message, locationsOf(location), undefined, error);
     });
   }
+}
+
+/** The response with the explain in its extensions, last, when one was recorded. */
+function withExplain(
+  response: GraphQLResponse,
+  explain: ExplainRecorder | null,
+): GraphQLResponse {
+  if (explain === null) return response;
+  return { ...response, extensions: { explain: explain.explain() } };
 }
 
 function locationsOf(location: SourceLocation | null): readonly SourceLocation[] {

@@ -220,6 +220,15 @@ export interface GraphQLHandlerOptions {
    * link that declares no `size` (default 10).
    */
   readonly costModel?: { readonly loadCost?: number; readonly listSize?: number };
+  /**
+   * Decides, per HTTP request, whether its responses carry the explain of their execution in
+   * `extensions.explain` (every load with its node, path, ids and time; see `ExplainRecorder`),
+   * e.g. by a header holding a token only developers have. Explain shows the query's structure,
+   * ids and error messages: allow it only for clients that may see them. When given, it decides
+   * alone (the schema's own `explain` option is not consulted); a batch asks it once. Default:
+   * none (the schema's option decides; it is off unless turned on there).
+   */
+  readonly explain?: (request: Request) => boolean;
 }
 
 /** The default of every limit of {@linkcode graphqlHandler}. */
@@ -307,7 +316,10 @@ interface Params {
 /** The outcome of one GraphQL request: its status and what goes on the wire. */
 interface Outcome {
   readonly status: number;
-  readonly body: GraphQLResponse | { readonly errors: readonly WireError[] };
+  readonly body: GraphQLResponse | {
+    readonly errors: readonly WireError[];
+    readonly extensions?: unknown;
+  };
   readonly allow?: string;
 }
 
@@ -346,6 +358,7 @@ class Endpoint {
   readonly #cancelOnDisconnect: boolean;
   readonly #log: (message: string, error: unknown) => void;
   readonly #graphiql: string | null;
+  readonly #explain: ((request: Request) => boolean) | null;
 
   constructor(schema: ExecutableSchema, options: GraphQLHandlerOptions) {
     this.#schema = schema;
@@ -382,6 +395,7 @@ class Endpoint {
     this.#cost = Number.isFinite(limits.maxCost) || Number.isFinite(limits.maxIds) ? cost : null;
     this.#checker = new LimitChecker(limits, VERDICT_CACHE_SIZE);
     this.#context = options.context ?? null;
+    this.#explain = options.explain ?? null;
     this.#development = options.development ?? false;
     this.#cancelOnDisconnect = options.cancelOnDisconnect ?? true;
     this.#log = options.logger ?? ((message, error) => console.error(message, error));
@@ -562,7 +576,7 @@ class Endpoint {
     try {
       const context = this.#context === null ? undefined : await run.context(this.#context);
       const budget = this.#cost === null ? null : run.budget(this.#cost);
-      const request: GraphQLRequest = context === undefined
+      let request: GraphQLRequest = context === undefined
         ? { query, variables: params.variables, operationName, signal: run.signal, budget }
         : {
           query,
@@ -572,6 +586,7 @@ class Endpoint {
           budget,
           context,
         };
+      if (this.#explain !== null) request = { ...request, explain: run.explains(this.#explain) };
       result = await this.#schema.execute(request);
     } catch (error) {
       if (error instanceof ExecutionAbortedError) return this.#aborted(run, error);
@@ -628,10 +643,12 @@ class Endpoint {
         }
       }
     }
-    return {
-      status,
-      body: hasData ? { errors: wire, data: result.data } : { errors: wire },
+    const body: { errors: WireError[]; data?: GraphQLResponse["data"]; extensions?: unknown } = {
+      errors: wire,
     };
+    if (hasData) body.data = result.data;
+    if (result.extensions !== undefined) body.extensions = result.extensions;
+    return { status, body };
   }
 
   #aborted(run: Run, error: ExecutionAbortedError): Outcome {
@@ -673,6 +690,7 @@ class Run {
   #executionDeadline = Infinity;
   #context: Promise<Context> | null = null;
   #budget: CostBudget | null = null;
+  #explains: boolean | null = null;
   timedOut = false;
   contextFailed = false;
 
@@ -734,6 +752,17 @@ class Run {
    */
   budget(init: CostBudgetInit): CostBudget {
     return this.#budget ??= new CostBudget(init);
+  }
+
+  /**
+   * Whether the HTTP request's responses carry their explain, as the endpoint's option decides,
+   * asked once for a batch.
+   *
+   * @param decide The endpoint's `explain` option.
+   * @returns Its verdict.
+   */
+  explains(decide: (request: Request) => boolean): boolean {
+    return this.#explains ??= decide(this.#request) === true;
   }
 
   /** The client went away (the request's signal aborted): stop executing. */

@@ -1,0 +1,347 @@
+/**
+ * Explain without running: the loads a query would make against a graph, per node and query
+ * path, with their loaders, the regions sources would answer with one load, what each load waits
+ * for, and the static cost estimate ({@linkcode estimateCost}).
+ *
+ * The engine plans a linked node only when ids first reach it; explain plans every path the query
+ * can take at once, from its shape (each concrete type behind a union or interface included), so
+ * it lists loads a run may not make: a link that returns no ids loads nothing below it.
+ *
+ * @module
+ */
+
+import type { FusedLoader } from "../definitions/fusion.ts";
+import { fusionOf } from "../definitions/fusion.ts";
+import type { Graph } from "../definitions/graph.ts";
+import type { QueryNode } from "../query/query.ts";
+import { type CostEstimate, estimateCost } from "./estimate.ts";
+import { type NodePlan, planQuery, type RegionPlan } from "./plan.ts";
+
+/** What {@linkcode explainQuery} accepts; every field has a default. */
+export interface ExplainQueryOptions {
+  /** Variable values, for list sizes given by variables in the estimate. Default `{}`. */
+  readonly variables?: { readonly [name: string]: unknown };
+  /** Whether sources may answer regions with one load, as the engine's `fusion`. Default `true`. */
+  readonly fusion?: boolean;
+  /** Units per loader call in the estimate. Default 40 (as `CostBudget`). */
+  readonly loadCost?: number;
+  /** Items a list link without a declared size is assumed to hold. Default 10. */
+  readonly listSize?: number;
+  /**
+   * The most node plans explained; past it, the plan is cut short and `truncated` is `true`
+   * (fragments can describe very many paths). Default 1,000.
+   */
+  readonly maxNodes?: number;
+}
+
+/** A load the query would make. */
+export interface PlannedLoad {
+  /** Its number, in the order the plan is walked (a node's loads before those below it). */
+  readonly id: number;
+  /** `"fields"` (a field loader), `"link"` (a link loader) or `"fused"` (a region's one load). */
+  readonly kind: "fields" | "link" | "fused";
+  /** The query path of the node it loads for (`""` for the root). */
+  readonly path: string;
+  /** The node it loads for; `null` for the root. */
+  readonly node: string | null;
+  /** What it loads: its fields, its link, or every member of a region as `Node.member`. */
+  readonly members: readonly string[];
+  /** The loader's name; for a fused load, `region <label>`. */
+  readonly loader: string;
+  /** The region's label, for a fused load; else `null`. */
+  readonly region: string | null;
+  /** The statement a fused load sends, when its source says it; else `null`. */
+  readonly statement: string | null;
+  /** The loads it would wait for: the one giving its node ids, or those of required fields. */
+  readonly waitsFor: readonly number[];
+}
+
+/** Planned loads at one node and query path. */
+export interface PlannedCounter {
+  /** The query path (`""` for the root). */
+  readonly path: string;
+  /** The node; `null` for the root. */
+  readonly node: string | null;
+  /** Loads planned there. */
+  readonly loads: number;
+}
+
+/** The plan of a query, explained: the JSON form of explain without running. */
+export interface PlanExplain {
+  /** The format's version. */
+  readonly version: 1;
+  /** The static cost estimate (which counts loads as if nothing were fused). */
+  readonly estimate: CostEstimate;
+  /** Loads planned, counting each fused region once. */
+  readonly loads: number;
+  /** Fused loads among them. */
+  readonly fused: number;
+  /**
+   * Loads answered by a source (a fused region, or a loader carrying the fusion hook, like the
+   * Postgres sources'): each sends one statement.
+   */
+  readonly statements: number;
+  /** Per node per query path, in the order of {@linkcode PlanExplain.plan}. */
+  readonly perPath: readonly PlannedCounter[];
+  /** Every planned load. */
+  readonly plan: readonly PlannedLoad[];
+  /** Whether the plan was cut short at `maxNodes` node plans. */
+  readonly truncated: boolean;
+}
+
+const DEFAULT_MAX_NODES = 1_000;
+
+/**
+ * Explains a query without running it: the loads it would make, and its cost estimate.
+ *
+ * @param graph The graph.
+ * @param query The query (from `read`, `readSimple` or `build`).
+ * @param options Variables, fusion, the estimate's assumptions, the most nodes explained.
+ * @returns The explained plan.
+ * @throws {QueryValidationError} When the query does not fit the graph.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { explainQuery, Field, Graph, Link, Node, read, Root, Sequence, Str, TypeRef } from "../../mod.ts";
+ *
+ * const graph = Graph([
+ *   Node("Character", [Field("name", Str, (_fields, ids: number[]) => ids.map(() => ["Spock"]))]),
+ *   Root([Link("characters", Sequence(TypeRef("Character")), () => [1], { requires: null })]),
+ * ]);
+ * const plan = explainQuery(graph, read("{ characters { name } }"));
+ * assert.deepEqual(plan.perPath, [
+ *   { path: "", node: null, loads: 1 },
+ *   { path: "characters", node: "Character", loads: 1 },
+ * ]);
+ * assert.equal(plan.estimate.cost, 92); // 2 calls at 40, 12 ids
+ * ```
+ */
+export function explainQuery(
+  graph: Graph,
+  query: QueryNode,
+  options: ExplainQueryOptions = {},
+): PlanExplain {
+  const root = planQuery(graph, query, options.fusion ?? true);
+  const estimate = estimateCost(graph, query, options.variables ?? {}, {
+    loadCost: options.loadCost ?? 40,
+    listSize: options.listSize ?? 10,
+  });
+  const maxNodes = options.maxNodes ?? DEFAULT_MAX_NODES;
+  const loads: (PlannedLoad & { readonly source: boolean })[] = [];
+  const regions = new Map<RegionPlan, number>();
+  const add = (load: Omit<PlannedLoad, "id">, loader: unknown): number => {
+    const id = loads.length;
+    loads.push({ id, ...load, source: load.kind === "fused" || fusionOf(loader) !== null });
+    return id;
+  };
+  // Breadth first, without recursion: a node's loads, then those of the nodes it links to.
+  const queue: { plan: NodePlan; path: string; producer: number }[] = [
+    { plan: root, path: "", producer: -1 },
+  ];
+  let truncated = false;
+  for (let q = 0; q < queue.length; q++) {
+    const { plan, path, producer } = queue[q]!;
+    const node = plan.nodeName;
+    const after = producer < 0 ? [] : [producer];
+    const inRegion = plan.region;
+    let region = inRegion === null ? -1 : regions.get(inRegion.plan) ?? -1;
+    if (inRegion !== null && inRegion.start) {
+      region = add({
+        kind: "fused",
+        path,
+        node,
+        ...fusedParts(inRegion.plan),
+        waitsFor: after,
+      }, null);
+      regions.set(inRegion.plan, region);
+    }
+    const groupLoads: number[] = [];
+    for (const group of plan.groups) {
+      if (group.fused && region >= 0) {
+        groupLoads.push(region);
+        continue;
+      }
+      groupLoads.push(add({
+        kind: "fields",
+        path,
+        node,
+        members: group.names,
+        loader: loaderName(group.loader),
+        region: null,
+        statement: null,
+        waitsFor: after,
+      }, group.loader));
+    }
+    for (const link of plan.links) {
+      let load: number;
+      if (link.entry !== null) {
+        load = add(
+          { kind: "fused", path, node, ...fusedParts(link.entry), waitsFor: after },
+          null,
+        );
+        regions.set(link.entry, load);
+      } else if (link.fused >= 0 && region >= 0) {
+        load = region;
+      } else {
+        const waits = link.requires === null
+          ? after
+          : [...new Set(link.requires.map((r) => groupLoads[r.group]!))].sort((a, b) => a - b);
+        load = add({
+          kind: "link",
+          path,
+          node,
+          members: [link.link.name],
+          loader: loaderName(link.link.loader),
+          region: null,
+          statement: null,
+          waitsFor: waits,
+        }, link.link.loader);
+      }
+      const childPath = path === "" ? link.query.resultKey : `${path}.${link.query.resultKey}`;
+      for (const name of link.targets.possible) {
+        if (queue.length >= maxNodes) {
+          truncated = true;
+          break;
+        }
+        queue.push({ plan: link.targets.plan(name), path: childPath, producer: load });
+      }
+    }
+  }
+  const counters = new Map<string, { path: string; node: string | null; loads: number }>();
+  let fused = 0;
+  let statements = 0;
+  for (const load of loads) {
+    if (load.kind === "fused") fused++;
+    if (load.source) statements++;
+    const key = `${load.node ?? ""}\0${load.path}`;
+    const counter = counters.get(key);
+    if (counter === undefined) counters.set(key, { path: load.path, node: load.node, loads: 1 });
+    else counter.loads++;
+  }
+  return {
+    version: 1,
+    estimate,
+    loads: loads.length,
+    fused,
+    statements,
+    perPath: [...counters.values()].map((c) => ({ path: c.path, node: c.node, loads: c.loads })),
+    plan: loads.map(({ source: _, ...load }) => load),
+    truncated,
+  };
+}
+
+/**
+ * A loader's name, for explain (internal).
+ *
+ * @param loader A loader.
+ * @returns Its function's name, or `(anonymous)`.
+ */
+export function loaderName(loader: unknown): string {
+  const name = typeof loader === "function" ? loader.name : "";
+  return name === "" ? "(anonymous)" : name;
+}
+
+/**
+ * What a region loads, as `Node.member` (internal: explain shows it for fused loads).
+ *
+ * @param region The region's plan.
+ * @returns Its members, the link listing its first ids first (as `Query.link`).
+ */
+export function regionMembers(region: RegionPlan): string[] {
+  const members: string[] = [];
+  const { nodes, links, entry } = region.region;
+  if (entry !== "ids") members.push(`Query.${links[entry]!.name}`);
+  for (const node of nodes) {
+    for (const group of node.groups) {
+      for (const field of group.fields) members.push(`${node.node}.${field.name}`);
+    }
+    for (const link of links) {
+      if (link.parent === node.index) members.push(`${node.node}.${link.name}`);
+    }
+  }
+  return members;
+}
+
+function fusedParts(
+  region: RegionPlan,
+): Pick<PlannedLoad, "members" | "loader" | "region" | "statement"> {
+  const label = region.region.label;
+  return {
+    members: regionMembers(region),
+    loader: `region ${label}`,
+    region: label,
+    statement: (region.loader as FusedLoader).statement ?? null,
+  };
+}
+
+/**
+ * Writes an explained plan as text for people: the estimate, then each load under the load it
+ * would wait for, then the loads per node per query path.
+ *
+ * @param plan What {@linkcode explainQuery} gave.
+ * @returns The text, lines ending with `\n`.
+ * @example
+ * ```ts
+ * import { explainQuery, Field, formatPlanExplain, Graph, read, Root, Str } from "../../mod.ts";
+ *
+ * const graph = Graph([Root([Field("hello", Str, (fields) => fields.map(() => "world"))])]);
+ * console.log(formatPlanExplain(explainQuery(graph, read("{ hello }"))));
+ * ```
+ */
+export function formatPlanExplain(plan: PlanExplain): string {
+  const e = plan.estimate;
+  let out = `Plan: ${plural(plan.loads, "load")} (${plural(plan.fused, "fused region")}), ` +
+    `${plural(plan.statements, "statement")}; ` +
+    `estimate: cost ${e.cost}, ${plural(e.loads, "call")} unfused, ${plural(e.ids, "id")}` +
+    `${plan.truncated ? "; cut short" : ""}\n`;
+  const children = new Map<number, PlannedLoad[]>();
+  const roots: PlannedLoad[] = [];
+  for (const load of plan.plan) {
+    const parent = load.waitsFor.length === 0 ? -1 : load.waitsFor[0]!;
+    if (parent < 0) roots.push(load);
+    else {
+      const list = children.get(parent);
+      if (list === undefined) children.set(parent, [load]);
+      else list.push(load);
+    }
+  }
+  const stack: { load: PlannedLoad; lead: string; rest: string }[] = [];
+  for (let r = roots.length - 1; r >= 0; r--) stack.push({ load: roots[r]!, lead: "", rest: "" });
+  while (stack.length > 0) {
+    const { load, lead, rest } = stack.pop()!;
+    const below = children.get(load.id) ?? [];
+    const where = `on ${load.node ?? "Query"} at ${load.path === "" ? "(root)" : load.path}`;
+    if (load.kind === "fused") {
+      const detail = rest + (below.length > 0 ? "│  " : "   ");
+      out += `${lead}#${load.id} fused region ${load.region} ${where}\n`;
+      out += `${detail}members: ${load.members.join(", ")}\n`;
+      if (load.statement !== null) out += `${detail}statement: ${load.statement}\n`;
+    } else {
+      out += `${lead}#${load.id} ${load.kind} ${load.members.join(", ")} ${where}  ` +
+        `loader=${load.loader}\n`;
+    }
+    for (let c = below.length - 1; c >= 0; c--) {
+      const last = c === below.length - 1;
+      stack.push({
+        load: below[c]!,
+        lead: rest + (last ? "└─ " : "├─ "),
+        rest: rest + (last ? "   " : "│  "),
+      });
+    }
+  }
+  if (plan.perPath.length > 0) {
+    out += "Loads per node per path:\n";
+    const rows = plan.perPath.map((c) => [
+      c.path === "" ? "(root)" : c.path,
+      c.node ?? "Query",
+      plural(c.loads, "load"),
+    ]);
+    const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const row of rows) {
+      out += `  ${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]}\n`;
+    }
+  }
+  return out;
+}
+
+const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? "" : "s"}`;
