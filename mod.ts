@@ -161,6 +161,9 @@ export type {
   ExplainCounters,
   ExplainLoad,
 } from "./src/execution/explain.ts";
+export { Metrics } from "./src/execution/metrics.ts";
+export type { MetricsOptions, RefusedLimit, RequestResult } from "./src/execution/metrics.ts";
+export type { TracerProvider, TracingOption } from "./src/execution/tracing.ts";
 export { explainQuery, formatPlanExplain } from "./src/planning/explain_plan.ts";
 export type {
   ExplainQueryOptions,
@@ -205,6 +208,7 @@ export type {
   GraphiQLOptions,
   GraphQLHandlerOptions,
 } from "./src/http/handler.ts";
+export type { CorsOptions } from "./src/http/_cors.ts";
 
 // Errors
 export {

@@ -38,7 +38,10 @@ import {
   type QueryOptions,
 } from "../query/query.ts";
 import type { CostBudget } from "./budget.ts";
-import { type ExplainRecorder, type RunLog, runLogOf } from "./explain.ts";
+import { type ExplainRecorder, type RunListener, RunLog, runLogOf } from "./explain.ts";
+import { loadMetrics, type Metrics } from "./metrics.ts";
+import { endSpan, startSpan, tracerOf, traceRun, type TracingOption } from "./tracing.ts";
+import { context as otelContext, type Span, type Tracer } from "@opentelemetry/api";
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import { createResult, type ResultProxy } from "./result.ts";
 import { Batch, FAILED_TARGET, isFailure, type LinkData, NO_TARGET } from "./store.ts";
@@ -51,6 +54,18 @@ export interface EngineOptions {
    * is loaded one call per node per path.
    */
   readonly fusion?: boolean;
+  /**
+   * OpenTelemetry tracing: `true` (the default) traces through the global tracer provider of
+   * `@opentelemetry/api`, which does nothing until an SDK registers one; a `TracerProvider` traces
+   * through that one; `false` never traces. Each execution is a span (`hiku.execute`) with a span
+   * per query path (`hiku.path`) and per load (`hiku.load`); see the README, "Seeing what ran".
+   */
+  readonly tracing?: TracingOption;
+  /**
+   * Where each load's calls, ids, rows, time and errors are counted, per node and loader (see
+   * {@linkcode Metrics}). Default: not counted.
+   */
+  readonly metrics?: Metrics | null;
 }
 
 /** Options of {@linkcode Engine.execute}. */
@@ -94,16 +109,21 @@ export class Engine {
   readonly executor: Executor;
   /** Whether sources may answer regions of a query with one load. */
   readonly fusion: boolean;
+  /** Where loads are counted, or `null`. */
+  readonly metrics: Metrics | null;
+  readonly #tracer: Tracer | null;
 
   /**
    * Creates an engine.
    *
    * @param executor Runs the loader calls (e.g. `new AsyncExecutor()`).
-   * @param options Whether sources may fuse loads (default `true`).
+   * @param options Whether sources may fuse loads (default `true`), tracing and metrics.
    */
   constructor(executor: Executor, options: EngineOptions = {}) {
     this.executor = executor;
     this.fusion = options.fusion ?? true;
+    this.metrics = options.metrics ?? null;
+    this.#tracer = tracerOf(options.tracing);
   }
 
   /**
@@ -151,14 +171,48 @@ export class Engine {
         return Promise.reject(budget.estimateError(estimate.cost, estimate.loads, estimate.ids));
       }
     }
-    return executePlan(this.executor, graph, plan, ctx ?? {}, {
+    const span = startSpan(this.#tracer, "hiku.execute", otelContext.active());
+    const run: PlanRun = {
       signal: options?.signal ?? null,
       partial: options?.partial ?? false,
       variables: NO_VARIABLES,
       budget,
       explain: options?.explain ?? null,
-    });
+      listeners: listenersFor(this.#tracer, span, this.metrics),
+    };
+    if (span === null) return executePlan(this.executor, graph, plan, ctx ?? {}, run);
+    return executePlan(this.executor, graph, plan, ctx ?? {}, run).then(
+      (result) => {
+        endSpan(span, undefined);
+        return result;
+      },
+      (error) => {
+        endSpan(span, error);
+        throw error;
+      },
+    );
   }
+}
+
+/**
+ * What observes an execution besides explain (internal: `Engine` and `Schema` make them per
+ * execution): its traces, under `span`, and its metrics.
+ *
+ * @param tracer The tracer, or `null`.
+ * @param span The execution's span, or `null` when it is not traced.
+ * @param metrics Where loads are counted, or `null`.
+ * @returns The listeners; `null` when there are none.
+ */
+export function listenersFor(
+  tracer: Tracer | null,
+  span: Span | null,
+  metrics: Metrics | null,
+): readonly RunListener[] | null {
+  if (span === null && metrics === null) return null;
+  const listeners: RunListener[] = [];
+  if (span !== null && tracer !== null) listeners.push(traceRun(tracer, span));
+  if (metrics !== null) listeners.push(loadMetrics(metrics));
+  return listeners;
 }
 
 /** How one execution runs: its signal, whether it is partial, its variable values. */
@@ -173,6 +227,8 @@ export interface PlanRun {
   readonly budget?: CostBudget | null;
   /** Records the execution's loads, for explain. */
   readonly explain?: ExplainRecorder | null;
+  /** What else observes the execution's loads (tracing, metrics). */
+  readonly listeners?: readonly RunListener[] | null;
 }
 
 /**
@@ -196,13 +252,14 @@ export function executePlan(
   const signal = run.signal;
   if (signal?.aborted) return Promise.reject(new ExecutionAbortedError(signal.reason));
   let log: RunLog | null = null;
+  const listeners = run.listeners ?? null;
   if (run.explain !== undefined && run.explain !== null) {
     try {
-      log = runLogOf(run.explain);
+      log = runLogOf(run.explain, listeners ?? []);
     } catch (error) {
       return Promise.reject(error);
     }
-  }
+  } else if (listeners !== null) log = new RunLog(listeners);
   const scope: LoadScope = { context: strictContext(ctx, signal), rawContext: ctx, signal };
   return new Execution(graph, executor, scope, run, log).start(plan);
 }
@@ -248,7 +305,7 @@ class Execution {
   readonly #partial: boolean;
   readonly #variables: Variables;
   readonly #budget: CostBudget | null;
-  /** What explain records; `null` (one check per load) when nobody asked. */
+  /** What explain, tracing and metrics record; `null` (one check per load) when nobody asked. */
   readonly #log: RunLog | null;
   #pending = 0;
   #failure: unknown = null;
@@ -532,7 +589,9 @@ class Execution {
     );
     let result: unknown;
     try {
-      result = this.#executor.load(task, this.#scope);
+      result = log === null
+        ? this.#executor.load(task, this.#scope)
+        : log.load(id, this.#executor, task, this.#scope);
     } catch (error) {
       if (log !== null) log.failed(id, error);
       this.#failed(batch, isLink, index, error, extra);

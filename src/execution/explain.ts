@@ -18,7 +18,7 @@ import type { FusedLoader, FusedResult } from "../definitions/fusion.ts";
 import { Nothing } from "../definitions/members.ts";
 import { loaderName, regionMembers } from "../planning/explain_plan.ts";
 import type { RegionPlan } from "../planning/plan.ts";
-import type { LoadTask } from "./executor.ts";
+import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import type { Batch, LinkData } from "./store.ts";
 
 /** Ids that reached one node at one query path (a batch of the engine). */
@@ -126,8 +126,8 @@ export interface Explain {
   readonly loads: readonly ExplainLoad[];
 }
 
-/** A load being recorded. */
-interface LoadRecord {
+/** A load being recorded (internal: what listeners of a run see). */
+export interface LoadRecord {
   readonly id: number;
   readonly kind: "fields" | "link" | "fused";
   readonly path: string;
@@ -166,24 +166,85 @@ interface BatchInfo {
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 /**
+ * What observes a run besides explain (internal: tracing and metrics). A listener sees the
+ * batches of ids as they reach nodes, each load as it starts and settles, and the end.
+ */
+export interface RunListener {
+  /**
+   * Ids reached a node at a query path (the root first, with path `""` and node `null`).
+   *
+   * @param path The query path.
+   * @param node The node, or `null` for the root.
+   * @param ids How many distinct ids.
+   * @param parent The query path of the batch whose link reached it; `null` for the root.
+   */
+  batch(path: string, node: string | null, ids: number, parent: string | null): void;
+  /** A load starts (its record is filled but for `returned`, `duration`, `error`). */
+  started(load: LoadRecord): void;
+  /** A load settled: its result arrived (`error` undefined) or it failed. */
+  settled(load: LoadRecord, error: unknown): void;
+  /** The execution settled. */
+  finished(log: RunLog): void;
+  /**
+   * Runs a load's call (e.g. inside the context of its span); `null` when the listener does not
+   * need to.
+   */
+  readonly call:
+    | ((load: LoadRecord, executor: Executor, task: LoadTask, scope: LoadScope) => unknown)
+    | null;
+}
+
+/**
  * The log of one execution (internal: the engine writes it through the hooks below, and only
  * when a recorder was given).
  */
 export class RunLog {
   readonly #loads: LoadRecord[] = [];
   readonly #batches = new Map<Batch, BatchInfo>();
+  readonly #listeners: readonly RunListener[];
+  readonly #call: RunListener | null;
   #origin = 0;
   #end = -1;
+
+  /**
+   * @param listeners What observes the run besides explain.
+   */
+  constructor(listeners: readonly RunListener[] = []) {
+    this.#listeners = listeners;
+    this.#call = listeners.find((l) => l.call !== null) ?? null;
+  }
+
+  /** The loads recorded so far, in the order they started. */
+  get loads(): readonly LoadRecord[] {
+    return this.#loads;
+  }
 
   /** The execution starts at its root batch. */
   root(batch: Batch): void {
     this.#origin = performance.now();
     this.#batches.set(batch, this.#info(batch, "", -1, 0));
+    const listeners = this.#listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!.batch("", null, 1, null);
   }
 
   /** The execution has settled. */
   finish(): void {
-    if (this.#end < 0) this.#end = performance.now();
+    if (this.#end >= 0) return;
+    this.#end = performance.now();
+    const listeners = this.#listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!.finished(this);
+  }
+
+  /**
+   * Runs a load's call: through the listener that wraps calls, if any.
+   *
+   * @returns What the executor returned.
+   */
+  load(id: number, executor: Executor, task: LoadTask, scope: LoadScope): unknown {
+    const wrapper = this.#call;
+    return wrapper === null
+      ? executor.load(task, scope)
+      : wrapper.call!(this.#loads[id]!, executor, task, scope);
   }
 
   #info(batch: Batch, path: string, producer: number, referenced: number): BatchInfo {
@@ -259,6 +320,8 @@ export class RunLog {
       source: task.kind === "fused" || fusionOf(task.loader) !== null,
       perId: task.batchArg >= 0,
     });
+    const listeners = this.#listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!.started(this.#loads[id]!);
     return id;
   }
 
@@ -267,6 +330,8 @@ export class RunLog {
     const load = this.#loads[id]!;
     load.duration = performance.now() - this.#origin - load.start;
     load.returned = returnedBy(load, value);
+    const listeners = this.#listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!.settled(load, undefined);
   }
 
   /** A load failed. */
@@ -274,6 +339,8 @@ export class RunLog {
     const load = this.#loads[id]!;
     load.duration = performance.now() - this.#origin - load.start;
     load.error = error instanceof Error ? error.message : String(error);
+    const listeners = this.#listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!.settled(load, error);
   }
 
   /** A link's value was stored: its child batches get their paths and producers. */
@@ -290,6 +357,10 @@ export class RunLog {
       const childInfo = this.#info(child, path, producer, referenced?.[b] ?? child.ids.length);
       if (child.fused !== null) childInfo.region = producer;
       this.#batches.set(child, childInfo);
+      const listeners = this.#listeners;
+      for (let i = 0; i < listeners.length; i++) {
+        listeners[i]!.batch(path, child.plan.nodeName, child.ids.length, info.path);
+      }
       if (producer >= 0) {
         this.#loads[producer]!.reached.push({
           path,
@@ -399,17 +470,18 @@ function references(data: LinkData): number[] {
   return counts;
 }
 
-let openLog: (recorder: ExplainRecorder) => RunLog;
+let openLog: (recorder: ExplainRecorder, listeners: readonly RunListener[]) => RunLog;
 
 /**
  * The log an execution writes into a recorder (internal: for the engine).
  *
  * @param recorder The recorder.
+ * @param listeners What else observes the run.
  * @returns Its log.
  * @throws {TypeError} When the recorder has recorded an execution already.
  */
-export function runLogOf(recorder: ExplainRecorder): RunLog {
-  return openLog(recorder);
+export function runLogOf(recorder: ExplainRecorder, listeners: readonly RunListener[]): RunLog {
+  return openLog(recorder, listeners);
 }
 
 /**
@@ -454,13 +526,13 @@ export class ExplainRecorder {
   #log: RunLog | null = null;
 
   static {
-    openLog = (recorder) => {
+    openLog = (recorder, listeners) => {
       if (recorder.#log !== null) {
         throw new TypeError(
           "An ExplainRecorder records one execution: make a new one for each execution",
         );
       }
-      return recorder.#log = new RunLog();
+      return recorder.#log = new RunLog(listeners);
     };
   }
 

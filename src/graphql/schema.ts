@@ -47,7 +47,26 @@ import {
   denormalizeWithErrors,
   type ResultError,
 } from "../execution/denormalize.ts";
-import { Engine, executePlan } from "../execution/engine.ts";
+import { Engine, executePlan, listenersFor } from "../execution/engine.ts";
+import {
+  type MetricFamilies,
+  metricFamilies,
+  type Metrics,
+  type RequestResult,
+} from "../execution/metrics.ts";
+import {
+  endSpan,
+  startSpan,
+  tracerOf,
+  type TracingOption,
+  withSpan,
+} from "../execution/tracing.ts";
+import {
+  type Context as OtelContext,
+  context as otelContext,
+  type Span,
+  type Tracer,
+} from "@opentelemetry/api";
 import type { Executor } from "../execution/executor.ts";
 import type { CostBudget } from "../execution/budget.ts";
 import { ExplainRecorder } from "../execution/explain.ts";
@@ -104,6 +123,19 @@ export interface SchemaInit {
    * never turn it on for clients that may not see them. Default `false`.
    */
   readonly explain?: boolean | ((request: GraphQLRequest) => boolean);
+  /**
+   * OpenTelemetry tracing: `true` (the default) through the global tracer provider of
+   * `@opentelemetry/api` (nothing is traced until an SDK registers one), a `TracerProvider`
+   * through that one, `false` never. Each request is a span (`graphql.request`) with a span per
+   * phase (`graphql.parse`, `graphql.validate`, `graphql.plan`, `graphql.execute`,
+   * `graphql.serialize`), per query path and per load (see `EngineOptions.tracing`).
+   */
+  readonly tracing?: TracingOption;
+  /**
+   * Where requests (by operation type and result), document cache hits and misses, and loads
+   * (per node and loader) are counted (see `Metrics`). Default: not counted.
+   */
+  readonly metrics?: Metrics | null;
 }
 
 /** A GraphQL request, as a client sends it, plus the context and an abort signal. */
@@ -225,6 +257,43 @@ export function parsedTextOf(schema: Schema, text: string, maxTokens: number): P
   return { syntaxError: entry.syntaxError, document: entry.compiled };
 }
 
+/**
+ * Requests from the HTTP endpoint, which has looked their text up in the cache already (and
+ * counted it), with the context of its span (`null` when it is not traced).
+ */
+const fromHandler = new WeakMap<GraphQLRequest, OtelContext | null>();
+
+/**
+ * Marks a request whose text the HTTP endpoint looked up with {@linkcode parsedTextOf}
+ * (internal), so that the cache's metrics count it once, and gives the parent of its span.
+ *
+ * @param request The request about to be executed.
+ * @param parent The context of the HTTP request's span, or `null`.
+ */
+export function markFromHandler(request: GraphQLRequest, parent: OtelContext | null): void {
+  fromHandler.set(request, parent);
+}
+
+/** What one request's tracing and metrics need. */
+class RequestWatch {
+  readonly tracer: Tracer | null;
+  readonly span: Span | null;
+  readonly context: OtelContext | null;
+  readonly start = performance.now();
+  operation: "query" | "mutation" | "subscription" | "unknown" = "unknown";
+
+  constructor(tracer: Tracer | null, parent: OtelContext | null) {
+    this.tracer = tracer;
+    this.span = startSpan(tracer, "graphql.request", parent ?? otelContext.active());
+    this.context = this.span === null ? null : withSpan(this.span);
+  }
+
+  /** Starts a phase's span; `null` when the request is not traced. */
+  phase(name: string): Span | null {
+    return this.context === null ? null : startSpan(this.tracer, name, this.context);
+  }
+}
+
 const DEFAULT_CACHE_SIZE = 1000;
 const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 /** The most variable errors reported at once. */
@@ -286,6 +355,9 @@ export class Schema {
   readonly #documents: TextCache<DocumentEntry>;
   readonly #maxErrors: number;
   readonly #explain: boolean | ((request: GraphQLRequest) => boolean);
+  readonly #tracer: Tracer | null;
+  readonly #metrics: Metrics | null;
+  readonly #families: MetricFamilies | null;
   #sdl: string | null = null;
   #hits = 0;
   #misses = 0;
@@ -305,7 +377,14 @@ export class Schema {
   constructor(init: SchemaInit) {
     this.query = init.query;
     this.mutation = init.mutation ?? null;
-    this.engine = new Engine(init.executor, { fusion: init.fusion ?? true });
+    this.#tracer = tracerOf(init.tracing);
+    this.#metrics = init.metrics ?? null;
+    this.#families = this.#metrics === null ? null : metricFamilies(this.#metrics);
+    this.engine = new Engine(init.executor, {
+      fusion: init.fusion ?? true,
+      tracing: init.tracing ?? true,
+      metrics: this.#metrics,
+    });
     this.introspection = init.introspection ?? true;
     this.#graphqlSchema = buildGraphQLSchema(this.query, this.mutation);
     this.#rules = this.introspection
@@ -357,6 +436,43 @@ export class Schema {
    * @throws {ExecutionAbortedError} (rejects) When `signal` aborts.
    */
   async execute(request: GraphQLRequest): Promise<GraphQLResponse> {
+    const families = this.#families;
+    if (this.#tracer === null && families === null) return this.#execute(request, null);
+    const watch = new RequestWatch(this.#tracer, fromHandler.get(request) ?? null);
+    if (watch.span === null && families === null) return this.#execute(request, null);
+    let response: GraphQLResponse;
+    try {
+      response = await this.#execute(request, watch);
+    } catch (error) {
+      if (watch.span !== null) endSpan(watch.span, error);
+      families?.requests.add([watch.operation, "failed"], 1);
+      families?.requestSeconds.observe([watch.operation], (performance.now() - watch.start) / 1000);
+      throw error;
+    }
+    const result: RequestResult = response.data === undefined
+      ? "invalid"
+      : response.data === null
+      ? "failed"
+      : response.errors === undefined
+      ? "ok"
+      : "partial";
+    const span = watch.span;
+    if (span !== null) {
+      span.setAttribute("graphql.operation.type", watch.operation);
+      span.setAttribute("hiku.result", result);
+      span.setAttribute("hiku.errors", response.errors?.length ?? 0);
+      if (result === "invalid" || result === "failed") {
+        endSpan(span, new Error(response.errors?.[0]?.message ?? "GraphQL request failed"));
+      } else span.end();
+    }
+    if (families !== null) {
+      families.requests.add([watch.operation, result], 1);
+      families.requestSeconds.observe([watch.operation], (performance.now() - watch.start) / 1000);
+    }
+    return response;
+  }
+
+  async #execute(request: GraphQLRequest, watch: RequestWatch | null): Promise<GraphQLResponse> {
     if (typeof request.query !== "string") {
       return { errors: [responseError("Must provide query string.")] };
     }
@@ -370,13 +486,109 @@ export class Schema {
         ],
       };
     }
-    const entry = this.#entry(request.query, Infinity);
+    const count = watch !== null && !fromHandler.has(request);
+    let phase = watch?.phase("graphql.parse") ?? null;
+    const hits = this.#hits;
+    const entry = this.#entry(request.query, Infinity, count);
+    if (phase !== null) {
+      phase.setAttribute("hiku.cache_hit", this.#hits !== hits);
+      endPhase(phase, entry.syntaxError === null ? null : [entry.syntaxError]);
+    }
     if (entry.syntaxError !== null) return { errors: [entry.syntaxError] };
+    phase = watch?.phase("graphql.validate") ?? null;
     const invalid = entry.validate(this.#graphqlSchema, this.#rules);
+    if (phase !== null) endPhase(phase, invalid);
     if (invalid !== null) return { errors: invalid };
+    phase = watch?.phase("graphql.plan") ?? null;
+    const planned = this.#plan(request, entry, variables, watch);
+    if (phase !== null) endPhase(phase, "errors" in planned ? planned.errors ?? null : null);
+    if ("errors" in planned) return planned;
+    const { prepared, outcome, coerced, budget } = planned;
+
+    let data: { [key: string]: unknown } | null = {};
+    const errors: GraphQLResponseError[] = [];
+    const explain = this.#explains(request) ? new ExplainRecorder() : null;
+    if (outcome.plan !== null) {
+      const cost = outcome.plan.cost.nodes;
+      let result;
+      phase = watch?.phase("graphql.execute") ?? null;
+      try {
+        result = await executePlan(
+          this.engine.executor,
+          prepared.graph,
+          outcome.plan,
+          request.context ?? {},
+          {
+            partial: true,
+            signal: request.signal ?? null,
+            variables: coerced,
+            budget,
+            explain,
+            listeners: watch === null ? null : listenersFor(this.#tracer, phase, this.#metrics),
+          },
+        );
+      } catch (error) {
+        if (phase !== null) endSpan(phase, error);
+        if (error instanceof ExecutionAbortedError) throw error;
+        if (error instanceof CostLimitError) {
+          return withExplain(
+            { errors: [responseError(error.message, undefined, undefined, error)] },
+            explain,
+          );
+        }
+        return withExplain({ errors: [fromError(error)], data: null }, explain);
+      }
+      if (phase !== null) phase.end();
+      phase = watch?.phase("graphql.serialize") ?? null;
+      const partial = denormalizeWithErrors(prepared.graph, result, prepared.rootTypeName, {
+        maxErrors: this.#maxErrors,
+      });
+      data = partial.data;
+      for (const e of partial.errors) errors.push(fromResultError(e));
+      if (phase !== null) {
+        phase.setAttribute("hiku.errors", partial.errors.length);
+        phase.end();
+      }
+      // Plans of linked nodes are made when ids first reach them: measure what they added.
+      if (outcome.plan.cost.nodes !== cost) this.#documents.remeasure(entry.text);
+    }
+
+    if (prepared.introspection !== null && data !== null) {
+      const introspected = executeSync({
+        schema: this.#graphqlSchema,
+        document: prepared.introspection,
+        variableValues: variables,
+        operationName: request.operationName ?? null,
+      });
+      for (const e of introspected.errors ?? []) errors.push(responseErrorOf(e));
+      data = introspected.data === null || introspected.data === undefined
+        ? null
+        : mergeRoot(outcome.rootKeys, introspected.data, data);
+    }
+    return withExplain(errors.length === 0 ? { data } : { errors, data }, explain);
+  }
+
+  /**
+   * Picks the operation, coerces the variables, decides the conditions, finds the plan and checks
+   * the cost estimate: what the request runs, or the errors that stop it.
+   */
+  #plan(
+    request: GraphQLRequest,
+    entry: DocumentEntry,
+    variables: { readonly [name: string]: unknown },
+    watch: RequestWatch | null,
+  ):
+    | {
+      prepared: PreparedOperation;
+      outcome: PreparedOutcome;
+      coerced: Variables;
+      budget: CostBudget | null;
+    }
+    | GraphQLResponse & { errors: readonly GraphQLResponseError[] } {
     const prepared = this.#prepare(entry, request.operationName ?? null);
     if (!("operation" in prepared)) return { errors: prepared };
     const operation = prepared.operation;
+    if (watch !== null) watch.operation = operation.type;
 
     const coerced = this.#coerce(operation, variables);
     if (Array.isArray(coerced)) return { errors: coerced };
@@ -398,53 +610,7 @@ export class Schema {
         return { errors: [responseError(error.message, undefined, undefined, error)] };
       }
     }
-
-    let data: { [key: string]: unknown } | null = {};
-    const errors: GraphQLResponseError[] = [];
-    const explain = this.#explains(request) ? new ExplainRecorder() : null;
-    if (outcome.plan !== null) {
-      const cost = outcome.plan.cost.nodes;
-      let result;
-      try {
-        result = await executePlan(
-          this.engine.executor,
-          prepared.graph,
-          outcome.plan,
-          request.context ?? {},
-          { partial: true, signal: request.signal ?? null, variables: coerced, budget, explain },
-        );
-      } catch (error) {
-        if (error instanceof ExecutionAbortedError) throw error;
-        if (error instanceof CostLimitError) {
-          return withExplain(
-            { errors: [responseError(error.message, undefined, undefined, error)] },
-            explain,
-          );
-        }
-        return withExplain({ errors: [fromError(error)], data: null }, explain);
-      }
-      const partial = denormalizeWithErrors(prepared.graph, result, prepared.rootTypeName, {
-        maxErrors: this.#maxErrors,
-      });
-      data = partial.data;
-      for (const e of partial.errors) errors.push(fromResultError(e));
-      // Plans of linked nodes are made when ids first reach them: measure what they added.
-      if (outcome.plan.cost.nodes !== cost) this.#documents.remeasure(entry.text);
-    }
-
-    if (prepared.introspection !== null && data !== null) {
-      const introspected = executeSync({
-        schema: this.#graphqlSchema,
-        document: prepared.introspection,
-        variableValues: variables,
-        operationName: request.operationName ?? null,
-      });
-      for (const e of introspected.errors ?? []) errors.push(responseErrorOf(e));
-      data = introspected.data === null || introspected.data === undefined
-        ? null
-        : mergeRoot(outcome.rootKeys, introspected.data, data);
-    }
-    return withExplain(errors.length === 0 ? { data } : { errors, data }, explain);
+    return { prepared, outcome, coerced: coerced as Variables, budget };
   }
 
   /** Whether a request's response carries its explain. */
@@ -454,14 +620,17 @@ export class Schema {
     return typeof explain === "function" ? explain(request) === true : explain === true;
   }
 
-  #entry(text: string, maxTokens: number): DocumentEntry {
+  #entry(text: string, maxTokens: number, count = true): DocumentEntry {
     const cached = this.#documents.get(text);
+    const families = count ? this.#families : null;
     // A text refused at a lower token limit is parsed again under a higher one.
     if (cached !== undefined && !(cached.overTokenLimit && cached.tokenLimit < maxTokens)) {
       this.#hits++;
+      families?.cacheHits.add([], 1);
       return cached;
     }
     this.#misses++;
+    families?.cacheMisses.add([], 1);
     const entry = DocumentEntry.parse(text, maxTokens);
     this.#documents.set(text, entry);
     return entry;
@@ -535,6 +704,15 @@ export class Schema {
       const location = name === null ? null : operation.variableLocations.get(name) ?? null;
       return responseError(error.message, locationsOf(location), undefined, error);
     });
+  }
+}
+
+/** Ends a phase's span, with the first of its errors when there are any. */
+function endPhase(span: Span, errors: readonly GraphQLResponseError[] | null): void {
+  if (errors === null || errors.length === 0) span.end();
+  else {
+    span.setAttribute("hiku.errors", errors.length);
+    endSpan(span, new Error(errors[0]!.message));
   }
 }
 

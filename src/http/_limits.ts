@@ -21,6 +21,21 @@ import { TextCache } from "../base/_text_cache.ts";
 import type { CompiledDocument, CompiledOperation } from "../query/document.ts";
 import { DocumentEntry } from "../graphql/_documents.ts";
 
+/** Which document limit a problem broke. */
+export type DocumentLimit = "depth" | "aliases" | "root_fields";
+
+const brokenLimits = new WeakMap<LimitProblem, DocumentLimit>();
+
+/**
+ * Which limit a problem broke (for metrics; kept off the problem, which goes on the wire).
+ *
+ * @param problem A problem of a verdict.
+ * @returns The limit, or `null` for a syntax error.
+ */
+export function limitOf(problem: LimitProblem): DocumentLimit | null {
+  return brokenLimits.get(problem) ?? null;
+}
+
 /** The document limits, each `Infinity` to turn it off. */
 export interface DocumentLimits {
   readonly maxTokens: number;
@@ -138,6 +153,7 @@ function judge(document: CompiledDocument, limits: DocumentLimits): DocumentVerd
     problems.push(problem(
       `Query has ${aliases.length} aliases, more than the maximum of ${limits.maxAliases}`,
       aliases[limits.maxAliases]!,
+      "aliases",
     ));
   }
   const operations = new Map<string, OperationVerdict>();
@@ -157,18 +173,27 @@ function judgeOperation(operation: CompiledOperation, limits: DocumentLimits): O
     problems.push(problem(
       `${name} selects ${roots.length} root fields, more than the maximum of ${limits.maxRootFields}`,
       roots[limits.maxRootFields]!,
+      "root_fields",
     ));
   }
   if (operation.depth > limits.maxDepth) {
     problems.push(problem(
       `Query depth ${operation.depth} exceeds the maximum allowed depth ${limits.maxDepth}`,
       operation.deepest,
+      "depth",
     ));
   }
   return { type: operation.type, problems };
 }
 
-function problem(message: string, location: SourceLocation | null): LimitProblem {
-  if (location === null) return { message };
-  return { message, locations: [{ line: location.line, column: location.column }] };
+function problem(
+  message: string,
+  location: SourceLocation | null,
+  limit: DocumentLimit,
+): LimitProblem {
+  const made: LimitProblem = location === null
+    ? { message }
+    : { message, locations: [{ line: location.line, column: location.column }] };
+  brokenLimits.set(made, limit);
+  return made;
 }

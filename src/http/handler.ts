@@ -15,7 +15,10 @@
  *   stops loaders from starting;
  * - errors masked: clients see "Internal server error" for anything unexpected (the detail goes
  *   to the logger), unless development mode is on; a loader shows a message with `SafeError`;
- * - GraphiQL for people with a browser (`GET` with `Accept: text/html`).
+ * - GraphiQL for people with a browser (`GET` with `Accept: text/html`);
+ * - `Vary: Accept` on every response; off by default, CORS for pages on other origins (`cors`),
+ *   and a legacy mode for clients written for the draft's older text (`legacyJson`: 200 for
+ *   every well-formed request answered in `application/json`, which `*` / `*` then gets).
  *
  * Status codes (graphql-response+json; for `application/json`, the same codes, and responses
  * with a 2xx code are labelled `application/json`):
@@ -72,7 +75,21 @@
  */
 
 import type { Context } from "../definitions/context.ts";
-import { ExecutionAbortedError } from "../base/errors.ts";
+import { CostLimitError, ExecutionAbortedError } from "../base/errors.ts";
+import {
+  type MetricFamilies,
+  metricFamilies,
+  type Metrics,
+  type RefusedLimit,
+} from "../execution/metrics.ts";
+import {
+  endSpan,
+  startSpan,
+  tracerOf,
+  type TracingOption,
+  withSpan,
+} from "../execution/tracing.ts";
+import { context as otelContext, type Span, type Tracer } from "@opentelemetry/api";
 import { quote } from "../base/_quote.ts";
 import { COST_BUDGET_DEFAULTS, CostBudget, type CostBudgetInit } from "../execution/budget.ts";
 import {
@@ -83,6 +100,7 @@ import {
 import {
   type DocumentVerdict,
   LimitChecker,
+  limitOf,
   type LimitProblem,
   selectOperation,
 } from "./_limits.ts";
@@ -95,9 +113,12 @@ import {
   type ResponseMediaType,
   TEXT_HTML,
 } from "./_media.ts";
+import { legacyRejectionStatus, legacyStatus, negotiateLegacy } from "./_legacy.ts";
+import { type CorsOptions, withCors } from "./_cors.ts";
 import {
   type GraphQLRequest,
   type GraphQLResponse,
+  markFromHandler,
   parsedTextOf,
   Schema,
 } from "../graphql/schema.ts";
@@ -121,12 +142,16 @@ export interface ExecutableSchema {
  * Makes the context of an HTTP request's execution.
  *
  * @param request The HTTP request (headers, URL, ...).
- * @param execution The execution's abort signal.
+ * @param execution The execution's abort signal, and the GraphQL request's `extensions` when
+ *   it sent an object there (absent otherwise).
  * @returns The context, or a promise of it.
  */
 export type ContextFactory = (
   request: Request,
-  execution: { readonly signal: AbortSignal },
+  execution: {
+    readonly signal: AbortSignal;
+    readonly extensions?: { readonly [key: string]: unknown };
+  },
 ) => Context | Promise<Context>;
 
 /** Where the GraphiQL page loads GraphiQL from, and its title. */
@@ -154,8 +179,9 @@ export interface GraphQLHandlerOptions {
   /**
    * Makes the context loaders receive, per HTTP request (a batch shares one). Called only when
    * a request is about to execute, with the request's abort signal (the time limit, or the
-   * client going away), which loaders can use to stop work in flight. Default: none (the
-   * schema's `{}`).
+   * client going away), which loaders can use to stop work in flight, and the GraphQL request's
+   * `extensions` object when it has one: a request of a batch that has one gets a context of
+   * its own, made with them. Default: none (the schema's `{}`).
    */
   readonly context?: ContextFactory;
   /** The most nested selection sets (`{ a { b } }` is 2; introspection not counted). Default 10. */
@@ -229,6 +255,34 @@ export interface GraphQLHandlerOptions {
    * none (the schema's option decides; it is off unless turned on there).
    */
   readonly explain?: (request: Request) => boolean;
+  /**
+   * Legacy mode, for clients written for the draft's older text (Apollo Client 3, clients that
+   * read a body only on a 2xx): a client that does not name `application/graphql-response+json`
+   * in `Accept` (`*` / `*`, or none) gets `application/json`, with 200 for every well-formed
+   * request, its errors in the body; `application/graphql-response+json` responses use 400 for
+   * request errors and 200 for partial success. A mutation over GET is still a 405. Default
+   * `false`: the current draft (see the module documentation).
+   */
+  readonly legacyJson?: boolean;
+  /**
+   * Cross-origin requests from browsers: which origins, credentials, preflight caching (see
+   * {@linkcode CorsOptions}). Default: off, no CORS header on any response.
+   */
+  readonly cors?: CorsOptions;
+  /**
+   * OpenTelemetry tracing: `true` (the default) through the global tracer provider of
+   * `@opentelemetry/api` (nothing is traced until an SDK registers one), a `TracerProvider`
+   * through that one, `false` never. Each HTTP request is a span (`graphql.http`) with its
+   * `graphql.parse` (the limits' check) and `graphql.serialize` (the JSON) phases; a `Schema`'s
+   * request spans nest under it.
+   */
+  readonly tracing?: TracingOption;
+  /**
+   * Where HTTP requests (by status), their time, and the requests each limit refused are counted
+   * (see `Metrics`; give the same one to the `Schema` for its requests and loads). Default: not
+   * counted.
+   */
+  readonly metrics?: Metrics | null;
 }
 
 /** The default of every limit of {@linkcode graphqlHandler}. */
@@ -273,6 +327,9 @@ const VERDICT_CACHE_SIZE = 1000;
  *   it never rejects.
  * @throws {RangeError} When a limit is not a number at least 0 (`Infinity` is allowed), or a
  *   time limit (`timeout`, `bodyTimeout`) is not above 0.
+ * @throws {TypeError | RangeError} When `legacyJson` is not a boolean, or `cors` is not valid
+ *   (an origin that is not one, `"*"` with credentials, a bad header name, ...; the message
+ *   names the option and the value).
  * @example A query over GET, and the limits at work
  * ```ts
  * import assert from "node:assert/strict";
@@ -303,7 +360,9 @@ export function graphqlHandler(
   options: GraphQLHandlerOptions = {},
 ): (request: Request) => Promise<Response> {
   const endpoint = new Endpoint(schema, options);
-  return (request) => endpoint.handle(request);
+  const handle = (request: Request): Promise<Response> => endpoint.handle(request);
+  if (options.cors === undefined) return handle;
+  return withCors(handle, options.cors, options.logger ?? ((m, e) => console.error(m, e)));
 }
 
 /** The parameters of one GraphQL-over-HTTP request, checked. */
@@ -311,6 +370,7 @@ interface Params {
   readonly query: string;
   readonly operationName: string | null;
   readonly variables: { readonly [name: string]: unknown } | null;
+  readonly extensions: { readonly [key: string]: unknown } | null;
 }
 
 /** The outcome of one GraphQL request: its status and what goes on the wire. */
@@ -329,6 +389,7 @@ class Rejection {
     readonly status: number,
     readonly message: string,
     readonly headers: { readonly [name: string]: string } = {},
+    readonly limit: RefusedLimit | null = null,
   ) {}
 }
 
@@ -343,9 +404,13 @@ function shortened(message: string): string {
   return `${message.slice(0, end)}… (message cut: ${message.length} characters)`;
 }
 
-const JSON_HEADERS = { "content-type": `${APPLICATION_JSON}; charset=utf-8` };
-const GRAPHQL_HEADERS = { "content-type": `${GRAPHQL_RESPONSE_JSON}; charset=utf-8` };
-const HTML_HEADERS = { "content-type": `${TEXT_HTML}; charset=utf-8` };
+// Every response says that it depends on Accept, so that caches keep one per media type.
+const JSON_HEADERS = { "content-type": `${APPLICATION_JSON}; charset=utf-8`, vary: "Accept" };
+const GRAPHQL_HEADERS = {
+  "content-type": `${GRAPHQL_RESPONSE_JSON}; charset=utf-8`,
+  vary: "Accept",
+};
+const HTML_HEADERS = { "content-type": `${TEXT_HTML}; charset=utf-8`, vary: "Accept" };
 
 class Endpoint {
   readonly #schema: ExecutableSchema;
@@ -359,9 +424,17 @@ class Endpoint {
   readonly #log: (message: string, error: unknown) => void;
   readonly #graphiql: string | null;
   readonly #explain: ((request: Request) => boolean) | null;
+  /** Legacy mode (`legacyJson`): the older text's media type choice and status codes. */
+  readonly #legacy: boolean;
+  readonly #tracer: Tracer | null;
+  readonly #families: MetricFamilies | null;
 
   constructor(schema: ExecutableSchema, options: GraphQLHandlerOptions) {
     this.#schema = schema;
+    this.#tracer = tracerOf(options.tracing);
+    this.#families = options.metrics === undefined || options.metrics === null
+      ? null
+      : metricFamilies(options.metrics);
     const limits = { ...GRAPHQL_HANDLER_LIMITS };
     for (const name of Object.keys(GRAPHQL_HANDLER_LIMITS) as LimitName[]) {
       const value = options[name];
@@ -396,6 +469,13 @@ class Endpoint {
     this.#checker = new LimitChecker(limits, VERDICT_CACHE_SIZE);
     this.#context = options.context ?? null;
     this.#explain = options.explain ?? null;
+    const legacy = options.legacyJson ?? false;
+    if (typeof legacy !== "boolean") {
+      throw new TypeError(
+        `Cannot create the GraphQL handler: "legacyJson" must be a boolean, got ${typeof legacy}`,
+      );
+    }
+    this.#legacy = legacy;
     this.#development = options.development ?? false;
     this.#cancelOnDisconnect = options.cancelOnDisconnect ?? true;
     this.#log = options.logger ?? ((message, error) => console.error(message, error));
@@ -413,8 +493,35 @@ class Endpoint {
   }
 
   async handle(request: Request): Promise<Response> {
+    const families = this.#families;
+    if (this.#tracer === null && families === null) return this.#guarded(request, null);
+    const start = performance.now();
+    const span = startSpan(this.#tracer, "graphql.http", otelContext.active(), {
+      "http.request.method": request.method,
+    });
+    const response = span === null
+      ? await this.#guarded(request, null)
+      : await otelContext.with(withSpan(span), () => this.#guarded(request, span));
+    if (span !== null) {
+      span.setAttribute("http.response.status_code", response.status);
+      if (response.status >= 500) endSpan(span, new Error(`HTTP ${response.status}`));
+      else span.end();
+    }
+    if (families !== null) {
+      families.httpRequests.add([String(response.status)], 1);
+      families.httpSeconds.observe([], (performance.now() - start) / 1000);
+    }
+    return response;
+  }
+
+  /** Counts a request a limit refused. */
+  #refused(limit: RefusedLimit | null): void {
+    if (limit !== null) this.#families?.httpRefusals.add([limit], 1);
+  }
+
+  async #guarded(request: Request, span: Span | null): Promise<Response> {
     try {
-      return await this.#handle(request);
+      return await this.#handle(request, span);
     } catch (error) {
       // Only a bug in this layer (or a throwing logger) gets here: answer anyway.
       try {
@@ -424,7 +531,7 @@ class Endpoint {
     }
   }
 
-  async #handle(request: Request): Promise<Response> {
+  async #handle(request: Request, span: Span | null): Promise<Response> {
     const method = request.method;
     if (method !== "GET" && method !== "POST") {
       return rejection(
@@ -433,7 +540,7 @@ class Endpoint {
         }),
       );
     }
-    const media = negotiate(
+    const media = (this.#legacy ? negotiateLegacy : negotiate)(
       request.headers.get("accept"),
       method === "GET" && this.#graphiql !== null,
     );
@@ -454,15 +561,20 @@ class Endpoint {
     }
 
     const run = new Run(request, this.#limits, this.#cancelOnDisconnect, method === "POST");
+    run.span = span;
     try {
       const params = method === "GET"
         ? this.#fromUrl(request.url)
         : await this.#fromBody(request, run);
-      if (params instanceof Rejection) return rejection(params);
+      if (params instanceof Rejection) {
+        this.#refused(params.limit);
+        return rejection(params, this.#legacy);
+      }
       if (method === "POST") run.bodyRead();
       if (!Array.isArray(params)) {
         const outcome = await this.#execute(params, method, run);
-        return respond(outcome.status, outcome.body, media, outcome.allow);
+        const status = this.#legacy ? legacyStatus(outcome.status, media) : outcome.status;
+        return this.#respond(span, status, outcome.body, media, outcome.allow);
       }
       const outcomes = await Promise.all(
         params.map((p) =>
@@ -471,7 +583,7 @@ class Endpoint {
             : this.#execute(p, method, run)
         ),
       );
-      return respond(200, outcomes.map((o) => o.body), media);
+      return this.#respond(span, 200, outcomes.map((o) => o.body), media);
     } finally {
       run.close();
     }
@@ -513,6 +625,7 @@ class Endpoint {
       query,
       operationName: operationName === null || operationName === "" ? null : operationName,
       variables,
+      extensions,
     };
   }
 
@@ -536,6 +649,8 @@ class Endpoint {
           ? "Batched requests are not accepted: send one request per HTTP request"
           : `Batch of ${body.length} requests is larger than the maximum of ` +
             `${this.#limits.maxBatchSize}`,
+        {},
+        "batch_size",
       );
     }
     if (body.length === 0) return new Rejection(422, "Batch is empty: send at least one request");
@@ -545,14 +660,23 @@ class Endpoint {
   async #execute(params: Params, method: string, run: Run): Promise<Outcome> {
     const { query, operationName } = params;
     if (query.length > this.#limits.maxQueryLength) {
+      this.#refused("query_length");
       return requestError(
         413,
         `Query text of ${query.length} characters is longer than the maximum of ` +
           `${this.#limits.maxQueryLength}`,
       );
     }
+    const parse = run.span === null
+      ? null
+      : startSpan(this.#tracer, "graphql.parse", withSpan(run.span));
     const verdict = this.#verdict(query);
+    if (parse !== null) {
+      if (verdict.syntaxError === null) parse.end();
+      else endSpan(parse, new Error(verdict.syntaxError.message));
+    }
     if (verdict.syntaxError !== null) {
+      if (verdict.syntaxError.message.includes("tokens. Parsing aborted")) this.#refused("tokens");
       return { status: 400, body: { errors: [verdict.syntaxError] } };
     }
     const operation = selectOperation(verdict, operationName);
@@ -569,12 +693,16 @@ class Endpoint {
     }
     if (verdict.problems.length > 0 || (operation !== null && operation.problems.length > 0)) {
       const problems: LimitProblem[] = [...verdict.problems, ...(operation?.problems ?? [])];
+      for (const problem of problems) this.#refused(limitOf(problem));
       return { status: 422, body: { errors: problems } };
     }
 
     let result: GraphQLResponse;
+    const schema = this.#schema;
     try {
-      const context = this.#context === null ? undefined : await run.context(this.#context);
+      const context = this.#context === null
+        ? undefined
+        : await run.context(this.#context, params.extensions);
       const budget = this.#cost === null ? null : run.budget(this.#cost);
       let request: GraphQLRequest = context === undefined
         ? { query, variables: params.variables, operationName, signal: run.signal, budget }
@@ -587,12 +715,23 @@ class Endpoint {
           context,
         };
       if (this.#explain !== null) request = { ...request, explain: run.explains(this.#explain) };
-      result = await this.#schema.execute(request);
+      if (schema instanceof Schema) {
+        markFromHandler(request, run.span === null ? null : withSpan(run.span));
+      }
+      result = await schema.execute(request);
     } catch (error) {
       if (error instanceof ExecutionAbortedError) return this.#aborted(run, error);
       const where = run.contextFailed ? "GraphQL context factory failed" : "GraphQL request failed";
       this.#log(`${where}: ${messageOf(error)}`, error);
       return requestError(500, this.#development ? messageOf(error) : INTERNAL_SERVER_ERROR);
+    }
+    if (this.#families !== null && result.errors !== undefined) {
+      for (const error of result.errors) {
+        const original = error.originalError;
+        if (original instanceof CostLimitError) {
+          this.#refused(original.kind === "estimate" ? "cost" : "ids");
+        }
+      }
     }
     return this.#outcome(result, run);
   }
@@ -610,7 +749,11 @@ class Endpoint {
     const errors = result.errors;
     const hasData = result.data !== undefined;
     if (errors === undefined || errors.length === 0) {
-      return { status: hasData ? 200 : 422, body: result };
+      // Extensions go after data on the wire, whatever order the schema built them in.
+      const body: GraphQLResponse = result.extensions === undefined || !hasData
+        ? result
+        : { data: result.data ?? null, extensions: result.extensions };
+      return { status: hasData ? 200 : 422, body };
     }
     let status = hasData ? 294 : 422;
     const wire: WireError[] = [];
@@ -630,7 +773,10 @@ class Endpoint {
           break;
         case "aborted":
           wire.push(withMessage(error, this.#abortMessage(run, origin.error)));
-          if (!hasData) status = run.timedOut ? 504 : 499;
+          if (!hasData) {
+            status = run.timedOut ? 504 : 499;
+            this.#refused(run.timedOut ? "timeout" : "cancelled");
+          }
           break;
         case "internal": {
           const path = error.path === undefined ? "" : ` at "${error.path.join(".")}"`;
@@ -652,7 +798,23 @@ class Endpoint {
   }
 
   #aborted(run: Run, error: ExecutionAbortedError): Outcome {
+    this.#refused(run.timedOut ? "timeout" : "cancelled");
     return requestError(run.timedOut ? 504 : 499, this.#abortMessage(run, error));
+  }
+
+  /** A GraphQL response, its JSON written under a `graphql.serialize` span when traced. */
+  #respond(
+    span: Span | null,
+    status: number,
+    body: unknown,
+    media: ResponseMediaType,
+    allow?: string,
+  ): Response {
+    if (span === null) return respond(status, body, media, allow);
+    const phase = startSpan(this.#tracer, "graphql.serialize", withSpan(span));
+    const response = respond(status, body, media, allow);
+    phase?.end();
+    return response;
   }
 
   #abortMessage(run: Run, error: ExecutionAbortedError): string {
@@ -691,6 +853,8 @@ class Run {
   #context: Promise<Context> | null = null;
   #budget: CostBudget | null = null;
   #explains: boolean | null = null;
+  /** The HTTP request's span, when it is traced. */
+  span: Span | null = null;
   timedOut = false;
   contextFailed = false;
 
@@ -733,15 +897,30 @@ class Run {
     this.#startExecution();
   }
 
-  context(factory: ContextFactory): Promise<Context> {
-    return this.#context ??= (async () => {
-      try {
-        return await factory(this.#request, { signal: this.#controller.signal });
-      } catch (error) {
-        this.contextFailed = true;
-        throw error;
-      }
-    })();
+  /**
+   * The context of a GraphQL request: made once for the requests without `extensions` (a batch
+   * shares it), and once for each request with them, which the factory receives.
+   */
+  context(
+    factory: ContextFactory,
+    extensions: { readonly [key: string]: unknown } | null,
+  ): Promise<Context> {
+    if (extensions === null) return this.#context ??= this.#makeContext(factory, null);
+    return this.#makeContext(factory, extensions);
+  }
+
+  async #makeContext(
+    factory: ContextFactory,
+    extensions: { readonly [key: string]: unknown } | null,
+  ): Promise<Context> {
+    const signal = this.#controller.signal;
+    try {
+      const execution = extensions === null ? { signal } : { signal, extensions };
+      return await factory(this.#request, execution);
+    } catch (error) {
+      this.contextFailed = true;
+      throw error;
+    }
   }
 
   /**
@@ -864,6 +1043,7 @@ function paramsOf(body: unknown): Params | Rejection {
     query,
     operationName: operationName === undefined || operationName === "" ? null : operationName,
     variables: (variables ?? null) as Params["variables"],
+    extensions: (extensions ?? null) as Params["extensions"],
   };
 }
 
@@ -914,12 +1094,19 @@ async function readBody(
       : await readStream(request, limit, run);
   } catch {
     // The client went away mid-body (or broke HTTP's framing, and Deno closed the connection).
-    return new Rejection(499, "Request was cancelled: the client closed the connection");
+    return new Rejection(
+      499,
+      "Request was cancelled: the client closed the connection",
+      {},
+      "cancelled",
+    );
   }
   if (bytes === BODY_TIMED_OUT) {
     return new Rejection(
       408,
       `Request body did not arrive within ${limits.bodyTimeout} ms: send the whole body sooner`,
+      {},
+      "body_timeout",
     );
   }
   if (bytes instanceof Rejection) return bytes;
@@ -964,7 +1151,12 @@ async function readStream(
 }
 
 function tooLarge(limit: number): Rejection {
-  return new Rejection(413, `Request body is larger than the maximum of ${limit} bytes`);
+  return new Rejection(
+    413,
+    `Request body is larger than the maximum of ${limit} bytes`,
+    {},
+    "body_size",
+  );
 }
 
 /**
@@ -1056,9 +1248,10 @@ function respond(
   });
 }
 
-function rejection(rejection: Rejection): Response {
+/** A refused request's response; in legacy mode, with the older text's status. */
+function rejection(rejection: Rejection, legacy = false): Response {
   return new Response(JSON.stringify({ errors: [{ message: rejection.message }] }), {
-    status: rejection.status,
+    status: legacy ? legacyRejectionStatus(rejection.status) : rejection.status,
     headers: { ...JSON_HEADERS, ...rejection.headers },
   });
 }
