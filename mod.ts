@@ -209,6 +209,20 @@ export type {
   GraphQLHandlerOptions,
 } from "./src/http/handler.ts";
 export type { CorsOptions } from "./src/http/_cors.ts";
+export {
+  documentHash,
+  MemoryPersistedQueryStore,
+  PersistedQueryManifestError,
+  RedisPersistedQueryStore,
+  TrustedDocuments,
+} from "./src/http/_persisted.ts";
+export type {
+  MemoryPersistedQueryStoreOptions,
+  PersistedQueriesOptions,
+  PersistedQueryStore,
+  RedisCommands,
+  RedisPersistedQueryStoreOptions,
+} from "./src/http/_persisted.ts";
 
 // Errors
 export {

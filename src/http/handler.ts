@@ -16,6 +16,8 @@
  * - errors masked: clients see "Internal server error" for anything unexpected (the detail goes
  *   to the logger), unless development mode is on; a loader shows a message with `SafeError`;
  * - GraphiQL for people with a browser (`GET` with `Accept: text/html`);
+ * - trusted documents and automatic persisted queries (`persistedQueries`): documents by
+ *   hash, registered at build time or by clients, and optionally only trusted ones;
  * - `Vary: Accept` on every response; off by default, CORS for pages on other origins (`cors`),
  *   and a legacy mode for clients written for the draft's older text (`legacyJson`: 200 for
  *   every well-formed request answered in `application/json`, which `*` / `*` then gets).
@@ -41,6 +43,15 @@
  * | an unexpected error before any data (e.g. the context)       | 500    |
  * | the client went away, even mid-body (nobody reads this)      | 499    |
  * | the time limit ran out before any data                       | 504    |
+ *
+ * With `persistedQueries` (trusted documents, Apollo's automatic persisted queries):
+ *
+ * | situation                                                    | status |
+ * | ------------------------------------------------------------ | ------ |
+ * | a hash alone that is not known: `PersistedQueryNotFound`     | 200    |
+ * | `extensions.persistedQuery` not `{ version: 1, sha256Hash }` | 400    |
+ * | `sha256Hash` not 64 lowercase hex digits, or not the query's | 400    |
+ * | `trustedOnly` and a text that is not a trusted document      | 422    |
  *
  * Requests that never become GraphQL requests (a wrong method, `Accept` or `Content-Type`, a body
  * too large, too slow or not UTF-8, broken JSON, malformed parameters, an oversized batch) get
@@ -115,6 +126,14 @@ import {
 } from "./_media.ts";
 import { legacyRejectionStatus, legacyStatus, negotiateLegacy } from "./_legacy.ts";
 import { type CorsOptions, withCors } from "./_cors.ts";
+import {
+  documentHash,
+  isSha256Hex,
+  MemoryPersistedQueryStore,
+  type PersistedQueriesOptions,
+  type PersistedQueryStore,
+  TrustedDocuments,
+} from "./_persisted.ts";
 import {
   type GraphQLRequest,
   type GraphQLResponse,
@@ -283,6 +302,13 @@ export interface GraphQLHandlerOptions {
    * counted.
    */
   readonly metrics?: Metrics | null;
+  /**
+   * Trusted documents and Apollo's automatic persisted queries (see
+   * {@linkcode PersistedQueriesOptions}): documents by hash
+   * (`extensions.persistedQuery: { version: 1, sha256Hash }`), registered at build time or by
+   * clients, and optionally only trusted ones. Default: off (a request without `query` is a 422).
+   */
+  readonly persistedQueries?: PersistedQueriesOptions;
 }
 
 /** The default of every limit of {@linkcode graphqlHandler}. */
@@ -367,7 +393,8 @@ export function graphqlHandler(
 
 /** The parameters of one GraphQL-over-HTTP request, checked. */
 interface Params {
-  readonly query: string;
+  /** `null` only when persisted queries are on and the request names its document by hash. */
+  readonly query: string | null;
   readonly operationName: string | null;
   readonly variables: { readonly [name: string]: unknown } | null;
   readonly extensions: { readonly [key: string]: unknown } | null;
@@ -380,8 +407,49 @@ interface Outcome {
     readonly errors: readonly WireError[];
     readonly extensions?: unknown;
   };
-  readonly allow?: string;
+  readonly headers?: { readonly [name: string]: string };
 }
+
+/** The `persistedQueries` option, checked. */
+interface PersistedConfig {
+  readonly documents: TrustedDocuments | null;
+  readonly store: PersistedQueryStore | null;
+  readonly trustedOnly: boolean;
+  readonly cacheControl: string | null;
+}
+
+/** A request's document, found by hash or checked against it. */
+interface PersistedStep {
+  readonly query: string;
+  /** The hash to register the document under once it passes the limits, or `null`. */
+  readonly register: string | null;
+  /** Whether the request named its document by hash alone. */
+  readonly byHash: boolean;
+}
+
+/** The answer Apollo clients expect for a hash the server does not know (they then send the text). */
+const PERSISTED_QUERY_NOT_FOUND: Outcome = {
+  status: 200,
+  body: {
+    errors: [{
+      message: "PersistedQueryNotFound",
+      extensions: { code: "PERSISTED_QUERY_NOT_FOUND" },
+    }],
+  },
+  headers: { "cache-control": "no-store" },
+};
+
+/** The answer in trusted-only mode to a document that is not trusted. */
+const PERSISTED_QUERY_NOT_TRUSTED: Outcome = {
+  status: 422,
+  body: {
+    errors: [{
+      message: "Only trusted documents are served here and this query text is not one of them: " +
+        "send a registered document, or its hash in extensions.persistedQuery.sha256Hash",
+      extensions: { code: "PERSISTED_QUERY_NOT_TRUSTED" },
+    }],
+  },
+};
 
 /** A request that cannot be a GraphQL request at all. */
 class Rejection {
@@ -428,6 +496,8 @@ class Endpoint {
   readonly #legacy: boolean;
   readonly #tracer: Tracer | null;
   readonly #families: MetricFamilies | null;
+  /** The `persistedQueries` option; `null` when off. */
+  readonly #persisted: PersistedConfig | null;
 
   constructor(schema: ExecutableSchema, options: GraphQLHandlerOptions) {
     this.#schema = schema;
@@ -476,6 +546,9 @@ class Endpoint {
       );
     }
     this.#legacy = legacy;
+    this.#persisted = options.persistedQueries === undefined
+      ? null
+      : persistedConfig(options.persistedQueries);
     this.#development = options.development ?? false;
     this.#cancelOnDisconnect = options.cancelOnDisconnect ?? true;
     this.#log = options.logger ?? ((message, error) => console.error(message, error));
@@ -574,7 +647,7 @@ class Endpoint {
       if (!Array.isArray(params)) {
         const outcome = await this.#execute(params, method, run);
         const status = this.#legacy ? legacyStatus(outcome.status, media) : outcome.status;
-        return this.#respond(span, status, outcome.body, media, outcome.allow);
+        return this.#respond(span, status, outcome.body, media, outcome.headers);
       }
       const outcomes = await Promise.all(
         params.map((p) =>
@@ -593,7 +666,7 @@ class Endpoint {
     const parsed = new URL(url);
     const search = parsed.searchParams;
     const query = search.get("query");
-    if (query === null) {
+    if (query === null && (this.#persisted === null || !search.has("extensions"))) {
       return new Rejection(
         422,
         'Request parameter "query" is required: send the GraphQL document in the URL\'s "query" ' +
@@ -621,6 +694,13 @@ class Endpoint {
     if (variables instanceof Rejection) return variables;
     const extensions = jsonParam(extensionsText, "extensions");
     if (extensions instanceof Rejection) return extensions;
+    if (query === null && extensions?.persistedQuery === undefined) {
+      return new Rejection(
+        422,
+        'Request parameter "query" is required: send the GraphQL document, or its hash in ' +
+          '"extensions" ({"persistedQuery":{"version":1,"sha256Hash":"..."}})',
+      );
+    }
     return {
       query,
       operationName: operationName === null || operationName === "" ? null : operationName,
@@ -641,7 +721,8 @@ class Endpoint {
     } catch (error) {
       return new Rejection(400, `Request body is not valid JSON: ${messageOf(error)}`);
     }
-    if (!Array.isArray(body)) return paramsOf(body);
+    const persisted = this.#persisted !== null;
+    if (!Array.isArray(body)) return paramsOf(body, persisted);
     if (body.length > this.#limits.maxBatchSize) {
       return new Rejection(
         413,
@@ -654,19 +735,23 @@ class Endpoint {
       );
     }
     if (body.length === 0) return new Rejection(422, "Batch is empty: send at least one request");
-    return body.map(paramsOf);
+    return body.map((item: unknown) => paramsOf(item, persisted));
   }
 
   async #execute(params: Params, method: string, run: Run): Promise<Outcome> {
-    const { query, operationName } = params;
-    if (query.length > this.#limits.maxQueryLength) {
-      this.#refused("query_length");
-      return requestError(
-        413,
-        `Query text of ${query.length} characters is longer than the maximum of ` +
-          `${this.#limits.maxQueryLength}`,
-      );
+    const { operationName } = params;
+    let query = params.query;
+    let persisted: PersistedStep | null = null;
+    if (this.#persisted !== null) {
+      const step = await this.#persistedStep(this.#persisted, params);
+      if (step !== null) {
+        if ("status" in step) return step;
+        persisted = step;
+        query = step.query;
+      }
     }
+    if (query === null) return requestError(422, 'Request parameter "query" is required');
+    if (query.length > this.#limits.maxQueryLength) return this.#tooLong(query);
     const parse = run.span === null
       ? null
       : startSpan(this.#tracer, "graphql.parse", withSpan(run.span));
@@ -688,13 +773,16 @@ class Endpoint {
             message: "Cannot run a mutation over GET: send it with POST",
           }],
         },
-        allow: "POST",
+        headers: { allow: "POST" },
       };
     }
     if (verdict.problems.length > 0 || (operation !== null && operation.problems.length > 0)) {
       const problems: LimitProblem[] = [...verdict.problems, ...(operation?.problems ?? [])];
       for (const problem of problems) this.#refused(limitOf(problem));
       return { status: 422, body: { errors: problems } };
+    }
+    if (persisted !== null && persisted.register !== null) {
+      await this.#register(persisted.register, query);
     }
 
     let result: GraphQLResponse;
@@ -733,7 +821,103 @@ class Endpoint {
         }
       }
     }
-    return this.#outcome(result, run);
+    const outcome = this.#outcome(result, run);
+    const cacheControl = this.#persisted?.cacheControl ?? null;
+    if (
+      cacheControl !== null && persisted?.byHash === true && method === "GET" &&
+      outcome.status === 200 && operation?.type === "query"
+    ) {
+      return { ...outcome, headers: { "cache-control": cacheControl } };
+    }
+    return outcome;
+  }
+
+  #tooLong(query: string): Outcome {
+    this.#refused("query_length");
+    return requestError(
+      413,
+      `Query text of ${query.length} characters is longer than the maximum of ` +
+        `${this.#limits.maxQueryLength}`,
+    );
+  }
+
+  /**
+   * The document of a request with `extensions.persistedQuery` (found by its hash, or its text
+   * checked against it), the refusal of an untrusted text in trusted-only mode, or `null` when
+   * there is nothing to do.
+   */
+  async #persistedStep(
+    config: PersistedConfig,
+    params: Params,
+  ): Promise<Outcome | PersistedStep | null> {
+    const extension = params.extensions?.persistedQuery;
+    const query = params.query;
+    if (extension === undefined) {
+      if (config.trustedOnly && query !== null && !config.documents!.hasText(query)) {
+        return PERSISTED_QUERY_NOT_TRUSTED;
+      }
+      return null;
+    }
+    if (typeof extension !== "object" || extension === null || Array.isArray(extension)) {
+      return requestError(
+        400,
+        'Request parameter "extensions.persistedQuery" must be an object ' +
+          `({"version":1,"sha256Hash":"..."}), got ${describe(extension)}`,
+      );
+    }
+    const { version, sha256Hash: hash } = extension as {
+      readonly version?: unknown;
+      readonly sha256Hash?: unknown;
+    };
+    if (version !== 1) {
+      return requestError(
+        400,
+        `Request parameter "extensions.persistedQuery.version" must be 1, got ${describe(version)}`,
+      );
+    }
+    if (typeof hash !== "string" || !isSha256Hex(hash)) {
+      return requestError(
+        400,
+        'Request parameter "extensions.persistedQuery.sha256Hash" must be a SHA-256 as 64 ' +
+          `lowercase hexadecimal characters, got ${describe(hash)}`,
+      );
+    }
+    if (query === null) {
+      let text = config.documents?.get(hash) ?? null;
+      if (text === null && config.store !== null) {
+        try {
+          const stored = await config.store.get(hash);
+          text = typeof stored === "string" ? stored : null;
+        } catch (error) {
+          this.#log(`Persisted query store failed to read ${hash}: ${messageOf(error)}`, error);
+        }
+      }
+      return text === null
+        ? PERSISTED_QUERY_NOT_FOUND
+        : { query: text, register: null, byHash: true };
+    }
+    // The limit applies before hashing.
+    if (query.length > this.#limits.maxQueryLength) return this.#tooLong(query);
+    const actual = documentHash(query);
+    if (actual !== hash) {
+      return requestError(
+        400,
+        'Request parameter "extensions.persistedQuery.sha256Hash" is not the SHA-256 of the ' +
+          `query (which is ${actual}): send the hash of the query's UTF-8 text`,
+      );
+    }
+    const known = config.documents !== null && config.documents.get(hash) !== null;
+    if (config.trustedOnly && !known) return PERSISTED_QUERY_NOT_TRUSTED;
+    return { query, register: known || config.store === null ? null : hash, byHash: false };
+  }
+
+  /** Keeps a client's document in the store; a store that fails is logged, not fatal. */
+  async #register(hash: string, query: string): Promise<void> {
+    try {
+      await this.#persisted!.store!.set(hash, query);
+    } catch (error) {
+      this.#log(`Persisted query store failed to keep ${hash}: ${messageOf(error)}`, error);
+    }
   }
 
   /** The limits verdict: on what the schema compiled, or on the endpoint's own parse. */
@@ -808,11 +992,11 @@ class Endpoint {
     status: number,
     body: unknown,
     media: ResponseMediaType,
-    allow?: string,
+    headers?: { readonly [name: string]: string },
   ): Response {
-    if (span === null) return respond(status, body, media, allow);
+    if (span === null) return respond(status, body, media, headers);
     const phase = startSpan(this.#tracer, "graphql.serialize", withSpan(span));
-    const response = respond(status, body, media, allow);
+    const response = respond(status, body, media, headers);
     phase?.end();
     return response;
   }
@@ -1015,7 +1199,50 @@ function contentTypeProblem(header: string | null): Rejection | null {
   }
 }
 
-function paramsOf(body: unknown): Params | Rejection {
+/** The `persistedQueries` option, checked (messages name the option and the value). */
+function persistedConfig(options: PersistedQueriesOptions): PersistedConfig {
+  const fail = (name: string, what: string, value: unknown): never => {
+    throw new TypeError(
+      `Cannot create the GraphQL handler: "persistedQueries.${name}" must be ${what}, got ` +
+        describe(value),
+    );
+  };
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `Cannot create the GraphQL handler: "persistedQueries" must be an object, got ${
+        describe(options)
+      }`,
+    );
+  }
+  const documents = options.documents ?? null;
+  if (documents !== null && !(documents instanceof TrustedDocuments)) {
+    fail("documents", "TrustedDocuments (see TrustedDocuments.fromManifest)", documents);
+  }
+  const trustedOnly = options.trustedOnly ?? false;
+  if (typeof trustedOnly !== "boolean") fail("trustedOnly", "a boolean", trustedOnly);
+  if (trustedOnly && documents === null) {
+    throw new TypeError(
+      'Cannot create the GraphQL handler: "persistedQueries.trustedOnly" needs ' +
+        '"persistedQueries.documents" (the trusted documents)',
+    );
+  }
+  let store = options.store === undefined ? new MemoryPersistedQueryStore() : options.store;
+  if (
+    store !== null &&
+    (typeof store !== "object" || typeof store.get !== "function" ||
+      typeof store.set !== "function")
+  ) {
+    fail("store", "a PersistedQueryStore (with get and set) or null", store);
+  }
+  if (trustedOnly) store = null;
+  const cacheControl = options.cacheControl ?? null;
+  if (cacheControl !== null && (typeof cacheControl !== "string" || cacheControl === "")) {
+    fail("cacheControl", "a Cache-Control header value", cacheControl);
+  }
+  return { documents, store, trustedOnly, cacheControl };
+}
+
+function paramsOf(body: unknown, persisted: boolean): Params | Rejection {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     return new Rejection(
       422,
@@ -1024,9 +1251,20 @@ function paramsOf(body: unknown): Params | Rejection {
   }
   const { query, operationName, variables, extensions } = body as { [key: string]: unknown };
   if (query === undefined || query === null) {
-    return new Rejection(422, 'Request parameter "query" is required: send the GraphQL document');
-  }
-  if (typeof query !== "string") {
+    if (!persisted || typeof extensions !== "object" || extensions === null) {
+      return new Rejection(
+        422,
+        'Request parameter "query" is required: send the GraphQL document',
+      );
+    }
+    if ((extensions as { readonly persistedQuery?: unknown }).persistedQuery === undefined) {
+      return new Rejection(
+        422,
+        'Request parameter "query" is required: send the GraphQL document, or its hash in ' +
+          '"extensions.persistedQuery"',
+      );
+    }
+  } else if (typeof query !== "string") {
     return new Rejection(422, `Request parameter "query" must be a string, got ${describe(query)}`);
   }
   if (operationName !== undefined && operationName !== null && typeof operationName !== "string") {
@@ -1040,7 +1278,7 @@ function paramsOf(body: unknown): Params | Rejection {
   const badExtensions = notAnObject(extensions, "extensions");
   if (badExtensions !== null) return badExtensions;
   return {
-    query,
+    query: query ?? null,
     operationName: operationName === undefined || operationName === "" ? null : operationName,
     variables: (variables ?? null) as Params["variables"],
     extensions: (extensions ?? null) as Params["extensions"],
@@ -1239,12 +1477,12 @@ function respond(
   status: number,
   body: unknown,
   media: ResponseMediaType,
-  allow?: string,
+  extra?: { readonly [name: string]: string },
 ): Response {
   const headers = status >= 300 || media === GRAPHQL_RESPONSE_JSON ? GRAPHQL_HEADERS : JSON_HEADERS;
   return new Response(JSON.stringify(body), {
     status,
-    headers: allow === undefined ? headers : { ...headers, allow },
+    headers: extra === undefined ? headers : { ...headers, ...extra },
   });
 }
 
