@@ -9,6 +9,7 @@
 import {
   type PgClient,
   pglite,
+  type PGliteDb,
   type PgRow,
   postgresJs,
   type StatementInfo,
@@ -117,7 +118,7 @@ function databaseUrlFromEnv(): string | null {
 }
 
 async function openServer(url: string, options: OpenDatabaseOptions): Promise<Database> {
-  const { default: postgres } = await import("postgres");
+  const { default: postgres } = await import("npm:postgres@3.4.9");
   const target = maskPassword(url);
   const timeout = options.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS;
   const schema = options.schema === undefined ? null : quoteIdentifier(options.schema);
@@ -153,8 +154,22 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
   );
 }
 
+// In a variable, not a literal: Deno fetches a literal import() target (and, for its types, a
+// `typeof import()`) before the program runs, and PGlite is 27 MB that a program given a
+// server's URL never loads. tests/importable_test.ts checks PGliteModule against PGlite's types.
+const PGLITE: string = "npm:@electric-sql/pglite@0.5.16";
+
+/** The part of PGlite's module that openDatabase uses. */
+export interface PGliteModule {
+  readonly PGlite: {
+    create(options: {
+      parsers: { [oid: number]: (value: string) => unknown };
+    }): Promise<PGliteDb & { close(): Promise<void> }>;
+  };
+}
+
 async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
-  const { PGlite } = await import("@electric-sql/pglite");
+  const { PGlite } = await import(PGLITE) as PGliteModule;
   const asText = (value: string) => value;
   const db = await PGlite.create({ parsers: { [INT8]: asText, [NUMERIC]: asText } });
   return await withSchema(pglite(db), "pglite", PGLITE_TARGET, options, () => db.close());

@@ -41,7 +41,7 @@ import type { CostBudget } from "./budget.ts";
 import { type ExplainRecorder, type RunListener, RunLog, runLogOf } from "./explain.ts";
 import { loadMetrics, type Metrics } from "./metrics.ts";
 import { endSpan, startSpan, tracerOf, traceRun, type TracingOption } from "./tracing.ts";
-import { context as otelContext, type Span, type Tracer } from "@opentelemetry/api";
+import { context as otelContext, type Span, type Tracer } from "npm:@opentelemetry/api@1.9.1";
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import { createResult, type ResultProxy } from "./result.ts";
 import { Batch, FAILED_TARGET, isFailure, type LinkData, NO_TARGET } from "./store.ts";

@@ -26,7 +26,7 @@ import {
   SpanStatusCode,
   trace,
   type Tracer,
-} from "@opentelemetry/api";
+} from "npm:@opentelemetry/api@1.9.1";
 import type { LoadRecord, RunListener, RunLog } from "./explain.ts";
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 

@@ -21,7 +21,7 @@ import {
   TokenKind,
   validate,
   type ValidationRule,
-} from "graphql";
+} from "npm:graphql@17.1.0";
 import type { SourceLocation } from "../base/errors.ts";
 import type { Graph } from "../definitions/graph.ts";
 import { collectFields } from "../planning/collect.ts";

@@ -15,7 +15,7 @@ import {
   isInterfaceType,
   type ValidationContext,
   type ValidationRule,
-} from "graphql";
+} from "npm:graphql@17.1.0";
 
 /**
  * Reports fields selected on an interface with no implementations.

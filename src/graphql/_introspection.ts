@@ -13,7 +13,7 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
-} from "graphql";
+} from "npm:graphql@17.1.0";
 import { setOwn } from "../base/_objects.ts";
 import {
   type QueryField,

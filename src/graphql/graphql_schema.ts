@@ -53,8 +53,14 @@ import {
   specifiedDirectives,
   validateSchema,
   valueFromASTUntyped,
-} from "graphql";
-import { GraphQLBoolean, GraphQLFloat, GraphQLID, GraphQLInt, GraphQLString } from "graphql";
+} from "npm:graphql@17.1.0";
+import {
+  GraphQLBoolean,
+  GraphQLFloat,
+  GraphQLID,
+  GraphQLInt,
+  GraphQLString,
+} from "npm:graphql@17.1.0";
 import type { Directive } from "../definitions/directive.ts";
 import type { Enum } from "../definitions/enum.ts";
 import { GraphDefinitionError } from "../base/errors.ts";

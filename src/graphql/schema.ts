@@ -29,7 +29,7 @@ import {
   printSchema,
   specifiedRules,
   type ValidationRule,
-} from "graphql";
+} from "npm:graphql@17.1.0";
 import {
   CostLimitError,
   ExecutionAbortedError,
@@ -66,7 +66,7 @@ import {
   context as otelContext,
   type Span,
   type Tracer,
-} from "@opentelemetry/api";
+} from "npm:@opentelemetry/api@1.9.1";
 import type { Executor } from "../execution/executor.ts";
 import type { CostBudget } from "../execution/budget.ts";
 import { ExplainRecorder } from "../execution/explain.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { GraphQLError } from "graphql";
+import { GraphQLError } from "npm:graphql@17.1.0";
 import {
   ExecutionAbortedError,
   LoaderError,

@@ -100,7 +100,7 @@ import {
   type TracingOption,
   withSpan,
 } from "../execution/tracing.ts";
-import { context as otelContext, type Span, type Tracer } from "@opentelemetry/api";
+import { context as otelContext, type Span, type Tracer } from "npm:@opentelemetry/api@1.9.1";
 import { quote } from "../base/_quote.ts";
 import { COST_BUDGET_DEFAULTS, CostBudget, type CostBudgetInit } from "../execution/budget.ts";
 import {

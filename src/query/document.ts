@@ -21,7 +21,7 @@
  * @module
  */
 
-import { Kind } from "graphql";
+import { Kind } from "npm:graphql@17.1.0";
 import type {
   ArgumentNode,
   ConstValueNode,
@@ -35,7 +35,7 @@ import type {
   TypeNode,
   ValueNode,
   VariableDefinitionNode,
-} from "graphql";
+} from "npm:graphql@17.1.0";
 import { QueryReadError, type SourceLocation } from "../base/errors.ts";
 import { setOwn } from "../base/_objects.ts";
 import { MAX_QUOTED, quote } from "../base/_quote.ts";

@@ -27,8 +27,8 @@
  * @module
  */
 
-import { GraphQLError, Kind, parse } from "graphql";
-import type { DocumentNode, TypeNode, ValueNode } from "graphql";
+import { GraphQLError, Kind, parse } from "npm:graphql@17.1.0";
+import type { DocumentNode, TypeNode, ValueNode } from "npm:graphql@17.1.0";
 import { QueryReadError, QuerySyntaxError, type SourceLocation } from "../../base/errors.ts";
 import { inspect } from "../../base/_inspect.ts";
 import { MAX_VALUE_DEPTH, tooDeepValue } from "../../base/_depth.ts";
