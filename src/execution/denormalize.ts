@@ -12,6 +12,18 @@
 
 import { QueryReadError, type SourceLocation } from "../base/errors.ts";
 import type { Graph } from "../definitions/graph.ts";
+import {
+  coerceLeaf,
+  LEAF_ANY,
+  LEAF_BOOLEAN,
+  LEAF_FLOAT,
+  LEAF_ID,
+  LEAF_INT,
+  LEAF_STRING,
+  LIST,
+  listItems,
+  type OutputCoercion,
+} from "../definitions/_output_coercion.ts";
 import type { FieldSlot, LinkSlot, NodePlan, OutSlot, RecordShape } from "../planning/plan.ts";
 import { failureOf, resultParts, type ResultProxy } from "./result.ts";
 import {
@@ -132,17 +144,14 @@ function buildNode(
           }
           if (slot.shape !== null) value = project(value, slot.shape);
         }
-        const serialize = slot.serialize;
-        if (serialize !== null && value !== null && value !== undefined) {
-          if (run.check) {
-            try {
-              value = serialize(value);
-            } catch {
-              throw BAIL;
-            }
-          } else {
-            value = serialize(value);
+        if (run.check) {
+          // GraphQL's result coercion: one typeof (and range) check when the type is right.
+          const code = slot.outputCode;
+          if (code !== LEAF_ANY && value !== null && value !== undefined) {
+            value = checkLeaf(code, slot.output!, value);
           }
+        } else if (slot.serialize !== null && value !== null && value !== undefined) {
+          value = slot.serialize(value);
         }
         if (value === undefined) value = null;
         if (value === null && run.check && !slot.nullable) throw BAIL;
@@ -200,6 +209,61 @@ function buildLink(batch: Batch, i: number, slot: LinkSlot, depth: number, run: 
     else throw failureOf(data.failures!.get(t), "link", batch.plan.label, slot.name);
   }
   return out;
+}
+
+/**
+ * A value's GraphQL coercion on the fast walk: one typeof (and range) check when the value has
+ * the right type already; throws `BAIL` when it must be reported.
+ */
+function checkLeaf(code: number, output: OutputCoercion, value: unknown): unknown {
+  switch (code) {
+    case LEAF_STRING:
+    case LEAF_ID:
+      return typeof value === "string" ? value : coerceFast(output, value);
+    case LEAF_INT:
+      return typeof value === "number" && (value | 0) === value ? value : coerceFast(output, value);
+    case LEAF_FLOAT:
+      // NaN and ±Infinity give NaN, which is not 0.
+      return typeof value === "number" && value - value === 0 ? value : coerceFast(output, value);
+    case LEAF_BOOLEAN:
+      return typeof value === "boolean" ? value : coerceFast(output, value);
+    default:
+      return coerceFast(output, value);
+  }
+}
+
+/** A value's GraphQL coercion on the fast walk, past the typeof checks: throws `BAIL` on failure. */
+function coerceFast(output: OutputCoercion, value: unknown): unknown {
+  try {
+    return output.code === LIST ? listFast(output, value) : coerceLeaf(output, value);
+  } catch {
+    throw BAIL;
+  }
+}
+
+/**
+ * A list's GraphQL coercion on the fast walk: the same array when every item passes as it is;
+ * throws (the caller turns it into `BAIL`) when anything must be reported.
+ */
+function listFast(output: OutputCoercion, value: unknown): unknown {
+  const items = listItems(value);
+  if (items === null) throw BAIL;
+  const item = output.item!;
+  let out: unknown[] | null = items === value ? null : items as unknown[];
+  for (let k = 0; k < items.length; k++) {
+    const v = items[k];
+    let c: unknown;
+    if (v === null || v === undefined) {
+      if (!output.itemNullable) throw BAIL;
+      c = null;
+    } else if (v instanceof Error) {
+      throw BAIL;
+    } else {
+      c = item.code === LIST ? listFast(item, v) : coerceLeaf(item, v);
+    }
+    if (c !== v) (out ??= items.slice())[k] = c;
+  }
+  return out ?? items;
 }
 
 function project(value: unknown, shape: RecordShape): unknown {
@@ -383,25 +447,58 @@ class ErrorWalker {
       return this.#failed(failureOf(value, "field", plan.label, slot.name), slot, slot.nullable);
     }
     if (slot.shape !== null) value = project(value, slot.shape);
-    const serialize = slot.serialize;
-    if (serialize !== null && value !== null && value !== undefined) {
+    if (value === null || value === undefined) {
+      return slot.nullable ? null : this.#failed(nullViolation(plan, slot), slot, false);
+    }
+    const output = slot.output;
+    if (output === null) return value;
+    return this.#coerce(plan, slot, output, value, slot.nullable);
+  }
+
+  /**
+   * GraphQL's result coercion of a value that is not null, as graphql-js completes it: a leaf
+   * that cannot be coerced is an error here; a list's items are coerced one by one (an error
+   * per item, at its index), and the first item that may not be null and is stops the list.
+   */
+  #coerce(
+    plan: NodePlan,
+    slot: FieldSlot,
+    output: OutputCoercion,
+    value: unknown,
+    nullable: boolean,
+  ): unknown {
+    if (output.code !== LIST) {
       try {
-        value = serialize(value);
+        return coerceLeaf(output, value);
       } catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        return this.#failed(
-          new TypeError(`Cannot serialize ${plan.label}.${slot.name}: ${detail}`, {
-            cause: error,
-          }),
-          slot,
-          slot.nullable,
-        );
+        return this.#failed(new SerializeError(plan, slot, error), slot, nullable);
       }
     }
-    if ((value === null || value === undefined) && !slot.nullable) {
-      return this.#failed(nullViolation(plan, slot), slot, false);
+    const items = listItems(value);
+    if (items === null) {
+      const message =
+        `Expected Iterable, but did not find one for field "${plan.typeName}.${slot.name}".`;
+      return this.#failed(new TypeError(message), slot, nullable);
     }
-    return value ?? null;
+    const item = output.item!;
+    const itemNullable = output.itemNullable;
+    const out = new Array(items.length);
+    for (let k = 0; k < items.length; k++) {
+      const v = items[k];
+      this.#path.push(k);
+      let c: unknown;
+      if (v === null || v === undefined) {
+        c = itemNullable ? null : this.#failed(nullViolation(plan, slot), slot, false);
+      } else if (v instanceof Error) {
+        c = this.#failed(failureOf(v, "field", plan.label, slot.name), slot, itemNullable);
+      } else {
+        c = this.#coerce(plan, slot, item, v, itemNullable);
+      }
+      this.#path.pop();
+      if (c === INVALID) return nullable ? null : INVALID;
+      out[k] = c;
+    }
+    return out;
   }
 
   #link(batch: Batch, i: number, slot: LinkSlot): unknown {
@@ -481,6 +578,24 @@ class ErrorWalker {
       level.push({ error, path: [...this.#path], locations });
     }
     return nullable ? null : INVALID;
+  }
+}
+
+/**
+ * A loaded value that GraphQL's result coercion rejects. Its message names node and field; its
+ * `cause` is the coercion's error, whose message (graphql-js's) is what clients read.
+ */
+export class SerializeError extends TypeError {
+  /**
+   * Creates the error.
+   *
+   * @param plan The node's plan.
+   * @param slot The field.
+   * @param cause What the coercion threw.
+   */
+  constructor(plan: NodePlan, slot: FieldSlot, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(`Cannot serialize ${plan.label}.${slot.name}: ${detail}`, { cause });
   }
 }
 

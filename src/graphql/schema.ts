@@ -38,6 +38,7 @@ import {
   type SourceLocation,
 } from "../base/errors.ts";
 import { MAX_VALUE_DEPTH, tooDeepValue } from "../base/_depth.ts";
+import { inspectGraphQL } from "../base/_graphql_inspect.ts";
 import { TextCache } from "../base/_text_cache.ts";
 import { MAX_QUOTED, quote } from "../base/_quote.ts";
 import type { Context } from "../definitions/context.ts";
@@ -46,6 +47,7 @@ import {
   DEFAULT_MAX_ERRORS,
   denormalizeWithErrors,
   type ResultError,
+  SerializeError,
 } from "../execution/denormalize.ts";
 import { Engine, executePlan, listenersFor } from "../execution/engine.ts";
 import {
@@ -796,6 +798,14 @@ function fromError(error: unknown): GraphQLResponseError {
  * it is; the `LoaderError` that names node and field stays as `originalError`, for logs).
  */
 function clientMessage(error: unknown): string {
+  // A value result coercion rejected reads as graphql-js words it (`SerializeError` names node
+  // and field for logs, as `originalError`).
+  if (error instanceof SerializeError) {
+    const cause = error.cause;
+    return cause instanceof Error
+      ? cause.message
+      : `Unexpected error value: ${inspectGraphQL(cause)}`;
+  }
   const own = error instanceof LoaderError ? error.cause : error;
   return own instanceof Error ? own.message : String(own);
 }

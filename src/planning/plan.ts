@@ -20,6 +20,19 @@
 import { QueryValidationError, type SourceLocation } from "../base/errors.ts";
 import { type ObjectFactory, objectFactory } from "../base/_shape.ts";
 import { isContextLoader } from "../definitions/context.ts";
+import {
+  ANY_COERCION,
+  BOOLEAN_COERCION,
+  enumCoercion,
+  FLOAT_COERCION,
+  ID_COERCION,
+  INT_COERCION,
+  LEAF_ANY,
+  listCoercion,
+  type OutputCoercion,
+  scalarCoercion,
+  STRING_COERCION,
+} from "../definitions/_output_coercion.ts";
 import type { Graph } from "../definitions/graph.ts";
 import type {
   Field,
@@ -197,8 +210,15 @@ export interface FieldSlot {
   readonly column: number;
   /** The record shape, for a record field queried with a selection. */
   readonly shape: RecordShape | null;
-  /** How the loaded value becomes a result value (enums, scalars, IDs). */
+  /** How the loaded value becomes a result value (enums, scalars, IDs), as Hiku does. */
   readonly serialize: Serializer | null;
+  /**
+   * How the loaded value becomes a GraphQL result value (`denormalizeWithErrors`), as graphql-js
+   * coerces it; `null` when it passes as it is (`Any`, untyped, records).
+   */
+  readonly output: OutputCoercion | null;
+  /** `output`'s code, kept on the slot for the hot path (`LEAF_ANY` when `output` is `null`). */
+  readonly outputCode: number;
   /** Whether it may be null in GraphQL terms (`Optional`, or untyped). */
   readonly nullable: boolean;
   /** Where every selection under this key was written. */
@@ -607,6 +627,7 @@ class Planner {
     const shape = item.kind === "link" && member.type !== null
       ? this.#recordShape(member.type, parts, `${builder.typeName}_${member.name}`)
       : null;
+    const output = member.type === null || shape !== null ? null : this.#output(member.type);
     return {
       kind: "field",
       key: item.resultKey,
@@ -615,6 +636,8 @@ class Planner {
       column,
       shape,
       serialize: member.type === null ? null : this.#serializer(member.type),
+      output,
+      outputCode: output === null ? LEAF_ANY : output.code,
       nullable: member.type === null || member.type.kind === "optional",
       locations,
     };
@@ -709,6 +732,41 @@ class Planner {
       }
       case "scalar":
         return type.name === "ID" ? serializeId : null;
+      default:
+        return null;
+    }
+  }
+
+  /** A type's GraphQL result coercion; `null` when values pass as they are. */
+  #output(type: GraphType): OutputCoercion | null {
+    switch (type.kind) {
+      case "optional":
+        return this.#output(type.type);
+      case "sequence":
+        return listCoercion(this.#output(type.type) ?? ANY_COERCION, type.type.kind === "optional");
+      case "enumRef": {
+        const definition = this.#graph.enumsMap.get(type.name);
+        return definition === undefined ? null : enumCoercion(definition);
+      }
+      case "scalarRef": {
+        const definition = this.#graph.scalarsMap.get(type.name);
+        return definition === undefined ? null : scalarCoercion(definition);
+      }
+      case "scalar":
+        switch (type.name) {
+          case "Int":
+            return INT_COERCION;
+          case "Float":
+            return FLOAT_COERCION;
+          case "String":
+            return STRING_COERCION;
+          case "Boolean":
+            return BOOLEAN_COERCION;
+          case "ID":
+            return ID_COERCION;
+          default:
+            return null;
+        }
       default:
         return null;
     }
