@@ -25,6 +25,7 @@ import {
   type QueryField,
   read,
   Root,
+  Schema,
   Sequence,
   Str,
   TypeRef,
@@ -378,4 +379,44 @@ Deno.test({
       [],
     );
   },
+});
+
+Deno.test("a bigint column declared Int answers numbers within 32 bits and a field error beyond", async () => {
+  // postgres.js returns int8 as a string, PGlite as a number: neither reaches a client as a
+  // string inside Int.
+  await using db = await openDatabase(
+    DATABASE_URL === null ? { url: null } : {
+      url: DATABASE_URL,
+      schema: scratchSchema(),
+      dropSchemaOnClose: true,
+      connectTimeoutSeconds: 5,
+    },
+  );
+  await db.query("CREATE TABLE ledger (id int PRIMARY KEY, amount bigint NOT NULL)");
+  await db.query("INSERT INTO ledger VALUES (1, 12), (2, 3000000000)");
+  const ledger = table("ledger", { id: Int, amount: Optional(Int) }, { primaryKey: "id" });
+  const ledgerQuery = FieldsQuery(PG, ledger);
+  const graph = Graph([
+    Node("Entry", [Field("id", null, ledgerQuery), Field("amount", null, ledgerQuery)]),
+    Root([Link("entries", Sequence(TypeRef("Entry")), () => [1, 2], { requires: null })]),
+  ]);
+  const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
+  const raw = (await db.query("SELECT amount FROM ledger WHERE id = 2"))[0]!.amount;
+  const response = await schema.execute({
+    query: "{ entries { id amount } }",
+    context: { [PG]: db },
+  });
+  assert.equal(
+    JSON.stringify(response),
+    JSON.stringify({
+      errors: [{
+        message: `Int cannot represent non 32-bit signed integer value: ${
+          typeof raw === "string" ? `"${raw}"` : String(raw)
+        }`,
+        locations: [{ line: 1, column: 16 }],
+        path: ["entries", 1, "amount"],
+      }],
+      data: { entries: [{ id: 1, amount: 12 }, { id: 2, amount: null }] },
+    }),
+  );
 });
