@@ -106,6 +106,23 @@ export class PostgresConnectionError extends Error {
 }
 
 /**
+ * `openDatabase({ requireServer: true })` found no server to connect to: no `url` was given and
+ * the `DATABASE_URL` environment variable is unset or empty. Without `requireServer`,
+ * `openDatabase` opens an empty embedded database (PGlite) instead.
+ */
+export class DatabaseUrlMissingError extends Error {
+  /** Creates the error. */
+  constructor() {
+    super(
+      "openDatabase was asked for a PostgreSQL server (requireServer: true), but DATABASE_URL is " +
+        "not set: set it to the server's URL (postgres://user:password@host:port/database), or " +
+        "pass openDatabase({ url })",
+    );
+    this.name = "DatabaseUrlMissingError";
+  }
+}
+
+/**
  * An id given to `FieldsQuery`, or a value a `LinkQuery` link requires, can not be read as the
  * graph type of the column it is looked up in: `"abc"` or `7.5` for an `Int` key, for example.
  * Raised before any statement is sent. The message names the table, the column, the value and

@@ -14,16 +14,25 @@ import {
   postgresJs,
   type StatementInfo,
 } from "./_postgres_client.ts";
-import { PostgresConnectionError } from "./_postgres_errors.ts";
+import { DatabaseUrlMissingError, PostgresConnectionError } from "./_postgres_errors.ts";
 import { quoteIdentifier } from "./_postgres_table.ts";
 
 /** What {@linkcode openDatabase} accepts. */
 export interface OpenDatabaseOptions {
   /**
    * The server's URL (`postgres://user:password@host:port/database`); `null` for PGlite. Defaults
-   * to the `DATABASE_URL` environment variable, and to PGlite when it is unset or empty.
+   * to the `DATABASE_URL` environment variable, and to PGlite when it is unset or empty (unless
+   * `requireServer` is set).
    */
   readonly url?: string | null;
+  /**
+   * Demand a server: when no URL is given and `DATABASE_URL` is unset or empty, throw a
+   * {@linkcode DatabaseUrlMissingError} instead of opening an empty in-memory PGlite. `false` by
+   * default, so that examples and tests run with nothing installed; set it in an application,
+   * whose tables live on a server, so that a missing `DATABASE_URL` fails at start, naming it,
+   * rather than at the first query with `relation "..." does not exist`.
+   */
+  readonly requireServer?: boolean;
   /**
    * A schema to work in: created when missing and put first on the search path, so unqualified
    * table names are created and found there.
@@ -49,7 +58,10 @@ export interface OpenDatabaseOptions {
 
 /** A database opened by {@linkcode openDatabase}: a client for the sources that can be closed. */
 export interface Database extends PgClient, AsyncDisposable {
-  /** `"postgres.js"` for a server, `"pglite"` for the embedded database. */
+  /**
+   * `"postgres.js"` for a server, `"pglite"` for the embedded database: a fresh, empty database
+   * in memory, which is what `openDatabase()` opens when `DATABASE_URL` is unset.
+   */
   readonly driver: "postgres.js" | "pglite";
   /** The server's URL with its password masked, or `"PGlite (in-process, in memory)"`. */
   readonly target: string;
@@ -76,7 +88,9 @@ const NUMERIC = 1700;
 /**
  * Opens the database examples, tests and small deployments use: the PostgreSQL server at
  * `DATABASE_URL` through postgres.js when that variable is set, and otherwise a fresh in-memory
- * PGlite, so nothing needs to be installed or started.
+ * PGlite, so nothing needs to be installed or started. That fallback is quiet and starts empty:
+ * `db.driver` (`"pglite"`) and `db.target` tell which database was opened, and
+ * `requireServer: true` turns a missing `DATABASE_URL` into an error instead.
  *
  * Both drivers give the same values: `int8` (bigint) and `numeric` columns come back as strings
  * (exact and JSON-safe), as postgres.js returns them. A server connection is tried at once, so a
@@ -88,6 +102,9 @@ const NUMERIC = 1700;
  *   (`await using db = await openDatabase()` closes it at the end of the scope).
  * @throws {PostgresConnectionError} When the server can not be reached, refuses the connection or
  *   does not answer in time. Reading `DATABASE_URL` needs `--allow-env`.
+ * @throws {DatabaseUrlMissingError} With `requireServer: true`, when no `url` is given and
+ *   `DATABASE_URL` is unset or empty.
+ * @throws {TypeError} With `requireServer: true` and `url: null` (which asks for PGlite).
  * @throws {RangeError} When `closeTimeoutSeconds` is negative or not finite.
  * @example
  * ```ts ignore
@@ -99,6 +116,15 @@ const NUMERIC = 1700;
  */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const url = options.url === undefined ? databaseUrlFromEnv() : options.url;
+  if (options.requireServer === true && (url === null || url === "")) {
+    if (options.url === null) {
+      throw new TypeError(
+        "openDatabase can not both require a server and open PGlite: got requireServer: true " +
+          "with url: null",
+      );
+    }
+    throw new DatabaseUrlMissingError();
+  }
   if (options.dropSchemaOnClose === true && options.schema === undefined) {
     throw new TypeError(
       "openDatabase needs a schema to drop on close: got dropSchemaOnClose alone",

@@ -10,7 +10,8 @@
  *   type (one id, an id or `Nothing`, or a list).
  * - {@linkcode postgresJs}, {@linkcode pglite} and {@linkcode queryObjectClient} adapt drivers to
  *   the small {@linkcode PgClient} interface the loaders read from the context.
- * - {@linkcode openDatabase} opens the server at `DATABASE_URL`, or PGlite when it is unset.
+ * - {@linkcode openDatabase} opens the server at `DATABASE_URL`, or an empty in-memory PGlite
+ *   when it is unset (`requireServer: true` makes that an error instead).
  *
  * Every value is a bound parameter and every identifier is quoted.
  *
@@ -78,6 +79,7 @@ export type {
 export { openDatabase } from "./_postgres_open.ts";
 export type { Database, OpenDatabaseOptions } from "./_postgres_open.ts";
 export {
+  DatabaseUrlMissingError,
   IdTypeError,
   LinkRowError,
   PostgresConnectionError,

@@ -59,7 +59,7 @@ Deno.test("strictContext() reads keys through, and throws naming a missing key",
       assert.equal(error.key, "unknown");
       assert.equal(
         error.message,
-        'Context key "unknown" is not set: pass it in the context given to engine.execute',
+        'Context key "unknown" is not set: pass it in the context given to engine.execute, schema.execute or graphqlHandler',
       );
       return true;
     });

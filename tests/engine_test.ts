@@ -706,7 +706,7 @@ Deno.test("engine passes the context first to loaders wrapped with passContext",
         assert.equal(
           error.message,
           'Loader of link root.character failed: Context key "ship" is not set: pass it in the ' +
-            "context given to engine.execute",
+            "context given to engine.execute, schema.execute or graphqlHandler",
         );
         assert.ok(error.cause instanceof ContextKeyError);
         assert.equal(error.cause.key, "ship");
@@ -749,7 +749,8 @@ Deno.test("passContext loaders read the context through a view that names missin
   assert.equal("invalid" in ctx, false);
   assert.throws(() => ctx.invalid, {
     name: "ContextKeyError",
-    message: 'Context key "invalid" is not set: pass it in the context given to engine.execute',
+    message:
+      'Context key "invalid" is not set: pass it in the context given to engine.execute, schema.execute or graphqlHandler',
   });
 });
 

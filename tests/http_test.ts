@@ -967,6 +967,61 @@ Deno.test("graphqlHandler serves GraphiQL to browsers", async (t) => {
     assert.doesNotMatch(page, /esm\.sh\/graphiql/);
   });
 
+  await t.step(
+    "saying what is wrong when its assets do not load, with a curl command",
+    async () => {
+      const { handler } = handlerWith();
+      const page = await (await handler(new Request(URL_, { headers: browser }))).text();
+      // The page keeps its loading text until GraphiQL starts, and replaces it with the failure
+      // when a module fails or after the timeout.
+      assert.match(page, /Loading GraphiQL…/);
+      assert.match(
+        page,
+        /setTimeout\(\s*\(\) => failed\("GraphiQL has not loaded after 15 seconds\."\)/,
+      );
+      assert.match(page, /catch \(error\) \{[^}]*failed\("A GraphiQL module failed to load: "/);
+      assert.match(page, /title\.textContent = "GraphiQL could not load"/);
+      const help = JSON.parse(page.match(/const help = (".*");/)![1]!.replaceAll("\\u003c", "<"));
+      assert.match(help, /from these URLs/);
+      for (
+        const url of ["https://esm.sh/react@19.2.7", "https://esm.sh/graphiql@5.2.4/dist/style.css"]
+      ) {
+        assert.ok(help.includes(`\n  ${url}\n`) || help.endsWith(`  ${url}`), url);
+      }
+      assert.doesNotMatch(help, /data:text/);
+      assert.match(
+        help,
+        /\n {2}curl -sSI 'https:\/\/esm\.sh\/graphiql@5\.2\.4\?standalone&external=react,react-dom,@graphiql\/react,graphql'\n/,
+      );
+      assert.match(help, /assetBaseUrl/);
+    },
+  );
+
+  await t.step("from another base URL, a mirror of the CDN", async () => {
+    const { handler } = handlerWith({ graphiql: { assetBaseUrl: "https://esm.example.com/cdn" } });
+    const page = await (await handler(new Request(URL_, { headers: browser }))).text();
+    assert.match(
+      page,
+      /<link rel="stylesheet" href="https:\/\/esm\.example\.com\/cdn\/graphiql@5\.2\.4\/dist\/style\.css" \/>/,
+    );
+    assert.match(page, /"react":"https:\/\/esm\.example\.com\/cdn\/react@19\.2\.7"/);
+    assert.match(page, /"@emotion\/is-prop-valid":"data:text\/javascript,"/);
+    assert.match(page, /curl -sSI 'https:\/\/esm\.example\.com\/cdn\/graphiql@5\.2\.4\?standalone/);
+    assert.doesNotMatch(page, /https:\/\/esm\.sh\//);
+    // Stylesheets and imports given explicitly win over the base URL.
+    const own = handlerWith({
+      graphiql: { assetBaseUrl: "https://esm.example.com/", stylesheets: ["/graphiql.css"] },
+    });
+    const ownPage = await (await own.handler(new Request(URL_, { headers: browser }))).text();
+    assert.match(ownPage, /<link rel="stylesheet" href="\/graphiql\.css" \/>/);
+    assert.match(ownPage, /"graphiql":"https:\/\/esm\.example\.com\/graphiql@5\.2\.4\?/);
+    assert.throws(() => handlerWith({ graphiql: { assetBaseUrl: "/esm" } }), {
+      name: "TypeError",
+      message: 'Cannot create the GraphQL handler: "graphiql.assetBaseUrl" must be an absolute ' +
+        'URL, got "/esm"',
+    });
+  });
+
   await t.step("not when turned off", async () => {
     const { handler } = handlerWith({ graphiql: false });
     const response = await handler(new Request(URL_, { headers: browser }));

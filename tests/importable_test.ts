@@ -49,6 +49,9 @@ Deno.test("library files import npm packages by full specifier, at the version d
   const bare: string[] = [];
   const versions = new Map<string, Set<string>>();
   for (const file of files) {
+    // The GraphiQL page's module script is text the browser runs, resolved by the page's own
+    // import map: its specifiers are not Deno's.
+    if (file === "src/http/_graphiql.ts") continue;
     for (const spec of specifiersOf(await Deno.readTextFile(join(ROOT, file)))) {
       if (spec.startsWith(".") || spec.startsWith("node:")) continue;
       const npm = /^npm:((?:@[^/@]+\/)?[^/@]+)@(\d+\.\d+\.\d+)(?:\/.*)?$/.exec(spec);

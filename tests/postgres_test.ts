@@ -31,6 +31,7 @@ import {
   TypeRef,
 } from "../mod.ts";
 import {
+  DatabaseUrlMissingError,
   FieldsQuery,
   LinkQuery,
   openDatabase,
@@ -265,7 +266,7 @@ Deno.test("a context without the client names the key", async () => {
       assert.ok(error.cause instanceof ContextKeyError);
       assert.equal(
         error.message,
-        `Loader of field Character.name failed: Context key "pg" is not set: pass it in the context given to engine.execute`,
+        `Loader of field Character.name failed: Context key "pg" is not set: pass it in the context given to engine.execute, schema.execute or graphqlHandler`,
       );
       return true;
     },
@@ -327,6 +328,74 @@ Deno.test("openDatabase needs a schema to drop one on close", async () => {
     openDatabase({ url: null, dropSchemaOnClose: true }),
     new TypeError("openDatabase needs a schema to drop on close: got dropSchemaOnClose alone"),
   );
+});
+
+/**
+ * Runs tests/support/pg_require_server.ts in a process whose `DATABASE_URL` is `value` (unset for
+ * `null`): this process's environment is shared by test modules running in parallel.
+ */
+async function inProcessWithDatabaseUrl(value: string | null, mode: string): Promise<unknown> {
+  const env: { [key: string]: string } = {};
+  for (const key of ["HOME", "PATH", "DENO_DIR", "TMPDIR"]) {
+    const v = Deno.env.get(key);
+    if (v !== undefined) env[key] = v;
+  }
+  if (value !== null) env.DATABASE_URL = value;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./support/pg_require_server.ts", import.meta.url).href, mode],
+    clearEnv: true,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout).trim();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  return JSON.parse(text.split("\n").at(-1)!);
+}
+
+Deno.test("openDatabase with requireServer demands DATABASE_URL instead of opening PGlite", async (t) => {
+  const expected = {
+    name: "DatabaseUrlMissingError",
+    message: "openDatabase was asked for a PostgreSQL server (requireServer: true), but " +
+      "DATABASE_URL is not set: set it to the server's URL " +
+      "(postgres://user:password@host:port/database), or pass openDatabase({ url })",
+  };
+  for (const value of [null, ""]) {
+    await t.step(`DATABASE_URL ${value === null ? "unset" : "empty"}`, async () => {
+      assert.deepEqual(await inProcessWithDatabaseUrl(value, "require"), expected);
+      assert.deepEqual(await inProcessWithDatabaseUrl(value, "require-empty-url"), expected);
+    });
+  }
+  await t.step("the error is a DatabaseUrlMissingError", () => {
+    const error = new DatabaseUrlMissingError();
+    assert.equal(error.name, expected.name);
+  });
+  await t.step("without requireServer, the fallback is PGlite and says so", async () => {
+    assert.deepEqual(await inProcessWithDatabaseUrl(null, "default"), {
+      driver: "pglite",
+      target: "PGlite (in-process, in memory)",
+    });
+  });
+  await t.step("requireServer with url: null is a contradiction", async () => {
+    await assert.rejects(
+      openDatabase({ requireServer: true, url: null }),
+      new TypeError(
+        "openDatabase can not both require a server and open PGlite: got requireServer: true " +
+          "with url: null",
+      ),
+    );
+  });
+  await t.step({
+    name: "with DATABASE_URL set, requireServer opens the server" +
+      (DATABASE_URL === null ? " (set DATABASE_URL to a PostgreSQL server to run)" : ""),
+    ignore: DATABASE_URL === null,
+    fn: async () => {
+      // DATABASE_URL is this process's own, as the test reads it.
+      await using db = await openDatabase({ requireServer: true });
+      assert.equal(db.driver, "postgres.js");
+      assert.deepEqual([...await db.query("SELECT 1 AS one")], [{ one: 1 }]);
+    },
+  });
 });
 
 Deno.test("openDatabase without a URL starts PGlite, with int8 and numeric as strings", async () => {

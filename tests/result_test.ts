@@ -1125,7 +1125,7 @@ Deno.test("partial results: a value an enum cannot represent gives null and an e
   assert.deepEqual(await partial(partialGraph(rec), "{ characters { rank } }"), {
     data: { characters: [{ rank: "CAPTAIN" }, { rank: null }, { rank: "CAPTAIN" }] },
     errors: [{
-      type: "TypeError",
+      type: "SerializeError",
       message: 'Cannot serialize Character.rank: Enum "Rank" cannot represent value: 42',
       path: ["characters", 1, "rank"],
       locations: [{ line: 1, column: 16 }],

@@ -182,6 +182,25 @@ Deno.test("execute() returns data without an errors key when nothing failed", as
   assert.equal(Object.hasOwn(response, "errors"), false);
 });
 
+Deno.test("a context key that is missing names schema.execute among the places to pass it", async () => {
+  const graph = Graph([
+    Root([
+      Field(
+        "ship",
+        Str,
+        passContext((ctx: { ship: string }, fields: readonly QueryField[]) =>
+          fields.map(() => ctx.ship)
+        ),
+      ),
+    ]),
+  ]);
+  const response = await schemaOf(graph).execute({ query: "{ ship }", context: {} });
+  assert.deepEqual(response.errors?.map((error) => error.message), [
+    'Context key "ship" is not set: pass it in the context given to engine.execute, ' +
+    "schema.execute or graphqlHandler",
+  ]);
+});
+
 Deno.test("a loader that throws nulls its nullable field and reports each path, with its own message", async () => {
   const response = await run(schemaOf(faultyGraph()), "{ characters { name quote } }");
   assert.deepEqual(response, {

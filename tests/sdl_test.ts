@@ -370,11 +370,11 @@ Deno.test("printGraphSchema() reports every name that is not a GraphQL name", ()
   ]);
   const rule = "use letters, digits and underscores, not starting with a digit";
   assert.deepEqual(definitionErrors(() => printGraphSchema(graph)), [
-    `Field "foo-foo" of "Query" is not a GraphQL name: ${rule}`,
-    `Option "bar-bar" of "Query.foo-foo" is not a GraphQL name: ${rule}`,
-    `Link "baz-baz" of "Query" is not a GraphQL name: ${rule}`,
+    `Field "Query.foo-foo" is not a GraphQL name: ${rule}`,
+    `Option "Query.foo-foo:bar-bar" is not a GraphQL name: ${rule}`,
+    `Link "Query.baz-baz" is not a GraphQL name: ${rule}`,
     `Node "Baz-Baz" is not a GraphQL name: ${rule}`,
-    `Field "bzz-bzz" of "Baz-Baz" is not a GraphQL name: ${rule}`,
+    `Field "Baz-Baz.bzz-bzz" is not a GraphQL name: ${rule}`,
   ]);
 });
 

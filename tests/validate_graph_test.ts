@@ -27,7 +27,7 @@ import {
 } from "../src/definitions/types.ts";
 
 const fields = (_fields: unknown[], ids: unknown[]) => ids.map(() => []);
-const link = (ids: unknown[]) => ids;
+const link = (ids: unknown) => ids;
 const resolveType = () => "Character";
 
 /** Asserts that `Graph(items, init)` throws one GraphDefinitionError listing exactly `errors`. */
@@ -136,7 +136,7 @@ Deno.test("Graph() reports every problem in one GraphDefinitionError", () => {
   const errors = [
     'Link "root.starships" points to the missing node "Starship"',
     'Duplicated names found in the "Character" node: "name"',
-    'Link "actors" requires missing field "actor_ids" in the "Actor" node',
+    'Link "Actor.actors" requires missing field "actor_ids"',
     'Option "Actor.character:limit" default "ten" does not fit Int: expected Int, got string "ten"',
   ];
   assert.throws(
@@ -217,8 +217,8 @@ Deno.test("Graph() reports node members that are not fields or links", () => {
     ],
     {},
     [
-      'Node can not contain these types: Node "Character" in node "root"',
-      'Node can not contain these types: Node "Character", number 1 in node "Actor"',
+      'Root can not contain these types: Node "Character"',
+      'Node "Actor" can not contain these types: Node "Character", number 1',
     ],
   );
 });
@@ -260,7 +260,7 @@ Deno.test("Graph() reports malformed and duplicate options", () => {
     {},
     [
       'Duplicated option names found in the "Actor.id" field: "size"',
-      'Invalid types provided as link "Actor.character" options: number 1',
+      'Link "Actor.character" options can not contain these types: number 1',
     ],
   );
 });
@@ -421,9 +421,9 @@ Deno.test("Graph() reports requires naming a missing field or a link", () => {
     ],
     {},
     [
-      'Link "character" requires missing field "charcter_id" in the "Actor" node. ' +
+      'Link "Actor.character" requires missing field "charcter_id". ' +
       'Did you mean "character_id"?',
-      'Link "costars" requires "character" in the "Actor" node, which is a link, not a field',
+      'Link "Actor.costars" requires "character", which is a link, not a field',
       'Link "Actor.doubles" requires an empty list of fields: use requires: null',
     ],
   );
@@ -563,7 +563,7 @@ Deno.test("Graph() reports interface problems", () => {
       'Node "Image" implements the "Media" interface but its "duration" is a link, not a field',
       'Interface "Empty" must have at least one field',
       "Interface must have a name",
-      'Interface can not contain these types: string "WrongType" in interface "Invalid"',
+      'Interface "Invalid" can not contain these types: string "WrongType"',
     ],
   );
 });

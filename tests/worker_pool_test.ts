@@ -279,7 +279,7 @@ Deno.test("WorkerPoolExecutor names a context key a worker loader reads but nobo
     const cause = await loaderErrorCause(
       run(engine, "{ where(count: 1) { captain } }"),
       'Loader of field Where.captain failed: Context key "captain" is not set: ' +
-        "pass it in the context given to engine.execute",
+        "pass it in the context given to engine.execute, schema.execute or graphqlHandler",
     );
     assert.ok(cause instanceof ContextKeyError);
     assert.equal(cause.key, "captain");

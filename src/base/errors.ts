@@ -193,7 +193,10 @@ function qualify(node: string, fields: readonly string[]): string {
   return fields.map((f) => `${node}.${f}`).join(", ");
 }
 
-/** A loader read a context key that the context passed to `execute` does not have. */
+/**
+ * A loader read a context key that the context does not have: the context given to
+ * `engine.execute`, to `schema.execute`, or made by `graphqlHandler`'s `context` option.
+ */
 export class ContextKeyError extends Error {
   /** The missing key. */
   readonly key: string;
@@ -204,7 +207,10 @@ export class ContextKeyError extends Error {
    * @param key The key that was read.
    */
   constructor(key: string) {
-    super(`Context key "${key}" is not set: pass it in the context given to engine.execute`);
+    super(
+      `Context key "${key}" is not set: pass it in the context given to engine.execute, ` +
+        "schema.execute or graphqlHandler",
+    );
     this.name = "ContextKeyError";
     this.key = key;
   }
@@ -227,7 +233,7 @@ export class ExecutorError extends Error {
   }
 }
 
-/** Execution was stopped by the `AbortSignal` given to `engine.execute`. */
+/** Execution was stopped by the `AbortSignal` given to `engine.execute` or `schema.execute`. */
 export class ExecutionAbortedError extends Error {
   /**
    * Creates the error.

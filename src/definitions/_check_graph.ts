@@ -187,10 +187,10 @@ function checkMembers(ctx: Context, members: readonly unknown[], owner: Owner): 
     else invalid.push(describeItem(member));
   }
   if (invalid.length > 0) {
-    const [what, kind] = owner.kind === "interface" ? ["Interface", "interface"] : ["Node", "node"];
-    ctx.problems.push(
-      `${what} can not contain these types: ${invalid.join(", ")} in ${kind} "${owner.label}"`,
-    );
+    const what = owner.kind === "root"
+      ? "Root"
+      : `${owner.kind === "interface" ? "Interface" : "Node"} "${owner.label}"`;
+    ctx.problems.push(`${what} can not contain these types: ${invalid.join(", ")}`);
   }
   const fieldsMap = new Map<string, Member>();
   for (const member of valid) {
@@ -216,10 +216,7 @@ function checkMembers(ctx: Context, members: readonly unknown[], owner: Owner): 
   }
   const names = duplicates(valid.map((member) => member.name));
   if (names.length > 0) {
-    const where = owner.kind === "interface"
-      ? `the "${owner.label}" interface`
-      : `the "${owner.label}" node`;
-    ctx.problems.push(`Duplicated names found in ${where}: ${quoteAll(names)}`);
+    ctx.problems.push(`Duplicated names found in ${owner.where}: ${quoteAll(names)}`);
   }
 }
 
@@ -282,14 +279,13 @@ function checkLink(
       for (const [key, member] of fieldsMap) if (member.kind === "field") fieldNames.push(key);
       ctx.problems.push(
         withHint(
-          `Link "${link.name}" requires missing field "${name}" in the "${owner.label}" node`,
+          `Link "${label}" requires missing field "${name}"`,
           didYouMean(name, fieldNames),
         ),
       );
     } else if (required.kind === "link") {
       ctx.problems.push(
-        `Link "${link.name}" requires "${name}" in the "${owner.label}" node, which is a link, ` +
-          "not a field",
+        `Link "${label}" requires "${name}", which is a link, not a field`,
       );
     }
   }
@@ -329,13 +325,14 @@ function checkOptions(ctx: Context, member: Member, label: string): void {
   }
   if (invalid.length > 0) {
     ctx.problems.push(
-      `Invalid types provided as ${member.kind} "${label}" options: ${invalid.join(", ")}`,
+      `${member.kind === "field" ? "Field" : "Link"} "${label}" options can not contain these ` +
+        `types: ${invalid.join(", ")}`,
     );
   }
   for (let i = 0; i < options.length; i++) {
     const option = options[i]!;
     if (!isName(option.name)) {
-      ctx.problems.push(`Option at index ${i} of "${label}" must have a name`);
+      ctx.problems.push(`Option at index ${i} of the "${label}" ${member.kind} must have a name`);
       continue;
     }
     const optionLabel = `${label}:${option.name}`;

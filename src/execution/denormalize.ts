@@ -596,6 +596,7 @@ export class SerializeError extends TypeError {
   constructor(plan: NodePlan, slot: FieldSlot, cause: unknown) {
     const detail = cause instanceof Error ? cause.message : String(cause);
     super(`Cannot serialize ${plan.label}.${slot.name}: ${detail}`, { cause });
+    this.name = "SerializeError";
   }
 }
 

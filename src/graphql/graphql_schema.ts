@@ -542,20 +542,20 @@ function scalarType(scalar: Scalar): GraphQLScalarType {
 /** Every name the schema would use that is not a GraphQL name. */
 function checkNames(query: Graph, mutation: Graph | null): string[] {
   const problems: string[] = [];
-  const check = (what: string, name: string, where = ""): void => {
+  // `label` names the definition as graph definition errors do: `Node.member`, `Node.member:option`.
+  const check = (what: string, name: string, label = name): void => {
     if (!NAME_RE.test(name)) {
       problems.push(
-        `${what} "${name}"${where} is not a GraphQL name: ` +
+        `${what} "${label}" is not a GraphQL name: ` +
           "use letters, digits and underscores, not starting with a digit",
       );
     }
   };
   const members = (owner: string, list: readonly Member[]): void => {
     for (const member of list) {
-      check(member.kind === "field" ? "Field" : "Link", member.name, ` of "${owner}"`);
-      for (const option of member.options) {
-        check("Option", option.name, ` of "${owner}.${member.name}"`);
-      }
+      const label = `${owner}.${member.name}`;
+      check(member.kind === "field" ? "Field" : "Link", member.name, label);
+      for (const option of member.options) check("Option", option.name, `${label}:${option.name}`);
     }
   };
   const graphs = mutation === null ? [query] : [query, mutation];
@@ -580,12 +580,12 @@ function checkNames(query: Graph, mutation: Graph | null): string[] {
   });
   each((g) => g.dataTypes, ([name, record]) => {
     check("Data type", name);
-    for (const key of Object.keys(record.fields)) check("Record field", key, ` of "${name}"`);
+    for (const key of Object.keys(record.fields)) check("Record field", key, `${name}.${key}`);
   });
   each((g) => g.enumsMap.values(), (definition) => {
     check("Enum", definition.name);
     for (const value of definition.values) {
-      check("Enum value", value.name, ` of "${definition.name}"`);
+      check("Enum value", value.name, `${definition.name}.${value.name}`);
     }
   });
   each((g) => g.interfacesMap.values(), (iface) => {
@@ -596,7 +596,9 @@ function checkNames(query: Graph, mutation: Graph | null): string[] {
   each((g) => g.scalarsMap.values(), (scalar) => check("Scalar", scalar.name));
   each((g) => g.inputsMap.values(), (input) => {
     check("Input", input.name);
-    for (const field of input.fields) check("Input field", field.name, ` of "${input.name}"`);
+    for (const field of input.fields) {
+      check("Input field", field.name, `${input.name}.${field.name}`);
+    }
   });
   each((g) => g.directives, (directive) => {
     check("Directive", directive.name);

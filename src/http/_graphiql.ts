@@ -1,7 +1,7 @@
 /**
  * The GraphiQL page the HTTP endpoint serves to browsers (internal). It loads GraphiQL 5 as ES
  * modules through an import map, as GraphiQL's own CDN example does, and sends queries to the URL
- * it was served from.
+ * it was served from. When its assets do not load, it says so, naming them.
  *
  * @module
  */
@@ -40,8 +40,42 @@ export const DEFAULT_GRAPHIQL_STYLESHEETS: readonly string[] = Object.freeze([
   "https://esm.sh/graphiql@5.2.4/dist/style.css",
 ]);
 
+/** The CDN the default assets come from; `assetBaseUrl` replaces it. */
+const DEFAULT_ASSET_BASE_URL = "https://esm.sh/";
+
+/** How long the page waits for GraphiQL before saying it has not loaded, in milliseconds. */
+export const GRAPHIQL_LOAD_TIMEOUT_MS = 15_000;
+
 /**
- * Renders the page.
+ * The default import map and stylesheets with the CDN's URL (`https://esm.sh/`) replaced by
+ * another base URL: a mirror of esm.sh (a self-hosted esm.sh, or a proxy of it) that serves the
+ * same paths.
+ *
+ * @param base The base URL; a missing trailing `/` is added.
+ * @returns The import map and the stylesheets.
+ */
+export function graphiqlAssets(base: string): {
+  imports: { readonly [specifier: string]: string };
+  stylesheets: readonly string[];
+} {
+  const prefix = base.endsWith("/") ? base : `${base}/`;
+  const rebase = (url: string) =>
+    url.startsWith(DEFAULT_ASSET_BASE_URL)
+      ? prefix + url.slice(DEFAULT_ASSET_BASE_URL.length)
+      : url;
+  return {
+    imports: Object.fromEntries(
+      Object.entries(DEFAULT_GRAPHIQL_IMPORTS).map(([key, url]) => [key, rebase(url)]),
+    ),
+    stylesheets: DEFAULT_GRAPHIQL_STYLESHEETS.map(rebase),
+  };
+}
+
+/**
+ * Renders the page. Until GraphiQL starts, the page says it is loading; when a module fails to
+ * load, or GraphiQL has not started after {@linkcode GRAPHIQL_LOAD_TIMEOUT_MS}, it says so instead,
+ * with the asset URLs, a curl command to test that they can be reached, and how to load them from
+ * elsewhere.
  *
  * @param page Title and asset URLs.
  * @returns The HTML text.
@@ -69,20 +103,49 @@ export function renderGraphiQL(page: GraphiQLPage): string {
       body { margin: 0; }
       #graphiql { height: 100dvh; }
       .loading { height: 100%; display: flex; align-items: center; justify-content: center; font: 2rem sans-serif; }
+      .failed { padding: 1rem 2rem; font: 1rem sans-serif; }
+      .failed pre { white-space: pre-wrap; overflow-wrap: anywhere; }
     </style>
 ${links}
     <script type="importmap">${scriptJson(importMap)}</script>
     <script type="module">
-      import React from "react";
-      import ReactDOM from "react-dom/client";
-      import { GraphiQL, HISTORY_PLUGIN } from "graphiql";
-      import { createGraphiQLFetcher } from "@graphiql/toolkit";
-      import "graphiql/setup-workers/esm.sh";
-
-      const fetcher = createGraphiQLFetcher({ url: window.location.pathname });
-      ReactDOM.createRoot(document.getElementById("graphiql")).render(
-        React.createElement(GraphiQL, { fetcher, plugins: [HISTORY_PLUGIN] }),
+      const help = ${scriptJson(loadFailureHelp(page))};
+      let started = false;
+      const failed = (reason) => {
+        if (started) return;
+        const box = document.createElement("div");
+        box.className = "failed";
+        box.id = "graphiql-load-failed";
+        const title = document.createElement("h1");
+        title.textContent = "GraphiQL could not load";
+        const text = document.createElement("pre");
+        text.textContent = reason + "\\n\\n" + help;
+        box.append(title, text);
+        document.getElementById("graphiql").replaceChildren(box);
+      };
+      const timer = setTimeout(
+        () => failed("GraphiQL has not loaded after ${GRAPHIQL_LOAD_TIMEOUT_MS / 1000} seconds."),
+        ${GRAPHIQL_LOAD_TIMEOUT_MS},
       );
+      try {
+        const [{ default: React }, { default: ReactDOM }, { GraphiQL, HISTORY_PLUGIN }, { createGraphiQLFetcher }] =
+          await Promise.all([
+            import("react"),
+            import("react-dom/client"),
+            import("graphiql"),
+            import("@graphiql/toolkit"),
+            import("graphiql/setup-workers/esm.sh"),
+          ]);
+        clearTimeout(timer);
+        started = true;
+        const fetcher = createGraphiQLFetcher({ url: window.location.pathname });
+        ReactDOM.createRoot(document.getElementById("graphiql")).render(
+          React.createElement(GraphiQL, { fetcher, plugins: [HISTORY_PLUGIN] }),
+        );
+      } catch (error) {
+        clearTimeout(timer);
+        failed("A GraphiQL module failed to load: " + (error && error.message || error));
+      }
     </script>
   </head>
   <body>
@@ -90,6 +153,46 @@ ${links}
   </body>
 </html>
 `;
+}
+
+/**
+ * What the page says when GraphiQL does not load: the URLs it loads, a curl command to test the
+ * first, and the options that load them from elsewhere.
+ */
+function loadFailureHelp(page: GraphiQLPage): string {
+  const urls = [
+    // Prefix entries ("react/") are not files of their own; data: URLs need no network.
+    ...Object.entries(page.imports)
+      .filter(([specifier, url]) => !specifier.endsWith("/") && !url.startsWith("data:"))
+      .map(([, url]) => url),
+    ...page.stylesheets,
+  ];
+  const unique = [...new Set(urls)];
+  const first = page.imports["graphiql"] ?? unique[0];
+  const lines = [
+    "This page loads GraphiQL's scripts and stylesheet from these URLs (the browser must reach " +
+    "them; a network that is offline or blocks the CDN stops it):",
+    ...unique.map((url) => `  ${url}`),
+  ];
+  if (first !== undefined && /^https?:/.test(first)) {
+    lines.push(
+      "",
+      "To test whether they can be reached from the machine running this browser:",
+      `  curl -sSI ${shellQuote(first)}`,
+    );
+  }
+  lines.push(
+    "",
+    "To load them from elsewhere (a mirror of esm.sh, or your own copies), set the graphiql " +
+      "option of graphqlHandler: { assetBaseUrl } for a mirror serving the same paths, or " +
+      "{ imports, stylesheets } for files of your own. The browser's console and network tab " +
+      "show which request failed.",
+  );
+  return lines.join("\n");
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 function escapeHtml(text: string): string {

@@ -106,6 +106,7 @@ import { COST_BUDGET_DEFAULTS, CostBudget, type CostBudgetInit } from "../execut
 import {
   DEFAULT_GRAPHIQL_IMPORTS,
   DEFAULT_GRAPHIQL_STYLESHEETS,
+  graphiqlAssets,
   renderGraphiQL,
 } from "./_graphiql.ts";
 import {
@@ -177,13 +178,23 @@ export type ContextFactory = (
 export interface GraphiQLOptions {
   /** The page's title. Default `"GraphiQL"`. */
   readonly title?: string;
-  /** Stylesheet URLs. Default: GraphiQL 5.2.4's stylesheet on esm.sh. */
+  /**
+   * Where the default assets are loaded from instead of `https://esm.sh/`: a mirror of esm.sh
+   * (a self-hosted esm.sh server, or a proxy of it) that serves the same paths, e.g.
+   * `"https://esm.example.com/"` gives `https://esm.example.com/graphiql@5.2.4/dist/style.css`.
+   * `stylesheets` and `imports`, when given, are used as they are. Default `"https://esm.sh/"`.
+   */
+  readonly assetBaseUrl?: string;
+  /** Stylesheet URLs. Default: GraphiQL 5.2.4's stylesheet on esm.sh (or `assetBaseUrl`). */
   readonly stylesheets?: readonly string[];
   /**
    * The page's import map: URLs for `react`, `react-dom/client`, `graphiql`,
    * `graphiql/setup-workers/esm.sh` and `@graphiql/toolkit`. Default: GraphiQL's CDN example,
-   * GraphiQL 5.2.4 and React 19 on esm.sh (versions pinned). Point it at your own copies to serve
-   * GraphiQL without a CDN.
+   * GraphiQL 5.2.4 and React 19 on esm.sh (or `assetBaseUrl`), versions pinned. Point it at your
+   * own copies to serve GraphiQL without a CDN.
+   *
+   * When the assets do not load (offline, or the CDN is blocked), the page says so after a
+   * failed module or 15 seconds, listing their URLs with a curl command to test them.
    */
   readonly imports?: { readonly [specifier: string]: string };
   /** Subresource integrity hashes by URL, for the import map and the stylesheets. Default none. */
@@ -553,15 +564,21 @@ class Endpoint {
     this.#cancelOnDisconnect = options.cancelOnDisconnect ?? true;
     this.#log = options.logger ?? ((message, error) => console.error(message, error));
     const graphiql = options.graphiql ?? true;
+    const page: GraphiQLOptions = graphiql === true || graphiql === false ? {} : graphiql;
+    if (page.assetBaseUrl !== undefined && !URL.canParse(page.assetBaseUrl)) {
+      throw new TypeError(
+        `Cannot create the GraphQL handler: "graphiql.assetBaseUrl" must be an absolute URL, ` +
+          `got ${JSON.stringify(page.assetBaseUrl)}`,
+      );
+    }
+    const defaults = page.assetBaseUrl === undefined
+      ? { imports: DEFAULT_GRAPHIQL_IMPORTS, stylesheets: DEFAULT_GRAPHIQL_STYLESHEETS }
+      : graphiqlAssets(page.assetBaseUrl);
     this.#graphiql = graphiql === false ? null : renderGraphiQL({
-      title: graphiql === true ? "GraphiQL" : graphiql.title ?? "GraphiQL",
-      stylesheets: graphiql === true
-        ? DEFAULT_GRAPHIQL_STYLESHEETS
-        : graphiql.stylesheets ?? DEFAULT_GRAPHIQL_STYLESHEETS,
-      imports: graphiql === true
-        ? DEFAULT_GRAPHIQL_IMPORTS
-        : graphiql.imports ?? DEFAULT_GRAPHIQL_IMPORTS,
-      integrity: graphiql === true ? {} : graphiql.integrity ?? {},
+      title: page.title ?? "GraphiQL",
+      stylesheets: page.stylesheets ?? defaults.stylesheets,
+      imports: page.imports ?? defaults.imports,
+      integrity: page.integrity ?? {},
     });
   }
 
