@@ -54,6 +54,13 @@ export {
 } from "./src/definitions/members.ts";
 export { Graph, MutationGraph } from "./src/definitions/graph.ts";
 export { Option } from "./src/definitions/option.ts";
+export type { OptionValue, OptionValues } from "./src/definitions/option.ts";
+export { withContext } from "./src/definitions/with_context.ts";
+export type {
+  ContextFieldLoader,
+  ContextLinkLoader,
+  ContextMembers,
+} from "./src/definitions/with_context.ts";
 export { Enum } from "./src/definitions/enum.ts";
 export type { EnumInit, EnumValue, EnumValueInit } from "./src/definitions/enum.ts";
 export { Scalar } from "./src/definitions/scalar.ts";
@@ -73,11 +80,15 @@ export type {
   LinkCardinality,
   LinkInit,
   LinkLoader,
+  LinkLoaderArgs,
   LinkTargetKind,
   Loader,
   Member,
   NodeInit,
   NothingType,
+  Requires,
+  TypedLinkInit,
+  TypedLinkLoader,
   TypedLoader,
   TypeResolver,
   UnionInit,
@@ -118,6 +129,7 @@ export type {
   ScalarType,
   SequenceType,
   TypeLike,
+  TypeOf,
   TypeRefType,
   UnionRefType,
 } from "./src/definitions/types.ts";
@@ -173,8 +185,8 @@ export type {
 } from "./src/planning/explain_plan.ts";
 export { AsyncExecutor } from "./executors/async.ts";
 export type { Executor, LoadScope, LoadTask } from "./src/execution/executor.ts";
-export { passContext, signalOf } from "./src/definitions/context.ts";
-export type { Context } from "./src/definitions/context.ts";
+export { PASS_CONTEXT, passContext, signalOf } from "./src/definitions/context.ts";
+export type { Context, ContextFirst, ContextLoader } from "./src/definitions/context.ts";
 export { Index, ResultProxy, ResultProxy as Proxy } from "./src/execution/result.ts";
 export type { IndexEntry, Reference } from "./src/execution/result.ts";
 export {

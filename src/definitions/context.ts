@@ -13,10 +13,33 @@ export type Context = { readonly [key: string]: unknown };
 const contextLoaders = new WeakSet<object>();
 
 /**
+ * The property {@linkcode passContext} sets (to `true`) on the loaders it marks, so that their
+ * type tells them apart from loaders that do not take the context.
+ */
+export const PASS_CONTEXT: unique symbol = Symbol.for("hiku-ts.passContext");
+
+/** Any function taking the context first. */
+export type ContextFirst = (ctx: never, ...args: never) => unknown;
+
+/**
+ * A loader marked by {@linkcode passContext}: it takes the execution context first.
+ *
+ * @typeParam F The loader's own type, context first.
+ */
+export type ContextLoader<F extends ContextFirst = ContextFirst> = F & {
+  /** Always `true`: the engine passes the context first. */
+  readonly [PASS_CONTEXT]: true;
+};
+
+/**
  * Marks a loader as wanting the execution context as its first argument. Returns a new function
  * (the original is left as it is); use the returned one in `Field`/`Link`.
  *
  * Reading a key the context does not have throws a {@linkcode ContextKeyError} naming the key.
+ *
+ * To have the context typed without annotating the loader, name the context's type once and call
+ * `passContext<Ctx>()` (see the second form), or declare the members with
+ * `withContext`, which also types a link's option values.
  *
  * @typeParam F The loader's type, context first.
  * @param loader The loader, taking the context first.
@@ -24,14 +47,43 @@ const contextLoaders = new WeakSet<object>();
  * @example
  * ```ts
  * import { passContext } from "./context.ts";
- * const toCharacters = passContext((ctx: { readonly [key: string]: unknown }) =>
- *   (ctx.db as { characterIds: number[] }).characterIds
+ * const toCharacters = passContext((ctx: { readonly db: { characterIds: number[] } }) =>
+ *   ctx.db.characterIds
  * );
  * ```
  */
-export function passContext<F extends (ctx: never, ...args: never[]) => unknown>(loader: F): F {
-  const marked = loader.bind(null) as F;
+export function passContext<F extends ContextFirst>(loader: F): ContextLoader<F>;
+/**
+ * Gives a `passContext` for loaders whose context has the type `Ctx`: their first parameter is
+ * typed `Ctx` without an annotation (the others still need theirs; `withContext`'s
+ * `Field` and `Link` type them all).
+ *
+ * @typeParam Ctx The context's type: what `engine.execute` or the HTTP handler is given.
+ * @returns A function that marks a loader taking a `Ctx` first.
+ * @example
+ * ```ts
+ * import { passContext } from "./context.ts";
+ * type Ctx = { readonly names: ReadonlyMap<number, string> };
+ * const namesOf = passContext<Ctx>()((ctx, _fields: unknown, ids: readonly number[]) =>
+ *   ids.map((id) => [ctx.names.get(id) ?? null])
+ * );
+ * ```
+ */
+export function passContext<Ctx>(): <A extends readonly unknown[], R>(
+  loader: (ctx: Ctx, ...args: A) => R,
+) => ContextLoader<(ctx: Ctx, ...args: A) => R>;
+export function passContext(loader?: ContextFirst): unknown {
+  if (loader === undefined) return mark;
+  return mark(loader);
+}
+
+function mark<F extends ContextFirst>(loader: F): ContextLoader<F> {
+  if (typeof loader !== "function") {
+    throw new TypeError(`passContext() expects a loader function, got ${typeof loader}`);
+  }
+  const marked = loader.bind(null) as ContextLoader<F>;
   Object.defineProperty(marked, "name", { value: loader.name });
+  Object.defineProperty(marked, PASS_CONTEXT, { value: true });
   contextLoaders.add(marked);
   return marked;
 }

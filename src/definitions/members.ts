@@ -10,7 +10,8 @@
  */
 
 import type { AppliedDirective } from "./applied_directive.ts";
-import type { Option } from "./option.ts";
+import type { ContextLoader } from "./context.ts";
+import type { Option, OptionValues } from "./option.ts";
 import type { QueryField, QueryLink } from "../query/query.ts";
 import { type GraphType, isGraphType } from "./types.ts";
 
@@ -54,6 +55,50 @@ export type FieldLoader = {
 export type LinkLoader = {
   bivariant(values: readonly unknown[], options: { readonly [name: string]: unknown }): unknown;
 }["bivariant"];
+
+/**
+ * What a link's `requires` can be: a field name, a list of them, or `null`.
+ */
+export type Requires = string | readonly string[] | null;
+
+/**
+ * The arguments of a link loader after the context, given the link's `requires` and options:
+ * `[options]` for `requires: null`, `[values, options]` otherwise, the options typed with
+ * {@linkcode OptionValues}.
+ *
+ * @typeParam R The link's `requires`.
+ * @typeParam O The link's declared options.
+ */
+export type LinkLoaderArgs<R extends Requires, O extends readonly Option[]> = [R] extends [null]
+  ? [options: OptionValues<O>]
+  : [values: readonly unknown[], options: OptionValues<O>];
+
+/**
+ * A link loader for a link with these `requires` and options: `(values, options) => ids`, or
+ * `(options) => ids` with `requires: null`, where `options` has one property per declared option,
+ * of the option's type. Written inline in `Link`, its parameters get these types; a loader
+ * declaring narrower ones (`ids: number[]`) is accepted too, one declaring an option of another
+ * type is not.
+ *
+ * @typeParam R The link's `requires`.
+ * @typeParam O The link's declared options.
+ */
+export type TypedLinkLoader<R extends Requires, O extends readonly Option[]> = {
+  bivariant(...args: LinkLoaderArgs<R, O>): unknown;
+}["bivariant"];
+
+/**
+ * {@linkcode LinkInit} with the types `Link` infers from it: `requires` and the options.
+ *
+ * @typeParam R The link's `requires`.
+ * @typeParam O The link's declared options.
+ */
+export interface TypedLinkInit<R extends Requires, O extends readonly Option[]> extends LinkInit {
+  /** The field (or fields) whose values the loader receives, or `null`. */
+  readonly requires: R;
+  /** Declared options. */
+  readonly options?: O;
+}
 
 /**
  * A hook a loader can carry to give the type of a field declared with a `null` type (the Postgres
@@ -297,6 +342,13 @@ export interface Link {
  * With declared options, the loader gets the option values as its last argument. A link with
  * `requires: null` is called once per query path and its result is shared by every id.
  *
+ * The loader's parameters are typed from `requires` and the declared options: with
+ * `options: [Option("limit", Optional(Int))]`, `opts.limit` is a `number | null` (or absent), and
+ * a loader declaring `opts: { limit: string }` does not type-check. A loader written apart can be
+ * typed with `OptionValues<typeof options>`.
+ *
+ * @typeParam R The link's `requires`, as written.
+ * @typeParam O The declared options, as written.
  * @param name The link's name.
  * @param type The link's type.
  * @param loader The batch loader.
@@ -305,16 +357,24 @@ export interface Link {
  * @example
  * ```ts
  * import { Link } from "./members.ts";
- * import { Sequence, TypeRef } from "./types.ts";
+ * import { Option } from "./option.ts";
+ * import { Int, Optional, Sequence, TypeRef } from "./types.ts";
  * const actorsOf = new Map([[1, [1, 4]]]);
  * const actors = Link("actors", Sequence(TypeRef("Actor")),
- *   (ids: number[]) => ids.map((id) => actorsOf.get(id) ?? []), { requires: "id" });
+ *   (ids: number[], opts) => ids.map((id) => (actorsOf.get(id) ?? []).slice(0, opts.limit ?? 10)),
+ *   { requires: "id", options: [Option("limit", Optional(Int))] });
  * ```
  */
-export function Link(name: string, type: GraphType, loader: LinkLoader, init: LinkInit): Link;
+export function Link<const R extends Requires, const O extends readonly Option[] = readonly []>(
+  name: string,
+  type: GraphType,
+  loader: TypedLinkLoader<R, O>,
+  init: TypedLinkInit<R, O>,
+): Link;
 /**
- * Declares a link whose loader takes the context first (wrapped with `passContext`) or has
- * another signature; see the first overload for the protocol.
+ * Declares a link whose loader takes the context first (wrapped with `passContext`) or adapts
+ * itself to the link (the Postgres sources' `LinkQuery`); see the first overload for the
+ * protocol.
  *
  * @param name The link's name.
  * @param type The link's type.
@@ -322,8 +382,18 @@ export function Link(name: string, type: GraphType, loader: LinkLoader, init: Li
  * @param init `requires` (mandatory), options, description, deprecation.
  * @returns The link definition.
  */
-export function Link(name: string, type: GraphType, loader: Loader, init: LinkInit): Link;
-export function Link(name: string, type: GraphType, loader: Loader, init: LinkInit): Link {
+export function Link(
+  name: string,
+  type: GraphType,
+  loader: ContextLoader | LinkAwareLoader,
+  init: LinkInit,
+): Link;
+export function Link(
+  name: string,
+  type: GraphType,
+  loader: Loader | LinkAwareLoader,
+  init: LinkInit,
+): Link {
   const options = Object.freeze([...(init.options ?? [])]);
   const size = init.size ?? null;
   if (size !== null && !(Number.isInteger(size) && size >= 0)) {
@@ -353,7 +423,7 @@ export function Link(name: string, type: GraphType, loader: Loader, init: LinkIn
     type,
     loader: typeof bind === "function"
       ? bind({ name, type, cardinality, requires, options: options.map((o) => o?.name) })
-      : loader,
+      : loader as Loader,
     requires,
     options,
     optionsMap: optionsMap(options),

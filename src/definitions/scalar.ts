@@ -6,8 +6,12 @@
  * @module
  */
 
-/** A custom scalar definition; usable as a type (it is a `ScalarRef` to itself). */
-export interface Scalar {
+/**
+ * A custom scalar definition; usable as a type (it is a `ScalarRef` to itself).
+ *
+ * @typeParam T What `parse` gives: the value loaders receive for an option of this type.
+ */
+export interface Scalar<T = unknown> {
   /** Discriminant: a scalar definition is a reference to itself. */
   readonly kind: "scalarRef";
   /** The scalar's name. */
@@ -23,15 +27,19 @@ export interface Scalar {
    *
    * @throws {TypeError} When the value is not valid for the scalar.
    */
-  parse(value: unknown): unknown;
+  parse(value: unknown): T;
   /** Turns what a loader returned into what the result holds. */
   serialize(value: unknown): unknown;
 }
 
-/** What {@linkcode Scalar} accepts besides its name. */
-export interface ScalarInit {
+/**
+ * What {@linkcode Scalar} accepts besides its name.
+ *
+ * @typeParam T What `parse` gives.
+ */
+export interface ScalarInit<T = unknown> {
   /** From query value to loader value; throw a TypeError to reject. Defaults to identity. */
-  readonly parse?: (value: unknown) => unknown;
+  readonly parse?: (value: unknown) => T;
   /** From loader value to result value. Defaults to identity. */
   readonly serialize?: (value: unknown) => unknown;
   /** Human-readable description. */
@@ -40,11 +48,13 @@ export interface ScalarInit {
   readonly specifiedBy?: string;
 }
 
-const identity = (value: unknown): unknown => value;
+const identity = <T>(value: unknown): T => value as T;
 
 /**
  * Declares a custom scalar.
  *
+ * @typeParam T What `parse` gives (inferred from it), the type option values of this scalar have
+ *   in loaders.
  * @param name The scalar's GraphQL name.
  * @param init Parsing, serialization, description.
  * @returns The scalar, usable as a type.
@@ -62,14 +72,14 @@ const identity = (value: unknown): unknown => value;
  * });
  * ```
  */
-export function Scalar(name: string, init: ScalarInit = {}): Scalar {
+export function Scalar<T = unknown>(name: string, init: ScalarInit<T> = {}): Scalar<T> {
   return Object.freeze({
     kind: "scalarRef",
     name,
     definition: "scalar",
     description: init.description ?? null,
     specifiedBy: init.specifiedBy ?? null,
-    parse: init.parse ?? identity,
+    parse: init.parse ?? identity<T>,
     serialize: init.serialize ?? identity,
   });
 }

@@ -12,28 +12,40 @@
 /** Names of the built-in scalar types. */
 export type BuiltinScalarName = "Int" | "Float" | "String" | "Boolean" | "ID" | "Any";
 
-/** A built-in scalar type such as {@linkcode Int} or {@linkcode Str}. */
-export interface ScalarType {
+/**
+ * A built-in scalar type such as {@linkcode Int} or {@linkcode Str}.
+ *
+ * @typeParam N Its name; each constant carries its own, so that option types reach loaders.
+ */
+export interface ScalarType<N extends BuiltinScalarName = BuiltinScalarName> {
   /** Discriminant. */
   readonly kind: "scalar";
   /** The scalar's GraphQL name. */
-  readonly name: BuiltinScalarName;
+  readonly name: N;
 }
 
-/** A value that may be absent (`null`), or, for links, a link that may point to nothing. */
-export interface OptionalType {
+/**
+ * A value that may be absent (`null`), or, for links, a link that may point to nothing.
+ *
+ * @typeParam T The type of the value when it is present.
+ */
+export interface OptionalType<T extends GraphType = GraphType> {
   /** Discriminant. */
   readonly kind: "optional";
   /** The type of the value when it is present. */
-  readonly type: GraphType;
+  readonly type: T;
 }
 
-/** A list of values of one type. */
-export interface SequenceType {
+/**
+ * A list of values of one type.
+ *
+ * @typeParam T The type of each item.
+ */
+export interface SequenceType<T extends GraphType = GraphType> {
   /** Discriminant. */
   readonly kind: "sequence";
   /** The type of each item. */
-  readonly type: GraphType;
+  readonly type: T;
 }
 
 /** A map from keys of one type to values of another (a plain object in results). */
@@ -119,30 +131,40 @@ export type GraphType =
 /** A type, or a string as a shorthand for `TypeRef(string)`, accepted by the type constructors. */
 export type TypeLike = GraphType | string;
 
-function scalar(name: BuiltinScalarName): ScalarType {
+/**
+ * The type a {@linkcode TypeLike} stands for: a string is a `TypeRef`, a type is itself.
+ *
+ * @typeParam T A type or a type name.
+ */
+export type TypeOf<T extends TypeLike> = T extends string ? TypeRefType
+  : T extends GraphType ? T
+  : never;
+
+function scalar<N extends BuiltinScalarName>(name: N): ScalarType<N> {
   return Object.freeze({ kind: "scalar", name });
 }
 
-function toType(type: TypeLike): GraphType {
-  return typeof type === "string" ? TypeRef(type) : type;
+function toType<T extends TypeLike>(type: T): TypeOf<T> {
+  return (typeof type === "string" ? TypeRef(type) : type) as TypeOf<T>;
 }
 
 /** A 32-bit signed integer (GraphQL `Int`). */
-export const Int: ScalarType = scalar("Int");
+export const Int: ScalarType<"Int"> = scalar("Int");
 /** A double-precision number (GraphQL `Float`). */
-export const Float: ScalarType = scalar("Float");
+export const Float: ScalarType<"Float"> = scalar("Float");
 /** A string (GraphQL `String`). */
-export const Str: ScalarType = scalar("String");
+export const Str: ScalarType<"String"> = scalar("String");
 /** A boolean (GraphQL `Boolean`). */
-export const Bool: ScalarType = scalar("Boolean");
+export const Bool: ScalarType<"Boolean"> = scalar("Boolean");
 /** An opaque identifier serialized as a string (GraphQL `ID`); accepts strings and integers. */
-export const ID: ScalarType = scalar("ID");
+export const ID: ScalarType<"ID"> = scalar("ID");
 /** Any value at all; not checked. */
-export const Any: ScalarType = scalar("Any");
+export const Any: ScalarType<"Any"> = scalar("Any");
 
 /**
  * A value that may be `null`; on a link, a link that may point to `Nothing`.
  *
+ * @typeParam T The type of the value when present.
  * @param type The type of the value when present; a string means `TypeRef(string)`.
  * @returns The optional type.
  * @example Optional field and optional link
@@ -152,17 +174,18 @@ export const Any: ScalarType = scalar("Any");
  * const mentor = Optional(TypeRef("Character"));
  * ```
  */
-export function Optional(type: TypeLike): OptionalType {
+export function Optional<T extends TypeLike>(type: T): OptionalType<TypeOf<T>> {
   return Object.freeze({ kind: "optional", type: toType(type) });
 }
 
 /**
  * A list of values; on a link, a link to many nodes.
  *
+ * @typeParam T The item type.
  * @param type The item type; a string means `TypeRef(string)`.
  * @returns The sequence type.
  */
-export function Sequence(type: TypeLike): SequenceType {
+export function Sequence<T extends TypeLike>(type: T): SequenceType<TypeOf<T>> {
   return Object.freeze({ kind: "sequence", type: toType(type) });
 }
 
