@@ -485,10 +485,11 @@ function shortened(message: string): string {
 
 // Every response says that it depends on Accept, so that caches keep one per media type.
 const JSON_HEADERS = { "content-type": `${APPLICATION_JSON}; charset=utf-8`, vary: "Accept" };
-const GRAPHQL_HEADERS = {
-  "content-type": `${GRAPHQL_RESPONSE_JSON}; charset=utf-8`,
-  vary: "Accept",
-};
+// GraphQL responses get `Vary` after they are made: Deno 2.9 makes a Response given more than a
+// content type in its init far slower to read (about 40 µs, measured), which a handler called in
+// process (a framework, a test) pays on every request.
+const GRAPHQL_BODY_HEADERS = { "content-type": `${GRAPHQL_RESPONSE_JSON}; charset=utf-8` };
+const JSON_BODY_HEADERS = { "content-type": `${APPLICATION_JSON}; charset=utf-8` };
 const HTML_HEADERS = { "content-type": `${TEXT_HTML}; charset=utf-8`, vary: "Accept" };
 
 class Endpoint {
@@ -1496,11 +1497,15 @@ function respond(
   media: ResponseMediaType,
   extra?: { readonly [name: string]: string },
 ): Response {
-  const headers = status >= 300 || media === GRAPHQL_RESPONSE_JSON ? GRAPHQL_HEADERS : JSON_HEADERS;
-  return new Response(JSON.stringify(body), {
+  const headers = status >= 300 || media === GRAPHQL_RESPONSE_JSON
+    ? GRAPHQL_BODY_HEADERS
+    : JSON_BODY_HEADERS;
+  const response = new Response(JSON.stringify(body), {
     status,
     headers: extra === undefined ? headers : { ...headers, ...extra },
   });
+  response.headers.set("vary", "Accept");
+  return response;
 }
 
 /** A refused request's response; in legacy mode, with the older text's status. */
