@@ -179,6 +179,7 @@ export type { TracerProvider, TracingOption } from "./src/execution/tracing.ts";
 export { explainQuery, formatPlanExplain } from "./src/planning/explain_plan.ts";
 export type {
   ExplainQueryOptions,
+  LoadIdentity,
   PlanExplain,
   PlannedCounter,
   PlannedLoad,

@@ -16,7 +16,7 @@
 import { fusionOf } from "../definitions/fusion.ts";
 import type { FusedLoader, FusedResult } from "../definitions/fusion.ts";
 import { Nothing } from "../definitions/members.ts";
-import { loaderName, regionMembers } from "../planning/explain_plan.ts";
+import { loaderName, type LoadIdentity, plural, regionMembers } from "../planning/explain_plan.ts";
 import type { RegionPlan } from "../planning/plan.ts";
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import type { Batch, LinkData } from "./store.ts";
@@ -32,26 +32,7 @@ export interface ExplainBatch {
 }
 
 /** One loader call (or the one load of a fused region) of an execution. */
-export interface ExplainLoad {
-  /** Its number: loads are numbered in the order they started, from 0. */
-  readonly id: number;
-  /** `"fields"` (a field loader), `"link"` (a link loader) or `"fused"` (a region's one load). */
-  readonly kind: "fields" | "link" | "fused";
-  /** The query path of the node it loads for (`""` for the root). */
-  readonly path: string;
-  /** The node it loads for; `null` for the root. */
-  readonly node: string | null;
-  /**
-   * What it loads: the fields of its group, or its link; for a fused load, every member of the
-   * region as `Node.member` (`Query.member` at the root).
-   */
-  readonly members: readonly string[];
-  /** The loader's name (its function's name); for a fused load, `region <label>`. */
-  readonly loader: string;
-  /** The fused region's label (`characters > Character`); `null` for other loads. */
-  readonly region: string | null;
-  /** The statement a fused load sends, when its source says it (never parameter values). */
-  readonly statement: string | null;
+export interface ExplainLoad extends LoadIdentity {
   /**
    * How many ids (or required values, for a link) it was given; 0 for calls that take none (root
    * fields, links without `requires`, a region listed by its first link).
@@ -127,15 +108,7 @@ export interface Explain {
 }
 
 /** A load being recorded (internal: what listeners of a run see). */
-export interface LoadRecord {
-  readonly id: number;
-  readonly kind: "fields" | "link" | "fused";
-  readonly path: string;
-  readonly node: string | null;
-  readonly members: readonly string[];
-  readonly loader: string;
-  readonly region: string | null;
-  readonly statement: string | null;
+export interface LoadRecord extends LoadIdentity {
   readonly ids: number;
   readonly idsBeforeDedup: number;
   returned: number | null;
@@ -566,7 +539,6 @@ export class ExplainRecorder {
 }
 
 const ms = (value: number): string => `${value.toFixed(3)} ms`;
-const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 /**
  * Writes an explain as text for people: a header with the counters, then each load under the

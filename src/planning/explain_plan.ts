@@ -34,9 +34,9 @@ export interface ExplainQueryOptions {
   readonly maxNodes?: number;
 }
 
-/** A load the query would make. */
-export interface PlannedLoad {
-  /** Its number, in the order the plan is walked (a node's loads before those below it). */
+/** What names a load, planned or made: which loader, for which node, where in the query. */
+export interface LoadIdentity {
+  /** Its number: planned loads in the order the plan is walked, made ones as they started. */
   readonly id: number;
   /** `"fields"` (a field loader), `"link"` (a link loader) or `"fused"` (a region's one load). */
   readonly kind: "fields" | "link" | "fused";
@@ -44,14 +44,21 @@ export interface PlannedLoad {
   readonly path: string;
   /** The node it loads for; `null` for the root. */
   readonly node: string | null;
-  /** What it loads: its fields, its link, or every member of a region as `Node.member`. */
+  /**
+   * What it loads: the fields of its group, or its link; for a fused load, every member of the
+   * region as `Node.member` (`Query.member` at the root).
+   */
   readonly members: readonly string[];
-  /** The loader's name; for a fused load, `region <label>`. */
+  /** The loader's name (its function's name); for a fused load, `region <label>`. */
   readonly loader: string;
-  /** The region's label, for a fused load; else `null`. */
+  /** The fused region's label (`characters > Character`); `null` for other loads. */
   readonly region: string | null;
-  /** The statement a fused load sends, when its source says it; else `null`. */
+  /** The statement a fused load sends, when its source says it (never parameter values). */
   readonly statement: string | null;
+}
+
+/** A load the query would make. */
+export interface PlannedLoad extends LoadIdentity {
   /** The loads it would wait for: the one giving its node ids, or those of required fields. */
   readonly waitsFor: readonly number[];
 }
@@ -344,4 +351,11 @@ export function formatPlanExplain(plan: PlanExplain): string {
   return out;
 }
 
-const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? "" : "s"}`;
+/**
+ * `3 loads`, `1 load` (internal, for the text forms of explain).
+ *
+ * @param n How many.
+ * @param one The word for one.
+ * @returns The count and the word.
+ */
+export const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? "" : "s"}`;
