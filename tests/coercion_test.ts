@@ -3,7 +3,8 @@
  * raw values) and by hiku-ts's `Schema` (loaders returning the same values). For each value of a
  * table and each field (Int, Float, String, Boolean, ID, an enum, custom scalars, lists, non-null
  * fields under a nullable parent), both responses must be equal as JSON text, byte for byte:
- * same data, same errors, same messages and paths.
+ * same data, same errors, same messages and paths. The same goes for the sub-fields of records
+ * (data types and inline `Record`s) queried with a selection, at any depth and in lists.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import {
   execute,
   GraphQLBoolean,
   GraphQLEnumType,
+  type GraphQLFieldConfigMap,
   GraphQLFloat,
   GraphQLID,
   GraphQLInt,
@@ -24,10 +26,13 @@ import {
   GraphQLSchema,
   GraphQLString,
   parse,
+  printSchema,
 } from "graphql";
 import {
   AsyncExecutor,
   Bool,
+  denormalize,
+  Engine,
   Enum,
   Field,
   Float,
@@ -37,7 +42,10 @@ import {
   Link,
   Node,
   Optional,
+  printGraphSchema,
   type QueryField,
+  read,
+  Record,
   Root,
   Scalar,
   Schema,
@@ -301,4 +309,432 @@ Deno.test("result coercion: the errors keep hiku-ts's SerializeError as original
     original?.message,
     'Cannot serialize Box.intNN: Int cannot represent non-integer value: "not an int"',
   );
+});
+
+// --- Records: sub-fields of data types and inline records, queried with a selection ---
+
+/** A data type: a record with a non-null and a nullable leaf. */
+const INNER = Record({ flag: Bool, level: Optional(Int) });
+
+/** A data type with a field of each kind: leaves, lists, an inline record, data type refs. */
+const PROFILE = Record({
+  age: Int,
+  score: Optional(Float),
+  name: Str,
+  nick: Optional(Str),
+  active: Bool,
+  key: ID,
+  color: Optional(colorEnum),
+  colorNN: colorEnum,
+  loose: Optional(looseScalar),
+  tags: Sequence(Int),
+  maybeTags: Optional(Sequence(Optional(Int))),
+  nested: Record({ flag: Bool, level: Optional(Int) }),
+  maybeNested: Optional(TypeRef("Inner")),
+  items: Sequence(TypeRef("Inner")),
+});
+
+/** An inline record field, with an inline record in it. */
+const INLINE = Optional(
+  Record({ a: Int, b: Optional(Str), deep: Record({ c: Optional(Int), d: Int }) }),
+);
+
+/** The record fields of the root and of `User`: name, hiku-ts type, graphql-js type. */
+type RecordFieldSpec = readonly [string, GraphType, (owner: string) => GraphQLOutputType];
+
+function theirRecordTypes() {
+  const inner = new GraphQLObjectType({
+    name: "Inner",
+    fields: { flag: { type: nn(GraphQLBoolean) }, level: { type: GraphQLInt } },
+  });
+  const nested = new GraphQLObjectType({
+    name: "Profile_nested",
+    fields: { flag: { type: nn(GraphQLBoolean) }, level: { type: GraphQLInt } },
+  });
+  const profile = new GraphQLObjectType({
+    name: "Profile",
+    fields: {
+      age: { type: nn(GraphQLInt) },
+      score: { type: GraphQLFloat },
+      name: { type: nn(GraphQLString) },
+      nick: { type: GraphQLString },
+      active: { type: nn(GraphQLBoolean) },
+      key: { type: nn(GraphQLID) },
+      color: { type: gqlColor },
+      colorNN: { type: nn(gqlColor) },
+      loose: { type: gqlLoose },
+      tags: { type: nn(list(nn(GraphQLInt))) },
+      maybeTags: { type: list(GraphQLInt) },
+      nested: { type: nn(nested) },
+      maybeNested: { type: inner },
+      items: { type: nn(list(nn(inner))) },
+    },
+  });
+  // One inline record type per owner, named <Owner>_inline as hiku-ts's schema names it.
+  const inline = new Map<string, GraphQLObjectType>();
+  const inlineOf = (owner: string) => {
+    let type = inline.get(owner);
+    if (type === undefined) {
+      const deep = new GraphQLObjectType({
+        name: `${owner}_inline_deep`,
+        fields: { c: { type: GraphQLInt }, d: { type: nn(GraphQLInt) } },
+      });
+      type = new GraphQLObjectType({
+        name: `${owner}_inline`,
+        fields: {
+          a: { type: nn(GraphQLInt) },
+          b: { type: GraphQLString },
+          deep: { type: nn(deep) },
+        },
+      });
+      inline.set(owner, type);
+    }
+    return type;
+  };
+  return { inner, profile, inlineOf };
+}
+
+const THEIR_RECORDS = theirRecordTypes();
+
+const RECORD_FIELDS: readonly RecordFieldSpec[] = [
+  ["profile", Optional(TypeRef("Profile")), () => THEIR_RECORDS.profile],
+  ["profileNN", TypeRef("Profile"), () => nn(THEIR_RECORDS.profile)],
+  [
+    "profiles",
+    Optional(Sequence(TypeRef("Profile"))),
+    () => list(nn(THEIR_RECORDS.profile)),
+  ],
+  [
+    "maybeProfiles",
+    Sequence(Optional(TypeRef("Profile"))),
+    () => nn(list(THEIR_RECORDS.profile)),
+  ],
+  ["raw", Optional(TypeRef("Inner")), () => THEIR_RECORDS.inner],
+  ["rawNN", TypeRef("Inner"), () => nn(THEIR_RECORDS.inner)],
+  ["rawList", Optional(Sequence(Optional(TypeRef("Inner")))), () => list(THEIR_RECORDS.inner)],
+  ["inline", INLINE, (owner) => THEIR_RECORDS.inlineOf(owner)],
+];
+
+/** A profile whose every leaf is the table's value (lists and records hold it too). */
+function profileValue(): unknown {
+  return {
+    age: current,
+    score: current,
+    name: current,
+    nick: current,
+    active: current,
+    key: current,
+    color: current,
+    colorNN: current,
+    loose: current,
+    tags: [1, current, 3],
+    maybeTags: [1, current, 3],
+    nested: { flag: current, level: current },
+    maybeNested: { flag: current, level: current },
+    items: [{ flag: true, level: 1 }, { flag: current, level: current }],
+  };
+}
+
+/** A profile every value of which passes. */
+function goodProfile(): unknown {
+  return {
+    age: 1,
+    score: 1.5,
+    name: "n",
+    nick: "k",
+    active: true,
+    key: "7",
+    color: 1,
+    colorNN: "green",
+    loose: 2,
+    tags: [1],
+    maybeTags: [null, 2],
+    nested: { flag: false, level: null },
+    maybeNested: null,
+    items: [],
+  };
+}
+
+function recordValueOf(name: string): unknown {
+  switch (name) {
+    case "profile":
+    case "profileNN":
+      return profileValue();
+    case "profiles":
+      return [goodProfile(), profileValue()];
+    case "maybeProfiles":
+      return [goodProfile(), null, profileValue()];
+    case "raw":
+    case "rawNN":
+    case "rawList":
+      return current;
+    case "inline":
+      return { a: current, b: current, deep: { c: current, d: current } };
+  }
+  throw new Error(`no record field ${name}`);
+}
+
+function theirRecordSchema(): GraphQLSchema {
+  const fields = (owner: string) =>
+    Object.fromEntries(
+      RECORD_FIELDS.map(([name, , type]) => [name, { type: type(owner) }]),
+    ) as GraphQLFieldConfigMap<unknown, unknown>;
+  const user = new GraphQLObjectType({
+    name: "User",
+    fields: () => ({ id: { type: nn(GraphQLInt) }, ...fields("User") }),
+  });
+  const query = new GraphQLObjectType({
+    name: "Query",
+    fields: () => ({ ...fields("Query"), user: { type: user } }),
+  });
+  return new GraphQLSchema({ query, types: [THEIR_RECORDS.inner, THEIR_RECORDS.profile] });
+}
+
+function ourRecordGraph(): Graph {
+  const rootLoader = (fields: readonly QueryField[]) => fields.map((f) => recordValueOf(f.name));
+  const userLoader = (fields: readonly QueryField[], ids: readonly unknown[]) =>
+    ids.map(() => fields.map((f) => recordValueOf(f.name)));
+  return Graph([
+    Node("User", [
+      Field("id", Int, (_fields, ids) => ids.map((id) => [id])),
+      ...RECORD_FIELDS.map(([name, type]) => Field(name, type, userLoader)),
+    ]),
+    Root([
+      ...RECORD_FIELDS.map(([name, type]) => Field(name, type, rootLoader)),
+      Link("user", Optional(TypeRef("User")), () => 1, { requires: null }),
+    ]),
+  ], {
+    enums: [colorEnum],
+    scalars: [looseScalar, dateScalar],
+    dataTypes: { Inner: INNER, Profile: PROFILE },
+  });
+}
+
+/** graphql-js's answer: record sub-fields read as properties (functions in data are not called). */
+async function runTheirRecords(schema: GraphQLSchema, query: string): Promise<string> {
+  const result = await execute({
+    schema,
+    document: parse(query),
+    fieldResolver: (source, _args, _context, info) => {
+      const owner = info.parentType.name;
+      if (owner === "Query" || owner === "User") {
+        if (info.fieldName === "id") return 1;
+        return info.fieldName === "user" ? {} : recordValueOf(info.fieldName);
+      }
+      return (typeof source === "object" && source !== null) || typeof source === "function"
+        ? (source as { [name: string]: unknown })[info.fieldName]
+        : undefined;
+    },
+  });
+  return JSON.stringify(result);
+}
+
+/** Profile selections: each sub-field alone, and a few together. */
+const PROFILE_SELECTIONS = [
+  "age",
+  "score",
+  "name",
+  "nick",
+  "active",
+  "key",
+  "color",
+  "colorNN",
+  "loose",
+  "tags",
+  "maybeTags",
+  "nested { flag level }",
+  "nested { level }",
+  "maybeNested { flag level }",
+  "items { flag level }",
+  "items { level }",
+  "__typename nick",
+  // Several errors in one record, then a non-null one that nulls it.
+  "nick score maybeTags nested { level } maybeNested { level } age",
+  "__typename nick nested { __typename level }",
+];
+
+const RECORD_QUERIES = [
+  ...PROFILE_SELECTIONS.flatMap((sel) => [
+    `{ profile { ${sel} } }`,
+    `{ user { profileNN { ${sel} } } }`,
+    `{ profiles { ${sel} } }`,
+    `{ user { maybeProfiles { ${sel} } } }`,
+  ]),
+  // A non-null record field at the root: its null moves up to data.
+  "{ profileNN { age } }",
+  "{ profileNN { nick } user { id } }",
+  // Inline records, named <Owner>_<field>.
+  "{ inline { a b deep { c d } } }",
+  "{ inline { b deep { c } } }",
+  "{ user { inline { deep { d } } } }",
+  "{ user { inline { __typename b deep { __typename c } } } }",
+  // Aliases, and selections merged from several places (their locations).
+  "{ u: user { p: profile { n1: nick n2: nick sc: score ts: maybeTags } } }",
+  "{ p: profile { years: age } }",
+  "{ ps: profiles { n: nested { f: flag l: level } } }",
+  "{ profile { nick } profile { nick score } }",
+  "{ profile { ...on Profile { nick } nick } }",
+  "{ user { profile { nested { level } } profile { nested { level flag } } } }",
+];
+
+/** Queries where the record itself is the table's value: null, not an object, an iterable... */
+const RAW_RECORD_QUERIES = [
+  "{ raw { flag level __typename } }",
+  "{ raw { level } }",
+  "{ user { rawNN { level } } }",
+  "{ user { id rawNN { flag } } }",
+  "{ rawList { level } }",
+  "{ user { rawList { __typename } } }",
+];
+
+Deno.test("result coercion: record sub-fields answer as graphql-js 17's object types do", async (t) => {
+  const theirs = theirRecordSchema();
+  const ours = new Schema({ query: ourRecordGraph(), executor: new AsyncExecutor() });
+  // An Error in place of a value is a field error there, with its own message.
+  for (const [label, value] of [...VALUES, ["Error", new Error("boom")] as const]) {
+    await t.step(label, async () => {
+      current = value;
+      const mismatches: string[] = [];
+      for (const query of [...RECORD_QUERIES, ...RAW_RECORD_QUERIES]) {
+        const expected = await runTheirRecords(theirs, query);
+        const actual = JSON.stringify(await ours.execute({ query }));
+        if (actual !== expected) {
+          mismatches.push(`${query}\n  graphql-js: ${expected}\n  hiku-ts:    ${actual}`);
+        }
+      }
+      assert.equal(mismatches.join("\n"), "");
+    });
+  }
+});
+
+Deno.test("result coercion: the graphql-js reference types records as hiku-ts's schema does", () => {
+  // The differential test above is only as good as its reference: the record types must be
+  // those hiku-ts's own GraphQL schema declares.
+  const ourSdl = printGraphSchema(ourRecordGraph());
+  const theirSdl = printSchema(theirRecordSchema());
+  const typeText = (sdl: string, name: string) => {
+    const start = sdl.indexOf(`type ${name} {`);
+    assert.notEqual(start, -1, `type ${name}`);
+    return sdl.slice(start, sdl.indexOf("}", start) + 1);
+  };
+  const names = [
+    "Inner",
+    "Profile",
+    "Profile_nested",
+    "Query_inline",
+    "Query_inline_deep",
+    "User_inline",
+    "User_inline_deep",
+    "User",
+    "Query",
+  ];
+  for (const name of names) assert.equal(typeText(ourSdl, name), typeText(theirSdl, name));
+});
+
+Deno.test("result coercion: record sub-fields report graphql-js's errors at their paths", async () => {
+  const ours = new Schema({ query: ourRecordGraph(), executor: new AsyncExecutor() });
+  current = "x";
+  const response = await ours.execute({
+    query: "{ user { ps: profiles { n: nick tags } } }",
+  });
+  assert.deepEqual(JSON.parse(JSON.stringify(response)), {
+    errors: [{
+      message: 'Int cannot represent non-integer value: "x"',
+      locations: [{ line: 1, column: 33 }],
+      path: ["user", "ps", 1, "tags", 1],
+    }],
+    data: { user: { ps: null } },
+  });
+  const original = (response.errors![0] as { originalError?: Error }).originalError;
+  assert.equal(
+    original?.message,
+    'Cannot serialize Profile.tags: Int cannot represent non-integer value: "x"',
+  );
+  current = null;
+  assert.deepEqual(
+    JSON.parse(
+      JSON.stringify(await ours.execute({ query: "{ user { profileNN { nested { flag } } } }" })),
+    ),
+    {
+      errors: [{
+        message: "Cannot return null for non-nullable field Profile_nested.flag.",
+        locations: [{ line: 1, column: 31 }],
+        path: ["user", "profileNN", "nested", "flag"],
+      }],
+      data: { user: null },
+    },
+  );
+});
+
+Deno.test("result coercion: Hiku's denormalize still gives record sub-fields as loaded", async () => {
+  // Only Schema (denormalizeWithErrors) checks record sub-fields; Hiku's API keeps Hiku's way.
+  const graph = ourRecordGraph();
+  current = "x";
+  const result = await new Engine(new AsyncExecutor()).execute(
+    graph,
+    read("{ profile { age tags nested { flag } } }"),
+  );
+  assert.deepEqual(denormalize(graph, result), {
+    profile: { age: "x", tags: [1, "x", 3], nested: { flag: "x" } },
+  });
+});
+
+Deno.test("result coercion: the table gives each record query both data and errors", async () => {
+  // A guard against record queries that would pass trivially (a raw record's non-null sub-field
+  // is null for every value of the table, its nullable one never fails).
+  const theirs = theirRecordSchema();
+  const trivial: string[] = [];
+  for (const query of RECORD_QUERIES) {
+    const outcomes = new Set<string>();
+    for (const [, value] of VALUES) {
+      current = value;
+      const response = JSON.parse(await runTheirRecords(theirs, query));
+      outcomes.add(response.errors === undefined ? "data" : "error");
+    }
+    if (outcomes.size !== 2) trivial.push(`${query}: ${[...outcomes]}`);
+  }
+  assert.deepEqual(trivial, []);
+});
+
+Deno.test("result coercion: well-typed record values are checked once, by the fast walk", async () => {
+  // The slow walk reads every value again: a getter counts the reads.
+  let reads = 0;
+  let age: unknown = 30;
+  const profile = () => ({
+    get age() {
+      reads++;
+      return age;
+    },
+    tags: [1, 2],
+    nested: { flag: true, level: null },
+  });
+  const graph = Graph([
+    Root([
+      Field("profile", Optional(TypeRef("Profile")), (fields) => fields.map(profile)),
+      Field("profiles", Sequence(TypeRef("Profile")), (fields) => fields.map(() => [profile()])),
+    ]),
+  ], {
+    dataTypes: {
+      Profile: Record({
+        age: Int,
+        tags: Sequence(Int),
+        nested: Record({ flag: Bool, level: Optional(Int) }),
+      }),
+    },
+  });
+  const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
+  const query = "{ profile { age tags nested { flag level } } profiles { age } }";
+  assert.deepEqual(JSON.parse(JSON.stringify(await schema.execute({ query }))), {
+    data: {
+      profile: { age: 30, tags: [1, 2], nested: { flag: true, level: null } },
+      profiles: [{ age: 30 }],
+    },
+  });
+  assert.equal(reads, 2);
+  // A value to report: the fast walk stops at it, the slow walk reads everything again.
+  age = 2 ** 40;
+  reads = 0;
+  const response = JSON.parse(JSON.stringify(await schema.execute({ query })));
+  assert.equal(response.data, null);
+  assert.equal(reads, 3);
 });

@@ -24,15 +24,17 @@ import {
   listItems,
   type OutputCoercion,
 } from "../definitions/_output_coercion.ts";
-import type { FieldSlot, LinkSlot, NodePlan, OutSlot, RecordShape } from "../planning/plan.ts";
+import type { FieldSlot, LinkSlot, OutSlot, RecordShape } from "../planning/plan.ts";
 import { failureOf, resultParts, type ResultProxy } from "./result.ts";
 import {
   type Batch,
+  type Failed,
   FAILED_TARGET,
   isFailure,
   type LinkData,
   NO_TARGET,
   parentIndex,
+  type Pending,
   targetBatch,
 } from "./store.ts";
 
@@ -132,29 +134,32 @@ function buildNode(
       case "field": {
         const state = batch.groups[slot.group]!;
         if (state.kind !== "loaded") {
-          if (run.check) throw BAIL;
-          throw state.kind === "failed" ? state.error : new TypeError("The result is incomplete");
+          throw run.check ? BAIL : notLoaded(state);
         }
         const columns = state.columns;
-        value = state.rows[i]![columns === null ? slot.column : columns[slot.column]!];
+        // A loader's `undefined` is `null`.
+        value = state.rows[i]![columns === null ? slot.column : columns[slot.column]!] ?? null;
         if (typeof value === "object" && value !== null) {
           if (value instanceof Error) {
             if (run.check) throw BAIL;
             throw failureOf(value, "field", plan.label, slot.name);
           }
-          if (slot.shape !== null) value = project(value, slot.shape);
+          if (slot.shape !== null) value = projectField(value, slot.shape, run.check);
         }
         if (run.check) {
           // GraphQL's result coercion: one typeof (and range) check when the type is right.
           const code = slot.outputCode;
-          if (code !== LEAF_ANY && value !== null && value !== undefined) {
+          if (value === null) {
+            if (!slot.nullable) throw BAIL;
+          } else if (code !== LEAF_ANY) {
             value = checkLeaf(code, slot.output!, value);
+          } else if (slot.shape !== null && typeof value !== "object") {
+            // A record's place holding something else than an object: the slow walk says what.
+            throw BAIL;
           }
-        } else if (slot.serialize !== null && value !== null && value !== undefined) {
-          value = slot.serialize(value);
+        } else if (slot.serialize !== null && value !== null) {
+          value = slot.serialize(value) ?? null;
         }
-        if (value === undefined) value = null;
-        if (value === null && run.check && !slot.nullable) throw BAIL;
         break;
       }
       case "link":
@@ -171,8 +176,7 @@ function buildNode(
 function buildLink(batch: Batch, i: number, slot: LinkSlot, depth: number, run: Run): unknown {
   const state = batch.links[slot.link]!;
   if (state.kind !== "loaded") {
-    if (run.check) throw BAIL;
-    throw state.kind === "failed" ? state.error : new TypeError("The result is incomplete");
+    throw run.check ? BAIL : notLoaded(state);
   }
   const data = state.data;
   const k = parentIndex(data, i);
@@ -211,6 +215,11 @@ function buildLink(batch: Batch, i: number, slot: LinkSlot, depth: number, run: 
   return out;
 }
 
+/** What the walk without errors throws for a load that did not succeed. */
+function notLoaded(state: Pending | Failed): unknown {
+  return state.kind === "failed" ? state.error : new TypeError("The result is incomplete");
+}
+
 /**
  * A value's GraphQL coercion on the fast walk: one typeof (and range) check when the value has
  * the right type already; throws `BAIL` when it must be reported.
@@ -230,6 +239,53 @@ function checkLeaf(code: number, output: OutputCoercion, value: unknown): unknow
     default:
       return coerceFast(output, value);
   }
+}
+
+/**
+ * {@linkcode checkLeaf} for a record's sub-field: the value as it is when it has the right type
+ * already (a list when every item has), else its full coercion. A function of its own so that
+ * records' values (lists, enums) do not widen the type feedback V8 keeps for `checkLeaf`, which
+ * node fields inline: a query of plain fields stays as fast after records were walked.
+ */
+function checkSubField(code: number, output: OutputCoercion, value: unknown): unknown {
+  if (fits(code, value)) return value;
+  if (code === LIST && Array.isArray(value) && itemsFit(output, value)) return value;
+  return coerceSubField(output, value);
+}
+
+/** Whether a value that is not null is a built-in scalar's result value as it is. */
+function fits(code: number, value: unknown): boolean {
+  switch (code) {
+    case LEAF_STRING:
+    case LEAF_ID:
+      return typeof value === "string";
+    case LEAF_INT:
+      return typeof value === "number" && (value | 0) === value;
+    case LEAF_FLOAT:
+      // NaN and ±Infinity give NaN, which is not 0.
+      return typeof value === "number" && value - value === 0;
+    case LEAF_BOOLEAN:
+      return typeof value === "boolean";
+    default:
+      return false;
+  }
+}
+
+/** Whether every item of a list of built-in scalars passes as it is. */
+function itemsFit(output: OutputCoercion, items: readonly unknown[]): boolean {
+  const code = output.item!.code;
+  for (let k = 0; k < items.length; k++) {
+    const v = items[k];
+    // `undefined` is not a result value: the full coercion makes it null.
+    if (v === null ? !output.itemNullable : !fits(code, v)) return false;
+  }
+  return true;
+}
+
+/** A sub-field's coercion past the typeof checks: a loader's `Error` there is a field error. */
+function coerceSubField(output: OutputCoercion, value: unknown): unknown {
+  if (value instanceof Error) throw BAIL;
+  return coerceFast(output, value);
 }
 
 /** A value's GraphQL coercion on the fast walk, past the typeof checks: throws `BAIL` on failure. */
@@ -266,6 +322,66 @@ function listFast(output: OutputCoercion, value: unknown): unknown {
   return out ?? items;
 }
 
+/**
+ * A record value's GraphQL projection on the fast walk (`value` is not null): each selected
+ * sub-field coerced as its GraphQL type says, one typeof (and range) check for a leaf of the
+ * right type; throws `BAIL` when anything must be reported (a value that cannot be coerced, a
+ * null where the type does not allow one, an `Error`, a list that is not an array, a record
+ * that is not an object).
+ */
+function shapeFast(value: unknown, shape: RecordShape): unknown {
+  switch (shape.kind) {
+    case "optional":
+      return shapeFast(value, shape.inner);
+    case "list": {
+      if (!Array.isArray(value)) throw BAIL;
+      const item = shape.item;
+      const out = new Array(value.length);
+      for (let k = 0; k < value.length; k++) {
+        const v = value[k];
+        if (v !== null && v !== undefined) out[k] = shapeFast(v, item);
+        else if (item.kind === "optional") out[k] = null;
+        else throw BAIL;
+      }
+      return out;
+    }
+    case "record": {
+      if (typeof value !== "object" || value instanceof Error) throw BAIL;
+      const record = value as { readonly [name: string]: unknown };
+      const fields = shape.fields;
+      const values = new Array(fields.length);
+      for (let f = 0; f < fields.length; f++) {
+        const field = fields[f]!;
+        const code = field.outputCode;
+        // `__typename` has no coercion: typed leaves skip the name's comparison.
+        if (code === LEAF_ANY && field.name === "__typename") {
+          values[f] = shape.typeName;
+          continue;
+        }
+        let v = record[field.name];
+        if (v === null || v === undefined) {
+          if (!field.nullable) throw BAIL;
+          v = null;
+        } else if (code !== LEAF_ANY) {
+          v = checkSubField(code, field.output!, v);
+        } else if (field.shape !== null) {
+          v = shapeFast(v, field.shape);
+        } else if (v instanceof Error) {
+          throw BAIL;
+        }
+        values[f] = v;
+      }
+      return shape.make(values);
+    }
+  }
+}
+
+/** A record field's value projected: checked as GraphQL says (`check`), or as Hiku does. */
+function projectField(value: unknown, shape: RecordShape, check: boolean): unknown {
+  return check ? shapeFast(value, shape) : project(value, shape);
+}
+
+/** Hiku's projection of a record value (`denormalize`): values serialized, nothing checked. */
 function project(value: unknown, shape: RecordShape): unknown {
   if (value === null || value === undefined) return null;
   switch (shape.kind) {
@@ -439,20 +555,25 @@ class ErrorWalker {
   #field(batch: Batch, i: number, slot: FieldSlot): unknown {
     const plan = batch.plan;
     const state = batch.groups[slot.group]!;
+    const locations = slot.locations;
     if (state.kind !== "loaded") {
-      return state.kind === "failed" ? this.#failed(state.error, slot, slot.nullable) : null;
+      return state.kind === "failed" ? this.#failed(state.error, locations, slot.nullable) : null;
     }
-    let value = state.rows[i]![state.columns === null ? slot.column : state.columns[slot.column]!];
+    const value =
+      state.rows[i]![state.columns === null ? slot.column : state.columns[slot.column]!];
     if (isFailure(value)) {
-      return this.#failed(failureOf(value, "field", plan.label, slot.name), slot, slot.nullable);
+      const error = failureOf(value, "field", plan.label, slot.name);
+      return this.#failed(error, locations, slot.nullable);
     }
-    if (slot.shape !== null) value = project(value, slot.shape);
     if (value === null || value === undefined) {
-      return slot.nullable ? null : this.#failed(nullViolation(plan, slot), slot, false);
+      if (slot.nullable) return null;
+      return this.#failed(nullViolation(plan.typeName, slot.name), locations, false);
     }
+    const field = { owner: plan.typeName, label: plan.label, name: slot.name, locations };
+    if (slot.shape !== null) return this.#shape(field, slot.shape, value, slot.nullable);
     const output = slot.output;
     if (output === null) return value;
-    return this.#coerce(plan, slot, output, value, slot.nullable);
+    return this.#coerce(field, output, value, slot.nullable);
   }
 
   /**
@@ -460,40 +581,43 @@ class ErrorWalker {
    * that cannot be coerced is an error here; a list's items are coerced one by one (an error
    * per item, at its index), and the first item that may not be null and is stops the list.
    */
-  #coerce(
-    plan: NodePlan,
-    slot: FieldSlot,
-    output: OutputCoercion,
-    value: unknown,
-    nullable: boolean,
-  ): unknown {
+  #coerce(field: FieldSite, output: OutputCoercion, value: unknown, nullable: boolean): unknown {
     if (output.code !== LIST) {
       try {
         return coerceLeaf(output, value);
       } catch (error) {
-        return this.#failed(new SerializeError(plan, slot, error), slot, nullable);
+        const failure = new SerializeError(field.label, field.name, error);
+        return this.#failed(failure, field.locations, nullable);
       }
-    }
-    const items = listItems(value);
-    if (items === null) {
-      const message =
-        `Expected Iterable, but did not find one for field "${plan.typeName}.${slot.name}".`;
-      return this.#failed(new TypeError(message), slot, nullable);
     }
     const item = output.item!;
     const itemNullable = output.itemNullable;
+    return this.#list(
+      field,
+      value,
+      nullable,
+      itemNullable,
+      (v) => this.#coerce(field, item, v, itemNullable),
+    );
+  }
+
+  /**
+   * A list's items completed one by one, each at its index; the first that may not be null and
+   * is makes the list invalid (null when it may be).
+   */
+  #list(
+    field: FieldSite,
+    value: unknown,
+    nullable: boolean,
+    itemNullable: boolean,
+    complete: (value: unknown) => unknown,
+  ): unknown {
+    const items = listItems(value);
+    if (items === null) return this.#failed(notIterable(field), field.locations, nullable);
     const out = new Array(items.length);
     for (let k = 0; k < items.length; k++) {
-      const v = items[k];
       this.#path.push(k);
-      let c: unknown;
-      if (v === null || v === undefined) {
-        c = itemNullable ? null : this.#failed(nullViolation(plan, slot), slot, false);
-      } else if (v instanceof Error) {
-        c = this.#failed(failureOf(v, "field", plan.label, slot.name), slot, itemNullable);
-      } else {
-        c = this.#coerce(plan, slot, item, v, itemNullable);
-      }
+      const c = this.#item(field, items[k], itemNullable, complete);
       this.#path.pop();
       if (c === INVALID) return nullable ? null : INVALID;
       out[k] = c;
@@ -501,12 +625,100 @@ class ErrorWalker {
     return out;
   }
 
+  /** A list item (the path ends with its index): null, a loader's `Error`, or a value to complete. */
+  #item(
+    field: FieldSite,
+    value: unknown,
+    nullable: boolean,
+    complete: (value: unknown) => unknown,
+  ): unknown {
+    if (value === null || value === undefined) {
+      return nullable
+        ? null
+        : this.#failed(nullViolation(field.owner, field.name), field.locations, false);
+    }
+    if (value instanceof Error) {
+      const error = failureOf(value, "field", field.label, field.name);
+      return this.#failed(error, field.locations, nullable);
+    }
+    return complete(value);
+  }
+
+  /**
+   * A record field's value that is not null, as graphql-js completes an object type's value:
+   * lists item by item, each record's selected sub-fields coerced as their types say (errors
+   * at their paths, with their own locations), nulls moving up to the nearest nullable place.
+   */
+  #shape(field: FieldSite, shape: RecordShape, value: unknown, nullable: boolean): unknown {
+    switch (shape.kind) {
+      case "optional":
+        return this.#shape(field, shape.inner, value, nullable);
+      case "list": {
+        const item = shape.item;
+        const itemNullable = item.kind === "optional";
+        return this.#list(
+          field,
+          value,
+          nullable,
+          itemNullable,
+          (v) => this.#shape(field, item, v, itemNullable),
+        );
+      }
+      case "record": {
+        const record = this.#record(shape, value);
+        return record === INVALID ? (nullable ? null : INVALID) : record;
+      }
+    }
+  }
+
+  /**
+   * A record's selected sub-fields, read as graphql-js's default resolver reads them (a value that
+   * is not an object has none). The first sub-field that may not be null and is makes the whole
+   * record invalid, and the sub-fields after it are not completed, as graphql-js stops there.
+   */
+  #record(shape: RecordShape & { kind: "record" }, value: unknown): unknown {
+    const source = typeof value === "object" || typeof value === "function"
+      ? value as { readonly [name: string]: unknown }
+      : null;
+    const owner = shape.typeName;
+    const fields = shape.fields;
+    const values = new Array(fields.length);
+    for (let f = 0; f < fields.length; f++) {
+      const sub = fields[f]!;
+      if (sub.name === "__typename") {
+        values[f] = owner;
+        continue;
+      }
+      this.#path.push(sub.key);
+      const v = source === null ? undefined : source[sub.name];
+      let c: unknown;
+      if (v === null || v === undefined) {
+        c = sub.nullable
+          ? null
+          : this.#failed(nullViolation(owner, sub.name), sub.locations, false);
+      } else if (v instanceof Error) {
+        c = this.#failed(failureOf(v, "field", owner, sub.name), sub.locations, sub.nullable);
+      } else if (sub.shape !== null || sub.output !== null) {
+        const site = { owner, label: owner, name: sub.name, locations: sub.locations };
+        c = sub.shape !== null
+          ? this.#shape(site, sub.shape, v, sub.nullable)
+          : this.#coerce(site, sub.output!, v, sub.nullable);
+      } else {
+        c = v;
+      }
+      this.#path.pop();
+      if (c === INVALID) return INVALID;
+      values[f] = c;
+    }
+    return shape.make(values);
+  }
+
   #link(batch: Batch, i: number, slot: LinkSlot): unknown {
     const plan = batch.plan;
     const state = batch.links[slot.link]!;
     const nullable = slot.shape.nullable;
     if (state.kind !== "loaded") {
-      return state.kind === "failed" ? this.#failed(state.error, slot, nullable) : null;
+      return state.kind === "failed" ? this.#failed(state.error, slot.locations, nullable) : null;
     }
     const data = state.data;
     const k = parentIndex(data, i);
@@ -516,7 +728,7 @@ class ErrorWalker {
       if (p === NO_TARGET) return null;
       if (p === FAILED_TARGET) {
         const error = failureOf(data.failures!.get(k), "link", plan.label, slot.name);
-        return this.#failed(error, slot, nullable);
+        return this.#failed(error, slot.locations, nullable);
       }
       const child = this.#child(data, k, p, perParent);
       return child === INVALID ? (nullable ? null : INVALID) : child;
@@ -524,7 +736,11 @@ class ErrorWalker {
     if (data.instead !== null && data.instead.has(k)) {
       const instead = data.instead.get(k);
       if (instead === null) return null;
-      return this.#failed(failureOf(instead, "link", plan.label, slot.name), slot, nullable);
+      return this.#failed(
+        failureOf(instead, "link", plan.label, slot.name),
+        slot.locations,
+        nullable,
+      );
     }
     const start = data.starts[k]!;
     const end = data.starts[k + 1]!;
@@ -541,7 +757,7 @@ class ErrorWalker {
       let child: unknown;
       if (p === FAILED_TARGET) {
         const error = failureOf(data.failures!.get(t), "link", plan.label, slot.name);
-        child = this.#failed(error, slot, itemsNullable);
+        child = this.#failed(error, slot.locations, itemsNullable);
       } else {
         child = this.#child(data, t, p, perParent);
       }
@@ -567,39 +783,61 @@ class ErrorWalker {
   }
 
   /** Reports a failure at the current path; its place becomes null, or invalid when it may not. */
-  #failed(error: unknown, slot: OutSlot, nullable: boolean): unknown {
+  #failed(error: unknown, locations: readonly SourceLocation[], nullable: boolean): unknown {
     this.#count++;
     const level = this.#levels[this.#level] ??= [];
     if (level.length < this.#max) {
       // An invalid argument points where its value was written, as graphql-js's does.
-      const locations = error instanceof QueryReadError && error.locations.length > 0
-        ? error.locations
-        : slot.locations;
-      level.push({ error, path: [...this.#path], locations });
+      level.push({
+        error,
+        path: [...this.#path],
+        locations: error instanceof QueryReadError && error.locations.length > 0
+          ? error.locations
+          : locations,
+      });
     }
     return nullable ? null : INVALID;
   }
 }
 
 /**
- * A loaded value that GraphQL's result coercion rejects. Its message names node and field; its
- * `cause` is the coercion's error, whose message (graphql-js's) is what clients read.
+ * A loaded value that GraphQL's result coercion rejects. Its message names node (or record type)
+ * and field; its `cause` is the coercion's error, whose message (graphql-js's) is what clients
+ * read.
  */
 export class SerializeError extends TypeError {
   /**
    * Creates the error.
    *
-   * @param plan The node's plan.
-   * @param slot The field.
+   * @param owner The node's label, or the record type's name.
+   * @param field The field's name.
    * @param cause What the coercion threw.
    */
-  constructor(plan: NodePlan, slot: FieldSlot, cause: unknown) {
+  constructor(owner: string, field: string, cause: unknown) {
     const detail = cause instanceof Error ? cause.message : String(cause);
-    super(`Cannot serialize ${plan.label}.${slot.name}: ${detail}`, { cause });
+    super(`Cannot serialize ${owner}.${field}: ${detail}`, { cause });
     this.name = "SerializeError";
   }
 }
 
-function nullViolation(plan: NodePlan, slot: FieldSlot): TypeError {
-  return new TypeError(`Cannot return null for non-nullable field ${plan.typeName}.${slot.name}.`);
+/** A field the slow walk completes: a node's field, or a record's sub-field. */
+interface FieldSite {
+  /** The GraphQL type the field belongs to (a node's, or a record's type name). */
+  readonly owner: string;
+  /** The owner as loader errors name it (a node's label, or a record's type name). */
+  readonly label: string;
+  /** The field's name. */
+  readonly name: string;
+  /** Where every selection under its key was written. */
+  readonly locations: readonly SourceLocation[];
+}
+
+function nullViolation(owner: string, field: string): TypeError {
+  return new TypeError(`Cannot return null for non-nullable field ${owner}.${field}.`);
+}
+
+function notIterable(field: FieldSite): TypeError {
+  return new TypeError(
+    `Expected Iterable, but did not find one for field "${field.owner}.${field.name}".`,
+  );
 }

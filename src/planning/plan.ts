@@ -194,6 +194,17 @@ export interface RecordShapeField {
   readonly shape: RecordShape | null;
   /** How the value becomes a result value (enums, scalars), or `null`. */
   readonly serialize: Serializer | null;
+  /**
+   * How the value becomes a GraphQL result value (`denormalizeWithErrors`), as graphql-js coerces
+   * it; `null` when it passes as it is (`Any`, `__typename`, sub-records: see `shape`).
+   */
+  readonly output: OutputCoercion | null;
+  /** `output`'s code, kept for the hot path (`LEAF_ANY` when `output` is `null`). */
+  readonly outputCode: number;
+  /** Whether it may be null in GraphQL terms (`Optional`, or not one of the record's fields). */
+  readonly nullable: boolean;
+  /** Where every selection under this key was written. */
+  readonly locations: readonly SourceLocation[];
 }
 
 /** A field's value in a node's output. */
@@ -802,13 +813,24 @@ class Planner {
     const out: RecordShapeField[] = [];
     // Records have no fragments of other types: every fragment applies (validation saw to it).
     const collected = collectFields(this.#graph, sets, RECORD_TARGET, typeName);
-    for (const { item, parts } of collected) {
+    for (const { item, locations, parts } of collected) {
       const type = Object.hasOwn(fields, item.name) ? fields[item.name] : undefined;
       const shape = item.kind === "link" && type !== undefined
         ? this.#recordShape(type, parts, `${typeName}_${item.name}`)
         : null;
       const serialize = type === undefined ? null : this.#serializer(type);
-      out.push({ key: item.resultKey, name: item.name, shape, serialize });
+      // As the GraphQL schema types it: non-null unless `Optional`.
+      const output = type === undefined || shape !== null ? null : this.#output(type);
+      out.push({
+        key: item.resultKey,
+        name: item.name,
+        shape,
+        serialize,
+        output,
+        outputCode: output === null ? LEAF_ANY : output.code,
+        nullable: type === undefined || type.kind === "optional",
+        locations,
+      });
     }
     this.#cost.entries += out.length;
     return { kind: "record", typeName, fields: out, make: objectFactory(out.map((f) => f.key)) };
