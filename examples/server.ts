@@ -38,7 +38,13 @@ import {
   Str,
   TypeRef,
 } from "../mod.ts";
-import { type Database, LinkQuery, ListQuery, openDatabase } from "../sources/postgres.ts";
+import {
+  checkTables,
+  type Database,
+  LinkQuery,
+  ListQuery,
+  openDatabase,
+} from "../sources/postgres.ts";
 import { actor, character, nodes, PG, setUpDatabase } from "./star_trek.ts";
 
 const page = [Option("limit", Optional(Int)), Option("offset", Optional(Int))];
@@ -115,6 +121,8 @@ export async function main(): Promise<void> {
 async function serve(db: Database, port: number): Promise<void> {
   console.error(`Using ${db.target}`);
   await setUpDatabase(db);
+  // The table descriptions must match the database before any client is answered.
+  await checkTables(db, [character, actor]);
 
   const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
   const context = { [PG]: db };

@@ -32,7 +32,14 @@ import {
   Str,
   TypeRef,
 } from "../mod.ts";
-import { FieldsQuery, LinkQuery, openDatabase, type PgClient, table } from "../sources/postgres.ts";
+import {
+  checkTables,
+  FieldsQuery,
+  LinkQuery,
+  openDatabase,
+  type PgClient,
+  table,
+} from "../sources/postgres.ts";
 
 // Storage: the seed's two tables.
 
@@ -156,6 +163,8 @@ export async function main(): Promise<void> {
   });
   console.error(`Using ${db.target}`);
   await setUpDatabase(db);
+  // The table descriptions must match the database: a mismatch is found here, not served.
+  await checkTables(db, [character, actor]);
   const engine = new Engine(new AsyncExecutor());
   for (const query of QUERIES) {
     const result = await engine.execute(graph, read(query), { [PG]: db });

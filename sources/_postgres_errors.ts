@@ -173,3 +173,50 @@ const SPELLINGS: { readonly [type: string]: string } = {
   String: "a string, or a number or bigint, read as its decimal spelling",
   Boolean: "true or false, or a string of one",
 };
+
+/** One way a table description does not match the database, found by `checkTables`. */
+export interface ColumnMismatch {
+  /** The table, quoted (and qualified by its schema) as in statements. */
+  readonly table: string;
+  /** The column's name; `null` when the table itself is not found. */
+  readonly column: string | null;
+  /** The column's declared graph type (e.g. `"Optional(Int)"`); `null` for a missing table. */
+  readonly declared: string | null;
+  /** The column's Postgres type (e.g. `"text"`); `null` when the table or column is missing. */
+  readonly actual: string | null;
+  /** What is wrong, as a sentence that follows the table and column's names. */
+  readonly problem: string;
+}
+
+/**
+ * `checkTables` found table descriptions that do not match the database: a table or a declared
+ * column that is not there, or a column whose Postgres type does not fit its graph type (a
+ * `text` column declared `Int`, say). The message lists every mismatch; so does `mismatches`.
+ */
+export class ColumnTypeError extends TypeError {
+  /** Every mismatch found, tables in the order given, columns in declaration order. */
+  readonly mismatches: readonly ColumnMismatch[];
+
+  /**
+   * Creates the error.
+   *
+   * @param mismatches What does not match (at least one).
+   */
+  constructor(mismatches: readonly ColumnMismatch[]) {
+    const lines = mismatches.map((m) =>
+      m.column === null
+        ? `table ${m.table} ${m.problem}`
+        : `column "${m.column}" of table ${m.table} ${m.problem}`
+    );
+    super(
+      `${
+        mismatches.length === 1
+          ? "A table description does"
+          : `${mismatches.length} table descriptions do`
+      } ` +
+        `not match the database:\n  - ${lines.join("\n  - ")}`,
+    );
+    this.name = "ColumnTypeError";
+    this.mismatches = mismatches;
+  }
+}

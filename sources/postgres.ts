@@ -10,6 +10,7 @@
  *   type (one id, an id or `Nothing`, or a list).
  * - {@linkcode postgresJs}, {@linkcode pglite} and {@linkcode queryObjectClient} adapt drivers to
  *   the small {@linkcode PgClient} interface the loaders read from the context.
+ * - {@linkcode checkTables} checks table descriptions against the database at start-up.
  * - {@linkcode openDatabase} opens the server at `DATABASE_URL`, or an empty in-memory PGlite
  *   when it is unset (`requireServer: true` makes that an error instead).
  *
@@ -77,14 +78,18 @@ export type {
   StatementRecorder,
 } from "./_postgres_client.ts";
 export { openDatabase } from "./_postgres_open.ts";
+export { checkTables } from "./_postgres_check.ts";
+export type { CheckTablesOptions } from "./_postgres_check.ts";
 export type { Database, OpenDatabaseOptions } from "./_postgres_open.ts";
 export {
+  ColumnTypeError,
   DatabaseUrlMissingError,
   IdTypeError,
   LinkRowError,
   PostgresConnectionError,
   PostgresQueryError,
 } from "./_postgres_errors.ts";
+export type { ColumnMismatch } from "./_postgres_errors.ts";
 
 // The graph types columns carry (the same as those mod.ts exports), so these docs are complete.
 export type {

@@ -25,12 +25,15 @@ import {
   type QueryField,
   read,
   Root,
+  Scalar,
   Schema,
   Sequence,
   Str,
   TypeRef,
 } from "../mod.ts";
 import {
+  checkTables,
+  type Database,
   DatabaseUrlMissingError,
   FieldsQuery,
   LinkQuery,
@@ -49,6 +52,18 @@ const DATABASE_URL = Deno.env.get("DATABASE_URL") ?? null;
 
 function scratchSchema(): string {
   return `hiku_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+}
+
+/** A scratch schema on the server at DATABASE_URL (dropped on close), or PGlite without one. */
+function openScratch(): Promise<Database> {
+  return openDatabase(
+    DATABASE_URL === null ? { url: null } : {
+      url: DATABASE_URL,
+      schema: scratchSchema(),
+      dropSchemaOnClose: true,
+      connectTimeoutSeconds: 5,
+    },
+  );
 }
 
 pgSuite({
@@ -453,14 +468,7 @@ Deno.test({
 Deno.test("a bigint column declared Int answers numbers within 32 bits and a field error beyond", async () => {
   // postgres.js returns int8 as a string, PGlite as a number: neither reaches a client as a
   // string inside Int.
-  await using db = await openDatabase(
-    DATABASE_URL === null ? { url: null } : {
-      url: DATABASE_URL,
-      schema: scratchSchema(),
-      dropSchemaOnClose: true,
-      connectTimeoutSeconds: 5,
-    },
-  );
+  await using db = await openScratch();
   await db.query("CREATE TABLE ledger (id int PRIMARY KEY, amount bigint NOT NULL)");
   await db.query("INSERT INTO ledger VALUES (1, 12), (2, 3000000000)");
   const ledger = table("ledger", { id: Int, amount: Optional(Int) }, { primaryKey: "id" });
@@ -486,6 +494,47 @@ Deno.test("a bigint column declared Int answers numbers within 32 bits and a fie
         path: ["entries", 1, "amount"],
       }],
       data: { entries: [{ id: 1, amount: 12 }, { id: 2, amount: null }] },
+    }),
+  );
+});
+
+Deno.test("a bigint column declared as a BigInt custom scalar answers every 64-bit value exactly as a string", async () => {
+  await using db = await openScratch();
+  await db.query("CREATE TABLE account (id int PRIMARY KEY, balance bigint)");
+  await db.query(
+    "INSERT INTO account VALUES (1, 12), (2, 3000000000), (3, -9223372036854775808), (4, NULL)",
+  );
+  // The README's scalar: int8 arrives as a string (postgres.js) or a number or bigint (PGlite).
+  const BigIntString = Scalar("BigInt", {
+    description: "A 64-bit integer, as a decimal string",
+    parse: (value) => BigInt(value as string),
+    serialize: (value) => String(value),
+  });
+  const account = table("account", { id: Int, balance: Optional(BigIntString) }, {
+    primaryKey: "id",
+  });
+  await checkTables(db, [account]);
+  const accountQuery = FieldsQuery(PG, account);
+  const graph = Graph([
+    Node("Account", [Field("id", null, accountQuery), Field("balance", null, accountQuery)]),
+    Root([Link("accounts", Sequence(TypeRef("Account")), () => [1, 2, 3, 4], { requires: null })]),
+  ], { scalars: [BigIntString] });
+  const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
+  const response = await schema.execute({
+    query: "{ accounts { id balance } }",
+    context: { [PG]: db },
+  });
+  assert.equal(
+    JSON.stringify(response),
+    JSON.stringify({
+      data: {
+        accounts: [
+          { id: 1, balance: "12" },
+          { id: 2, balance: "3000000000" },
+          { id: 3, balance: "-9223372036854775808" },
+          { id: 4, balance: null },
+        ],
+      },
     }),
   );
 });

@@ -1,0 +1,210 @@
+/**
+ * Tests of `checkTables`: table descriptions checked against the database at start-up, on a
+ * PostgreSQL server (when DATABASE_URL is set) and on PGlite.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import {
+  Any,
+  Bool,
+  EnumRef,
+  ExecutionAbortedError,
+  Float,
+  ID,
+  Int,
+  Optional,
+  Record,
+  Sequence,
+  Str,
+  TypeRef,
+} from "../mod.ts";
+import {
+  checkTables,
+  ColumnTypeError,
+  type Database,
+  openDatabase,
+  recordStatements,
+  table,
+} from "../sources/postgres.ts";
+import {
+  actor,
+  character,
+  createTables,
+  ghost,
+  log,
+  officer,
+  ship,
+  starship,
+} from "./support/pg_star_trek.ts";
+
+const DATABASE_URL = Deno.env.get("DATABASE_URL") ?? null;
+
+interface Target {
+  readonly name: string;
+  readonly ignore: boolean;
+  open(): Promise<Database>;
+}
+
+const TARGETS: readonly Target[] = [
+  {
+    name: "on a PostgreSQL server",
+    ignore: DATABASE_URL === null,
+    open: () =>
+      openDatabase({
+        url: DATABASE_URL,
+        schema: `hiku_check_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`,
+        dropSchemaOnClose: true,
+        connectTimeoutSeconds: 5,
+      }),
+  },
+  { name: "on PGlite", ignore: false, open: () => openDatabase({ url: null }) },
+];
+
+const KINDS_SQL = [
+  "CREATE TYPE mood AS ENUM ('calm', 'tense')",
+  "CREATE DOMAIN rank_number AS int4 CHECK (VALUE > 0)",
+  "CREATE TABLE kinds (id int4 PRIMARY KEY, big int8, small int2, ratio float8, price numeric, " +
+  "label varchar(20), code char(3), tag uuid, flag bool, feeling mood, rank rank_number, " +
+  "scores int4[], names text[], profile jsonb, born timestamptz, photo bytea)",
+];
+
+for (const target of TARGETS) {
+  Deno.test({
+    name: `checkTables passes descriptions that match the database ${target.name}`,
+    ignore: target.ignore,
+    async fn() {
+      await using db = await target.open();
+      await createTables(db);
+      for (const statement of KINDS_SQL) await db.query(statement);
+      await checkTables(db, [character, actor, ship, officer, log]);
+      const kinds = table("kinds", {
+        id: Int,
+        big: Optional(Int),
+        small: ID,
+        ratio: Float,
+        price: Optional(Float),
+        label: Str,
+        code: EnumRef("Code"),
+        tag: ID,
+        flag: Optional(Bool),
+        feeling: Str,
+        rank: Int,
+        scores: Sequence(Int),
+        names: Optional(Sequence(Optional(Str))),
+        profile: Record({ age: Int }),
+        born: Any,
+        photo: Any,
+      }, { primaryKey: "id" });
+      await checkTables(db, [kinds]);
+      // Numbers spell as strings; a subset of the columns is enough.
+      await checkTables(db, [table("kinds", { id: Str, price: Str, profile: TypeRef("Profile") })]);
+      const [{ schema }] = await db.query("SELECT current_schema() AS schema") as [
+        { schema: string },
+      ];
+      await checkTables(db, [table("kinds", { id: Int }, { schema })]);
+    },
+  });
+
+  Deno.test({
+    name:
+      `checkTables lists every missing table, missing column and type that does not fit ${target.name}`,
+    ignore: target.ignore,
+    async fn() {
+      await using db = await target.open();
+      await createTables(db);
+      for (const statement of KINDS_SQL) await db.query(statement);
+      const wrong = table("kinds", {
+        id: Str,
+        big: Bool,
+        price: Int,
+        label: Int,
+        flag: Str,
+        born: Str,
+        photo: Str,
+        scores: Int,
+        names: Sequence(Int),
+        profile: Float,
+        rank: Optional(Bool),
+        missing: Int,
+      });
+      await assert.rejects(
+        () => checkTables(db, [starship, ghost, wrong]),
+        (error: unknown) => {
+          assert.ok(error instanceof ColumnTypeError);
+          assert.equal(error.name, "ColumnTypeError");
+          assert.equal(
+            error.message,
+            [
+              "13 table descriptions do not match the database:",
+              'table "starship" is not in the database (or not on the search path)',
+              'column "rank" of table "character" is not in the table',
+              'column "big" of table "kinds" is bigint in the database, declared Bool, which needs bool',
+              'column "price" of table "kinds" is numeric in the database, declared Int, which needs int2, int4 or int8',
+              'column "label" of table "kinds" is character varying(20) in the database, declared Int, which needs int2, int4 or int8',
+              'column "flag" of table "kinds" is boolean in the database, declared Str, which needs a text-like, enum, uuid, number, network address or interval column',
+              'column "born" of table "kinds" is timestamp with time zone in the database, declared Str, which needs a text-like, enum, uuid, number, network address or interval column',
+              'column "photo" of table "kinds" is bytea in the database, declared Str, which needs a text-like, enum, uuid, number, network address or interval column',
+              'column "scores" of table "kinds" is integer[] in the database, declared Int, which needs int2, int4 or int8',
+              'column "names" of table "kinds" is text[] in the database, declared Sequence(Int), which needs an array of items that fit (int2, int4 or int8)',
+              'column "profile" of table "kinds" is jsonb in the database, declared Float, which needs a number type (int2, int4, int8, float4, float8 or numeric)',
+              'column "rank" of table "kinds" is rank_number in the database, declared Optional(Bool), which needs bool',
+              'column "missing" of table "kinds" is not in the table',
+            ].join("\n  - "),
+          );
+          assert.equal(error.mismatches.length, 13);
+          assert.deepEqual(error.mismatches[0], {
+            table: '"starship"',
+            column: null,
+            declared: null,
+            actual: null,
+            problem: "is not in the database (or not on the search path)",
+          });
+          assert.deepEqual(error.mismatches[4], {
+            table: '"kinds"',
+            column: "label",
+            declared: "Int",
+            actual: "character varying(20)",
+            problem:
+              "is character varying(20) in the database, declared Int, which needs int2, int4 or int8",
+          });
+          return true;
+        },
+      );
+    },
+  });
+
+  Deno.test({
+    name:
+      `checkTables sends one catalog statement for all tables, and none for no tables ${target.name}`,
+    ignore: target.ignore,
+    async fn() {
+      await using db = await target.open();
+      await createTables(db);
+      const recorder = recordStatements(db);
+      await checkTables(recorder.client, []);
+      assert.equal(recorder.statements.length, 0);
+      await checkTables(recorder.client, [character, actor, ship]);
+      assert.equal(recorder.statements.length, 1);
+      assert.deepEqual(recorder.statements[0]!.params, [['"character"', '"actor"', '"ship"']]);
+      assert.equal(recorder.statements[0]!.source, "checkTables");
+    },
+  });
+
+  Deno.test({
+    name: `checkTables sends nothing when its signal has aborted ${target.name}`,
+    ignore: target.ignore,
+    async fn() {
+      await using db = await target.open();
+      const recorder = recordStatements(db);
+      const controller = new AbortController();
+      controller.abort(new Error("shutting down"));
+      await assert.rejects(
+        () => checkTables(recorder.client, [character], { signal: controller.signal }),
+        ExecutionAbortedError,
+      );
+      assert.equal(recorder.statements.length, 0);
+    },
+  });
+}
