@@ -87,9 +87,12 @@ export type {
   NodeInit,
   NothingType,
   Requires,
+  TypedFieldInit,
+  TypedFieldLoader,
   TypedLinkInit,
   TypedLinkLoader,
   TypedLoader,
+  TypedQueryField,
   TypeResolver,
   UnionInit,
 } from "./src/definitions/members.ts";

@@ -184,6 +184,23 @@ function typeOnly(): void {
       return ids.map(() => [client]);
     }),
   );
+  // Field loaders get each field's option values typed, plain or with a context.
+  const sizeOptions = [Option("size", Int, { default: 64 }), Option("format", Optional(Str))];
+  Field("avatar", Str, (fields, ids) => {
+    const size: number = fields[0]!.options.size;
+    const format: string | null | undefined = fields[0]!.options.format;
+    // @ts-expect-error an Int option is not a string
+    const wrong: string = fields[0]!.options.size;
+    return ids.map(() => fields.map(() => [size, format, wrong]));
+  }, { options: sizeOptions });
+  blog.Field("avatarUrl", Str, (ctx, fields, ids) => {
+    const client: PgClient = ctx[PG];
+    // @ts-expect-error the field declares no option "width"
+    fields[0]!.options.width;
+    return ids.map(() => fields.map((f) => [client, f.options.size]));
+  }, { options: sizeOptions });
+  // Without declared options, `options` stays `QueryOptions | null`.
+  Field("plain", Str, (fields) => fields.map((f) => f.options === null ? 0 : 1));
   // The first form keeps working with an annotated context.
   Link(
     "i",

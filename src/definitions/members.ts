@@ -48,6 +48,40 @@ export type FieldLoader = {
 }["bivariant"];
 
 /**
+ * A field as the loader of a field declaring options `O` receives it: `options` has one property
+ * per declared option, of the option's type (declared defaults applied). Without declared
+ * options, a plain `QueryField | QueryLink`.
+ *
+ * @typeParam O The field's declared options.
+ */
+export type TypedQueryField<O extends readonly Option[]> = [O] extends [readonly []]
+  ? QueryField | QueryLink
+  :
+    | (Omit<QueryField, "options"> & { readonly options: OptionValues<O> })
+    | (Omit<QueryLink, "options"> & { readonly options: OptionValues<O> });
+
+/**
+ * A field loader for a field with these options: `(fields, ids) => rows` on a node,
+ * `(fields) => values` on the root, each field's `options` typed from the declared ones. Written
+ * inline in `Field`, its parameters get these types.
+ *
+ * @typeParam O The field's declared options.
+ */
+export type TypedFieldLoader<O extends readonly Option[]> = {
+  bivariant(fields: readonly TypedQueryField<O>[], ids: readonly Id[]): unknown;
+}["bivariant"];
+
+/**
+ * {@linkcode FieldInit} with the options `Field` infers from it.
+ *
+ * @typeParam O The field's declared options.
+ */
+export interface TypedFieldInit<O extends readonly Option[]> extends FieldInit {
+  /** Declared options. */
+  readonly options?: O;
+}
+
+/**
  * A link loader: `(values, options?) => ids` with `requires`, `(options?) => ids` without.
  * Written inline, its parameters get these types; a loader declaring narrower ones is accepted
  * too.
@@ -203,11 +237,11 @@ export interface Field {
  * const name = Field("name", Str, (fields, ids: number[]) => ids.map((id) => [names.get(id)]));
  * ```
  */
-export function Field(
+export function Field<const O extends readonly Option[] = readonly []>(
   name: string,
   type: GraphType | null,
-  loader: FieldLoader,
-  init?: FieldInit,
+  loader: TypedFieldLoader<O>,
+  init?: TypedFieldInit<O>,
 ): Field;
 /**
  * Declares a field whose loader takes the context first (wrapped with `passContext`) or has

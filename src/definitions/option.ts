@@ -74,17 +74,19 @@ export interface OptionInit {
  * const tags: OptionValue<typeof tagsType> = ["news"]; // readonly string[] | null
  * ```
  */
-export type OptionValue<T extends GraphType> = T extends OptionalType<infer I>
-  ? OptionValue<I> | null
-  : T extends SequenceType<infer I> ? readonly OptionValue<I>[]
-  : T extends ScalarType<"Int" | "Float"> ? number
-  : T extends ScalarType<"String"> ? string
-  : T extends ScalarType<"Boolean"> ? boolean
-  : T extends ScalarType<"ID"> ? string | number
-  : T extends ScalarType<"Any"> ? unknown
-  : T extends { readonly kind: "scalarRef"; parse(value: unknown): infer V } ? V
-  : T extends InputRefType | RecordType | MappingType ? { readonly [name: string]: unknown }
-  : unknown;
+export type OptionValue<T extends GraphType> =
+  // A type not known more precisely than GraphType (an option of a widened type): any value.
+  GraphType extends T ? unknown
+    : T extends OptionalType<infer I> ? OptionValue<I> | null
+    : T extends SequenceType<infer I> ? readonly OptionValue<I>[]
+    : T extends ScalarType<"Int" | "Float"> ? number
+    : T extends ScalarType<"String"> ? string
+    : T extends ScalarType<"Boolean"> ? boolean
+    : T extends ScalarType<"ID"> ? string | number
+    : T extends ScalarType<"Any"> ? unknown
+    : T extends { readonly kind: "scalarRef"; parse(value: unknown): infer V } ? V
+    : T extends InputRefType | RecordType | MappingType ? { readonly [name: string]: unknown }
+    : unknown;
 
 /**
  * The option values a loader receives for the options a field or link declares: one property per

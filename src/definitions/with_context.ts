@@ -7,25 +7,26 @@
 import { passContext } from "./context.ts";
 import {
   Field,
-  type FieldInit,
   type Id,
   Link,
   type LinkLoaderArgs,
   type Requires,
+  type TypedFieldInit,
   type TypedLinkInit,
+  type TypedQueryField,
 } from "./members.ts";
 import type { Option } from "./option.ts";
-import type { QueryField, QueryLink } from "../query/query.ts";
 import type { GraphType } from "./types.ts";
 
 /**
  * A field loader taking a context of type `Ctx` first: `(ctx, fields, ids) => rows` on a node,
- * `(ctx, fields) => values` on the root.
+ * `(ctx, fields) => values` on the root, each field's `options` typed from the declared ones.
  *
  * @typeParam Ctx The context's type.
+ * @typeParam O The field's declared options.
  */
-export type ContextFieldLoader<Ctx> = {
-  bivariant(ctx: Ctx, fields: readonly (QueryField | QueryLink)[], ids: readonly Id[]): unknown;
+export type ContextFieldLoader<Ctx, O extends readonly Option[] = readonly []> = {
+  bivariant(ctx: Ctx, fields: readonly TypedQueryField<O>[], ids: readonly Id[]): unknown;
 }["bivariant"];
 
 /**
@@ -44,19 +45,21 @@ export type ContextLinkLoader<Ctx, R extends Requires, O extends readonly Option
 export interface ContextMembers<Ctx> {
   /**
    * Declares a field whose loader takes the context first, like `Field(name, type,
-   * passContext(loader), init)` with the context typed `Ctx`.
+   * passContext(loader), init)` with the context typed `Ctx` and each field's `options` typed
+   * from the declared options.
    *
+   * @typeParam O The declared options, as written.
    * @param name The field's name.
    * @param type The field's type, or `null`.
    * @param loader `(ctx, fields, ids) => rows` (on the root: `(ctx, fields) => values`).
    * @param init Options, description, deprecation.
    * @returns The field definition.
    */
-  Field(
+  Field<const O extends readonly Option[] = readonly []>(
     name: string,
     type: GraphType | null,
-    loader: ContextFieldLoader<Ctx>,
-    init?: FieldInit,
+    loader: ContextFieldLoader<Ctx, O>,
+    init?: TypedFieldInit<O>,
   ): Field;
   /**
    * Declares a link whose loader takes the context first, like `Link(name, type,
@@ -103,11 +106,11 @@ export interface ContextMembers<Ctx> {
  */
 export function withContext<Ctx>(): ContextMembers<Ctx> {
   return Object.freeze({
-    Field(
+    Field<const O extends readonly Option[] = readonly []>(
       name: string,
       type: GraphType | null,
-      loader: ContextFieldLoader<Ctx>,
-      init?: FieldInit,
+      loader: ContextFieldLoader<Ctx, O>,
+      init?: TypedFieldInit<O>,
     ): Field {
       return Field(name, type, passContext(loader), init);
     },
