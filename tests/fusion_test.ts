@@ -47,7 +47,7 @@ import { WorkerPoolExecutor } from "../executors/worker_pool.ts";
 import { graph as serverGraph } from "../examples/server.ts";
 import { actor, character, graph as seedGraph, PG, setUpDatabase } from "../examples/star_trek.ts";
 import { MAX_REGION_NODES } from "../src/planning/plan.ts";
-import { SCHEMA_ENV } from "./support/pool_star_trek_pg.ts";
+import { poolModule } from "./support/pool_star_trek_pg.ts";
 
 const DATABASE_URL = Deno.env.get("DATABASE_URL") || null;
 const NO_SERVER = "set DATABASE_URL to a PostgreSQL server to run";
@@ -785,8 +785,6 @@ fusionTest(
 
 // Executors
 
-const POOL_MODULE = new URL("./support/pool_star_trek_pg.ts", import.meta.url);
-
 Deno.test({
   name: "WorkerPoolExecutor runs a fused region's statement on the main thread" +
     (DATABASE_URL === null
@@ -803,11 +801,10 @@ Deno.test({
     const region = expected.statements[1]!;
     assert.equal(region.source, "region Character");
 
-    Deno.env.set(SCHEMA_ENV, schema);
     // Every load the pool can place goes to a worker: the main thread opens its connection only
     // for what must run there.
     const pool = new WorkerPoolExecutor({
-      module: POOL_MODULE,
+      module: poolModule(schema),
       size: 2,
       inlineThreshold: 0,
       inlineCostPerId: 0,
@@ -834,7 +831,6 @@ Deno.test({
       );
     } finally {
       await pool.close();
-      Deno.env.delete(SCHEMA_ENV);
     }
   },
 });

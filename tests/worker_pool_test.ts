@@ -33,14 +33,13 @@ import { executorSuite } from "./support/executor_suite.ts";
 import { graph as starTrek } from "./support/star_trek.ts";
 import { DISPOSE_LOG, graph } from "./support/pool_fixtures.ts";
 import { LIMIT_MB } from "./support/pool_memory.ts";
-import { SCHEMA_ENV } from "./support/pool_star_trek_pg.ts";
+import { poolModule } from "./support/pool_star_trek_pg.ts";
 import { main } from "../examples/worker_pool.ts";
 import { graph as seedGraph, QUERIES, setUpDatabase } from "../examples/star_trek.ts";
 import { openDatabase } from "../sources/postgres.ts";
 
 const STAR_TREK = new URL("./support/star_trek.ts", import.meta.url);
 const FIXTURES = new URL("./support/pool_fixtures.ts", import.meta.url);
-const STAR_TREK_PG = new URL("./support/pool_star_trek_pg.ts", import.meta.url);
 
 /** Every load in a worker: no threshold, no timing, root calls too. */
 const ALL_IN_WORKERS = { inlineThreshold: 0, inlineCostPerId: 0, inlineUnbatched: false } as const;
@@ -895,48 +894,43 @@ Deno.test({
     await using admin = await openDatabase({ url: DATABASE_URL, schema, dropSchemaOnClose: true });
     await setUpDatabase(admin);
     await admin.query("CREATE TABLE pool_connection (thread text, pid integer)");
-    Deno.env.set(SCHEMA_ENV, schema);
-    try {
-      for (
-        const [placement, options, threads] of [
-          // Batches of 3 run inline, on the main thread's connection; workers still connect.
-          ["by default", {}, ["hiku-ts worker 1", "hiku-ts worker 2", "main"]],
-          // The main thread runs nothing, so it never opens its context. (A fused region's one
-          // statement always runs on the main thread: fusion is off here.)
-          ["every load in a worker", ALL_IN_WORKERS, ["hiku-ts worker 1", "hiku-ts worker 2"]],
-        ] as const
-      ) {
-        const fusion = placement === "by default";
-        await t.step(placement, async () => {
-          await admin.query("DELETE FROM pool_connection");
-          const pool = new WorkerPoolExecutor({ module: STAR_TREK_PG, size: 2, ...options });
-          try {
-            await pool.ready();
-            const engine = new Engine(pool, { fusion });
-            const results = [];
-            for (const query of QUERIES) {
-              results.push(denormalize(seedGraph, await engine.execute(seedGraph, read(query))));
-            }
-            assert.deepEqual(results, [CHARACTERS_WITH_ACTORS, ACTORS_WITH_CHARACTERS]);
-          } finally {
-            await pool.close();
+    for (
+      const [placement, options, threads] of [
+        // Batches of 3 run inline, on the main thread's connection; workers still connect.
+        ["by default", {}, ["hiku-ts worker 1", "hiku-ts worker 2", "main"]],
+        // The main thread runs nothing, so it never opens its context. (A fused region's one
+        // statement always runs on the main thread: fusion is off here.)
+        ["every load in a worker", ALL_IN_WORKERS, ["hiku-ts worker 1", "hiku-ts worker 2"]],
+      ] as const
+    ) {
+      const fusion = placement === "by default";
+      await t.step(placement, async () => {
+        await admin.query("DELETE FROM pool_connection");
+        const pool = new WorkerPoolExecutor({ module: poolModule(schema), size: 2, ...options });
+        try {
+          await pool.ready();
+          const engine = new Engine(pool, { fusion });
+          const results = [];
+          for (const query of QUERIES) {
+            results.push(denormalize(seedGraph, await engine.execute(seedGraph, read(query))));
           }
-          const rows = await admin.query("SELECT thread, pid FROM pool_connection ORDER BY thread");
-          assert.deepEqual(rows.map((r) => r.thread), threads);
-          const pids = rows.map((r) => r.pid as number);
-          assert.equal(new Set(pids).size, threads.length, "one backend per thread");
-          // Every connection is closed: the backends end once their client has gone.
-          await until(async () => {
-            const [row] = await admin.query(
-              "SELECT count(*) AS n FROM pg_stat_activity WHERE pid = ANY($1)",
-              [pids],
-            );
-            return Number(row!.n) === 0;
-          });
+          assert.deepEqual(results, [CHARACTERS_WITH_ACTORS, ACTORS_WITH_CHARACTERS]);
+        } finally {
+          await pool.close();
+        }
+        const rows = await admin.query("SELECT thread, pid FROM pool_connection ORDER BY thread");
+        assert.deepEqual(rows.map((r) => r.thread), threads);
+        const pids = rows.map((r) => r.pid as number);
+        assert.equal(new Set(pids).size, threads.length, "one backend per thread");
+        // Every connection is closed: the backends end once their client has gone.
+        await until(async () => {
+          const [row] = await admin.query(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE pid = ANY($1)",
+            [pids],
+          );
+          return Number(row!.n) === 0;
         });
-      }
-    } finally {
-      Deno.env.delete(SCHEMA_ENV);
+      });
     }
   },
 });
