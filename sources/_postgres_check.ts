@@ -19,18 +19,34 @@ export interface CheckTablesOptions {
   readonly signal?: AbortSignal;
 }
 
-// One row per declared table and each of its columns in the database (a table that is not found
-// gives one row with a null column). Domains are read as their base type; arrays as their items.
-const CATALOG_SQL = "SELECT t.i::int4 AS i, c.oid IS NOT NULL AS found, a.attname AS column, " +
-  "format_type(a.atttypid, a.atttypmod) AS shown, b.typname AS type, b.typcategory AS category, " +
-  "e.typname AS item, e.typcategory AS item_category " +
+// Rows of two kinds. Kind 0: one per declared table and each of its columns (a table, view or
+// foreign table that is not found gives one row with a null column). Kind 1: every type those
+// columns reach through domains and arrays, so that a domain over a domain, or an array of a
+// domain, is read as the type underneath.
+const CATALOG_SQL = "WITH RECURSIVE columns AS (" +
+  "SELECT t.i::int4 AS i, c.oid IS NOT NULL AS found, a.attname AS column, " +
+  "format_type(a.atttypid, a.atttypmod) AS shown, a.atttypid AS type " +
   "FROM unnest($1::text[]) WITH ORDINALITY AS t(name, i) " +
-  "LEFT JOIN pg_class c ON c.oid = to_regclass(t.name) " +
-  "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped " +
-  "LEFT JOIN pg_type d ON d.oid = a.atttypid " +
-  "LEFT JOIN pg_type b ON b.oid = CASE WHEN d.typtype = 'd' THEN d.typbasetype ELSE d.oid END " +
-  "LEFT JOIN pg_type e ON e.oid = b.typelem AND b.typcategory = 'A' " +
-  "ORDER BY t.i, a.attnum";
+  "LEFT JOIN pg_class c ON c.oid = to_regclass(t.name) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') " +
+  "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), " +
+  "types AS (SELECT DISTINCT type AS oid FROM columns WHERE type IS NOT NULL " +
+  "UNION SELECT CASE WHEN y.typtype = 'd' THEN y.typbasetype ELSE y.typelem END FROM types " +
+  "JOIN pg_type y ON y.oid = types.oid " +
+  "WHERE y.typtype = 'd' OR (y.typcategory = 'A' AND y.typelem <> 0)) " +
+  "SELECT 0 AS kind, i, found, columns.column, shown, type::text AS type, " +
+  "NULL AS name, NULL AS typtype, NULL AS category, NULL AS base, NULL AS item FROM columns " +
+  "UNION ALL SELECT 1, NULL, NULL, NULL, NULL, y.oid::text, y.typname::text, y.typtype::text, " +
+  "y.typcategory::text, y.typbasetype::text, y.typelem::text FROM types " +
+  "JOIN pg_type y ON y.oid = types.oid";
+
+/** A type of the catalog, as the statement gives it. */
+interface CatalogType {
+  readonly name: string;
+  readonly typtype: string;
+  readonly category: string;
+  readonly base: string;
+  readonly item: string;
+}
 
 /** A column's Postgres type as the catalog gives it. */
 interface PgType {
@@ -47,8 +63,8 @@ const STRING_LIKE_OTHERS = new Set(["uuid", "xml", "citext"]);
 const JSON_TYPES = new Set(["json", "jsonb"]);
 
 /**
- * Checks table descriptions against the database behind `client`: every table and declared
- * column must exist, and each column's graph type must fit what the drivers return for its
+ * Checks table descriptions against the database behind `client`: every table (or view,
+ * materialized view, foreign table) and declared column must exist, and each column's graph type must fit what the drivers return for its
  * Postgres type. Run it once at start-up, so a description that does not match the database is
  * found before any client is answered.
  *
@@ -93,23 +109,30 @@ export async function checkTables(
     [tables.map((t) => t.sql)],
     { source: "checkTables", signal: options.signal ?? null },
   );
+  const catalog = new Map<string, CatalogType>();
+  for (const row of rows) {
+    if (Number(row.kind) !== 1) continue;
+    catalog.set(String(row.type), {
+      name: String(row.name),
+      typtype: String(row.typtype),
+      category: String(row.category),
+      base: String(row.base),
+      item: String(row.item),
+    });
+  }
   const found: Map<string, { shown: string; type: PgType }>[] = tables.map(() => new Map());
   const missing = new Set<number>();
   for (const row of rows) {
+    if (Number(row.kind) !== 0) continue;
     const index = Number(row.i) - 1;
     if (row.found !== true) {
       missing.add(index);
       continue;
     }
     if (row.column === null) continue;
-    const item = row.item === null ? null : {
-      name: String(row.item),
-      category: String(row.item_category),
-      item: null,
-    };
     found[index]!.set(String(row.column), {
       shown: String(row.shown),
-      type: { name: String(row.type), category: String(row.category), item },
+      type: resolve(catalog, String(row.type)),
     });
   }
   const mismatches: ColumnMismatch[] = [];
@@ -121,7 +144,9 @@ export async function checkTables(
         column: null,
         declared: null,
         actual: null,
-        problem: "is not in the database (or not on the search path)",
+        problem: described.schema === null
+          ? "is not in the database (or not on the search path)"
+          : "is not in the database",
       });
       continue;
     }
@@ -152,6 +177,21 @@ export async function checkTables(
     }
   }
   if (mismatches.length > 0) throw new ColumnTypeError(mismatches);
+}
+
+/**
+ * A type as the drivers see it: a domain as the type underneath (however deep), an array with its
+ * items' type resolved the same way.
+ */
+function resolve(catalog: ReadonlyMap<string, CatalogType>, oid: string): PgType {
+  let type = catalog.get(oid);
+  // Domains cannot be cyclic; the bound only guards against a catalog that says otherwise.
+  for (let depth = 0; type !== undefined && type.typtype === "d" && depth < 100; depth++) {
+    type = catalog.get(type.base);
+  }
+  if (type === undefined) return { name: "", category: "", item: null };
+  const item = type.category === "A" && type.item !== "0" ? resolve(catalog, type.item) : null;
+  return { name: type.name, category: type.category, item };
 }
 
 /** What the graph type needs, when the Postgres type does not fit it; `null` when it does. */

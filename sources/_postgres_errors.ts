@@ -208,13 +208,9 @@ export class ColumnTypeError extends TypeError {
         ? `table ${m.table} ${m.problem}`
         : `column "${m.column}" of table ${m.table} ${m.problem}`
     );
+    const places = mismatches.length === 1 ? "1 place" : `${mismatches.length} places`;
     super(
-      `${
-        mismatches.length === 1
-          ? "A table description does"
-          : `${mismatches.length} table descriptions do`
-      } ` +
-        `not match the database:\n  - ${lines.join("\n  - ")}`,
+      `Table descriptions do not match the database in ${places}:\n  - ${lines.join("\n  - ")}`,
     );
     this.name = "ColumnTypeError";
     this.mismatches = mismatches;

@@ -68,6 +68,14 @@ const KINDS_SQL = [
   "CREATE TABLE kinds (id int4 PRIMARY KEY, big int8, small int2, ratio float8, price numeric, " +
   "label varchar(20), code char(3), tag uuid, flag bool, feeling mood, rank rank_number, " +
   "scores int4[], names text[], profile jsonb, born timestamptz, photo bytea)",
+  // Domains over domains, arrays of domains, domains over arrays; a view of them.
+  "CREATE DOMAIN rank_again AS rank_number",
+  "CREATE DOMAIN score_list AS int4[]",
+  "CREATE DOMAIN score_list_again AS score_list",
+  "CREATE TABLE nested (id int4 PRIMARY KEY, rank rank_again, ranks rank_number[], " +
+  "scores score_list_again, moods mood[])",
+  "CREATE VIEW nested_view AS SELECT id, rank, ranks FROM nested",
+  "CREATE TYPE pair AS (a int4, b int4)",
 ];
 
 for (const target of TARGETS) {
@@ -104,6 +112,16 @@ for (const target of TARGETS) {
         { schema: string },
       ];
       await checkTables(db, [table("kinds", { id: Int }, { schema })]);
+      await checkTables(db, [
+        table("nested", {
+          id: Int,
+          rank: Int,
+          ranks: Sequence(Int),
+          scores: Sequence(Float),
+          moods: Sequence(Str),
+        }),
+        table("nested_view", { id: ID, rank: Optional(Int), ranks: Optional(Sequence(Int)) }),
+      ]);
     },
   });
 
@@ -115,6 +133,12 @@ for (const target of TARGETS) {
       await using db = await target.open();
       await createTables(db);
       for (const statement of KINDS_SQL) await db.query(statement);
+      const nestedWrong = table("nested", { rank: Bool, ranks: Sequence(Bool), scores: Int });
+      // An index and a composite type are not tables, whatever to_regclass finds.
+      const notTables = [
+        table("kinds_pkey", { id: Int }),
+        table("pair", { a: Int }, { schema: "public" }),
+      ];
       const wrong = table("kinds", {
         id: Str,
         big: Bool,
@@ -130,14 +154,14 @@ for (const target of TARGETS) {
         missing: Int,
       });
       await assert.rejects(
-        () => checkTables(db, [starship, ghost, wrong]),
+        () => checkTables(db, [starship, ghost, wrong, nestedWrong, notTables[0]!, notTables[1]!]),
         (error: unknown) => {
           assert.ok(error instanceof ColumnTypeError);
           assert.equal(error.name, "ColumnTypeError");
           assert.equal(
             error.message,
             [
-              "13 table descriptions do not match the database:",
+              "Table descriptions do not match the database in 18 places:",
               'table "starship" is not in the database (or not on the search path)',
               'column "rank" of table "character" is not in the table',
               'column "big" of table "kinds" is bigint in the database, declared Bool, which needs bool',
@@ -151,9 +175,14 @@ for (const target of TARGETS) {
               'column "profile" of table "kinds" is jsonb in the database, declared Float, which needs a number type (int2, int4, int8, float4, float8 or numeric)',
               'column "rank" of table "kinds" is rank_number in the database, declared Optional(Bool), which needs bool',
               'column "missing" of table "kinds" is not in the table',
+              'column "rank" of table "nested" is rank_again in the database, declared Bool, which needs bool',
+              'column "ranks" of table "nested" is rank_number[] in the database, declared Sequence(Bool), which needs an array of items that fit (bool)',
+              'column "scores" of table "nested" is score_list_again in the database, declared Int, which needs int2, int4 or int8',
+              'table "kinds_pkey" is not in the database (or not on the search path)',
+              'table "public"."pair" is not in the database',
             ].join("\n  - "),
           );
-          assert.equal(error.mismatches.length, 13);
+          assert.equal(error.mismatches.length, 18);
           assert.deepEqual(error.mismatches[0], {
             table: '"starship"',
             column: null,
