@@ -21,6 +21,7 @@ import {
   type OptionValues,
   PASS_CONTEXT,
   passContext,
+  type QueryField,
   read,
   Root,
   Sequence,
@@ -199,6 +200,10 @@ function typeOnly(): void {
     fields[0]!.options.width;
     return ids.map(() => fields.map((f) => [client, f.options.size]));
   }, { options: sizeOptions });
+  // A context loader written apart, its fields annotated, still fits a field with options.
+  const apartField = (ctx: BlogContext, fields: readonly QueryField[], ids: readonly number[]) =>
+    ids.map(() => fields.map(() => ctx[PG]));
+  blog.Field("avatarApart", Str, apartField, { options: sizeOptions });
   // Without declared options, `options` stays `QueryOptions | null`.
   Field("plain", Str, (fields) => fields.map((f) => f.options === null ? 0 : 1));
   // The first form keeps working with an annotated context.

@@ -7,6 +7,7 @@
 import { passContext } from "./context.ts";
 import {
   Field,
+  type FieldInit,
   type Id,
   Link,
   type LinkLoaderArgs,
@@ -62,6 +63,22 @@ export interface ContextMembers<Ctx> {
     init?: TypedFieldInit<O>,
   ): Field;
   /**
+   * Declares a field whose loader takes the context first and was written apart from it (its
+   * `fields` annotated, e.g. `readonly QueryField[]`); see the first overload.
+   *
+   * @param name The field's name.
+   * @param type The field's type, or `null`.
+   * @param loader `(ctx, fields, ids) => rows` (on the root: `(ctx, fields) => values`).
+   * @param init Options, description, deprecation.
+   * @returns The field definition.
+   */
+  Field(
+    name: string,
+    type: GraphType | null,
+    loader: ContextFieldLoader<Ctx>,
+    init?: FieldInit,
+  ): Field;
+  /**
    * Declares a link whose loader takes the context first, like `Link(name, type,
    * passContext(loader), init)` with the context typed `Ctx` and the other parameters typed as
    * `Link` types them (the option values from the declared options).
@@ -106,11 +123,11 @@ export interface ContextMembers<Ctx> {
  */
 export function withContext<Ctx>(): ContextMembers<Ctx> {
   return Object.freeze({
-    Field<const O extends readonly Option[] = readonly []>(
+    Field(
       name: string,
       type: GraphType | null,
-      loader: ContextFieldLoader<Ctx, O>,
-      init?: TypedFieldInit<O>,
+      loader: ContextFieldLoader<Ctx>,
+      init?: FieldInit,
     ): Field {
       return Field(name, type, passContext(loader), init);
     },
