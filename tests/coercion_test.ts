@@ -738,3 +738,49 @@ Deno.test("result coercion: well-typed record values are checked once, by the fa
   assert.equal(response.data, null);
   assert.equal(reads, 3);
 });
+
+Deno.test("a record's getter that throws is a field error at its sub-field, as in graphql-js", async () => {
+  const values = [
+    {
+      get x(): number {
+        throw new Error("getter failed");
+      },
+      y: 1,
+    },
+    {
+      get x(): number {
+        // deno-lint-ignore no-throw-literal -- graphql-js wraps what is not an Error; so must we
+        throw "not an Error";
+      },
+      y: 2,
+    },
+  ];
+  const reference = new GraphQLSchema({
+    query: new GraphQLObjectType({
+      name: "Query",
+      fields: {
+        rec: {
+          type: new GraphQLObjectType({
+            name: "Rec",
+            fields: { x: { type: GraphQLInt }, y: { type: new GraphQLNonNull(GraphQLInt) } },
+          }),
+        },
+      },
+    }),
+  });
+  for (const value of values) {
+    const graph = Graph([
+      Root([
+        Field("rec", Optional(Record({ x: Optional(Int), y: Int })), (fs) => fs.map(() => value)),
+      ]),
+    ]);
+    const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
+    const query = "{ rec { x y } }";
+    const expected = await execute({
+      schema: reference,
+      document: parse(query),
+      rootValue: { rec: value },
+    });
+    assert.equal(JSON.stringify(await schema.execute({ query })), JSON.stringify(expected));
+  }
+});

@@ -11,6 +11,7 @@
  */
 
 import { QueryReadError, type SourceLocation } from "../base/errors.ts";
+import { inspectGraphQL } from "../base/_graphql_inspect.ts";
 import type { Graph } from "../definitions/graph.ts";
 import {
   coerceLeaf,
@@ -481,13 +482,27 @@ export function denormalizeWithErrors(
     try {
       const data = buildNode(batch, position, typeName, 0, { scratch: [], check: true });
       return { data, errors: [] };
-    } catch (error) {
-      if (error !== BAIL) throw error;
+    } catch {
+      // BAIL, or a record's getter that threw: the slow walk reports it where it happened.
     }
   }
   const walker = new ErrorWalker(options.maxErrors ?? DEFAULT_MAX_ERRORS);
   const data = walker.node(batch, position, typeName);
   return { data: data === INVALID ? null : data, errors: walker.errors() };
+}
+
+/**
+ * A record's property as graphql-js's default resolver reads it; a getter that throws gives what
+ * it threw as an `Error` (a value that is not one as graphql-js wraps it), a field error there.
+ */
+function readProperty(source: { readonly [name: string]: unknown }, name: string): unknown {
+  try {
+    return source[name];
+  } catch (error) {
+    return error instanceof Error
+      ? error
+      : new Error(`Unexpected error value: ${inspectGraphQL(error)}`);
+  }
 }
 
 /** The slow path: tracks the path, reports each failed position, moves nulls up. */
@@ -690,7 +705,7 @@ class ErrorWalker {
         continue;
       }
       this.#path.push(sub.key);
-      const v = source === null ? undefined : source[sub.name];
+      const v = source === null ? undefined : readProperty(source, sub.name);
       let c: unknown;
       if (v === null || v === undefined) {
         c = sub.nullable
