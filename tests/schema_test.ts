@@ -243,13 +243,14 @@ Deno.test("a failed non-null field nulls the nearest nullable place above it", a
     });
   });
   await t.step("up to data itself", async () => {
+    // The first character's null nulls the list: as in graphql-js, the second is not completed.
     assert.deepEqual(await run(schema, "{ version characters { born } }"), {
       data: null,
-      errors: [0, 1].map((i) => ({
+      errors: [{
         message: "warp core breach",
         locations: [{ line: 1, column: 24 }],
-        path: ["characters", i, "born"],
-      })),
+        path: ["characters", 0, "born"],
+      }],
     });
   });
 });

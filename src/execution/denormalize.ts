@@ -543,16 +543,17 @@ class ErrorWalker {
     const plan = batch.plan;
     const out = plan.out;
     const values = new Array(out.length);
-    let invalid = false;
     for (let s = 0; s < out.length; s++) {
       const slot = out[s]!;
       this.#path.push(slot.key);
       const value = this.#slot(batch, i, slot, typeName);
       this.#path.pop();
-      if (value === INVALID) invalid = true;
-      else values[s] = value;
+      // A field that may not be null and is nulls the node: as graphql-js, the fields after it
+      // are not completed, so their errors are not reported (those before it are).
+      if (value === INVALID) return INVALID;
+      values[s] = value;
     }
-    return invalid ? INVALID : plan.make(values);
+    return plan.make(values);
   }
 
   #slot(batch: Batch, i: number, slot: OutSlot, typeName: string | null): unknown {
@@ -761,7 +762,6 @@ class ErrorWalker {
     const end = data.starts[k + 1]!;
     const itemsNullable = slot.shape.itemsNullable;
     const out = new Array(end - start);
-    let invalid = false;
     for (let t = start; t < end; t++) {
       const p = data.targets[t]!;
       if (p === NO_TARGET) {
@@ -779,10 +779,11 @@ class ErrorWalker {
       this.#path.pop();
       if (child !== INVALID) out[t - start] = child;
       else if (itemsNullable) out[t - start] = null;
-      else invalid = true;
+      // An item that may not be null and is nulls the list: as graphql-js, the items after it
+      // are not completed, so their errors are not reported.
+      else return nullable ? null : INVALID;
     }
-    if (!invalid) return out;
-    return nullable ? null : INVALID;
+    return out;
   }
 
   #child(
