@@ -17,6 +17,12 @@ import type { Table } from "./_postgres_table.ts";
 export interface CheckTablesOptions {
   /** Cancels the catalog statement. */
   readonly signal?: AbortSignal;
+  /**
+   * Also report columns that may hold null (no `NOT NULL`, on the column or its domains) but are
+   * declared without `Optional`: served through GraphQL, such a null is a field error. Columns of
+   * views are not checked (Postgres does not know whether they may be null). Default `false`.
+   */
+  readonly nullability?: boolean;
 }
 
 // Rows of two kinds. Kind 0: one per declared table and each of its columns (a table, view or
@@ -25,7 +31,8 @@ export interface CheckTablesOptions {
 // domain, is read as the type underneath.
 const CATALOG_SQL = "WITH RECURSIVE columns AS (" +
   "SELECT t.i::int4 AS i, c.oid IS NOT NULL AS found, a.attname AS column, " +
-  "format_type(a.atttypid, a.atttypmod) AS shown, a.atttypid AS type " +
+  "format_type(a.atttypid, a.atttypmod) AS shown, a.atttypid AS type, " +
+  "a.attnotnull AS not_null, c.relkind IN ('r', 'p', 'f') AS stored " +
   "FROM unnest($1::text[]) WITH ORDINALITY AS t(name, i) " +
   "LEFT JOIN pg_class c ON c.oid = to_regclass(t.name) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') " +
   "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), " +
@@ -33,15 +40,16 @@ const CATALOG_SQL = "WITH RECURSIVE columns AS (" +
   "UNION SELECT CASE WHEN y.typtype = 'd' THEN y.typbasetype ELSE y.typelem END FROM types " +
   "JOIN pg_type y ON y.oid = types.oid " +
   "WHERE y.typtype = 'd' OR (y.typcategory = 'A' AND y.typelem <> 0)) " +
-  "SELECT 0 AS kind, i, found, columns.column, shown, type::text AS type, " +
+  "SELECT 0 AS kind, i, found, columns.column, shown, type::text AS type, not_null, stored, " +
   "NULL AS name, NULL AS typtype, NULL AS category, NULL AS base, NULL AS item FROM columns " +
-  "UNION ALL SELECT 1, NULL, NULL, NULL, NULL, y.oid::text, y.typname::text, y.typtype::text, " +
-  "y.typcategory::text, y.typbasetype::text, y.typelem::text FROM types " +
+  "UNION ALL SELECT 1, NULL, NULL, NULL, NULL, y.oid::text, y.typnotnull, NULL, y.typname::text, " +
+  "y.typtype::text, y.typcategory::text, y.typbasetype::text, y.typelem::text FROM types " +
   "JOIN pg_type y ON y.oid = types.oid";
 
 /** A type of the catalog, as the statement gives it. */
 interface CatalogType {
   readonly name: string;
+  readonly notNull: boolean;
   readonly typtype: string;
   readonly category: string;
   readonly base: string;
@@ -79,12 +87,12 @@ const JSON_TYPES = new Set(["json", "jsonb"]);
  * | `ID` | `int2`, `int4`, `int8`, text-like types, enums, `uuid` |
  * | `Sequence(T)` | an array whose items fit `T` |
  * | `TypeRef`, `Record`, `Mapping` | `json`, `jsonb` |
- * | `Optional(T)` | what fits `T` (nullability is not checked) |
+ * | `Optional(T)` | what fits `T`; with `nullability: true`, a column that may be null must be `Optional` |
  * | `Any`, custom scalars, enums | anything (enums: text-like or enum types) |
  *
  * @param client The database, as the sources reach it.
  * @param tables The table descriptions to check.
- * @param options A signal that cancels the check.
+ * @param options A signal that cancels the check; whether to check nullability too.
  * @returns When every table matches.
  * @throws {ColumnTypeError} Listing every table not found, every declared column the table lacks,
  *   and every column whose type does not fit its graph type.
@@ -114,13 +122,15 @@ export async function checkTables(
     if (Number(row.kind) !== 1) continue;
     catalog.set(String(row.type), {
       name: String(row.name),
+      notNull: row.not_null === true,
       typtype: String(row.typtype),
       category: String(row.category),
       base: String(row.base),
       item: String(row.item),
     });
   }
-  const found: Map<string, { shown: string; type: PgType }>[] = tables.map(() => new Map());
+  const found: Map<string, { shown: string; type: PgType; mayBeNull: boolean | null }>[] = tables
+    .map(() => new Map());
   const missing = new Set<number>();
   for (const row of rows) {
     if (Number(row.kind) !== 0) continue;
@@ -130,9 +140,14 @@ export async function checkTables(
       continue;
     }
     if (row.column === null) continue;
+    const type = String(row.type);
     found[index]!.set(String(row.column), {
       shown: String(row.shown),
-      type: resolve(catalog, String(row.type)),
+      type: resolve(catalog, type),
+      // Unknown for a view's columns.
+      mayBeNull: row.stored === true
+        ? row.not_null !== true && !domainNotNull(catalog, type)
+        : null,
     });
   }
   const mismatches: ColumnMismatch[] = [];
@@ -173,6 +188,17 @@ export async function checkTables(
           actual: actual.shown,
           problem: `is ${actual.shown} in the database, declared ${declared}, which needs ${needs}`,
         });
+      } else if (
+        options.nullability === true && actual.mayBeNull === true && column.type.kind !== "optional"
+      ) {
+        mismatches.push({
+          table: described.sql,
+          column: column.name,
+          declared,
+          actual: actual.shown,
+          problem: `may be null in the database (it is not NOT NULL), declared ${declared}, ` +
+            `which may not: declare it Optional(${declared}), or make the column NOT NULL`,
+        });
       }
     }
   }
@@ -192,6 +218,16 @@ function resolve(catalog: ReadonlyMap<string, CatalogType>, oid: string): PgType
   if (type === undefined) return { name: "", category: "", item: null };
   const item = type.category === "A" && type.item !== "0" ? resolve(catalog, type.item) : null;
   return { name: type.name, category: type.category, item };
+}
+
+/** Whether a domain on the way from this type to the one underneath is NOT NULL. */
+function domainNotNull(catalog: ReadonlyMap<string, CatalogType>, oid: string): boolean {
+  let type = catalog.get(oid);
+  for (let depth = 0; type !== undefined && type.typtype === "d" && depth < 100; depth++) {
+    if (type.notNull) return true;
+    type = catalog.get(type.base);
+  }
+  return false;
 }
 
 /** What the graph type needs, when the Postgres type does not fit it; `null` when it does. */

@@ -206,6 +206,48 @@ for (const target of TARGETS) {
 
   Deno.test({
     name:
+      `checkTables with nullability also lists columns that may be null but are not Optional ${target.name}`,
+    ignore: target.ignore,
+    async fn() {
+      await using db = await target.open();
+      await db.query("CREATE DOMAIN required_text AS text NOT NULL");
+      await db.query("CREATE DOMAIN required_again AS required_text");
+      await db.query(
+        "CREATE TABLE crew (id int4 PRIMARY KEY, name text NOT NULL, rank text, motto required_again, " +
+          "ships text[], born int4)",
+      );
+      await db.query("CREATE VIEW crew_view AS SELECT id, name, rank FROM crew");
+      const crew = table("crew", {
+        id: Int,
+        name: Str,
+        rank: Str,
+        motto: Str,
+        ships: Sequence(Str),
+        born: Optional(Int),
+      });
+      // A view's columns are not checked: Postgres does not know whether they may be null.
+      const view = table("crew_view", { id: Int, name: Str, rank: Str });
+      await checkTables(db, [crew, view]);
+      await assert.rejects(
+        () => checkTables(db, [crew, view], { nullability: true }),
+        (error: unknown) => {
+          assert.ok(error instanceof ColumnTypeError);
+          assert.equal(
+            error.message,
+            [
+              "Table descriptions do not match the database in 2 places:",
+              'column "rank" of table "crew" may be null in the database (it is not NOT NULL), declared Str, which may not: declare it Optional(Str), or make the column NOT NULL',
+              'column "ships" of table "crew" may be null in the database (it is not NOT NULL), declared Sequence(Str), which may not: declare it Optional(Sequence(Str)), or make the column NOT NULL',
+            ].join("\n  - "),
+          );
+          return true;
+        },
+      );
+    },
+  });
+
+  Deno.test({
+    name:
       `checkTables sends one catalog statement for all tables, and none for no tables ${target.name}`,
     ignore: target.ignore,
     async fn() {
