@@ -16,7 +16,14 @@
 import { fusionOf } from "../definitions/fusion.ts";
 import type { FusedLoader, FusedResult } from "../definitions/fusion.ts";
 import { Nothing } from "../definitions/members.ts";
-import { loaderName, type LoadIdentity, plural, regionMembers } from "../planning/explain_plan.ts";
+import {
+  drawLoadTree,
+  loaderName,
+  type LoadIdentity,
+  perPathTable,
+  plural,
+  regionMembers,
+} from "../planning/explain_plan.ts";
 import type { RegionPlan } from "../planning/plan.ts";
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import type { Batch, LinkData } from "./store.ts";
@@ -561,50 +568,17 @@ export function formatExplain(explain: Explain): string {
   let out = `Execution: ${plural(counters.loads, "load")}, ${
     plural(counters.statements, "statement")
   }, ${plural(counters.ids, "id")}, ${ms(explain.duration)}\n`;
-  const children = new Map<number, ExplainLoad[]>();
-  const roots: ExplainLoad[] = [];
-  for (const load of loads) {
-    const parent = load.waitedFor.length === 0 ? -1 : load.waitedFor[0]!;
-    if (parent < 0 || parent >= loads.length) roots.push(load);
-    else {
-      const list = children.get(parent);
-      if (list === undefined) children.set(parent, [load]);
-      else list.push(load);
-    }
-  }
-  // Depth first without recursion: a deep query must not overflow the stack.
-  const stack: { load: ExplainLoad; lead: string; rest: string }[] = [];
-  for (let r = roots.length - 1; r >= 0; r--) stack.push({ load: roots[r]!, lead: "", rest: "" });
-  while (stack.length > 0) {
-    const { load, lead, rest } = stack.pop()!;
-    const below = children.get(load.id) ?? [];
-    const detail = rest + (below.length > 0 ? "│  " : "   ");
-    out += `${lead}${describeLoad(load)}\n`;
-    for (const line of loadDetails(load)) out += `${detail}${line}\n`;
-    for (let c = below.length - 1; c >= 0; c--) {
-      const last = c === below.length - 1;
-      stack.push({
-        load: below[c]!,
-        lead: rest + (last ? "└─ " : "├─ "),
-        rest: rest + (last ? "   " : "│  "),
-      });
-    }
-  }
-  if (counters.perPath.length > 0) {
-    out += "Loads per node per path:\n";
-    const rows = counters.perPath.map((c) => [
-      c.path === "" ? "(root)" : c.path,
-      c.node ?? "Query",
-      plural(c.loads, "load"),
-      plural(c.ids, "id"),
-    ]);
-    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-    for (const row of rows) {
-      out += `  ${row.slice(0, 3).map((cell, i) => cell.padEnd(widths[i]!)).join("  ")}  ${
-        row[3]
-      }\n`;
-    }
-  }
+  out += drawLoadTree(
+    loads,
+    (load) => load.waitedFor[0] ?? -1,
+    (load) => [describeLoad(load), ...loadDetails(load)],
+  );
+  out += perPathTable(counters.perPath.map((c) => [
+    c.path === "" ? "(root)" : c.path,
+    c.node ?? "Query",
+    plural(c.loads, "load"),
+    plural(c.ids, "id"),
+  ]));
   return out;
 }
 

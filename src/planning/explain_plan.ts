@@ -301,32 +301,66 @@ export function formatPlanExplain(plan: PlanExplain): string {
     `${plural(plan.statements, "statement")}; ` +
     `estimate: cost ${e.cost}, ${plural(e.loads, "call")} unfused, ${plural(e.ids, "id")}` +
     `${plan.truncated ? "; cut short" : ""}\n`;
-  const children = new Map<number, PlannedLoad[]>();
-  const roots: PlannedLoad[] = [];
-  for (const load of plan.plan) {
-    const parent = load.waitsFor.length === 0 ? -1 : load.waitsFor[0]!;
-    if (parent < 0) roots.push(load);
+  out += drawLoadTree(plan.plan, (load) => load.waitsFor[0] ?? -1, (load) => {
+    const where = `on ${load.node ?? "Query"} at ${load.path === "" ? "(root)" : load.path}`;
+    if (load.kind !== "fused") {
+      return [
+        `#${load.id} ${load.kind} ${load.members.join(", ")} ${where}  loader=${load.loader}`,
+      ];
+    }
+    const lines = [
+      `#${load.id} fused region ${load.region} ${where}`,
+      `members: ${load.members.join(", ")}`,
+    ];
+    if (load.statement !== null) lines.push(`statement: ${load.statement}`);
+    return lines;
+  });
+  out += perPathTable(plan.perPath.map((c) => [
+    c.path === "" ? "(root)" : c.path,
+    c.node ?? "Query",
+    plural(c.loads, "load"),
+  ]));
+  return out;
+}
+
+/**
+ * Loads drawn as a tree (internal, for the text forms of explain): each under the load it waited
+ * for first (a root when it waited for none, or for one not in the list), with its first line
+ * after the branch and its other lines indented below it. Depth first without recursion: a deep
+ * query must not overflow the stack.
+ *
+ * @param loads The loads, each with its id.
+ * @param parentOf The id of the load it waited for first, or -1.
+ * @param linesOf Its lines: what it is, then its details.
+ * @returns The lines, each ending with `\n`.
+ */
+export function drawLoadTree<L extends { readonly id: number }>(
+  loads: readonly L[],
+  parentOf: (load: L) => number,
+  linesOf: (load: L) => readonly string[],
+): string {
+  const ids = new Set(loads.map((load) => load.id));
+  const children = new Map<number, L[]>();
+  const roots: L[] = [];
+  for (const load of loads) {
+    const parent = parentOf(load);
+    if (!ids.has(parent)) roots.push(load);
     else {
       const list = children.get(parent);
       if (list === undefined) children.set(parent, [load]);
       else list.push(load);
     }
   }
-  const stack: { load: PlannedLoad; lead: string; rest: string }[] = [];
+  let out = "";
+  const stack: { load: L; lead: string; rest: string }[] = [];
   for (let r = roots.length - 1; r >= 0; r--) stack.push({ load: roots[r]!, lead: "", rest: "" });
   while (stack.length > 0) {
     const { load, lead, rest } = stack.pop()!;
     const below = children.get(load.id) ?? [];
-    const where = `on ${load.node ?? "Query"} at ${load.path === "" ? "(root)" : load.path}`;
-    if (load.kind === "fused") {
-      const detail = rest + (below.length > 0 ? "│  " : "   ");
-      out += `${lead}#${load.id} fused region ${load.region} ${where}\n`;
-      out += `${detail}members: ${load.members.join(", ")}\n`;
-      if (load.statement !== null) out += `${detail}statement: ${load.statement}\n`;
-    } else {
-      out += `${lead}#${load.id} ${load.kind} ${load.members.join(", ")} ${where}  ` +
-        `loader=${load.loader}\n`;
-    }
+    const detail = rest + (below.length > 0 ? "│  " : "   ");
+    const [head, ...details] = linesOf(load);
+    out += `${lead}${head}\n`;
+    for (const line of details) out += `${detail}${line}\n`;
     for (let c = below.length - 1; c >= 0; c--) {
       const last = c === below.length - 1;
       stack.push({
@@ -336,17 +370,26 @@ export function formatPlanExplain(plan: PlanExplain): string {
       });
     }
   }
-  if (plan.perPath.length > 0) {
-    out += "Loads per node per path:\n";
-    const rows = plan.perPath.map((c) => [
-      c.path === "" ? "(root)" : c.path,
-      c.node ?? "Query",
-      plural(c.loads, "load"),
-    ]);
-    const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-    for (const row of rows) {
-      out += `  ${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]}\n`;
-    }
+  return out;
+}
+
+/**
+ * The "Loads per node per path" table (internal, for the text forms of explain): every column
+ * but the last padded to its widest cell; nothing when there are no rows.
+ *
+ * @param rows The cells of each row.
+ * @returns The heading and the rows, each ending with `\n`.
+ */
+export function perPathTable(rows: readonly (readonly string[])[]): string {
+  if (rows.length === 0) return "";
+  const last = rows[0]!.length - 1;
+  const widths: number[] = [];
+  for (let i = 0; i < last; i++) widths.push(Math.max(...rows.map((r) => r[i]!.length)));
+  let out = "Loads per node per path:\n";
+  for (const row of rows) {
+    out += `  ${row.slice(0, last).map((cell, i) => cell.padEnd(widths[i]!)).join("  ")}  ${
+      row[last]
+    }\n`;
   }
   return out;
 }
