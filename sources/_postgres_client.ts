@@ -479,9 +479,9 @@ export async function runArrayStatement(
   if (signal !== null && signal.aborted) throw new ExecutionAbortedError(signal.reason);
   try {
     if (typeof client.queryArrays === "function") {
-      return await client.queryArrays(text, params, info);
+      return await retriedOnStrayCancel(() => client.queryArrays!(text, params, info), signal);
     }
-    const rows = await client.query(text, params, info);
+    const rows = await retriedOnStrayCancel(() => client.query(text, params, info), signal);
     return rows.map((row) => {
       const values = Object.values(row);
       if (values.length !== width) {
@@ -512,10 +512,39 @@ export async function runStatement(
   const signal = info.signal ?? null;
   if (signal !== null && signal.aborted) throw new ExecutionAbortedError(signal.reason);
   try {
-    return await client.query(text, params, info);
+    return await retriedOnStrayCancel(() => client.query(text, params, info), signal);
   } catch (error) {
     throw failure(table, text, error, signal);
   }
+}
+
+/**
+ * Runs a source's statement, once more when a cancel request it did not send stopped it. A
+ * Postgres cancel request stops whatever its connection runs when it arrives, so a cancel sent
+ * for another execution's statement that arrives late stops the next statement on that
+ * connection. The sources' statements only read, so running one again is safe; a second cancel,
+ * or one of this execution's own (its signal aborted), fails it.
+ */
+async function retriedOnStrayCancel<T>(
+  run: () => Promise<T>,
+  signal: AbortSignal | null,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if ((signal !== null && signal.aborted) || !isCancelledByRequest(error)) throw error;
+    return await run();
+  }
+}
+
+/**
+ * Whether a statement failed because a cancel request stopped it (SQLSTATE 57014 with the
+ * server's "user request" reason; a statement timeout has the same code, and is not one).
+ */
+function isCancelledByRequest(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === "57014" && typeof message === "string" && message.includes("user request");
 }
 
 /** A failed statement's error: the execution's abort when it was cancelled, else the query's. */

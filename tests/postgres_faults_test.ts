@@ -427,6 +427,45 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a statement stopped by a cancel request its execution did not send runs once more" +
+    NEEDS_SERVER,
+  ignore: DATABASE_URL === null,
+  fn: async () => {
+    // A cancel request stops whatever its connection runs when it arrives: one sent late for
+    // another execution's statement stops the next one. The sources' statements only read.
+    const application = scratchName("hiku_stray");
+    const db = await openDatabase({
+      url: urlNamed(application),
+      schema: application,
+      dropSchemaOnClose: true,
+      max: 1,
+      connectTimeoutSeconds: 5,
+    });
+    const admin = postgres(DATABASE_URL!, { max: 1, onnotice: () => {} });
+    try {
+      await createSlowTables(db, 0.5);
+      const ctx = strictContext({ [PG]: db }, new AbortController().signal);
+      const loading = FieldsQuery(PG, slow)(ctx, fieldsOf("value"), [1]);
+      let cancelled = false;
+      for (let i = 0; i < 100 && !cancelled; i++) {
+        const [row] = await admin.unsafe(
+          "SELECT pg_cancel_backend(pid) AS done FROM pg_stat_activity " +
+            "WHERE application_name = $1 AND state = 'active' AND query LIKE '%slow%'",
+          [application],
+        );
+        cancelled = row?.done === true;
+        if (!cancelled) await sleep(10);
+      }
+      assert.ok(cancelled, "the statement was cancelled while it ran");
+      assert.deepEqual(await loading, [[1]]);
+    } finally {
+      await db.close();
+      await admin.end({ timeout: 1 });
+    }
+  },
+});
+
+Deno.test({
   name: "over HTTP, a cheap query sent after slow ones timed out is answered at once" +
     NEEDS_SERVER,
   ignore: DATABASE_URL === null,
@@ -460,7 +499,11 @@ Deno.test({
       const sent = performance.now();
       const cheap = await post("{ fasts { id } }");
       const waited = performance.now() - sent;
-      assert.deepEqual(cheap, { status: 200, body: { data: { fasts: [{ id: 1 }, { id: 2 }] } } });
+      assert.deepEqual(
+        cheap,
+        { status: 200, body: { data: { fasts: [{ id: 1 }, { id: 2 }] } } },
+        `the endpoint logged: ${logged.join(" | ")}`,
+      );
       assert.ok(waited < 1_500, `the cheap query waited ${waited.toFixed(0)} ms`);
       assert.deepEqual(await activeStatements(server.admin, server.application, 1_000), []);
     } finally {
