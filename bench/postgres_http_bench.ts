@@ -28,9 +28,11 @@
  * when it throws, or its status or body is wrong), statements per request (one request, and the
  * whole load), CPU time per request of the server process and of its connections' Postgres
  * backends (medians of the rounds, read from /proc; "n/a" when the server is not on this
- * machine), RSS and V8 heap before and after. Then the ratios of the medians against the bars:
- * hiku-ts at least 1.5x graphql-js, at least 0.75x the hand-written server, and its p99 below
- * graphql-js's. A missed bar is printed, not fatal; a failed request fails the run.
+ * machine), the server's garbage-collection pauses per request and its old-generation
+ * collections per 1,000 requests (medians of the rounds, read from the `--trace-gc` lines each
+ * server prints), RSS and V8 heap before and after. Then the ratios of the medians against the
+ * bars: hiku-ts at least 1.5x graphql-js, at least 0.75x the hand-written server, and its p99
+ * below graphql-js's. A missed bar is printed, not fatal; a failed request fails the run.
  *
  * `DATABASE_URL` is required (the run stops at once without it). `W4_SECONDS` (default 10) is the
  * time per server per round, `W4_ROUNDS` (default 5) the number of rounds. `W4_PROFILE=hiku-ts`
@@ -154,11 +156,31 @@ class ServerProcess implements AsyncDisposable {
   readonly #child: Deno.ChildProcess;
   readonly name: Contender;
   readonly url: string;
+  readonly #gc: GcTotals = { pauseMs: 0, minor: 0, major: 0 };
 
   private constructor(child: Deno.ChildProcess, name: Contender, url: string) {
     this.#child = child;
     this.name = name;
     this.url = url;
+  }
+
+  /** The garbage collector's pauses in this process so far (from its `--trace-gc` lines). */
+  gc(): GcTotals {
+    return { ...this.#gc };
+  }
+
+  /** Reads the process's `--trace-gc` lines (its standard output) until it exits. */
+  async #countGc(lines: ReadableStreamDefaultReader<string>, text: string): Promise<void> {
+    for (;;) {
+      let end: number;
+      while ((end = text.indexOf("\n")) >= 0) {
+        countGcLine(text.slice(0, end), this.#gc);
+        text = text.slice(end + 1);
+      }
+      const { done, value } = await lines.read();
+      if (done) return;
+      text += value;
+    }
   }
 
   static async start(
@@ -170,7 +192,8 @@ class ServerProcess implements AsyncDisposable {
       args: [
         "run",
         "--allow-all",
-        "--v8-flags=--expose-gc",
+        // Every collection prints a line, which the bench reads to count the pauses.
+        "--v8-flags=--expose-gc,--trace-gc",
         // Deno's coming request.signal behaviour, which graphqlHandler reads; without it Deno
         // prints a notice.
         "--unstable-no-legacy-abort",
@@ -191,10 +214,10 @@ class ServerProcess implements AsyncDisposable {
       text += value;
       const match = /Listening on (\S+)\n/.exec(text);
       if (match !== null) {
-        // Nothing else is printed; let the rest of the output go.
-        lines.releaseLock();
-        void child.stdout.cancel().catch(() => {});
-        return new ServerProcess(child, name, match[1]!);
+        // The rest of the output is the garbage collector's trace.
+        const server = new ServerProcess(child, name, match[1]!);
+        server.#countGc(lines, text.slice(match.index + match[0].length)).catch(() => {});
+        return server;
       }
     }
   }
@@ -225,6 +248,28 @@ class ServerProcess implements AsyncDisposable {
       failures.push(`server ${this.name} exited with ${status.signal ?? `code ${status.code}`}`);
     }
   }
+}
+
+/** A process's garbage collection so far: pause time, and young and old generation collections. */
+interface GcTotals {
+  pauseMs: number;
+  minor: number;
+  major: number;
+}
+
+/**
+ * Adds one `--trace-gc` line to the totals, e.g. `[1:0x5] 4688 ms: Scavenge 49.2 (82.8) -> 22.8
+ * (82.8) MB, pooled: 0.0 MB, 0.24 / 0.00 ms (average mu ...` or `... Incremental Mark-Compact
+ * ... 4.73 / 0.00 ms (+ 4.6 ms in 126 steps ...`: the pause, plus the incremental steps before it.
+ */
+function countGcLine(line: string, totals: GcTotals): void {
+  const match =
+    / ms: (.+?) \d[\d.]* \([\d.]+\) -> .*?, ([\d.]+) \/ [\d.]+ ms(?: \(\+ ([\d.]+) ms in)?/
+      .exec(line);
+  if (match === null) return;
+  totals.pauseMs += Number(match[2]) + (match[3] === undefined ? 0 : Number(match[3]));
+  if (/Scavenge|Minor/.test(match[1]!)) totals.minor++;
+  else totals.major++;
 }
 
 function post(query: string): RequestInit {
@@ -284,6 +329,10 @@ interface Round {
   /** CPU microseconds per correct response: the server process's, and its Postgres backends'. */
   readonly serverCpu: number | null;
   readonly postgresCpu: number | null;
+  /** The server's garbage-collection pauses, in microseconds per correct response. */
+  readonly gcPause: number;
+  /** Old-generation collections per 1,000 correct responses. */
+  readonly majorGcs: number;
 }
 
 interface Measured {
@@ -353,12 +402,18 @@ async function measureQuery(
     for (const server of order) {
       const clock = new CpuClock(db, server);
       const cpuBefore = await clock.read();
+      const gcBefore = server.gc();
       const load = await runLoad({ ...options(server), durationMs: SECONDS * 1000 });
       const cpuAfter = await clock.read();
+      // After a round trip to the database: the trace lines of the load have been read.
+      const gcAfter = server.gc();
+      const ok = Math.max(1, load.ok);
       rounds.get(server)!.push({
         load,
         serverCpu: perRequest(cpuBefore.server, cpuAfter.server, load.ok),
         postgresCpu: perRequest(cpuBefore.postgres, cpuAfter.postgres, load.ok),
+        gcPause: (gcAfter.pauseMs - gcBefore.pauseMs) * 1000 / ok,
+        majorGcs: (gcAfter.major - gcBefore.major) * 1000 / ok,
       });
       line.push(`${server.name} ${load.rps.toFixed(0)}${load.failed > 0 ? " (FAILED)" : ""}`);
     }
@@ -399,6 +454,8 @@ interface Summary {
   readonly failed: number;
   readonly serverCpu: number | null;
   readonly postgresCpu: number | null;
+  readonly gcPause: number;
+  readonly majorGcs: number;
 }
 
 function medianOrNull(values: readonly (number | null)[]): number | null {
@@ -413,6 +470,8 @@ function summarize(m: Measured): Summary {
     failed: m.rounds.reduce((sum, r) => sum + r.load.failed, 0),
     serverCpu: medianOrNull(m.rounds.map((r) => r.serverCpu)),
     postgresCpu: medianOrNull(m.rounds.map((r) => r.postgresCpu)),
+    gcPause: median(m.rounds.map((r) => r.gcPause)),
+    majorGcs: median(m.rounds.map((r) => r.majorGcs)),
   };
 }
 
@@ -426,11 +485,13 @@ function report(query: string, results: readonly Measured[]): string[] {
   );
   console.log(
     "| server       | req/s (median) | rounds' range | p50 ms | p99 ms | failed | statements/request " +
-      "| CPU µs/request: server | Postgres | RSS before → after MB | heap before → after MB |",
+      "| CPU µs/request: server | Postgres | GC pause µs/request | old-generation GCs/1k requests " +
+      "| RSS before → after MB | heap before → after MB |",
   );
   console.log(
     "| ------------ | -------------: | ------------: | -----: | -----: | -----: | -----------------: " +
-      "| ---------------------: | -------: | --------------------: | ---------------------: |",
+      "| ---------------------: | -------: | ------------------: | -----------------------------: " +
+      "| --------------------: | ---------------------: |",
   );
   const failures: string[] = [];
   const summaries = new Map<Contender, Summary>();
@@ -448,6 +509,8 @@ function report(query: string, results: readonly Measured[]): string[] {
       } | ${s.p99.toFixed(2).padStart(6)} | ${String(s.failed).padStart(6)} | ${
         statements.padStart(18)
       } | ${micros(s.serverCpu).padStart(22)} | ${micros(s.postgresCpu).padStart(8)} | ${
+        s.gcPause.toFixed(0).padStart(19)
+      } | ${s.majorGcs.toFixed(2).padStart(30)} | ${
         `${mb(m.before.rss)} → ${mb(m.after.rss)}`.padStart(21)
       } | ${`${mb(m.before.heapUsed)} → ${mb(m.after.heapUsed)}`.padStart(22)} |`,
     );
