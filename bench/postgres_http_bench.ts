@@ -156,7 +156,7 @@ class ServerProcess implements AsyncDisposable {
   readonly #child: Deno.ChildProcess;
   readonly name: Contender;
   readonly url: string;
-  readonly #gc: GcTotals = { pauseMs: 0, minor: 0, major: 0 };
+  readonly #gc: GcTotals = { pauseMs: 0, major: 0 };
 
   private constructor(child: Deno.ChildProcess, name: Contender, url: string) {
     this.#child = child;
@@ -250,10 +250,9 @@ class ServerProcess implements AsyncDisposable {
   }
 }
 
-/** A process's garbage collection so far: pause time, and young and old generation collections. */
+/** A process's garbage collection so far: pause time, and old-generation collections. */
 interface GcTotals {
   pauseMs: number;
-  minor: number;
   major: number;
 }
 
@@ -268,8 +267,7 @@ function countGcLine(line: string, totals: GcTotals): void {
       .exec(line);
   if (match === null) return;
   totals.pauseMs += Number(match[2]) + (match[3] === undefined ? 0 : Number(match[3]));
-  if (/Scavenge|Minor/.test(match[1]!)) totals.minor++;
-  else totals.major++;
+  if (!/Scavenge|Minor/.test(match[1]!)) totals.major++;
 }
 
 function post(query: string): RequestInit {
@@ -330,9 +328,9 @@ interface Round {
   readonly serverCpu: number | null;
   readonly postgresCpu: number | null;
   /** The server's garbage-collection pauses, in microseconds per correct response. */
-  readonly gcPause: number;
+  readonly gcPause: number | null;
   /** Old-generation collections per 1,000 correct responses. */
-  readonly majorGcs: number;
+  readonly majorGcs: number | null;
 }
 
 interface Measured {
@@ -407,13 +405,12 @@ async function measureQuery(
       const cpuAfter = await clock.read();
       // After a round trip to the database: the trace lines of the load have been read.
       const gcAfter = server.gc();
-      const ok = Math.max(1, load.ok);
       rounds.get(server)!.push({
         load,
         serverCpu: perRequest(cpuBefore.server, cpuAfter.server, load.ok),
         postgresCpu: perRequest(cpuBefore.postgres, cpuAfter.postgres, load.ok),
-        gcPause: (gcAfter.pauseMs - gcBefore.pauseMs) * 1000 / ok,
-        majorGcs: (gcAfter.major - gcBefore.major) * 1000 / ok,
+        gcPause: perRequest(gcBefore.pauseMs * 1000, gcAfter.pauseMs * 1000, load.ok),
+        majorGcs: perRequest(gcBefore.major * 1000, gcAfter.major * 1000, load.ok),
       });
       line.push(`${server.name} ${load.rps.toFixed(0)}${load.failed > 0 ? " (FAILED)" : ""}`);
     }
@@ -454,8 +451,8 @@ interface Summary {
   readonly failed: number;
   readonly serverCpu: number | null;
   readonly postgresCpu: number | null;
-  readonly gcPause: number;
-  readonly majorGcs: number;
+  readonly gcPause: number | null;
+  readonly majorGcs: number | null;
 }
 
 function medianOrNull(values: readonly (number | null)[]): number | null {
@@ -470,8 +467,8 @@ function summarize(m: Measured): Summary {
     failed: m.rounds.reduce((sum, r) => sum + r.load.failed, 0),
     serverCpu: medianOrNull(m.rounds.map((r) => r.serverCpu)),
     postgresCpu: medianOrNull(m.rounds.map((r) => r.postgresCpu)),
-    gcPause: median(m.rounds.map((r) => r.gcPause)),
-    majorGcs: median(m.rounds.map((r) => r.majorGcs)),
+    gcPause: medianOrNull(m.rounds.map((r) => r.gcPause)),
+    majorGcs: medianOrNull(m.rounds.map((r) => r.majorGcs)),
   };
 }
 
@@ -509,8 +506,8 @@ function report(query: string, results: readonly Measured[]): string[] {
       } | ${s.p99.toFixed(2).padStart(6)} | ${String(s.failed).padStart(6)} | ${
         statements.padStart(18)
       } | ${micros(s.serverCpu).padStart(22)} | ${micros(s.postgresCpu).padStart(8)} | ${
-        s.gcPause.toFixed(0).padStart(19)
-      } | ${s.majorGcs.toFixed(2).padStart(30)} | ${
+        micros(s.gcPause).padStart(19)
+      } | ${(s.majorGcs === null ? "n/a" : s.majorGcs.toFixed(2)).padStart(30)} | ${
         `${mb(m.before.rss)} → ${mb(m.after.rss)}`.padStart(21)
       } | ${`${mb(m.before.heapUsed)} → ${mb(m.after.heapUsed)}`.padStart(22)} |`,
     );
