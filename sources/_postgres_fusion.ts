@@ -8,19 +8,17 @@
  * all; each further list link starts another chain (from its parents' distinct values, past two
  * lists). A chain is one join: the first node's rows (`= ANY($1)` on its ids, or the listed rows),
  * LEFT JOINed to each link's table on the link's from-column, and to the fields' tables on their
- * keys. The statement is the chains' joins together, as a UNION ALL: with several chains a first
- * column tags each row with its chain; each joined column has an output column of its own (shared
- * by the chains that join it), NULL in the other chains; and a first branch that returns no rows
- * (`WHERE false`) gives every output column its table column's type, so each value comes back typed
- * as the separate statements return it. Rows are ordered by the chains' lists' orders, so each list
- * is read in its order; a link's `ctid` tells apart its rows where the chain can repeat them. Rows
- * are read as arrays (`queryArrays`) where the client can. For the seed's query below the root's
- * own loader:
+ * keys. One chain is the statement: a plain SELECT of table columns, typed as the separate
+ * statements return them, which Postgres may read in order as it joins rather than sort. Several
+ * chains are a UNION ALL: a first column tags each row with its chain; each joined column has an
+ * output column of its own (shared by the chains that join it), NULL in the other chains; and a
+ * first branch that returns no rows (`WHERE false`) gives every output column its table column's
+ * type. Rows are ordered by the chains' lists' orders, so each list is read in its order; a link's
+ * `ctid` tells apart its rows where the chain can repeat them. Rows are read as arrays
+ * (`queryArrays`) where the client can. For the seed's query below the root's own loader:
  *
  * ```sql
  * SELECT "n0g0"."id" AS "x0", "n0g0"."name" AS "x1", "l0"."id" AS "x2", "l0"."name" AS "x3"
- * FROM "character" AS "n0g0", "actor" AS "l0" WHERE false
- * UNION ALL SELECT "n0g0"."id", "n0g0"."name", "l0"."id", "l0"."name"
  * FROM "character" AS "n0g0" LEFT JOIN "actor" AS "l0" ON "l0"."character_id" = "n0g0"."id"
  * WHERE "n0g0"."id" = ANY($1)
  * ORDER BY 3
@@ -611,19 +609,27 @@ function buildStatement(region: FusionRegion): Fused | null {
     }
   }
 
-  // A first branch that returns no rows types every output column; then one branch per chain.
-  // With several chains, a first column tags each row with its chain.
+  // With several chains, a first branch that returns no rows types every output column (a chain
+  // leaves NULL where another's columns are), then one branch per chain, a first column tagging
+  // each row with its chain. One chain is one plain SELECT: its columns are table columns, typed
+  // as they are, and Postgres may then read its rows in their order as it joins them rather than
+  // sort them all first.
   const tagged = chains.length > 1;
   const header = tagged ? [`NULL::int4 AS "~"`] : [];
   for (let c = 0; c < kept.length; c++) header.push(`${typing[kept[c]!]} AS "x${c}"`);
   const tables = [...aliasTables].map(([alias, table]) => `${table.sql} AS "${alias}"`);
-  const branches = [`SELECT ${header.join(", ")} FROM ${tables.join(", ")} WHERE false`];
+  const branches = tagged
+    ? [`SELECT ${header.join(", ")} FROM ${tables.join(", ")} WHERE false`]
+    : [];
   const order: string[] = [];
   const ordered = new Set<number>();
   for (let k = 0; k < chains.length; k++) {
     const chain = chains[k]!;
     const values = tagged ? [String(k)] : [];
-    for (const c of kept) values.push(chain.used.has(c) ? outputs[c]! : "NULL");
+    for (const c of kept) {
+      const value = chain.used.has(c) ? outputs[c]! : "NULL";
+      values.push(tagged ? value : `${value} AS "x${values.length}"`);
+    }
     branches.push(`SELECT ${values.join(", ")} FROM ${chain.from}${chain.where}`);
     for (const term of chain.order) {
       const position = at(term.column);

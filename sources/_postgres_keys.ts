@@ -52,6 +52,9 @@ export class KeyIndex<V> {
       }
       const d = key - this.#base;
       if ((d | 0) === d && d >= 0 && d <= (this.#count << 4) + 4096) {
+        // Gaps are filled rather than skipped: a store far past the end would turn the array
+        // into a slow dictionary.
+        while (dense.length < d) dense.push(undefined);
         if (dense[d] === undefined) this.#count++;
         dense[d] = value;
         this.#loose = null;

@@ -192,8 +192,6 @@ const SEED_DATA = {
  */
 const SEED_REGION_SQL = [
   `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."id" AS "x2", "l1"."name" AS "x3"`,
-  `FROM "character" AS "l0", "actor" AS "l1" WHERE false`,
-  `UNION ALL SELECT "l0"."id", "l0"."name", "l1"."id", "l1"."name"`,
   `FROM (SELECT * FROM "character" WHERE ("species" = ANY($1) OR $1 IS NULL) ORDER BY "id"`,
   `LIMIT $2 OFFSET $3) AS "l0" LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id"`,
   `ORDER BY 1, 3`,
@@ -704,6 +702,45 @@ fusionTest("a fused region gives null fields (and no links) for ids without a ro
     [`FieldsQuery("actor")`, [[1, 4]]],
   ]);
 });
+
+fusionTest(
+  "a fused region finds rows whose integer keys are far apart, in any order",
+  async (db) => {
+    // Ids with gaps of a thousand and more (as a round-robin or a sequence shared between
+    // tables deals them), some past any array of keys, one negative: each found, none invented.
+    const spread = [7_001, 12, 1_003, 5_000, 90_000, 4_000_000, -5];
+    for (const id of spread) {
+      await db.query("INSERT INTO character (id, name, species) VALUES ($1, $2, $3)", [
+        id,
+        `Character ${id}`,
+        "Human",
+      ]);
+      for (const offset of [1, 2_500]) {
+        await db.query("INSERT INTO actor (id, character_id, name) VALUES ($1, $2, $3)", [
+          id * 3 + offset,
+          id,
+          `Actor ${id * 3 + offset}`,
+        ]);
+      }
+    }
+    const asked = [...spread, 6_999, 3_000_000];
+    const run = await both(
+      db,
+      `{ charactersById(ids: [${asked.join(", ")}]) { name actors { name } } }`,
+    );
+    assert.deepEqual(run.data, {
+      charactersById: asked.map((id) =>
+        spread.includes(id)
+          ? {
+            name: `Character ${id}`,
+            actors: [1, 2_500].map((offset) => ({ name: `Actor ${id * 3 + offset}` })),
+          }
+          : { name: null, actors: [] }
+      ),
+    });
+    assert.deepEqual(sources(run.fused), ["region Character"]);
+  },
+);
 
 // A region's one statement failing does not fail the region: its loads run one by one instead,
 // so every error lands where it would unfused and the rest of the data stays.

@@ -1181,10 +1181,13 @@ class TargetBuilder {
       const d = id - this.#base;
       if ((d | 0) === d && d >= 0) {
         const position = dense[d];
-        if (position !== undefined) return position;
+        if (position !== undefined && position >= 0) return position;
         if (d <= (this.#ids.length << 4) + 4096) {
           const added = this.#ids.length;
           this.#ids.push(id);
+          // Gaps are filled rather than skipped: a store far past the end would turn the array
+          // into a slow dictionary.
+          while (dense.length < d) dense.push(-1);
           dense[d] = added;
           return added;
         }
