@@ -12,9 +12,10 @@
  * Before timing it checks that all give equal results and the statement counts.
  *
  * Drivers: PGlite always; postgres.js too when DATABASE_URL names a server. The tables are
- * temporary (one connection), so nothing is left behind on the server. A third pair replays the
+ * temporary (one connection), so nothing is left behind on the server. Two more pairs replay the
  * rows PGlite returned, to show hiku-ts's own cost (planning, row mapping, denormalize) against
- * the hand-written loops without the database's noise.
+ * the hand-written loops without the database's noise: fused against the loop over the one join,
+ * and unfused against the loops over the same statements.
  *
  * ```sh
  * deno bench -A bench/postgres_bench.ts
@@ -180,18 +181,24 @@ async function actorsByHand(db: PgClient): Promise<unknown> {
   return { actors };
 }
 
+/** The rows the database gave each statement once, as objects and (fused ones) as arrays. */
+interface Recorded {
+  readonly objects: Map<string, readonly PgRow[]>;
+  readonly arrays: Map<string, readonly (readonly unknown[])[]>;
+}
+
 /**
  * Answers each statement with the rows the database gave it once: hiku-ts's own cost (planning,
  * row mapping, denormalize) against the hand-written loops, without the database's noise.
  */
-function replaying(rowsByText: ReadonlyMap<string, readonly PgRow[]>): PgClient {
+function replaying(recorded: Recorded): PgClient {
+  const replay = <T>(rows: T | undefined, text: string): Promise<T> =>
+    rows === undefined
+      ? Promise.reject(new Error(`No rows recorded for: ${text}`))
+      : Promise.resolve(rows);
   return {
-    query(text: string): Promise<readonly PgRow[]> {
-      const rows = rowsByText.get(text);
-      return rows === undefined
-        ? Promise.reject(new Error(`No rows recorded for: ${text}`))
-        : Promise.resolve(rows);
-    },
+    query: (text: string) => replay(recorded.objects.get(text), text),
+    queryArrays: (text: string) => replay(recorded.arrays.get(text), text),
   };
 }
 
@@ -199,16 +206,22 @@ function replaying(rowsByText: ReadonlyMap<string, readonly PgRow[]>): PgClient 
 async function register(label: string, db: Database): Promise<void> {
   await fill(db);
   let statements = 0;
-  const rowsByText = new Map<string, readonly PgRow[]>();
+  const recorded: Recorded = { objects: new Map(), arrays: new Map() };
   const counting: PgClient = {
     async query(text: string, params?: readonly unknown[]): Promise<readonly PgRow[]> {
       statements++;
       const rows = await db.query(text, params);
-      rowsByText.set(text, rows);
+      recorded.objects.set(text, rows);
+      return rows;
+    },
+    async queryArrays(text: string, params?: readonly unknown[]) {
+      statements++;
+      const rows = await db.queryArrays!(text, params);
+      recorded.arrays.set(text, rows);
       return rows;
     },
   };
-  const replay = replaying(rowsByText);
+  const replay = replaying(recorded);
   const cases = [
     {
       name: "characters with actors",
@@ -227,24 +240,15 @@ async function register(label: string, db: Database): Promise<void> {
   ];
   for (const { name, query, byHand, inOne, n } of cases) {
     const expected = await byHand(db);
-    assert.deepEqual(await inOne(db), expected, `${label}: ${name}: one statement by hand`);
+    assert.deepEqual(await inOne(counting), expected, `${label}: ${name}: one statement by hand`);
     statements = 0;
     assert.deepEqual(await hikuFused(counting, query), expected, `${label}: ${name}: fused`);
     assert.equal(statements, 1, `${label}: ${name}: fused statements`);
     console.log(`${label}, ${name}: ${statements} statement per query, fused`);
-    Deno.bench({
-      name: "one statement by hand",
-      group: `W2 ${name}, one statement (${label})`,
-      baseline: true,
-      ...DATABASE_RUNS,
-      fn: async () => void await inOne(db),
-    });
-    Deno.bench({
-      name: "hiku-ts, fused",
-      group: `W2 ${name}, one statement (${label})`,
-      ...DATABASE_RUNS,
-      fn: async () => void await hikuFused(db, query),
-    });
+    pair(`W2 ${name}, one statement (${label})`, DATABASE_RUNS, [
+      "one statement by hand",
+      () => inOne(db),
+    ], ["hiku-ts, fused", () => hikuFused(db, query)]);
     statements = 0;
     assert.deepEqual(await hiku(counting, query), expected, `${label}: ${name}`);
     assert.equal(statements, n, `${label}: ${name}: statements`);
@@ -253,35 +257,33 @@ async function register(label: string, db: Database): Promise<void> {
     console.log(
       `${label}, ${name}: ${statements} statements per query unfused (one per node per path)`,
     );
-    const group = `W2 ${name}, unfused (${label})`;
-    Deno.bench({
-      name: "same statements by hand",
-      group,
-      baseline: true,
-      ...DATABASE_RUNS,
-      fn: async () => void await byHand(db),
-    });
-    Deno.bench({
-      name: "hiku-ts",
-      group,
-      ...DATABASE_RUNS,
-      fn: async () => void await hiku(db, query),
-    });
+    pair(`W2 ${name}, unfused (${label})`, DATABASE_RUNS, [
+      "same statements by hand",
+      () => byHand(db),
+    ], ["hiku-ts", () => hiku(db, query)]);
     if (label !== "PGlite") continue;
-    const replayGroup = `W2 ${name} (rows replayed, no database)`;
-    Deno.bench({
-      name: "hand-written loops",
-      group: replayGroup,
-      baseline: true,
-      ...REPLAY_RUNS,
-      fn: async () => void await byHand(replay),
-    });
-    Deno.bench({
-      name: "hiku-ts",
-      group: replayGroup,
-      ...REPLAY_RUNS,
-      fn: async () => void await hiku(replay, query),
-    });
+    assert.deepEqual(await inOne(replay), expected, `${label}: ${name}: one statement replayed`);
+    assert.deepEqual(await hikuFused(replay, query), expected, `${label}: ${name}: fused replayed`);
+    pair(`W2 ${name}, one statement (rows replayed, no database)`, REPLAY_RUNS, [
+      "hand-written loop over the join",
+      () => inOne(replay),
+    ], ["hiku-ts, fused", () => hikuFused(replay, query)]);
+    pair(`W2 ${name}, unfused (rows replayed, no database)`, REPLAY_RUNS, [
+      "hand-written loops",
+      () => byHand(replay),
+    ], ["hiku-ts", () => hiku(replay, query)]);
+  }
+}
+
+/** Registers a baseline and a contender in one group. */
+function pair(
+  group: string,
+  runs: { readonly warmup: number; readonly n: number },
+  baseline: readonly [string, () => Promise<unknown>],
+  contender: readonly [string, () => Promise<unknown>],
+): void {
+  for (const [[name, run], isBaseline] of [[baseline, true], [contender, false]] as const) {
+    Deno.bench({ name, group, baseline: isBaseline, ...runs, fn: async () => void await run() });
   }
 }
 
