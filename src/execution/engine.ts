@@ -277,7 +277,7 @@ const ROOT_IDS: readonly Id[] = Object.freeze(["__root__"]);
  */
 interface BoundColumns {
   /** Per column of the group, its position in what the loader got, or -1 when it failed. */
-  readonly positions: Int32Array;
+  readonly positions: readonly number[];
   /** The failures, by column. */
   readonly failures: ReadonlyMap<number, unknown>;
 }
@@ -752,7 +752,7 @@ class Execution {
     const bindings = group.bindings!;
     const fields: (QueryField | QueryLink)[] = [];
     let failures: Map<number, unknown> | null = null;
-    const positions = new Int32Array(group.fields.length);
+    const positions = new Array<number>(group.fields.length);
     for (let c = 0; c < group.fields.length; c++) {
       const binding = bindings[c];
       if (binding === null || binding === undefined) {
@@ -1019,19 +1019,18 @@ class Execution {
         if (!Array.isArray(value) || value.length !== n) {
           throw builder.shape(`array (length ${n}) of ${builder.expectedItem()}`, describe(value));
         }
-        const targets = new Int32Array(n);
+        const targets = new Array<number>(n);
         for (let i = 0; i < n; i++) targets[i] = builder.target(value[i], maybe, i, -1, i);
         data = builder.single(false, targets);
       } else {
-        const targets = new Int32Array(1);
-        targets[0] = builder.target(value, maybe, -1, -1, 0);
+        const targets = [builder.target(value, maybe, -1, -1, 0)];
         data = builder.single(true, targets);
       }
     } else if (perId) {
       if (!Array.isArray(value) || value.length !== n) {
         throw builder.shape(`array (length ${n}) of ${builder.expectedItem()}`, describe(value));
       }
-      const starts = new Int32Array(n + 1);
+      const starts = new Array<number>(n + 1);
       let total = 0;
       for (let i = 0; i < n; i++) {
         const items = value[i];
@@ -1040,7 +1039,7 @@ class Execution {
         else builder.instead(items, i, i, n);
       }
       starts[n] = total;
-      const targets = new Int32Array(total);
+      const targets = new Array<number>(total);
       let k = 0;
       for (let i = 0; i < n; i++) {
         const items = value[i];
@@ -1053,13 +1052,13 @@ class Execution {
       data = builder.list(false, starts, targets);
     } else if (!Array.isArray(value)) {
       builder.instead(value, -1, 0, 0);
-      data = builder.list(true, Int32Array.of(0, 0), new Int32Array(0));
+      data = builder.list(true, [0, 0], []);
     } else {
-      const targets = new Int32Array(value.length);
+      const targets = new Array<number>(value.length);
       for (let j = 0; j < value.length; j++) {
         targets[j] = builder.target(value[j], link.shape.itemsNullable, -1, j, j);
       }
-      data = builder.list(true, Int32Array.of(0, value.length), targets);
+      data = builder.list(true, [0, value.length], targets);
     }
     batch.links[link.index] = { kind: "loaded", data };
     return data.batches;
@@ -1274,7 +1273,7 @@ class TargetBuilder {
     return this.shape(expected, `${item === Nothing ? "Nothing" : describe(item)}${where}`);
   }
 
-  #batches(): { batches: Batch[]; batchOf: Uint16Array | null } {
+  #batches(): { batches: Batch[]; batchOf: readonly number[] | null } {
     const targets = this.#link.targets;
     if (this.#typed === null) {
       const ids = this.#ids;
@@ -1285,16 +1284,16 @@ class TargetBuilder {
     }
     return {
       batches: this.#typed.map((t) => new Batch(targets.plan(t.name), Object.freeze(t.ids))),
-      batchOf: Uint16Array.from(this.#batchOf!),
+      batchOf: this.#batchOf!,
     };
   }
 
-  single(shared: boolean, targets: Int32Array): LinkData {
+  single(shared: boolean, targets: readonly number[]): LinkData {
     const { batches, batchOf } = this.#batches();
     return { kind: "single", shared, targets, batches, batchOf, failures: this.#failures };
   }
 
-  list(shared: boolean, starts: Int32Array, targets: Int32Array): LinkData {
+  list(shared: boolean, starts: readonly number[], targets: readonly number[]): LinkData {
     const { batches, batchOf } = this.#batches();
     return {
       kind: "list",

@@ -70,11 +70,11 @@ export interface SingleLinkData {
   /** `true` when one value serves every parent (links without `requires`). */
   readonly shared: boolean;
   /** Per parent (one when shared): the position in the child batch, or a negative code. */
-  readonly targets: Int32Array;
+  readonly targets: readonly number[];
   /** The child batches: one for a link to a node, one per concrete type for a union/interface. */
   readonly batches: readonly Batch[];
   /** For a union/interface link: which batch each entry of `targets` is in. */
-  readonly batchOf: Uint16Array | null;
+  readonly batchOf: readonly number[] | null;
   /** The errors of `FAILED_TARGET` entries, by their index in `targets`. */
   readonly failures: ReadonlyMap<number, unknown> | null;
 }
@@ -86,13 +86,13 @@ export interface ListLinkData {
   /** `true` when one value serves every parent (links without `requires`). */
   readonly shared: boolean;
   /** Per parent (one when shared), where its items start in `targets`; one more at the end. */
-  readonly starts: Int32Array;
+  readonly starts: readonly number[];
   /** Per item: the position in the child batch, or a negative code. */
-  readonly targets: Int32Array;
+  readonly targets: readonly number[];
   /** The child batches, as for single links. */
   readonly batches: readonly Batch[];
   /** For a union/interface link: which batch each entry of `targets` is in. */
-  readonly batchOf: Uint16Array | null;
+  readonly batchOf: readonly number[] | null;
   /** The errors of `FAILED_TARGET` items, by their index in `targets`. */
   readonly failures: ReadonlyMap<number, unknown> | null;
   /**
@@ -116,7 +116,7 @@ export class Batch {
   /** Per link of the plan. */
   readonly links: LinkState[];
   /** Per link: how many of the groups it requires are still loading. */
-  readonly waits: Int32Array;
+  readonly waits: number[];
   /** What the batch's region loaded, once it has (for nodes inside a fused region). */
   fused: FusedResult | null = null;
 
@@ -133,7 +133,7 @@ export class Batch {
     for (let g = 0; g < groups.length; g++) groups[g] = PENDING;
     this.groups = groups;
     const links = new Array<LinkState>(plan.links.length);
-    const waits = new Int32Array(plan.links.length);
+    const waits = new Array<number>(plan.links.length);
     for (let l = 0; l < links.length; l++) {
       links[l] = PENDING;
       waits[l] = plan.links[l]!.waitCount;
