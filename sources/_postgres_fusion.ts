@@ -615,21 +615,20 @@ function buildStatement(region: FusionRegion): Fused | null {
   // as they are, and Postgres may then read its rows in their order as it joins them rather than
   // sort them all first.
   const tagged = chains.length > 1;
-  const header = tagged ? [`NULL::int4 AS "~"`] : [];
-  for (let c = 0; c < kept.length; c++) header.push(`${typing[kept[c]!]} AS "x${c}"`);
-  const tables = [...aliasTables].map(([alias, table]) => `${table.sql} AS "${alias}"`);
-  const branches = tagged
-    ? [`SELECT ${header.join(", ")} FROM ${tables.join(", ")} WHERE false`]
-    : [];
+  const branches: string[] = [];
+  if (tagged) {
+    const header = [`NULL::int4 AS "~"`, ...kept.map((c, i) => `${typing[c]!} AS "x${i}"`)];
+    const tables = [...aliasTables].map(([alias, table]) => `${table.sql} AS "${alias}"`);
+    branches.push(`SELECT ${header.join(", ")} FROM ${tables.join(", ")} WHERE false`);
+  }
   const order: string[] = [];
   const ordered = new Set<number>();
   for (let k = 0; k < chains.length; k++) {
     const chain = chains[k]!;
-    const values = tagged ? [String(k)] : [];
-    for (const c of kept) {
-      const value = chain.used.has(c) ? outputs[c]! : "NULL";
-      values.push(tagged ? value : `${value} AS "x${values.length}"`);
-    }
+    // One chain uses every kept column; with several, each leaves NULL in the others'.
+    const values = tagged
+      ? [String(k), ...kept.map((c) => chain.used.has(c) ? outputs[c]! : "NULL")]
+      : kept.map((c, i) => `${outputs[c]!} AS "x${i}"`);
     branches.push(`SELECT ${values.join(", ")} FROM ${chain.from}${chain.where}`);
     for (const term of chain.order) {
       const position = at(term.column);

@@ -18,6 +18,7 @@
  * @module
  */
 
+import { reach } from "../src/base/_dense.ts";
 import type { GraphType } from "../src/definitions/types.ts";
 
 /** A map from row keys to values that also finds `1`, `1n` and `"1"` as one key. */
@@ -52,9 +53,7 @@ export class KeyIndex<V> {
       }
       const d = key - this.#base;
       if ((d | 0) === d && d >= 0 && d <= (this.#count << 4) + 4096) {
-        // Gaps are filled rather than skipped: a store far past the end would turn the array
-        // into a slow dictionary.
-        while (dense.length < d) dense.push(undefined);
+        reach(dense, d, undefined);
         if (dense[d] === undefined) this.#count++;
         dense[d] = value;
         this.#loose = null;

@@ -257,6 +257,24 @@ Deno.test("engine de-duplicates ids from a link and maps results back in order",
   assert.deepEqual(rec.calls, [{ loader: "Character", args: [["name"], [3, 1, 2]] }]);
 });
 
+Deno.test("engine de-duplicates integer ids far apart and in each other's gaps", async () => {
+  // Ids dealt round-robin (1, 1001, 2001, ...) and ids that fall between them afterwards; the
+  // last ones are past any array of ids and below the first.
+  const ids = [1, 1_001, 2_001, 500, 1_001, 1, 1_500, 9_000_000, -3, 500];
+  const rec = new Recorder();
+  const graph = Graph([
+    Node("Character", [
+      Field("id", Int, rec.wrap("Character", (_fields, batch) => batch.map((id) => [id]))),
+    ]),
+    Root([Link("crew", Sequence(TypeRef("Character")), () => ids, { requires: null })]),
+  ]);
+  assert.deepEqual(await run(graph, "{ crew { id } }"), { crew: ids.map((id) => ({ id })) });
+  assert.deepEqual(rec.calls, [{
+    loader: "Character",
+    args: [["id"], [1, 1_001, 2_001, 500, 1_500, 9_000_000, -3]],
+  }]);
+});
+
 // test_engine.py: test_root_link_with_sequence_to_optional_type_ref,
 // test_non_root_link_with_sequence_to_optional_type_ref
 Deno.test("engine maps Nothing and empty lists back, and never loads Nothing", async () => {

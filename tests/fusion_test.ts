@@ -707,9 +707,11 @@ fusionTest(
   "a fused region finds rows whose integer keys are far apart, in any order",
   async (db) => {
     // Ids with gaps of a thousand and more (as a round-robin or a sequence shared between
-    // tables deals them), some past any array of keys, one negative: each found, none invented.
-    const spread = [7_001, 12, 1_003, 5_000, 90_000, 4_000_000, -5];
-    for (const id of spread) {
+    // tables deals them): some close enough to be kept in an array by key, with ids asked for
+    // in its gaps; others past any array, and one negative. Each is found, none invented.
+    const near = [12, 1_003, 2_000, 3_001];
+    const far = [7_001, 90_000, 4_000_000, -5];
+    for (const id of [...near, ...far]) {
       await db.query("INSERT INTO character (id, name, species) VALUES ($1, $2, $3)", [
         id,
         `Character ${id}`,
@@ -723,22 +725,21 @@ fusionTest(
         ]);
       }
     }
-    const asked = [...spread, 6_999, 3_000_000];
-    const run = await both(
-      db,
-      `{ charactersById(ids: [${asked.join(", ")}]) { name actors { name } } }`,
-    );
-    assert.deepEqual(run.data, {
-      charactersById: asked.map((id) =>
-        spread.includes(id)
-          ? {
-            name: `Character ${id}`,
-            actors: [1, 2_500].map((offset) => ({ name: `Actor ${id * 3 + offset}` })),
-          }
-          : { name: null, actors: [] }
-      ),
-    });
-    assert.deepEqual(sources(run.fused), ["region Character"]);
+    const expected = (id: number) =>
+      near.includes(id) || far.includes(id)
+        ? {
+          name: `Character ${id}`,
+          actors: [1, 2_500].map((offset) => ({ name: `Actor ${id * 3 + offset}` })),
+        }
+        : { name: null, actors: [] };
+    for (const asked of [[3_001, 500, 12, 2_999, 1_003, 2_000], [...far.reverse(), 6_999]]) {
+      const run = await both(
+        db,
+        `{ charactersById(ids: [${asked.join(", ")}]) { name actors { name } } }`,
+      );
+      assert.deepEqual(run.data, { charactersById: asked.map(expected) });
+      assert.deepEqual(sources(run.fused), ["region Character"]);
+    }
   },
 );
 

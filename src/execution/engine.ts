@@ -12,6 +12,7 @@
  * @module
  */
 
+import { reach } from "../base/_dense.ts";
 import {
   ExecutionAbortedError,
   LoaderError,
@@ -1184,9 +1185,7 @@ class TargetBuilder {
         if (d <= (this.#ids.length << 4) + 4096) {
           const added = this.#ids.length;
           this.#ids.push(id);
-          // Gaps are filled rather than skipped: a store far past the end would turn the array
-          // into a slow dictionary.
-          while (dense.length < d) dense.push(-1);
+          reach(dense, d, -1);
           dense[d] = added;
           return added;
         }
