@@ -91,7 +91,7 @@ export interface PostgresJsSql {
   unsafe(
     query: string,
     parameters?: unknown[],
-    options?: { readonly prepare?: boolean },
+    options?: { readonly prepare?: boolean; readonly simple?: boolean },
   ): PromiseLike<readonly PgRow[]> & {
     /** The same query, answered with rows as arrays. */
     values?(): PromiseLike<readonly (readonly unknown[])[]>;
@@ -144,14 +144,20 @@ export interface QueryObjectDb {
  * statements run through `sql.unsafe(text, params)`, with the parameters bound by the driver.
  * Arrays of bigints or booleans are sent as arrays of text, which the server reads as the column's
  * type (postgres.js would declare such an array with its first item's type, and fail). Statements
- * are prepared (see {@linkcode PostgresJsOptions.prepare}).
+ * are prepared (see {@linkcode PostgresJsOptions.prepare}): the sources' statements (those given
+ * a {@linkcode StatementInfo.source}) always, even without parameters; a statement of your own
+ * without parameters goes as postgres.js sends it, with the simple protocol (which takes several
+ * statements in one text) and unprepared.
  *
  * A statement given a `signal` ({@linkcode StatementInfo.signal}) is cancelled when it aborts: one
  * still waiting for a connection leaves the pool's queue, one running gets a cancel request (sent
  * by postgres.js on a connection of its own, so a full pool does not delay it) and the server
  * stops it, freeing its connection; either rejects with an `ExecutionAbortedError`. A cancel
  * request that cannot reach the server is ignored. As with any Postgres cancel request, one that
- * arrives after its statement finished may stop the next statement of that connection.
+ * arrives after its statement finished may stop the next statement of that connection; with
+ * pipelining (postgres.js queues a statement on a busy connection when every connection is busy)
+ * that can be the one queued behind it, so `openDatabase` turns pipelining off
+ * (`max_pipeline: 0`), which your own `postgres(url, { max_pipeline: 0 })` can do too.
  *
  * @param sql A postgres.js `sql` instance (`postgres(url)`), or a transaction's `sql`.
  * @param options Whether statements are prepared.
@@ -169,6 +175,9 @@ export interface QueryObjectDb {
  */
 export function postgresJs(sql: PostgresJsSql, options: PostgresJsOptions = {}): PgClient {
   const prepare = { prepare: options.prepare ?? true };
+  // `simple: false`: postgres.js sends a statement without parameters with the simple protocol
+  // otherwise, which never prepares it. The sources' statements hold one statement each.
+  const sources = { prepare: options.prepare ?? true, simple: false };
   const bind = (params: readonly unknown[]): unknown[] => {
     let bound = params as unknown[];
     for (let p = 0; p < params.length; p++) {
@@ -187,15 +196,20 @@ export function postgresJs(sql: PostgresJsSql, options: PostgresJsOptions = {}):
       info?: StatementInfo,
     ): Promise<readonly PgRow[]> {
       const signal = info?.signal ?? null;
-      if (signal === null) return await sql.unsafe(text, bind(params), prepare);
+      const how = info?.source === undefined ? prepare : sources;
+      if (signal === null) return await sql.unsafe(text, bind(params), how);
       if (signal.aborted) throw new ExecutionAbortedError(signal.reason);
-      const pending = sql.unsafe(text, bind(params), prepare);
+      const pending = sql.unsafe(text, bind(params), how);
       return await cancelling(pending, pending, signal);
     },
     async queryArrays(text: string, params: readonly unknown[] = [], info?: StatementInfo) {
       const signal = info?.signal ?? null;
       if (signal !== null && signal.aborted) throw new ExecutionAbortedError(signal.reason);
-      const pending = sql.unsafe(text, bind(params), prepare);
+      const pending = sql.unsafe(
+        text,
+        bind(params),
+        info?.source === undefined ? prepare : sources,
+      );
       if (typeof pending.values !== "function") {
         const rows = signal === null ? await pending : await cancelling(pending, pending, signal);
         return rows.map((row) => Object.values(row));

@@ -151,6 +151,11 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
   let sql: ReturnType<typeof postgres>;
   try {
     sql = postgres(url, {
+      // A statement waits for a free connection rather than queueing behind one on a busy
+      // connection: a cancel request stops whatever its connection runs when it arrives, so one
+      // sent for a statement queued behind another could stop the statement after it instead.
+      // (postgres.js reads `max_pipeline` but does not declare it.)
+      ...{ max_pipeline: 0 },
       max: options.max ?? 10,
       connect_timeout: timeout,
       onnotice: () => {},

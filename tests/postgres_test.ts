@@ -242,6 +242,32 @@ Deno.test("postgresJs sends arrays of bigints and booleans as text, other values
   assert.deepEqual(params[0], [9007199254740993n, 1n]);
 });
 
+Deno.test("postgresJs prepares the sources' statements even without parameters, and leaves yours to postgres.js", async () => {
+  const sent: [string, unknown][] = [];
+  const client = postgresJs({
+    unsafe(query: string, _parameters?: unknown[], options?: unknown) {
+      sent.push([query, options]);
+      return Promise.resolve([]);
+    },
+  });
+  await client.query("SELECT 1", [], { source: "region characters > Character" });
+  await client.queryArrays!("SELECT 2", [], { source: `ListQuery("character")` });
+  await client.query("SELECT 3; SELECT 4");
+  await postgresJs({
+    unsafe(query: string, _parameters?: unknown[], options?: unknown) {
+      sent.push([query, options]);
+      return Promise.resolve([]);
+    },
+  }, { prepare: false }).query("SELECT 5", [], { source: "x" });
+  assert.deepEqual(sent, [
+    // Without `simple: false`, postgres.js would send them with the simple protocol, unprepared.
+    ["SELECT 1", { prepare: true, simple: false }],
+    ["SELECT 2", { prepare: true, simple: false }],
+    ["SELECT 3; SELECT 4", { prepare: true }],
+    ["SELECT 5", { prepare: false, simple: false }],
+  ]);
+});
+
 Deno.test("empty id lists are answered without a round trip", async () => {
   const ctx = { [PG]: NO_ROUND_TRIPS };
   const fields = [{ name: "name", alias: null, options: {} }] as unknown as QueryField[];
