@@ -25,7 +25,8 @@
  * ```
  *
  * Every value is a bound parameter and every identifier is quoted; the text depends only on the
- * region, so a driver can keep it prepared.
+ * region and on which of its lists' options are given (a filter, limit or offset whose option is
+ * absent is left out: see _postgres_variants.ts), never on values, so a driver can keep it prepared.
  *
  * @module
  */
@@ -45,6 +46,13 @@ import { clientOf, runArrayStatement } from "./_postgres_client.ts";
 import { IdTypeError, LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex, type KeyKind, keyKindOf, keysOf, readKey } from "./_postgres_keys.ts";
 import { type Column, orderSql, type OrderTerm, type Table } from "./_postgres_table.ts";
+import {
+  type ListClauses,
+  listMark,
+  paramMark,
+  StatementVariants,
+  type Variant,
+} from "./_postgres_variants.ts";
 
 /** What a `FieldsQuery` tells the fuser. */
 export interface FieldsSpec {
@@ -175,7 +183,8 @@ interface GroupSlot {
 
 /** A fused region: the statement and how its rows map back to members. */
 interface Fused {
-  readonly text: string;
+  /** The statement's texts: one per set of list options given. */
+  readonly variants: StatementVariants;
   /** Per chain, its steps. */
   readonly chains: readonly (readonly ReadStep[])[];
   /** The groups the statement answers. */
@@ -186,8 +195,8 @@ interface Fused {
   readonly tagged: boolean;
   /** Columns per row. */
   readonly width: number;
-  /** Builds the parameters from the input. */
-  readonly params: (input: FusedInput) => unknown[];
+  /** Every parameter's value for an input, by index (a text binds those it writes). */
+  readonly values: (input: FusedInput) => unknown[];
   /**
    * The key column of the first node when the engine gives its ids (they are read as its type,
    * as `FieldsQuery` reads them), or `null` when the region lists them.
@@ -222,17 +231,33 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
       // As FieldsQuery reads them: a misfit fails the region, whose loads then fail the same way.
       ids = keysOf(entryKind, ids, misfit) as readonly Id[];
     }
+    const values = fused.values(ids === input.ids ? input : { ids, options: input.options });
+    const variant = fused.variants.of(values);
+    const params = new Array(variant.params.length);
+    for (let p = 0; p < params.length; p++) params[p] = values[variant.params[p]!];
     const rows = await runArrayStatement(
       clientOf(ctx, ctxKey),
       source,
-      fused.text,
-      fused.params(ids === input.ids ? input : { ids, options: input.options }),
+      variant.text,
+      params,
       fused.width,
       { source, signal: signalOf(ctx) },
     );
     return readRows(fused, rows);
   };
-  return Object.assign(load, { statement: fused.text });
+  const statementFor = (input: FusedInput): string => textFor(fused, input);
+  return Object.assign(load, { statement: fused.variants.bare.text, statementFor });
+}
+
+/** The text a region's statement has for an input (the ids are not read: they are one array). */
+function textFor(fused: Fused, input: FusedInput): string {
+  let variant: Variant;
+  try {
+    variant = fused.variants.of(fused.values(input));
+  } catch {
+    variant = fused.variants.bare;
+  }
+  return variant.text;
 }
 
 function specOf(member: FusionMember): PostgresSpec | null {
@@ -292,10 +317,11 @@ function buildStatement(region: FusionRegion): Fused | null {
     return index;
   };
   const params: ((input: FusedInput) => unknown)[] = [];
-  const param = (get: (input: FusedInput) => unknown): string => {
-    params.push(get);
-    return `$${params.length}`;
-  };
+  /** Adds a parameter: its index. */
+  const addParam = (get: (input: FusedInput) => unknown): number => params.push(get) - 1;
+  /** Adds a parameter: its mark in the template. */
+  const param = (get: (input: FusedInput) => unknown): string => paramMark(addParam(get));
+  const lists: ListClauses[] = [];
   const chains: Chain[] = [];
   let failed = false;
 
@@ -497,20 +523,28 @@ function buildStatement(region: FusionRegion): Fused | null {
     const spec = entry.spec as ListSpec;
     const alias = `l${link.index}`;
     aliasTables.set(alias, spec.table);
-    const filters: string[] = [];
-    for (const filter of spec.filters) {
-      const values = param((input) => listFilter(input.options[link.index], filter.option));
-      filters.push(`(${filter.column.sql} = ANY(${values}) OR ${values} IS NULL)`);
-    }
-    const limit = param((input) => optionValue(input.options[link.index], spec.limit));
-    const offset = param((input) => optionValue(input.options[link.index], spec.offset));
+    // Each clause is written only when its option is given (see _postgres_variants.ts).
+    const filters = spec.filters.map((filter) => ({
+      column: filter.column.sql,
+      param: addParam((input) => listFilter(input.options[link.index], filter.option)),
+    }));
+    const limit = spec.limit === null
+      ? -1
+      : addParam((input) => optionValue(input.options[link.index], spec.limit));
+    const offset = spec.offset === null
+      ? -1
+      : addParam((input) => optionValue(input.options[link.index], spec.offset));
+    lists.push({
+      table: spec.table.sql,
+      filters,
+      order: orderSql(spec.order).join(", "),
+      limit,
+      offset,
+      select: null,
+    });
     const chain: Chain = {
       lists: 1,
-      from: `(SELECT * FROM ${spec.table.sql}` +
-        (filters.length === 0 ? "" : ` WHERE ${filters.join(" AND ")}`) +
-        ` ORDER BY ${
-          orderSql(spec.order).join(", ")
-        } LIMIT ${limit} OFFSET ${offset}) AS "${alias}"`,
+      from: `${listMark(lists.length - 1)} AS "${alias}"`,
       where: "",
       used: new Set(),
       order: [],
@@ -648,13 +682,13 @@ function buildStatement(region: FusionRegion): Fused | null {
   return {
     entry,
     entryKind: entry === null ? null : keyKindOf(entry.type),
-    text,
+    variants: new StatementVariants(text, lists),
     chains: steps,
     slots,
     slotOf,
     tagged,
     width: kept.length + (tagged ? 1 : 0),
-    params: (input) => params.map((get) => get(input)),
+    values: (input) => params.map((get) => get(input)),
     links,
   };
 }

@@ -13,6 +13,7 @@ import { BIND_LINK, type LinkBinding, type Loader } from "../src/definitions/mem
 import { typeToString } from "../src/definitions/types.ts";
 import { clientOf, runStatement } from "./_postgres_client.ts";
 import { fusionMember } from "./_postgres_fusion.ts";
+import { listMark, StatementVariants } from "./_postgres_variants.ts";
 import {
   type Column,
   describeColumn,
@@ -60,8 +61,11 @@ export interface ListQuery {
 /**
  * Makes a link loader that lists rows of a table for a link without `requires` (at the root, or
  * one list shared by every node): ONE statement
- * `SELECT "id" AS "t" FROM "character" WHERE ("species" = ANY($1) OR $1 IS NULL) ORDER BY "id" LIMIT $2
- * OFFSET $3`, every value bound, the text the same whatever the options. The link's type must be
+ * `SELECT "id" AS "t" FROM "character" WHERE "species" = ANY($1) ORDER BY "id" LIMIT $2`, every
+ * value bound. A filter, limit or offset whose option is absent (or null) is left out of the text,
+ * so the text depends on which options are given, never on their values: a prepared statement
+ * per set, each with a plan of its own (`{ characters }` is
+ * `SELECT "id" AS "t" FROM "character" ORDER BY "id"`). The link's type must be
  * a `Sequence(TypeRef(...))` (maybe in `Optional`); the filter, limit and offset options must be
  * declared on the link (`Option("limit", Optional(Int))`).
  *
@@ -132,15 +136,16 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
   const tableSql = from.sql;
   const name = `ListQuery(${tableSql})`;
 
-  // The text is fixed: absent options are bound as NULL, which filters and limits nothing.
-  let n = 0;
-  const where = filters.map((f) => {
-    n++;
-    return `(${f.column.sql} = ANY($${n}) OR $${n} IS NULL)`;
-  });
-  const text = `SELECT ${key.sql} AS "t" FROM ${tableSql}` +
-    (where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`) +
-    ` ORDER BY ${order.join(", ")} LIMIT $${n + 1} OFFSET $${n + 2}`;
+  // A clause whose option is absent is left out (see _postgres_variants.ts): one text per set of
+  // options given, whatever their values.
+  const variants = new StatementVariants(listMark(0), [{
+    table: tableSql,
+    filters: filters.map((f, i) => ({ column: f.column.sql, param: i })),
+    order: order.join(", "),
+    limit: limit === null ? -1 : filters.length,
+    offset: offset === null ? -1 : filters.length + (limit === null ? 0 : 1),
+    select: `${key.sql} AS "t"`,
+  }]);
   const member = fusionMember(ctxKey, {
     kind: "list",
     table: from,
@@ -152,15 +157,19 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
   });
 
   const load = async (ctx: Context, options?: { readonly [name: string]: unknown }) => {
-    const params: unknown[] = [];
+    const values: unknown[] = [];
     for (const filter of filters) {
       const value = options?.[filter.option];
-      params.push(
+      values.push(
         value === undefined || value === null ? null : Array.isArray(value) ? value : [value],
       );
     }
-    params.push(valueOf(options, limit), valueOf(options, offset));
-    const rows = await runStatement(clientOf(ctx, ctxKey), tableSql, text, params, {
+    if (limit !== null) values.push(valueOf(options, limit));
+    if (offset !== null) values.push(valueOf(options, offset));
+    const variant = variants.of(values);
+    const params = new Array(variant.params.length);
+    for (let p = 0; p < params.length; p++) params[p] = values[variant.params[p]!];
+    const rows = await runStatement(clientOf(ctx, ctxKey), tableSql, variant.text, params, {
       source: name,
       signal: signalOf(ctx),
     });

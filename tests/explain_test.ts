@@ -541,6 +541,33 @@ Deno.test("explain on Postgres", async (t) => {
           assert.deepEqual([plan.loads, plan.fused, plan.statements], [1, 1, 1]);
         });
 
+        await t.step(
+          "shows the text a run sent for its options, and explainQuery the text for its variables",
+          async () => {
+            const query = 'query ($limit: Int) { characters(species: ["Human"], limit: $limit) ' +
+              "{ name actors { name } } }";
+            const recorder = recordStatements(db);
+            const schema = new Schema({ query: serverGraph, executor: new AsyncExecutor() });
+            const response = await schema.execute({
+              query,
+              variables: { limit: 1 },
+              context: { [PG]: recorder.client },
+              explain: true,
+            });
+            const explain = response.extensions!.explain as Explain;
+            const [sent] = recorder.statements;
+            assert.match(sent!.text, /WHERE "species" = ANY\(\$1\) ORDER BY "id" LIMIT \$2\)/);
+            assert.deepEqual(explain.loads.map((l) => l.statement), [sent!.text]);
+            const planned = (variables: { readonly [name: string]: unknown }) =>
+              explainQuery(serverGraph, read(query, { variables }), { variables }).plan
+                .map((l) => l.statement);
+            assert.deepEqual(planned({ limit: 1 }), [sent!.text]);
+            // No limit: no LIMIT.
+            const unlimited = planned({})[0]!;
+            assert.ok(unlimited.includes(`= ANY($1)`) && !unlimited.includes("LIMIT"), unlimited);
+          },
+        );
+
         await t.step("unfused, one statement per node per path, counted", async () => {
           const recorder = recordStatements(db);
           const engine = new Engine(new AsyncExecutor(), { fusion: false });

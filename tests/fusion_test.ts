@@ -187,14 +187,21 @@ const SEED_DATA = {
 
 /**
  * The one statement examples/server.ts issues for the seed's query: the characters listed with
- * their names (and ids, which the actors link requires), and their actors with their names. A
- * change in the generated SQL shows up here in review.
+ * their names (and ids, which the actors link requires), and their actors with their names. No
+ * option is given, so the list is its table. A change in the generated SQL shows up here in
+ * review.
  */
 const SEED_REGION_SQL = [
   `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."id" AS "x2", "l1"."name" AS "x3"`,
-  `FROM (SELECT * FROM "character" WHERE ("species" = ANY($1) OR $1 IS NULL) ORDER BY "id"`,
-  `LIMIT $2 OFFSET $3) AS "l0" LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id"`,
+  `FROM "character" AS "l0" LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id"`,
   `ORDER BY 1, 3`,
+].join(" ");
+
+/** The same query with every option of the list given: its clauses are in the text. */
+const PAGED_REGION_SQL = [
+  `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."id" AS "x2", "l1"."name" AS "x3"`,
+  `FROM (SELECT * FROM "character" WHERE "species" = ANY($1) ORDER BY "id" LIMIT $2 OFFSET $3)`,
+  `AS "l0" LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id" ORDER BY 1, 3`,
 ].join(" ");
 
 // examples/server.ts: a root listed with ListQuery, so whole queries fuse.
@@ -205,12 +212,23 @@ fusionTest("examples/server.ts answers the seed's query with one statement", asy
   assert.deepEqual(run.response, { data: SEED_DATA });
   assert.deepEqual(run.statements, [{
     text: SEED_REGION_SQL,
-    params: [null, null, null],
+    params: [],
     source: "region characters > Character",
   }]);
   const plain = await execute(unfused, db, SEED_QUERY);
   assert.deepEqual(plain.response, run.response);
   assert.equal(plain.statements.length, 4);
+  const query = `{ characters(species: ["Human"], limit: 1, offset: 1) { name actors { name } } }`;
+  const paged = await execute(fused, db, query);
+  assert.deepEqual(paged.response, {
+    data: { characters: [{ name: MCCOY, actors: ACTORS_OF[MCCOY]!.map((name) => ({ name })) }] },
+  });
+  assert.deepEqual(paged.statements, [{
+    text: PAGED_REGION_SQL,
+    params: [["Human"], 1, 1],
+    source: "region characters > Character",
+  }]);
+  assert.deepEqual((await execute(unfused, db, query)).response, paged.response);
 });
 
 fusionTest(
@@ -249,7 +267,7 @@ fusionTest(
       },
     });
     assert.deepEqual(run.statements.map((s) => [s.source, s.params]), [
-      ["region actors > Actor", [null, null]],
+      ["region actors > Actor", []],
     ]);
     const plain = await execute(unfused, db, query);
     assert.deepEqual(plain.response, run.response);
@@ -266,7 +284,7 @@ fusionTest(
     assert.deepEqual(plain.data, fused.data);
     assert.deepEqual(sources(fused.statements), ["region characters > Character"]);
     assert.deepEqual(plain.statements.map((s) => [s.source, s.params]), [
-      [`ListQuery("character")`, [null, null, null]],
+      [`ListQuery("character")`, []],
       [`FieldsQuery("character")`, [[1, 2, 3]]],
       [`LinkQuery("actor"."character_id" -> "id")`, [[1, 2, 3]]],
       [`FieldsQuery("actor")`, [[1, 4, 2, 5, 3, 6]]],
@@ -433,40 +451,39 @@ fusionTest(
       {
         query: `{ characters(species: "Human") { name } }`,
         names: [KIRK, MCCOY],
-        params: [["Human"], null, null],
+        params: [["Human"]],
       },
       {
         query: `{ charactersOf(species: ["Human", "Vulcan/Human"]) { name } }`,
         names: [KIRK, SPOCK, MCCOY],
-        params: [["Human", "Vulcan/Human"], null, null],
+        params: [["Human", "Vulcan/Human"]],
       },
       {
         query: `{ charactersOf(species: ["Vulcan/Human"]) { name } }`,
         names: [SPOCK],
-        params: [["Vulcan/Human"], null, null],
+        params: [["Vulcan/Human"]],
       },
-      {
-        query: `{ charactersOf { name } }`,
-        names: [KIRK, SPOCK, MCCOY],
-        params: [null, null, null],
-      },
-      { query: `{ characters { name } }`, names: [KIRK, SPOCK, MCCOY], params: [null, null, null] },
+      { query: `{ charactersOf { name } }`, names: [KIRK, SPOCK, MCCOY], params: [] },
+      { query: `{ characters { name } }`, names: [KIRK, SPOCK, MCCOY], params: [] },
       {
         query: `{ characters(species: null, limit: null, offset: null) { name } }`,
         names: [KIRK, SPOCK, MCCOY],
-        params: [null, null, null],
+        params: [],
       },
-      { query: `{ characters(limit: 2) { name } }`, names: [KIRK, SPOCK], params: [null, 2, null] },
+      { query: `{ characters(limit: 2) { name } }`, names: [KIRK, SPOCK], params: [2] },
       {
         query: `{ characters(limit: 1, offset: 1) { name } }`,
         names: [SPOCK],
-        params: [null, 1, 1],
+        params: [1, 1],
       },
       {
         query: `{ characters(species: "Human", offset: 1) { name } }`,
         names: [MCCOY],
-        params: [["Human"], null, 1],
+        params: [["Human"], 1],
       },
+      // An empty list or a zero is given, not absent: nothing is listed.
+      { query: `{ charactersOf(species: []) { name } }`, names: [], params: [[]] },
+      { query: `{ characters(limit: 0) { name } }`, names: [], params: [0] },
     ];
     for (const { query, names, params } of cases) {
       const run = await both(db, query);
@@ -496,8 +513,8 @@ fusionTest("ListQuery lists in its order, before the limit applies", async (db) 
   const limited = await both(db, "{ charactersByName(limit: 2) { name } }");
   assert.deepEqual(limited.data, { charactersByName: [{ name: SPOCK }, { name: MCCOY }] });
   assert.deepEqual(limited.unfused[0], {
-    text: `SELECT "id" AS "t" FROM "character" ORDER BY "name" DESC LIMIT $1 OFFSET $2`,
-    params: [2, null],
+    text: `SELECT "id" AS "t" FROM "character" ORDER BY "name" DESC LIMIT $1`,
+    params: [2],
     source: `ListQuery("character")`,
   });
 });
@@ -506,36 +523,44 @@ fusionTest("ListQuery with no row sends no other statement", async (db) => {
   const run = await both(db, `{ characters(species: "Klingon") { name actors { name } } }`);
   assert.deepEqual(run.data, { characters: [] });
   assert.deepEqual(run.fused.map((s) => [s.source, s.params]), [
-    ["region characters > Character", [["Klingon"], null, null]],
+    ["region characters > Character", [["Klingon"]]],
   ]);
   assert.deepEqual(run.unfused.map((s) => [s.source, s.params]), [
-    [`ListQuery("character")`, [["Klingon"], null, null]],
+    [`ListQuery("character")`, [["Klingon"]]],
   ]);
 });
 
 fusionTest(
-  "ListQuery keeps its statement text whatever the variables' values (prepared statements)",
+  "ListQuery's text depends on which options are given, never on their values (prepared statements)",
   async (db) => {
     const { fused, unfused } = fusedAndUnfused(trek);
     const query = "query ($species: String, $limit: Int) " +
       "{ characters(species: $species, limit: $limit) { name actors { name } } }";
+    const actorsOf = (name: string) => ACTORS_OF[name]!.map((actor) => ({ name: actor }));
     for (const schema of [fused, unfused]) {
       const first = await execute(schema, db, query, { species: "Human", limit: 1 });
-      const second = await execute(schema, db, query, { species: "Vulcan/Human" });
+      const second = await execute(schema, db, query, { species: "Vulcan/Human", limit: 2 });
+      const third = await execute(schema, db, query, { species: "Human" });
       assert.deepEqual(first.response, {
-        data: { characters: [{ name: KIRK, actors: ACTORS_OF[KIRK]!.map((name) => ({ name })) }] },
+        data: { characters: [{ name: KIRK, actors: actorsOf(KIRK) }] },
       });
       assert.deepEqual(second.response, {
-        data: {
-          characters: [{ name: SPOCK, actors: ACTORS_OF[SPOCK]!.map((name) => ({ name })) }],
-        },
+        data: { characters: [{ name: SPOCK, actors: actorsOf(SPOCK) }] },
       });
+      assert.deepEqual(third.response, {
+        data: { characters: [KIRK, MCCOY].map((name) => ({ name, actors: actorsOf(name) })) },
+      });
+      // Other values, the same text: Postgres keeps the statement prepared.
       assert.deepEqual(
         first.statements.map((s) => s.text),
         second.statements.map((s) => s.text),
       );
-      assert.deepEqual(first.statements[0]!.params, [["Human"], 1, null]);
-      assert.deepEqual(second.statements[0]!.params, [["Vulcan/Human"], null, null]);
+      assert.deepEqual(first.statements[0]!.params, [["Human"], 1]);
+      assert.deepEqual(second.statements[0]!.params, [["Vulcan/Human"], 2]);
+      // No limit: a text without LIMIT, with a plan of its own.
+      assert.ok(first.statements[0]!.text.includes("LIMIT $2"), first.statements[0]!.text);
+      assert.ok(!third.statements[0]!.text.includes("LIMIT"), third.statements[0]!.text);
+      assert.deepEqual(third.statements[0]!.params, [["Human"]]);
     }
   },
 );
@@ -552,7 +577,7 @@ fusionTest(
     assert.deepEqual(run.data, { characters: [{ name: KIRK }, { name: MCCOY }] });
     assert.deepEqual(run.statements, [
       {
-        text: `SELECT "id" AS "t" FROM "character" WHERE ("species" = ANY($1) OR $1 IS NULL) ` +
+        text: `SELECT "id" AS "t" FROM "character" WHERE "species" = ANY($1) ` +
           `ORDER BY "id" LIMIT $2 OFFSET $3`,
         params: [["Human"], 5, 0],
         source: `ListQuery("character")`,

@@ -141,8 +141,18 @@ export interface FusedLoader {
   /**
    * The text of the statement the load sends (SQL for a database source), shown by explain;
    * never parameter values. Optional: a source that does not set it is explained without it.
+   * When the text depends on the input (a clause left out when its option is absent), this is
+   * the text without any option, and {@linkcode FusedLoader.statementFor} gives each input's.
    */
   readonly statement?: string;
+  /**
+   * The text of the statement the load sends for one input, when it depends on the input; shown
+   * by explain in place of {@linkcode FusedLoader.statement}. Optional.
+   *
+   * @param input The region's first ids (or `null`) and its links' option values.
+   * @returns The text, never parameter values.
+   */
+  readonly statementFor?: (input: FusedInput) => string;
 }
 
 /** What a fused load found, read by the engine member by member. */
@@ -196,4 +206,16 @@ export function fusionOf(loader: unknown): FusionMember | null {
   return typeof member === "object" && member !== null && typeof member.fuser?.fuse === "function"
     ? member
     : null;
+}
+
+/**
+ * The statement text a fused load sends for an input, as explain shows it.
+ *
+ * @param loader The region's loader.
+ * @param input Its input, or `null` when it is not known (the text without options).
+ * @returns The text, or `null` when the source does not say it.
+ */
+export function statementOf(loader: FusedLoader, input: FusedInput | null): string | null {
+  if (input !== null && loader.statementFor !== undefined) return loader.statementFor(input);
+  return loader.statement ?? null;
 }

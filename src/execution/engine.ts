@@ -27,7 +27,7 @@ import { type Id, Nothing } from "../definitions/members.ts";
 import { bindArguments, bindOptions, NO_VARIABLES, type Variables } from "../planning/options.ts";
 import type { FieldGroup, LinkPlan, NodePlan, RegionPlan } from "../planning/plan.ts";
 import type { FusedResult } from "../definitions/fusion.ts";
-import { planQuery } from "../planning/plan.ts";
+import { linkOptions, planQuery } from "../planning/plan.ts";
 import { estimateCost } from "../planning/estimate.ts";
 import {
   type QueryDirective,
@@ -869,15 +869,7 @@ class Execution {
 
   /** A link's option values for this execution: as planned, or bound to the variables. */
   #linkOptions(link: LinkPlan): QueryOptions | null {
-    if (link.binding === null) return link.options;
-    if (link.link.options.length === 0) return null;
-    return bindOptions(
-      link.link.options,
-      link.binding.given,
-      this.#variables,
-      this.#graph,
-      link.binding.owner,
-    ) ?? EMPTY_OPTIONS;
+    return linkOptions(link, this.#variables, this.#graph);
   }
 
   #loadLink(batch: Batch, link: LinkPlan): void {
@@ -1069,8 +1061,6 @@ class Execution {
     return this.#scope.context;
   }
 }
-
-const EMPTY_OPTIONS: QueryOptions = Object.freeze({});
 
 function rebuild(
   item: QueryField | QueryLink,

@@ -14,7 +14,12 @@
  */
 
 import { fusionOf } from "../definitions/fusion.ts";
-import type { FusedLoader, FusedResult } from "../definitions/fusion.ts";
+import {
+  type FusedInput,
+  type FusedLoader,
+  type FusedResult,
+  statementOf,
+} from "../definitions/fusion.ts";
 import { Nothing } from "../definitions/members.ts";
 import {
   drawLoadTree,
@@ -288,7 +293,9 @@ export class RunLog {
       members,
       loader: label !== null ? `region ${label}` : loaderName(task.loader),
       region: label,
-      statement: label !== null ? (task.loader as FusedLoader).statement ?? null : null,
+      statement: label !== null
+        ? statementOf(task.loader as FusedLoader, task.args[0] as FusedInput)
+        : null,
       ids,
       idsBeforeDedup: ids === 0 ? 0 : Math.max(ids, info.referenced),
       returned: null,

@@ -10,12 +10,12 @@
  * @module
  */
 
-import type { FusedLoader } from "../definitions/fusion.ts";
-import { fusionOf } from "../definitions/fusion.ts";
+import { type FusedInput, fusionOf, statementOf } from "../definitions/fusion.ts";
 import type { Graph } from "../definitions/graph.ts";
 import type { QueryNode } from "../query/query.ts";
 import { type CostEstimate, estimateCost } from "./estimate.ts";
-import { type NodePlan, planQuery, type RegionPlan } from "./plan.ts";
+import { linkOptions, type NodePlan, planQuery, type RegionPlan } from "./plan.ts";
+import type { Variables } from "./options.ts";
 
 /** What {@linkcode explainQuery} accepts; every field has a default. */
 export interface ExplainQueryOptions {
@@ -129,7 +129,8 @@ export function explainQuery(
   options: ExplainQueryOptions = {},
 ): PlanExplain {
   const root = planQuery(graph, query, options.fusion ?? true);
-  const estimate = estimateCost(graph, query, options.variables ?? {}, {
+  const variables = options.variables ?? {};
+  const estimate = estimateCost(graph, query, variables, {
     loadCost: options.loadCost ?? 40,
     listSize: options.listSize ?? 10,
   });
@@ -157,7 +158,7 @@ export function explainQuery(
         kind: "fused",
         path,
         node,
-        ...fusedParts(inRegion.plan),
+        ...fusedParts(inRegion.plan, graph, variables),
         waitsFor: after,
       }, null);
       regions.set(inRegion.plan, region);
@@ -183,7 +184,13 @@ export function explainQuery(
       let load: number;
       if (link.entry !== null) {
         load = add(
-          { kind: "fused", path, node, ...fusedParts(link.entry), waitsFor: after },
+          {
+            kind: "fused",
+            path,
+            node,
+            ...fusedParts(link.entry, graph, variables),
+            waitsFor: after,
+          },
           null,
         );
         regions.set(link.entry, load);
@@ -271,14 +278,28 @@ export function regionMembers(region: RegionPlan): string[] {
 
 function fusedParts(
   region: RegionPlan,
+  graph: Graph,
+  variables: Variables,
 ): Pick<PlannedLoad, "members" | "loader" | "region" | "statement"> {
   const label = region.region.label;
   return {
     members: regionMembers(region),
     loader: `region ${label}`,
     region: label,
-    statement: (region.loader as FusedLoader).statement ?? null,
+    statement: statementOf(region.loader, regionInput(region, graph, variables)),
   };
+}
+
+/**
+ * A region's input as far as explain knows it: its links' options bound to the variables (the
+ * ids are not known); `null` when a variable does not fit its option.
+ */
+function regionInput(region: RegionPlan, graph: Graph, variables: Variables): FusedInput | null {
+  try {
+    return { ids: null, options: region.links.map((link) => linkOptions(link, variables, graph)) };
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -66,7 +66,13 @@ import {
 } from "../query/query.ts";
 import { validate } from "../validation/validate.ts";
 import { collectFields } from "./collect.ts";
-import { hasVariables, normalizeOptions, type OptionsOwner } from "./options.ts";
+import {
+  bindOptions,
+  hasVariables,
+  normalizeOptions,
+  type OptionsOwner,
+  type Variables,
+} from "./options.ts";
 
 /**
  * A query field whose options (or directive arguments) refer to variables: bound per execution.
@@ -1020,4 +1026,27 @@ class GroupBuilder {
     }
     return { group, column };
   }
+}
+
+const NO_OPTIONS: QueryOptions = Object.freeze({});
+
+/**
+ * A link's option values for one execution: as planned, or bound to the variables.
+ *
+ * @param link The link's plan.
+ * @param variables The execution's variables.
+ * @param graph The graph.
+ * @returns The values (`{}` when every option was left out), or `null` for a link without
+ *   options.
+ * @throws {QueryReadError} When a variable's value does not fit its option.
+ */
+export function linkOptions(
+  link: LinkPlan,
+  variables: Variables,
+  graph: Graph,
+): QueryOptions | null {
+  if (link.binding === null) return link.options;
+  if (link.link.options.length === 0) return null;
+  return bindOptions(link.link.options, link.binding.given, variables, graph, link.binding.owner) ??
+    NO_OPTIONS;
 }
