@@ -25,8 +25,8 @@
  * ```
  *
  * Every value is a bound parameter and every identifier is quoted; the text depends only on the
- * region and on which of its lists' options are given (a filter, limit or offset whose option is
- * absent is left out: see _postgres_variants.ts), never on values, so a driver can keep it prepared.
+ * region and on which of its lists' filters are given (a filter whose option is absent is left
+ * out: see _postgres_variants.ts), never on values, so a driver can keep it prepared.
  *
  * @module
  */
@@ -523,17 +523,13 @@ function buildStatement(region: FusionRegion): Fused | null {
     const spec = entry.spec as ListSpec;
     const alias = `l${link.index}`;
     aliasTables.set(alias, spec.table);
-    // Each clause is written only when its option is given (see _postgres_variants.ts).
+    // Each filter is written only when its option is given (see _postgres_variants.ts).
     const filters = spec.filters.map((filter) => ({
       column: filter.column.sql,
       param: addParam((input) => listFilter(input.options[link.index], filter.option)),
     }));
-    const limit = spec.limit === null
-      ? -1
-      : addParam((input) => optionValue(input.options[link.index], spec.limit));
-    const offset = spec.offset === null
-      ? -1
-      : addParam((input) => optionValue(input.options[link.index], spec.offset));
+    const limit = addParam((input) => optionValue(input.options[link.index], spec.limit));
+    const offset = addParam((input) => optionValue(input.options[link.index], spec.offset));
     lists.push({
       table: spec.table.sql,
       filters,

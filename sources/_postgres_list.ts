@@ -61,11 +61,12 @@ export interface ListQuery {
 /**
  * Makes a link loader that lists rows of a table for a link without `requires` (at the root, or
  * one list shared by every node): ONE statement
- * `SELECT "id" AS "t" FROM "character" WHERE "species" = ANY($1) ORDER BY "id" LIMIT $2`, every
- * value bound. A filter, limit or offset whose option is absent (or null) is left out of the text,
- * so the text depends on which options are given, never on their values: a prepared statement
- * per set, each with a plan of its own (`{ characters }` is
- * `SELECT "id" AS "t" FROM "character" ORDER BY "id"`). The link's type must be
+ * `SELECT "id" AS "t" FROM "character" WHERE "species" = ANY($1) ORDER BY "id" LIMIT $2 OFFSET $3`,
+ * every value bound. A filter whose option is absent (or null) is left out of the text, so the
+ * text depends on which filters are given, never on their values: a prepared statement per set,
+ * each with a plan of its own (`{ characters }` is
+ * `SELECT "id" AS "t" FROM "character" ORDER BY "id" LIMIT $1 OFFSET $2`); an absent limit or
+ * offset is bound to NULL, which limits nothing. The link's type must be
  * a `Sequence(TypeRef(...))` (maybe in `Optional`); the filter, limit and offset options must be
  * declared on the link (`Option("limit", Optional(Int))`).
  *
@@ -136,14 +137,14 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
   const tableSql = from.sql;
   const name = `ListQuery(${tableSql})`;
 
-  // A clause whose option is absent is left out (see _postgres_variants.ts): one text per set of
-  // options given, whatever their values.
+  // A filter whose option is absent is left out (see _postgres_variants.ts): one text per set of
+  // filters given, whatever their values; absent, LIMIT and OFFSET are bound to NULL.
   const variants = new StatementVariants(listMark(0), [{
     table: tableSql,
     filters: filters.map((f, i) => ({ column: f.column.sql, param: i })),
     order: order.join(", "),
-    limit: limit === null ? -1 : filters.length,
-    offset: offset === null ? -1 : filters.length + (limit === null ? 0 : 1),
+    limit: filters.length,
+    offset: filters.length + 1,
     select: `${key.sql} AS "t"`,
   }]);
   const member = fusionMember(ctxKey, {
@@ -164,8 +165,7 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
         value === undefined || value === null ? null : Array.isArray(value) ? value : [value],
       );
     }
-    if (limit !== null) values.push(valueOf(options, limit));
-    if (offset !== null) values.push(valueOf(options, offset));
+    values.push(valueOf(options, limit), valueOf(options, offset));
     const variant = variants.of(values);
     const params = new Array(variant.params.length);
     for (let p = 0; p < params.length; p++) params[p] = values[variant.params[p]!];

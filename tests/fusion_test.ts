@@ -188,16 +188,16 @@ const SEED_DATA = {
 /**
  * The one statement examples/server.ts issues for the seed's query: the characters listed with
  * their names (and ids, which the actors link requires), and their actors with their names. No
- * option is given, so the list is its table. A change in the generated SQL shows up here in
- * review.
+ * filter is given, so the list has none; its absent limit and offset are bound to NULL. A change
+ * in the generated SQL shows up here in review.
  */
 const SEED_REGION_SQL = [
   `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."id" AS "x2", "l1"."name" AS "x3"`,
-  `FROM "character" AS "l0" LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id"`,
-  `ORDER BY 1, 3`,
+  `FROM (SELECT * FROM "character" ORDER BY "id" LIMIT $1 OFFSET $2) AS "l0"`,
+  `LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id" ORDER BY 1, 3`,
 ].join(" ");
 
-/** The same query with every option of the list given: its clauses are in the text. */
+/** The same query with its filter given: the filter is in the text. */
 const PAGED_REGION_SQL = [
   `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."id" AS "x2", "l1"."name" AS "x3"`,
   `FROM (SELECT * FROM "character" WHERE "species" = ANY($1) ORDER BY "id" LIMIT $2 OFFSET $3)`,
@@ -212,7 +212,7 @@ fusionTest("examples/server.ts answers the seed's query with one statement", asy
   assert.deepEqual(run.response, { data: SEED_DATA });
   assert.deepEqual(run.statements, [{
     text: SEED_REGION_SQL,
-    params: [],
+    params: [null, null],
     source: "region characters > Character",
   }]);
   const plain = await execute(unfused, db, SEED_QUERY);
@@ -267,7 +267,7 @@ fusionTest(
       },
     });
     assert.deepEqual(run.statements.map((s) => [s.source, s.params]), [
-      ["region actors > Actor", []],
+      ["region actors > Actor", [null, null]],
     ]);
     const plain = await execute(unfused, db, query);
     assert.deepEqual(plain.response, run.response);
@@ -284,7 +284,7 @@ fusionTest(
     assert.deepEqual(plain.data, fused.data);
     assert.deepEqual(sources(fused.statements), ["region characters > Character"]);
     assert.deepEqual(plain.statements.map((s) => [s.source, s.params]), [
-      [`ListQuery("character")`, []],
+      [`ListQuery("character")`, [null, null]],
       [`FieldsQuery("character")`, [[1, 2, 3]]],
       [`LinkQuery("actor"."character_id" -> "id")`, [[1, 2, 3]]],
       [`FieldsQuery("actor")`, [[1, 4, 2, 5, 3, 6]]],
@@ -451,26 +451,27 @@ fusionTest(
       {
         query: `{ characters(species: "Human") { name } }`,
         names: [KIRK, MCCOY],
-        params: [["Human"]],
+        params: [["Human"], null, null],
       },
       {
         query: `{ charactersOf(species: ["Human", "Vulcan/Human"]) { name } }`,
         names: [KIRK, SPOCK, MCCOY],
-        params: [["Human", "Vulcan/Human"]],
+        params: [["Human", "Vulcan/Human"], null, null],
       },
       {
         query: `{ charactersOf(species: ["Vulcan/Human"]) { name } }`,
         names: [SPOCK],
-        params: [["Vulcan/Human"]],
+        params: [["Vulcan/Human"], null, null],
       },
-      { query: `{ charactersOf { name } }`, names: [KIRK, SPOCK, MCCOY], params: [] },
-      { query: `{ characters { name } }`, names: [KIRK, SPOCK, MCCOY], params: [] },
+      // An absent filter is left out of the text; an absent limit or offset is bound to NULL.
+      { query: `{ charactersOf { name } }`, names: [KIRK, SPOCK, MCCOY], params: [null, null] },
+      { query: `{ characters { name } }`, names: [KIRK, SPOCK, MCCOY], params: [null, null] },
       {
         query: `{ characters(species: null, limit: null, offset: null) { name } }`,
         names: [KIRK, SPOCK, MCCOY],
-        params: [],
+        params: [null, null],
       },
-      { query: `{ characters(limit: 2) { name } }`, names: [KIRK, SPOCK], params: [2] },
+      { query: `{ characters(limit: 2) { name } }`, names: [KIRK, SPOCK], params: [2, null] },
       {
         query: `{ characters(limit: 1, offset: 1) { name } }`,
         names: [SPOCK],
@@ -479,11 +480,11 @@ fusionTest(
       {
         query: `{ characters(species: "Human", offset: 1) { name } }`,
         names: [MCCOY],
-        params: [["Human"], 1],
+        params: [["Human"], null, 1],
       },
       // An empty list or a zero is given, not absent: nothing is listed.
-      { query: `{ charactersOf(species: []) { name } }`, names: [], params: [[]] },
-      { query: `{ characters(limit: 0) { name } }`, names: [], params: [0] },
+      { query: `{ charactersOf(species: []) { name } }`, names: [], params: [[], null, null] },
+      { query: `{ characters(limit: 0) { name } }`, names: [], params: [0, null] },
     ];
     for (const { query, names, params } of cases) {
       const run = await both(db, query);
@@ -513,8 +514,8 @@ fusionTest("ListQuery lists in its order, before the limit applies", async (db) 
   const limited = await both(db, "{ charactersByName(limit: 2) { name } }");
   assert.deepEqual(limited.data, { charactersByName: [{ name: SPOCK }, { name: MCCOY }] });
   assert.deepEqual(limited.unfused[0], {
-    text: `SELECT "id" AS "t" FROM "character" ORDER BY "name" DESC LIMIT $1`,
-    params: [2],
+    text: `SELECT "id" AS "t" FROM "character" ORDER BY "name" DESC LIMIT $1 OFFSET $2`,
+    params: [2, null],
     source: `ListQuery("character")`,
   });
 });
@@ -523,15 +524,15 @@ fusionTest("ListQuery with no row sends no other statement", async (db) => {
   const run = await both(db, `{ characters(species: "Klingon") { name actors { name } } }`);
   assert.deepEqual(run.data, { characters: [] });
   assert.deepEqual(run.fused.map((s) => [s.source, s.params]), [
-    ["region characters > Character", [["Klingon"]]],
+    ["region characters > Character", [["Klingon"], null, null]],
   ]);
   assert.deepEqual(run.unfused.map((s) => [s.source, s.params]), [
-    [`ListQuery("character")`, [["Klingon"]]],
+    [`ListQuery("character")`, [["Klingon"], null, null]],
   ]);
 });
 
 fusionTest(
-  "ListQuery's text depends on which options are given, never on their values (prepared statements)",
+  "ListQuery's text depends on which filters are given, never on values (prepared statements)",
   async (db) => {
     const { fused, unfused } = fusedAndUnfused(trek);
     const query = "query ($species: String, $limit: Int) " +
@@ -539,8 +540,8 @@ fusionTest(
     const actorsOf = (name: string) => ACTORS_OF[name]!.map((actor) => ({ name: actor }));
     for (const schema of [fused, unfused]) {
       const first = await execute(schema, db, query, { species: "Human", limit: 1 });
-      const second = await execute(schema, db, query, { species: "Vulcan/Human", limit: 2 });
-      const third = await execute(schema, db, query, { species: "Human" });
+      const second = await execute(schema, db, query, { species: "Vulcan/Human" });
+      const third = await execute(schema, db, query, { limit: 2 });
       assert.deepEqual(first.response, {
         data: { characters: [{ name: KIRK, actors: actorsOf(KIRK) }] },
       });
@@ -548,19 +549,20 @@ fusionTest(
         data: { characters: [{ name: SPOCK, actors: actorsOf(SPOCK) }] },
       });
       assert.deepEqual(third.response, {
-        data: { characters: [KIRK, MCCOY].map((name) => ({ name, actors: actorsOf(name) })) },
+        data: { characters: [KIRK, SPOCK].map((name) => ({ name, actors: actorsOf(name) })) },
       });
       // Other values, the same text: Postgres keeps the statement prepared.
       assert.deepEqual(
         first.statements.map((s) => s.text),
         second.statements.map((s) => s.text),
       );
-      assert.deepEqual(first.statements[0]!.params, [["Human"], 1]);
-      assert.deepEqual(second.statements[0]!.params, [["Vulcan/Human"], 2]);
-      // No limit: a text without LIMIT, with a plan of its own.
-      assert.ok(first.statements[0]!.text.includes("LIMIT $2"), first.statements[0]!.text);
-      assert.ok(!third.statements[0]!.text.includes("LIMIT"), third.statements[0]!.text);
-      assert.deepEqual(third.statements[0]!.params, [["Human"]]);
+      assert.deepEqual(first.statements[0]!.params, [["Human"], 1, null]);
+      assert.deepEqual(second.statements[0]!.params, [["Vulcan/Human"], null, null]);
+      // No species: a text without the filter, with a plan of its own.
+      const [filtered, unfiltered] = [first, third].map((run) => run.statements[0]!.text);
+      assert.ok(filtered!.includes(`WHERE "species" = ANY($1)`), filtered);
+      assert.ok(!unfiltered!.includes("species"), unfiltered);
+      assert.deepEqual(third.statements[0]!.params, [2, null]);
     }
   },
 );
