@@ -141,8 +141,9 @@ export interface FusedLoader {
   /**
    * The text of the statement the load sends (SQL for a database source), shown by explain;
    * never parameter values. Optional: a source that does not set it is explained without it.
-   * When the text depends on the input (a clause left out when its option is absent), this is
-   * the text without any option, and {@linkcode FusedLoader.statementFor} gives each input's.
+   * When the text depends on the input (a filter left out when its option is absent), this is
+   * the text for an input without options, and {@linkcode FusedLoader.statementFor} gives each
+   * input's.
    */
   readonly statement?: string;
   /**
@@ -212,7 +213,7 @@ export function fusionOf(loader: unknown): FusionMember | null {
  * The statement text a fused load sends for an input, as explain shows it.
  *
  * @param loader The region's loader.
- * @param input Its input, or `null` when it is not known (the text without options).
+ * @param input Its input, or `null` when it is not known (then the loader's `statement`).
  * @returns The text, or `null` when the source does not say it.
  */
 export function statementOf(loader: FusedLoader, input: FusedInput | null): string | null {
