@@ -46,13 +46,7 @@ import { clientOf, runArrayStatement } from "./_postgres_client.ts";
 import { IdTypeError, LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex, type KeyKind, keyKindOf, keysOf, readKey } from "./_postgres_keys.ts";
 import { type Column, orderSql, type OrderTerm, type Table } from "./_postgres_table.ts";
-import {
-  type ListClauses,
-  listMark,
-  paramMark,
-  StatementVariants,
-  type Variant,
-} from "./_postgres_variants.ts";
+import { type ListClauses, listMark, paramMark, StatementVariants } from "./_postgres_variants.ts";
 
 /** What a `FieldsQuery` tells the fuser. */
 export interface FieldsSpec {
@@ -183,7 +177,7 @@ interface GroupSlot {
 
 /** A fused region: the statement and how its rows map back to members. */
 interface Fused {
-  /** The statement's texts: one per set of list options given. */
+  /** The statement's texts: one per set of list filters given. */
   readonly variants: StatementVariants;
   /** Per chain, its steps. */
   readonly chains: readonly (readonly ReadStep[])[];
@@ -231,33 +225,22 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
       // As FieldsQuery reads them: a misfit fails the region, whose loads then fail the same way.
       ids = keysOf(entryKind, ids, misfit) as readonly Id[];
     }
-    const values = fused.values(ids === input.ids ? input : { ids, options: input.options });
-    const variant = fused.variants.of(values);
-    const params = new Array(variant.params.length);
-    for (let p = 0; p < params.length; p++) params[p] = values[variant.params[p]!];
+    const { text, params } = fused.variants.bind(
+      fused.values(ids === input.ids ? input : { ids, options: input.options }),
+    );
     const rows = await runArrayStatement(
       clientOf(ctx, ctxKey),
       source,
-      variant.text,
+      text,
       params,
       fused.width,
       { source, signal: signalOf(ctx) },
     );
     return readRows(fused, rows);
   };
-  const statementFor = (input: FusedInput): string => textFor(fused, input);
+  // The ids do not change the text: they are one array parameter.
+  const statementFor = (input: FusedInput): string => fused.variants.of(fused.values(input)).text;
   return Object.assign(load, { statement: fused.variants.bare.text, statementFor });
-}
-
-/** The text a region's statement has for an input (the ids are not read: they are one array). */
-function textFor(fused: Fused, input: FusedInput): string {
-  let variant: Variant;
-  try {
-    variant = fused.variants.of(fused.values(input));
-  } catch {
-    variant = fused.variants.bare;
-  }
-  return variant.text;
 }
 
 function specOf(member: FusionMember): PostgresSpec | null {

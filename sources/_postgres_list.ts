@@ -166,10 +166,8 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
       );
     }
     values.push(valueOf(options, limit), valueOf(options, offset));
-    const variant = variants.of(values);
-    const params = new Array(variant.params.length);
-    for (let p = 0; p < params.length; p++) params[p] = values[variant.params[p]!];
-    const rows = await runStatement(clientOf(ctx, ctxKey), tableSql, variant.text, params, {
+    const { text, params } = variants.bind(values);
+    const rows = await runStatement(clientOf(ctx, ctxKey), tableSql, text, params, {
       source: name,
       signal: signalOf(ctx),
     });

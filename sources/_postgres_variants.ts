@@ -112,20 +112,33 @@ export class StatementVariants {
     const bits = this.#bits;
     let mask = 0;
     for (let b = 0; b < bits.length; b++) if (values[bits[b]!] !== null) mask |= 1 << b;
-    let variant = this.#rendered.get(mask);
-    if (variant === undefined) {
-      variant = this.#render(mask);
-      this.#rendered.set(mask, variant);
-    }
-    return variant;
+    return this.#variant(mask);
+  }
+
+  /**
+   * The text for the values of the statement's parameters, and the values it binds, in order.
+   *
+   * @param values Every parameter's value, by index.
+   * @returns The text and its parameters' values.
+   */
+  bind(values: readonly unknown[]): { readonly text: string; readonly params: unknown[] } {
+    const variant = this.of(values);
+    const params = new Array(variant.params.length);
+    for (let p = 0; p < params.length; p++) params[p] = values[variant.params[p]!];
+    return { text: variant.text, params };
   }
 
   /** The text when no filter is given. */
   get bare(): Variant {
-    let variant = this.#rendered.get(0);
+    return this.#variant(0);
+  }
+
+  /** The text for a mask of given filters, rendered the first time it is asked for. */
+  #variant(mask: number): Variant {
+    let variant = this.#rendered.get(mask);
     if (variant === undefined) {
-      variant = this.#render(0);
-      this.#rendered.set(0, variant);
+      variant = this.#render(mask);
+      this.#rendered.set(mask, variant);
     }
     return variant;
   }

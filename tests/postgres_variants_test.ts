@@ -66,6 +66,14 @@ Deno.test("each given filter is written, parameters numbered in the order they a
   }
 });
 
+Deno.test("bind gives the text and the values of the parameters it writes, in order", () => {
+  assert.deepEqual(joined().bind([null, [1, 2], 10, null, 5]), {
+    text: `SELECT "l0"."id" FROM (SELECT * FROM "character" WHERE "rank" = ANY($1) ` +
+      `ORDER BY "id" LIMIT $2 OFFSET $3) AS "l0" WHERE "l0"."rank" > $4 ORDER BY 1`,
+    params: [[1, 2], 10, null, 5],
+  });
+});
+
 Deno.test("the text depends on which filters are given, never on values", () => {
   const variants = joined();
   const first = variants.of([["Human"], null, 10, null, 5]);
