@@ -39,6 +39,7 @@ import {
   LinkQuery,
   openDatabase,
   pglite,
+  type PgRow,
   PostgresConnectionError,
   postgresJs,
   queryObjectClient,
@@ -266,6 +267,29 @@ Deno.test("postgresJs prepares the sources' statements even without parameters, 
     ["SELECT 3; SELECT 4", { prepare: true }],
     ["SELECT 5", { prepare: false, simple: false }],
   ]);
+});
+
+Deno.test("postgresJs hands back the rows in an array of their own and leaves the driver's result empty", async () => {
+  // postgres.js resolves a query with its result array and keeps it for as long as the query
+  // object lives: moved out, the rows do not live on with it.
+  const results: unknown[][] = [];
+  const settled = (rows: unknown[]) => {
+    results.push(rows);
+    return Object.assign(Promise.resolve(rows as PgRow[]), {
+      values: () => Promise.resolve(rows as unknown[][]),
+    });
+  };
+  const client = postgresJs({
+    unsafe: (query: string) =>
+      settled(query === "objects" ? [{ id: 1 }, { id: 2 }] : [[1, "Kirk"], [2, "Spock"]]),
+  });
+  const signal = new AbortController().signal;
+  assert.deepEqual(await client.query("objects"), [{ id: 1 }, { id: 2 }]);
+  assert.deepEqual(await client.queryArrays!("arrays", [], { signal }), [[1, "Kirk"], [
+    2,
+    "Spock",
+  ]]);
+  assert.deepEqual(results, [[], []]);
 });
 
 Deno.test("empty id lists are answered without a round trip", async () => {
