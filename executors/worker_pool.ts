@@ -41,6 +41,7 @@
 import type { Context } from "../src/definitions/context.ts";
 import { Worker as ThreadWorker } from "node:worker_threads";
 import { ExecutionAbortedError, ExecutorError } from "../src/base/errors.ts";
+import { AbortListener } from "../src/base/_abort.ts";
 import type { Executor, LoadScope, LoadTask } from "../src/execution/executor.ts";
 // The executor contract (the same types mod.ts exports), so these docs are complete.
 export type { Executor, LoadScope, LoadTask } from "../src/execution/executor.ts";
@@ -190,8 +191,7 @@ class Job {
   #remaining: number;
   #resolve!: (value: unknown) => void;
   #reject!: (error: unknown) => void;
-  #signal: AbortSignal | null = null;
-  #onAbort: (() => void) | null = null;
+  #onAbort: AbortListener | null = null;
 
   constructor(
     task: LoadTask,
@@ -219,12 +219,10 @@ class Job {
    */
   watch(signal: AbortSignal | null, abandon: (job: Job) => void): void {
     if (signal === null) return;
-    this.#signal = signal;
-    this.#onAbort = () => {
+    this.#onAbort = new AbortListener(signal, () => {
       this.fail(new ExecutionAbortedError(signal.reason));
       abandon(this);
-    };
-    signal.addEventListener("abort", this.#onAbort, { once: true });
+    });
   }
 
   part(index: number, value: unknown): void {
@@ -243,7 +241,8 @@ class Job {
 
   #settle(): void {
     this.settled = true;
-    if (this.#onAbort !== null) this.#signal!.removeEventListener("abort", this.#onAbort);
+    this.#onAbort?.remove();
+    this.#onAbort = null;
   }
 }
 

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { AbortListener } from "../src/base/_abort.ts";
 import { inspect } from "../src/base/_inspect.ts";
 import { ExecutionAbortedError } from "../src/base/errors.ts";
 import type { Context } from "../src/definitions/context.ts";
@@ -252,15 +253,14 @@ async function cancelling<T>(
   signal: AbortSignal,
 ): Promise<T> {
   let settled = false;
-  const onAbort = () => {
+  const listener = new AbortListener(signal, () => {
     // postgres.js hands a query to a connection one tick after it is first awaited; a query
     // cancelled before that is still given a connection, which then waits for it forever. From
     // a timer's turn, the query is in the pool's queue or on its connection.
     setTimeout(() => {
       if (!settled) cancelQuery(query);
     }, 0);
-  };
-  signal.addEventListener("abort", onAbort, { once: true });
+  });
   try {
     return await result;
   } catch (error) {
@@ -268,7 +268,7 @@ async function cancelling<T>(
     throw error;
   } finally {
     settled = true;
-    signal.removeEventListener("abort", onAbort);
+    listener.remove();
   }
 }
 
@@ -399,8 +399,8 @@ interface Waiting {
   readonly start: () => Promise<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
-  readonly signal: AbortSignal | null;
-  readonly onAbort: (() => void) | null;
+  /** Drops it from the line when its signal aborts. */
+  listener: AbortListener | null;
 }
 
 /**
@@ -427,22 +427,19 @@ class Turns {
       return this.#go(start);
     }
     return new Promise<T>((resolve, reject) => {
-      let onAbort: (() => void) | null = null;
-      if (signal !== null) {
-        onAbort = () => {
-          const at = this.#waiting.indexOf(waiting);
-          if (at >= 0) this.#waiting.splice(at, 1);
-          reject(new ExecutionAbortedError(signal.reason));
-        };
-        signal.addEventListener("abort", onAbort, { once: true });
-      }
       const waiting: Waiting = {
         start,
         resolve: resolve as (value: unknown) => void,
         reject,
-        signal,
-        onAbort,
+        listener: null,
       };
+      if (signal !== null) {
+        waiting.listener = new AbortListener(signal, () => {
+          const at = this.#waiting.indexOf(waiting);
+          if (at >= 0) this.#waiting.splice(at, 1);
+          reject(new ExecutionAbortedError(signal.reason));
+        });
+      }
       this.#waiting.push(waiting);
     });
   }
@@ -464,7 +461,7 @@ class Turns {
       this.#busy = false;
       return;
     }
-    if (waiting.onAbort !== null) waiting.signal!.removeEventListener("abort", waiting.onAbort);
+    waiting.listener?.remove();
     this.#go(waiting.start).then(waiting.resolve, waiting.reject);
   }
 }

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { AbortListener } from "../base/_abort.ts";
 import { reach } from "../base/_dense.ts";
 import {
   ExecutionAbortedError,
@@ -316,7 +317,7 @@ class Execution {
   #resolve: ((result: ResultProxy) => void) | null = null;
   #reject: ((error: unknown) => void) | null = null;
   #steps: { batch: Batch; next: number } | null = null;
-  #onAbort: (() => void) | null = null;
+  #onAbort: AbortListener | null = null;
   /** Regions whose one load failed in this execution: their members load one by one. */
   readonly #unfused = new Set<RegionPlan>();
 
@@ -343,8 +344,10 @@ class Execution {
     // Listening from the start: a loader may abort the signal while the run is still synchronous.
     const signal = this.#scope.signal;
     if (signal !== null) {
-      this.#onAbort = () => this.#fail(new ExecutionAbortedError(signal.reason));
-      signal.addEventListener("abort", this.#onAbort, { once: true });
+      this.#onAbort = new AbortListener(
+        signal,
+        () => this.#fail(new ExecutionAbortedError(signal.reason)),
+      );
     }
     if (plan.steps === null) this.#runBatch(root);
     else {
@@ -368,7 +371,7 @@ class Execution {
     if (this.#settled) return;
     this.#settled = true;
     if (this.#log !== null) this.#log.finish();
-    if (this.#onAbort !== null) this.#scope.signal!.removeEventListener("abort", this.#onAbort);
+    this.#onAbort?.remove();
     if (this.#failure !== null) this.#reject!(this.#failure);
     else this.#resolve!(createResult(this.#graph, this.#root!, this.#failures > 0));
   }

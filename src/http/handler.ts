@@ -86,6 +86,7 @@
  */
 
 import type { Context } from "../definitions/context.ts";
+import { AbortListener } from "../base/_abort.ts";
 import { CostLimitError, ExecutionAbortedError } from "../base/errors.ts";
 import {
   type MetricFamilies,
@@ -1044,7 +1045,8 @@ class Run {
   readonly #controller = new AbortController();
   readonly #request: Request;
   readonly #timeout: number;
-  readonly #clientSignal: AbortSignal | null;
+  /** Listens to the client's signal (the request's), when the client's going away cancels. */
+  #clientListener: AbortListener | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** When the timer fires, on `performance.now()`'s clock. */
   #firesAt = Infinity;
@@ -1075,9 +1077,11 @@ class Run {
       this.#arm(limits.bodyTimeout, performance.now());
     }
     const clientSignal = cancelOnDisconnect ? request.signal : null;
-    this.#clientSignal = clientSignal;
-    if (clientSignal?.aborted) this.handleEvent();
-    else clientSignal?.addEventListener("abort", this, { once: true });
+    if (clientSignal === null) return;
+    // The client went away (the request's signal aborted): stop executing.
+    const gone = () => this.#controller.abort(clientSignal.reason);
+    if (clientSignal.aborted) gone();
+    else this.#clientListener = new AbortListener(clientSignal, gone);
   }
 
   get signal(): AbortSignal {
@@ -1146,11 +1150,6 @@ class Run {
     return this.#explains ??= decide(this.#request) === true;
   }
 
-  /** The client went away (the request's signal aborted): stop executing. */
-  handleEvent(): void {
-    this.#controller.abort(this.#clientSignal?.reason);
-  }
-
   /** The timer fired: a deadline passed, or sets the timer again for the execution's. */
   fire(): void {
     this.#timer = undefined;
@@ -1172,7 +1171,8 @@ class Run {
   close(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#clientSignal?.removeEventListener("abort", this);
+    this.#clientListener?.remove();
+    this.#clientListener = null;
   }
 
   #startExecution(): void {
