@@ -809,8 +809,8 @@ const EMPTY: readonly unknown[] = Object.freeze([]);
 /** Answers the engine from what the statement returned. */
 class PostgresFusedResult implements FusedResult {
   readonly #fused: Fused;
-  readonly #groups: readonly KeyIndex<readonly unknown[]>[];
-  readonly #links: readonly LinkRead[];
+  #groups: readonly KeyIndex<readonly unknown[]>[];
+  #links: readonly LinkRead[];
   readonly rowCount: number;
 
   constructor(
@@ -831,6 +831,11 @@ class PostgresFusedResult implements FusedResult {
     if (slot === undefined) return undefined;
     // The engine asks with the ids it gave; the statement was sent them read as the key's type.
     return this.#groups[slot]!.find(node === 0 ? readKey(fused.entryKind, id) : id);
+  }
+
+  release(): void {
+    this.#groups = [];
+    this.#links = [];
   }
 
   columns(node: number, group: number): readonly number[] | null {

@@ -49,6 +49,7 @@ import {
   UnionRef,
 } from "../mod.ts";
 import { queryField, queryLink, queryNode } from "../src/query/query.ts";
+import { FUSE, type Fuser } from "../src/definitions/fusion.ts";
 import {
   actorById,
   actorsOf,
@@ -1183,6 +1184,50 @@ Deno.test("engine rejects when aborted while a loader is pending, and starts no 
   gate.resolve([1, 2]);
   await settle();
   assert.deepEqual(rec.labels, ["version", "characters"]);
+});
+
+Deno.test("engine releases what a fused region loaded once the execution ends", async () => {
+  const events: string[] = [];
+  const fuser: Fuser = {
+    fuse() {
+      return Object.assign(async () => {
+        await Promise.resolve();
+        events.push("loaded");
+        let released = false;
+        const live = () => {
+          if (released) throw new Error("read after release");
+        };
+        return {
+          row: (_node: number, _group: number, id: unknown) => (live(), [`Ship ${id}`]),
+          link: () => (live(), [1, 2]),
+          release: () => {
+            released = true;
+            events.push("released");
+          },
+        };
+      }, { statement: "FETCH" });
+    },
+  };
+  const fused = { [FUSE]: { fuser, spec: null } };
+  const graph = Graph([
+    Node("Ship", [
+      Field(
+        "name",
+        Str,
+        Object.assign(
+          (_: readonly QueryField[], ids: readonly number[]) => ids.map(() => ["?"]),
+          fused,
+        ),
+      ),
+    ]),
+    Root([Link("ships", Sequence(TypeRef("Ship")), Object.assign(() => [1, 2], fused), {
+      requires: null,
+    })]),
+  ]);
+  const result = await engine.execute(graph, read("{ ships { name } }"));
+  assert.deepEqual(events, ["loaded", "released"]);
+  // Released after the engine took what it needed: the result is whole.
+  assert.deepEqual(denormalize(graph, result), { ships: [{ name: "Ship 1" }, { name: "Ship 2" }] });
 });
 
 Deno.test("engine notices an abort that happens while it is still running synchronously", async () => {

@@ -45,6 +45,7 @@ import {
   TypeRef,
 } from "../mod.ts";
 import { queryField, queryLink, queryNode } from "../src/query/query.ts";
+import { releaseResult } from "../src/execution/result.ts";
 import {
   DateScalar,
   idField,
@@ -188,6 +189,17 @@ async function check(query: string, expected: unknown): Promise<void> {
   JSON.stringify(data); // no cycles
   assert.deepEqual(data, expected);
 }
+
+Deno.test("a released result holds nothing: what was read before stays whole, reading again fails", async () => {
+  const result = await execute("{ motto characters { species } }");
+  const data = denormalize(GRAPH, result);
+  releaseResult(result);
+  assert.deepEqual(data, {
+    motto: "To boldly go",
+    characters: [{ species: "Human" }, { species: "Human" }],
+  });
+  assert.throws(() => denormalize(GRAPH, result), /incomplete/);
+});
 
 // ---------------------------------------------------------------------------------------------
 // denormalize, ported

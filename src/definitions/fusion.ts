@@ -193,6 +193,12 @@ export interface FusedResult {
    * without it, explain shows what the engine took from the result instead.
    */
   readonly rowCount?: number;
+  /**
+   * Called once the execution is over, after which the engine asks nothing more: a result may
+   * drop what it holds (its rows), so that nothing that still refers to it (the settled promise
+   * of its load) keeps them alive. Optional.
+   */
+  release?(): void;
 }
 
 /**

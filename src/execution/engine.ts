@@ -318,6 +318,8 @@ class Execution {
   #reject: ((error: unknown) => void) | null = null;
   #steps: { batch: Batch; next: number } | null = null;
   #onAbort: AbortListener | null = null;
+  /** What fused regions loaded in this execution, released when it ends. */
+  readonly #regionResults: FusedResult[] = [];
   /** Regions whose one load failed in this execution: their members load one by one. */
   readonly #unfused = new Set<RegionPlan>();
 
@@ -372,6 +374,9 @@ class Execution {
     this.#settled = true;
     if (this.#log !== null) this.#log.finish();
     this.#onAbort?.remove();
+    const results = this.#regionResults;
+    for (let r = 0; r < results.length; r++) results[r]!.release?.();
+    results.length = 0;
     if (this.#failure !== null) this.#reject!(this.#failure);
     else this.#resolve!(createResult(this.#graph, this.#root!, this.#failures > 0));
   }
@@ -485,6 +490,7 @@ class Execution {
 
   /** What a region answered: fills the batch where it starts, or stores the link that starts it. */
   #regionLoaded(batch: Batch, load: RegionLoad, result: FusedResult): void {
+    this.#regionResults.push(result);
     if (load.entry !== null) {
       let value: unknown;
       try {

@@ -20,6 +20,7 @@ import {
   linkFailure,
   NO_TARGET,
   parentIndex,
+  releaseBatches,
   targetBatch,
 } from "./store.ts";
 
@@ -189,6 +190,18 @@ let makeProxy: (scope: ResultScope, batch: Batch, position: number) => ResultPro
  */
 export function createResult(graph: Graph, root: Batch, partial = false): ResultProxy {
   return makeProxy({ graph, root, partial, index: null }, root, 0);
+}
+
+/**
+ * Drops what a result holds, once it has been read for the last time (internal: `Schema` after
+ * it wrote the response).
+ *
+ * @param result The result.
+ */
+export function releaseResult(result: ResultProxy): void {
+  const scope = proxyParts(result)[0];
+  scope.index = null;
+  releaseBatches(scope.root);
 }
 
 /**

@@ -144,6 +144,32 @@ export class Batch {
 }
 
 /**
+ * Empties a finished execution's batches (every batch a link reached from `root`): their rows
+ * and links are dropped, so that whatever still refers to them (the settled promise of the
+ * execution, a loader's) keeps nothing alive. For results nobody reads again.
+ *
+ * @param root The root batch.
+ */
+export function releaseBatches(root: Batch): void {
+  const stack: Batch[] = [root];
+  while (stack.length > 0) {
+    const batch = stack.pop()!;
+    const links = batch.links;
+    for (let l = 0; l < links.length; l++) {
+      const state = links[l]!;
+      if (state.kind === "loaded") {
+        const batches = state.data.batches;
+        for (let b = 0; b < batches.length; b++) stack.push(batches[b]!);
+      }
+      links[l] = PENDING;
+    }
+    const groups = batch.groups;
+    for (let g = 0; g < groups.length; g++) groups[g] = PENDING;
+    batch.fused = null;
+  }
+}
+
+/**
  * The index in a link's per-parent arrays of a parent.
  *
  * @param data The link data.

@@ -50,6 +50,7 @@ import {
   SerializeError,
 } from "../execution/denormalize.ts";
 import { Engine, executePlan, listenersFor } from "../execution/engine.ts";
+import { releaseResult } from "../execution/result.ts";
 import {
   type MetricFamilies,
   metricFamilies,
@@ -546,6 +547,8 @@ export class Schema {
         maxErrors: this.#maxErrors,
       });
       data = partial.data;
+      // Read for the last time: the settled promises that led here may outlive the request.
+      releaseResult(result);
       for (const e of partial.errors) errors.push(fromResultError(e));
       if (phase !== null) {
         phase.setAttribute("hiku.errors", partial.errors.length);
