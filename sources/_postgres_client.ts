@@ -198,10 +198,10 @@ export function postgresJs(sql: PostgresJsSql, options: PostgresJsOptions = {}):
     ): Promise<readonly PgRow[]> {
       const signal = info?.signal ?? null;
       const how = info?.source === undefined ? prepare : sources;
-      if (signal === null) return detached(await sql.unsafe(text, bind(params), how));
+      if (signal === null) return detached(await sql.unsafe(text, bind(params), how), info);
       if (signal.aborted) throw new ExecutionAbortedError(signal.reason);
       const pending = sql.unsafe(text, bind(params), how);
-      return detached(await cancelling(pending, pending, signal));
+      return detached(await cancelling(pending, pending, signal), info);
     },
     async queryArrays(text: string, params: readonly unknown[] = [], info?: StatementInfo) {
       const signal = info?.signal ?? null;
@@ -216,13 +216,18 @@ export function postgresJs(sql: PostgresJsSql, options: PostgresJsOptions = {}):
         return rows.map((row) => Object.values(row));
       }
       const values = pending.values();
-      return detached(signal === null ? await values : await cancelling(pending, values, signal));
+      return detached(
+        signal === null ? await values : await cancelling(pending, values, signal),
+        info,
+      );
     },
   };
 }
 
 /**
- * The rows a driver answered with, moved into an array of their own (the driver's is left empty).
+ * The rows a driver answered a source's statement with (`info.source` given), moved into an array
+ * of their own: the driver's is left empty. Your own statements' results are left as the driver
+ * gave them (postgres.js's keeps `count`, `command` and `columns`).
  *
  * A driver's query is a promise resolved with its result (postgres.js's query object is that
  * promise itself), and a settled promise keeps its value for as long as it lives. Promises that
@@ -233,8 +238,9 @@ export function postgresJs(sql: PostgresJsSql, options: PostgresJsOptions = {}):
  * statements, against 0.35 ms and none once the rows are moved out. Moved out, the rows die with
  * the request that read them.
  */
-function detached<T>(rows: readonly T[]): T[] {
-  return Array.isArray(rows) ? (rows as T[]).splice(0) : rows as T[];
+function detached<T>(rows: readonly T[], info: StatementInfo | undefined): readonly T[] {
+  if (info?.source === undefined || !Array.isArray(rows) || Object.isFrozen(rows)) return rows;
+  return (rows as T[]).splice(0);
 }
 
 /** A postgres.js query as the adapter cancels it (its `canceller` is postgres.js's own). */
@@ -337,14 +343,14 @@ export function pglite(db: PGliteDb): PgClient {
       info?: StatementInfo,
     ): Promise<readonly PgRow[]> {
       return turns.run(
-        async () => detached((await db.query(text, params as unknown[])).rows),
+        async () => detached((await db.query(text, params as unknown[])).rows, info),
         info,
       );
     },
     queryArrays(text: string, params: readonly unknown[] = [], info?: StatementInfo) {
       return turns.run(async () => {
         const result = await db.query(text, params as unknown[], { rowMode: "array" });
-        return detached(result.rows as unknown as readonly (readonly unknown[])[]);
+        return detached(result.rows as unknown as readonly (readonly unknown[])[], info);
       }, info);
     },
   };
@@ -387,7 +393,7 @@ export function queryObjectClient(client: QueryObjectDb): PgClient {
       info?: StatementInfo,
     ): Promise<readonly PgRow[]> {
       return turns.run(
-        async () => detached((await client.queryObject(text, params as unknown[])).rows),
+        async () => detached((await client.queryObject(text, params as unknown[])).rows, info),
         info,
       );
     },

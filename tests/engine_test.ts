@@ -49,7 +49,7 @@ import {
   UnionRef,
 } from "../mod.ts";
 import { queryField, queryLink, queryNode } from "../src/query/query.ts";
-import { FUSE, type Fuser } from "../src/definitions/fusion.ts";
+import { FUSE, type FusedResult, type Fuser } from "../src/definitions/fusion.ts";
 import {
   actorById,
   actorsOf,
@@ -1228,6 +1228,75 @@ Deno.test("engine releases what a fused region loaded once the execution ends", 
   assert.deepEqual(events, ["loaded", "released"]);
   // Released after the engine took what it needed: the result is whole.
   assert.deepEqual(denormalize(graph, result), { ships: [{ name: "Ship 1" }, { name: "Ship 2" }] });
+});
+
+/** A graph whose list of ships and their names are one fused region, answered by `load`. */
+function fusedShips(load: () => Promise<unknown>): Graph {
+  // A source may answer with anything: the engine checks what it gets.
+  const fuser: Fuser = {
+    fuse: () => Object.assign(load as () => Promise<FusedResult>, { statement: "FETCH" }),
+  };
+  const fused = { [FUSE]: { fuser, spec: null } };
+  const names = (_: readonly QueryField[], ids: readonly number[]) => ids.map(() => ["?"]);
+  return Graph([
+    Node("Ship", [Field("name", Str, Object.assign(names, fused))]),
+    Root([
+      Link("ships", Sequence(TypeRef("Ship")), Object.assign(() => [1, 2], fused), {
+        requires: null,
+      }),
+    ]),
+  ]);
+}
+
+Deno.test("engine fails the execution when a fused region's load gives no result", async () => {
+  const graph = fusedShips(() => Promise.resolve(null));
+  await assert.rejects(
+    () => engine.execute(graph, read("{ ships { name } }")),
+    (error: unknown) => {
+      assert.ok(error instanceof LoaderError);
+      assert.match(error.message, /^Loader of link root\.ships failed: /);
+      return true;
+    },
+  );
+});
+
+Deno.test("engine's outcome does not depend on a fused result's release", async () => {
+  const graph = fusedShips(() =>
+    Promise.resolve({
+      row: (_node: number, _group: number, id: unknown) => [`Ship ${id}`],
+      link: () => [1, 2],
+      release: () => {
+        throw new Error("cannot release");
+      },
+    })
+  );
+  const result = await engine.execute(graph, read("{ ships { name } }"));
+  assert.deepEqual(denormalize(graph, result), { ships: [{ name: "Ship 1" }, { name: "Ship 2" }] });
+});
+
+Deno.test("engine releases a fused region's result that arrives after the execution failed", async () => {
+  const arrived = deferred<void>();
+  let released = false;
+  const slow = async () => {
+    await arrived.promise;
+    return {
+      row: () => ["?"],
+      link: () => [1],
+      release: () => {
+        released = true;
+      },
+    };
+  };
+  const controller = new AbortController();
+  const graph = fusedShips(slow);
+  const running = engine.execute(graph, read("{ ships { name } }"), {}, {
+    signal: controller.signal,
+  });
+  controller.abort(new Error("red alert"));
+  await assert.rejects(() => running, ExecutionAbortedError);
+  arrived.resolve();
+  await settle();
+  assert.equal(released, true);
 });
 
 Deno.test("engine notices an abort that happens while it is still running synchronously", async () => {

@@ -269,7 +269,7 @@ Deno.test("postgresJs prepares the sources' statements even without parameters, 
   ]);
 });
 
-Deno.test("postgresJs hands back the rows in an array of their own and leaves the driver's result empty", async () => {
+Deno.test("postgresJs moves the rows of the sources' statements out of the driver's result, and leaves yours as they are", async () => {
   // postgres.js resolves a query with its result array and keeps it for as long as the query
   // object lives: moved out, the rows do not live on with it.
   const results: unknown[][] = [];
@@ -281,15 +281,20 @@ Deno.test("postgresJs hands back the rows in an array of their own and leaves th
   };
   const client = postgresJs({
     unsafe: (query: string) =>
-      settled(query === "objects" ? [{ id: 1 }, { id: 2 }] : [[1, "Kirk"], [2, "Spock"]]),
+      settled(query.startsWith("objects") ? [{ id: 1 }, { id: 2 }] : [[1, "Kirk"], [2, "Spock"]]),
   });
   const signal = new AbortController().signal;
-  assert.deepEqual(await client.query("objects"), [{ id: 1 }, { id: 2 }]);
-  assert.deepEqual(await client.queryArrays!("arrays", [], { signal }), [[1, "Kirk"], [
-    2,
-    "Spock",
-  ]]);
+  const source = "region characters > Character";
+  assert.deepEqual(await client.query("objects", [], { source }), [{ id: 1 }, { id: 2 }]);
+  assert.deepEqual(await client.queryArrays!("arrays", [], { source, signal }), [
+    [1, "Kirk"],
+    [2, "Spock"],
+  ]);
   assert.deepEqual(results, [[], []]);
+  // A statement of yours gets the driver's own result (postgres.js's carries count, command).
+  const own = await client.query("objects, yours");
+  assert.equal(own, results[2]);
+  assert.deepEqual(own, [{ id: 1 }, { id: 2 }]);
 });
 
 Deno.test("empty id lists are answered without a round trip", async () => {

@@ -374,11 +374,11 @@ class Execution {
     this.#settled = true;
     if (this.#log !== null) this.#log.finish();
     this.#onAbort?.remove();
-    const results = this.#regionResults;
-    for (let r = 0; r < results.length; r++) results[r]!.release?.();
-    results.length = 0;
     if (this.#failure !== null) this.#reject!(this.#failure);
     else this.#resolve!(createResult(this.#graph, this.#root!, this.#failures > 0));
+    const results = this.#regionResults;
+    for (let r = 0; r < results.length; r++) release(results[r]!);
+    results.length = 0;
   }
 
   /** Called after an asynchronous load settled: runs the next mutation step, or finishes. */
@@ -490,7 +490,7 @@ class Execution {
 
   /** What a region answered: fills the batch where it starts, or stores the link that starts it. */
   #regionLoaded(batch: Batch, load: RegionLoad, result: FusedResult): void {
-    this.#regionResults.push(result);
+    if (typeof result === "object" && result !== null) this.#regionResults.push(result);
     if (load.entry !== null) {
       let value: unknown;
       try {
@@ -619,6 +619,9 @@ class Execution {
         if (log !== null) log.end(id, value);
         if (this.#failure === null && !this.#settled) {
           this.#store(batch, isLink, index, value, extra);
+        } else if (extra !== null && "kind" in extra) {
+          // A region's load that arrived after the execution ended: nothing reads it.
+          release(value);
         }
         this.#idle();
       },
@@ -1107,6 +1110,20 @@ function unmask(value: readonly unknown[], masked: MaskedParents): unknown[] {
     out[i] = failure === undefined ? value[k++] : failure;
   }
   return out;
+}
+
+/**
+ * Lets a fused region's result drop what it holds (`FusedResult.release`), once nothing reads it.
+ * A result that is not an object, has no `release`, or whose `release` throws is left as it is:
+ * the execution has settled and its outcome does not depend on it.
+ */
+function release(result: unknown): void {
+  if (typeof result !== "object" || result === null) return;
+  try {
+    (result as FusedResult).release?.();
+  } catch {
+    // Releasing only frees memory sooner; a source that fails at it keeps its rows.
+  }
 }
 
 /**
