@@ -724,6 +724,11 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
       return this.#loadMainGraphs().then(() => this.#offload(task, scope, batch, start, head));
     }
     if (this.#closing !== null) return Promise.reject(closedError());
+    // Aborted while the workers' graphs were loading: send nothing.
+    const signal = scope.signal;
+    if (signal !== null && signal.aborted) {
+      return Promise.reject(new ExecutionAbortedError(signal.reason));
+    }
     let graph: GraphExport;
     if (memberLoader(graphs.graph, task.node, task.member) === task.loader) graph = "graph";
     else if (

@@ -28,7 +28,12 @@ import {
   shardSizeFor,
   stitch,
 } from "../executors/_pool_placement.ts";
-import { decodeResult, encodeResult, uncloneableResult } from "../executors/_pool_protocol.ts";
+import {
+  decodeResult,
+  encodeResult,
+  memberLoader,
+  uncloneableResult,
+} from "../executors/_pool_protocol.ts";
 import { executorSuite } from "./support/executor_suite.ts";
 import { graph as starTrek } from "./support/star_trek.ts";
 import { DISPOSE_LOG, graph } from "./support/pool_fixtures.ts";
@@ -427,6 +432,33 @@ Deno.test("WorkerPoolExecutor drops an aborted execution's queued work and keeps
   });
 });
 
+Deno.test("WorkerPoolExecutor sends nothing for an execution aborted while its workers were starting", async () => {
+  await withPool({ ...ALL_IN_WORKERS, size: 1 }, async (engine, pool) => {
+    // A load that would hold the one worker for good, given before the workers have the graph
+    // and aborted meanwhile.
+    const raw = { shared: new SharedArrayBuffer(12) };
+    const controller = new AbortController();
+    const stalled = pool.load({
+      kind: "fields",
+      node: "Where",
+      member: "stallMarked",
+      loader: memberLoader(graph, "Where", "stallMarked")!,
+      passContext: true,
+      args: [[{ name: "stallMarked", alias: null, options: {} }], [1]],
+      batchArg: 1,
+    }, { context: raw, rawContext: raw, signal: controller.signal }) as Promise<unknown>;
+    controller.abort(new Error("red alert"));
+    await assert.rejects(
+      within(stalled, 10_000, "the aborted load"),
+      new ExecutionAbortedError(new Error("red alert")),
+    );
+    // Had it been sent, the worker would never answer this.
+    assert.deepEqual(await within(run(engine, "{ thread }"), 10_000, "a query after the abort"), {
+      thread: "hiku-ts worker 1",
+    });
+  });
+});
+
 /** `promise`, or a rejection once `ms` have passed: a pool that hangs fails the test instead. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -461,7 +493,10 @@ Deno.test("WorkerPoolExecutor stops and replaces the workers of an aborted execu
     }, { signal: controller.signal });
     await until(() => Atomics.load(counters, 2) === 2);
     controller.abort(new Error("red alert"));
-    await assert.rejects(stalled, new ExecutionAbortedError(new Error("red alert")));
+    await assert.rejects(
+      within(stalled, 10_000, "the aborted load"),
+      new ExecutionAbortedError(new Error("red alert")),
+    );
     await until(() => runningThreads() === threads);
     const workerRows = (await laterRows(engine, 1000)).filter((thread) => thread !== "main");
     assert.ok(workerRows.length >= 900, "the later query ran in the workers");
@@ -509,7 +544,10 @@ Deno.test("WorkerPoolExecutor stops only the workers running an aborted executio
     }, { signal: controller.signal });
     await until(() => Atomics.load(counters, 2) === 1);
     controller.abort(new Error("red alert"));
-    await assert.rejects(stalled, new ExecutionAbortedError(new Error("red alert")));
+    await assert.rejects(
+      within(stalled, 10_000, "the aborted load"),
+      new ExecutionAbortedError(new Error("red alert")),
+    );
     Atomics.store(counters, 1, 1);
     Atomics.notify(counters, 1);
     const held = await running as { where: { hold: string; thread: string }[] };
