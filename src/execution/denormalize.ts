@@ -36,6 +36,7 @@ import {
   NO_TARGET,
   parentIndex,
   type Pending,
+  reachedBatches,
   targetBatch,
 } from "./store.ts";
 
@@ -90,14 +91,9 @@ export function denormalizeGraphQL(
 }
 
 function firstFailure(root: Batch): unknown {
-  const pending = [root];
-  for (let next = 0; next < pending.length; next++) {
-    const batch = pending[next]!;
+  for (const batch of reachedBatches(root)) {
     for (const state of batch.groups) if (state.kind === "failed") return state.error;
-    for (const state of batch.links) {
-      if (state.kind === "failed") return state.error;
-      if (state.kind === "loaded") pending.push(...state.data.batches);
-    }
+    for (const state of batch.links) if (state.kind === "failed") return state.error;
   }
   return new TypeError("The result has failed loads");
 }

@@ -319,7 +319,7 @@ class Execution {
   #steps: { batch: Batch; next: number } | null = null;
   #onAbort: AbortListener | null = null;
   /** What fused regions loaded in this execution, released when it ends. */
-  readonly #regionResults: FusedResult[] = [];
+  readonly #regionResults: unknown[] = [];
   /** Regions whose one load failed in this execution: their members load one by one. */
   readonly #unfused = new Set<RegionPlan>();
 
@@ -490,7 +490,7 @@ class Execution {
 
   /** What a region answered: fills the batch where it starts, or stores the link that starts it. */
   #regionLoaded(batch: Batch, load: RegionLoad, result: FusedResult): void {
-    if (typeof result === "object" && result !== null) this.#regionResults.push(result);
+    this.#regionResults.push(result);
     if (load.entry !== null) {
       let value: unknown;
       try {

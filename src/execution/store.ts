@@ -144,6 +144,28 @@ export class Batch {
 }
 
 /**
+ * Every batch a result reached, the root first, breadth first (each link's batches after those
+ * of the levels above).
+ *
+ * @param root The root batch.
+ * @returns The batches.
+ */
+export function reachedBatches(root: Batch): Batch[] {
+  const batches: Batch[] = [root];
+  for (let next = 0; next < batches.length; next++) {
+    const links = batches[next]!.links;
+    for (let l = 0; l < links.length; l++) {
+      const state = links[l]!;
+      if (state.kind === "loaded") {
+        const children = state.data.batches;
+        for (let b = 0; b < children.length; b++) batches.push(children[b]!);
+      }
+    }
+  }
+  return batches;
+}
+
+/**
  * Empties a finished execution's batches (every batch a link reached from `root`): their rows
  * and links are dropped, so that whatever still refers to them (the settled promise of the
  * execution, a loader's) keeps nothing alive. For results nobody reads again.
@@ -151,20 +173,11 @@ export class Batch {
  * @param root The root batch.
  */
 export function releaseBatches(root: Batch): void {
-  const stack: Batch[] = [root];
-  while (stack.length > 0) {
-    const batch = stack.pop()!;
-    const links = batch.links;
-    for (let l = 0; l < links.length; l++) {
-      const state = links[l]!;
-      if (state.kind === "loaded") {
-        const batches = state.data.batches;
-        for (let b = 0; b < batches.length; b++) stack.push(batches[b]!);
-      }
-      links[l] = PENDING;
-    }
-    const groups = batch.groups;
-    for (let g = 0; g < groups.length; g++) groups[g] = PENDING;
+  const batches = reachedBatches(root);
+  for (let b = 0; b < batches.length; b++) {
+    const batch = batches[b]!;
+    batch.links.fill(PENDING);
+    batch.groups.fill(PENDING);
     batch.fused = null;
   }
 }
