@@ -139,6 +139,14 @@ type Reader =
      * their key, or the parents themselves can repeat (a link to one node merged them).
      */
     readonly repeats: boolean;
+    /**
+     * Whether its join can give a parent row several rows: a list, or a link to one node on a
+     * from-column that is not its table's primary key (several rows there are an error, but the
+     * chain's other links see their rows repeated first).
+     */
+    readonly multiplies: boolean;
+    /** The links walked from the chain's first node to reach this one (its ancestors). */
+    readonly ancestors: readonly number[];
   };
 
 /**
@@ -306,6 +314,8 @@ function buildStatement(region: FusionRegion): Fused | null {
   const param = (get: (input: FusedInput) => unknown): string => paramMark(addParam(get));
   const lists: ListClauses[] = [];
   const chains: Chain[] = [];
+  /** The links walked to reach the node being walked. */
+  const path: number[] = [];
   let failed = false;
 
   /** The groups of a node whose rows a link's alias already is (same table, key = to-column). */
@@ -488,8 +498,11 @@ function buildStatement(region: FusionRegion): Fused | null {
       to,
       identity,
       repeats,
+      multiplies: isList(link) || spec.from !== spec.from.table.primaryKey,
+      ancestors: [...path],
     });
     // A list's rows are its own; a link to one node may bring one row to several parents.
+    path.push(link.index);
     walkNode(
       chain,
       link.to,
@@ -498,6 +511,7 @@ function buildStatement(region: FusionRegion): Fused | null {
       known,
       isList(link) && parent.unique,
     );
+    path.pop();
   };
 
   /** A chain starting with a list's rows (the entry list, or a list without `requires`). */
@@ -545,8 +559,11 @@ function buildStatement(region: FusionRegion): Fused | null {
       to: key,
       identity: key,
       repeats: false,
+      multiplies: true,
+      ancestors: [...path],
     });
     const own = sameRows(link.to, spec.table, spec.key);
+    path.push(link.index);
     walkNode(
       chain,
       link.to,
@@ -555,6 +572,7 @@ function buildStatement(region: FusionRegion): Fused | null {
       new Map(),
       true,
     );
+    path.pop();
   };
 
   const entryIds = region.entry === "ids" ? param((input) => input.ids) : null;
@@ -577,20 +595,24 @@ function buildStatement(region: FusionRegion): Fused | null {
   }
   if (failed) return null;
 
-  // A link's rows repeat when a list joined after it multiplies them, or several parent rows reach
-  // one of them: only then is its
-  // `ctid` read (to take each row once) and ordered by (to keep each parent's rows together).
+  // A link's rows repeat when several parent rows reach one of them, or when another join of the
+  // chain that can give a row several (a list, or a link to one node on a column that is not a
+  // primary key) is not one of the joins that lead to it: below it, or beside it, every row of it
+  // comes once per row of that join. Only then is its identity (the key, or the `ctid`) read, to
+  // take each row once, and ordered by, to keep each parent's rows together.
   for (const chain of chains) {
-    let listAfter = false;
     const needed = new Set<number>();
-    for (let k = chain.readers.length - 1; k >= 0; k--) {
+    for (let k = 0; k < chain.readers.length; k++) {
       const reader = chain.readers[k]!;
       if (reader.kind !== "link") continue;
-      if (reader.parent >= 0) {
-        if (listAfter || reader.repeats) needed.add(reader.identity);
-        else chain.readers[k] = { ...reader, identity: -1 };
+      let repeated = reader.repeats;
+      for (let m = 0; m < chain.readers.length && !repeated; m++) {
+        const other = chain.readers[m]!;
+        repeated = other.kind === "link" && other.multiplies && other.link !== reader.link &&
+          !reader.ancestors.includes(other.link);
       }
-      if (isList(links[reader.link]!.link)) listAfter = true;
+      if (repeated) needed.add(reader.identity);
+      else chain.readers[k] = { ...reader, identity: -1 };
     }
     for (const index of needed) chain.used.add(index);
     for (let t = chain.order.length - 1; t >= 0; t--) {

@@ -48,6 +48,7 @@ import { graph as serverGraph } from "../examples/server.ts";
 import { actor, character, graph as seedGraph, PG, setUpDatabase } from "../examples/star_trek.ts";
 import { MAX_REGION_NODES } from "../src/planning/plan.ts";
 import { poolModule } from "./support/pool_star_trek_pg.ts";
+import { mulberry32 } from "./support/star_wars_queries.ts";
 
 const DATABASE_URL = Deno.env.get("DATABASE_URL") || null;
 const NO_SERVER = "set DATABASE_URL to a PostgreSQL server to run";
@@ -230,6 +231,264 @@ fusionTest("examples/server.ts answers the seed's query with one statement", asy
   }]);
   assert.deepEqual((await execute(unfused, db, query)).response, paged.response);
 });
+
+/**
+ * The seed's nodes with ships and awards: a character's actors, an actor's character, the ship
+ * an actor's character captains (`ship`, to one node, on `captain_id`, a column that is not the
+ * ship table's key) and an actor's awards (a list). Characters are listed (`characters`) or given
+ * by hand (`actors`, whose ids do not come from the database).
+ */
+function shipsGraph(): Graph {
+  const ship = table("ship", { id: Int, name: Str, captain_id: Int }, { primaryKey: "id" });
+  const award = table("award", { id: Int, actor_id: Int, title: Str }, { primaryKey: "id" });
+  const awardFields = FieldsQuery(PG, award);
+  const characterFields = FieldsQuery(PG, character);
+  const actorFields = FieldsQuery(PG, actor);
+  const shipFields = FieldsQuery(PG, ship);
+  const captained = LinkQuery(PG, { fromColumn: ship.c.captain_id, toColumn: ship.c.id });
+  return Graph([
+    Node("Character", [
+      Field("id", null, characterFields),
+      Field("name", null, characterFields),
+      Link(
+        "actors",
+        Sequence(TypeRef("Actor")),
+        LinkQuery(PG, { fromColumn: actor.c.character_id, toColumn: actor.c.id }),
+        { requires: "id" },
+      ),
+    ]),
+    Node("Actor", [
+      Field("id", null, actorFields),
+      Field("name", null, actorFields),
+      Field("character_id", null, actorFields),
+      Link(
+        "character",
+        TypeRef("Character"),
+        LinkQuery(PG, { fromColumn: character.c.id, toColumn: character.c.id }),
+        { requires: "character_id" },
+      ),
+      Link("ship", Optional(TypeRef("Ship")), captained, { requires: "character_id" }),
+      Link(
+        "awards",
+        Sequence(TypeRef("Award")),
+        LinkQuery(PG, { fromColumn: award.c.actor_id, toColumn: award.c.id }),
+        { requires: "id" },
+      ),
+    ]),
+    Node("Ship", [Field("name", null, shipFields)]),
+    Node("Award", [Field("title", null, awardFields)]),
+    Root([
+      Link("characters", Sequence(TypeRef("Character")), ListQuery(PG, character), {
+        requires: null,
+      }),
+      Link("actors", Sequence(TypeRef("Actor")), () => [1, 4, 2], { requires: null }),
+    ]),
+  ]);
+}
+
+fusionTest(
+  "a link to one node that finds several rows does not repeat the items of the lists above it",
+  async (db) => {
+    // Kirk captains two ships: each of his actors' `ship` finds two rows, an error, and the join
+    // gives each of those actors two rows, which the actors list must still take once.
+    await db.query("INSERT INTO ship (id, name, captain_id) VALUES (2, 'USS Defiant', 1)");
+    const { fused, unfused } = fusedAndUnfused(shipsGraph());
+    const query = "{ characters { name actors { name ship { name } } } }";
+    const run = await execute(fused, db, query);
+    assert.deepEqual(sources(run.statements), ["region characters > Character"]);
+    const plain = await execute(unfused, db, query);
+    assert.deepEqual(run.response, plain.response);
+    const data = run.response.data as {
+      characters: { name: string; actors: { name: string; ship: unknown }[] }[];
+    };
+    assert.deepEqual(
+      data.characters.map((c) => [c.name, c.actors.map((a) => a.name)]),
+      [KIRK, SPOCK, MCCOY].map((name) => [name, ACTORS_OF[name]]),
+    );
+    assert.match(run.response.errors![0]!.message, /needs at most one row .* found 2/);
+  },
+);
+
+fusionTest(
+  "two lists beside each other in one statement do not repeat each other's items",
+  async (db) => {
+    // From each actor: their character's actors (a list below a link to one node) and their
+    // awards (a list beside it). One join gives each actor the product of the two; each list
+    // still reads its own items once, in order.
+    await db.query("CREATE TABLE award (id integer PRIMARY KEY, actor_id integer, title text)");
+    await db.query(
+      "INSERT INTO award VALUES (1, 1, 'Emmy'), (2, 1, 'Golden Globe'), (3, 2, 'Hugo')",
+    );
+    const { fused, unfused } = fusedAndUnfused(shipsGraph());
+    const query = "{ actors { name character { actors { name } } awards { title } } }";
+    const run = await execute(fused, db, query);
+    assert.deepEqual(sources(run.statements), ["region Actor"]);
+    assert.deepEqual(run.response, {
+      data: {
+        actors: [["William Shatner", KIRK], ["Chris Pine", KIRK], ["Leonard Nimoy", SPOCK]].map((
+          [name, character],
+        ) => ({
+          name,
+          character: { actors: ACTORS_OF[character!]!.map((actor) => ({ name: actor })) },
+          awards: name === "William Shatner"
+            ? [{ title: "Emmy" }, { title: "Golden Globe" }]
+            : name === "Leonard Nimoy"
+            ? [{ title: "Hugo" }]
+            : [],
+        })),
+      },
+    });
+    assert.deepEqual((await execute(unfused, db, query)).response, run.response);
+  },
+);
+
+/**
+ * A graph for random queries: every node reaches the others through lists and links to one node,
+ * on keys and on columns that are not keys, and each is listed at the root (`ListQuery`) or given
+ * by hand (`actorsById`, with an id no row has).
+ */
+function everyShapeGraph(): Graph {
+  const ship = table("ship", { id: Int, name: Str, captain_id: Int }, { primaryKey: "id" });
+  const award = table("award", { id: Int, actor_id: Int, title: Str }, { primaryKey: "id" });
+  const fields = {
+    character: FieldsQuery(PG, character),
+    actor: FieldsQuery(PG, actor),
+    ship: FieldsQuery(PG, ship),
+    award: FieldsQuery(PG, award),
+  };
+  const link = (from: typeof ship.c.id, to: typeof ship.c.id) =>
+    LinkQuery(PG, { fromColumn: from, toColumn: to });
+  return Graph([
+    Node("Character", [
+      ...["id", "name", "species"].map((name) => Field(name, null, fields.character)),
+      Link("actors", Sequence(TypeRef("Actor")), link(actor.c.character_id, actor.c.id), {
+        requires: "id",
+      }),
+      Link("ships", Sequence(TypeRef("Ship")), link(ship.c.captain_id, ship.c.id), {
+        requires: "id",
+      }),
+      Link("flagship", Optional(TypeRef("Ship")), link(ship.c.captain_id, ship.c.id), {
+        requires: "id",
+      }),
+    ]),
+    Node("Actor", [
+      ...["id", "name", "character_id"].map((name) => Field(name, null, fields.actor)),
+      Link("character", TypeRef("Character"), link(character.c.id, character.c.id), {
+        requires: "character_id",
+      }),
+      Link("awards", Sequence(TypeRef("Award")), link(award.c.actor_id, award.c.id), {
+        requires: "id",
+      }),
+      Link("topAward", Optional(TypeRef("Award")), link(award.c.actor_id, award.c.id), {
+        requires: "id",
+      }),
+    ]),
+    Node("Ship", [
+      ...["id", "name", "captain_id"].map((name) => Field(name, null, fields.ship)),
+      Link("captain", Optional(TypeRef("Character")), link(character.c.id, character.c.id), {
+        requires: "captain_id",
+      }),
+    ]),
+    Node("Award", [
+      ...["id", "title", "actor_id"].map((name) => Field(name, null, fields.award)),
+      Link("actor", Optional(TypeRef("Actor")), link(actor.c.id, actor.c.id), {
+        requires: "actor_id",
+      }),
+    ]),
+    Root([
+      Link("characters", Sequence(TypeRef("Character")), ListQuery(PG, character), {
+        requires: null,
+      }),
+      Link("actors", Sequence(TypeRef("Actor")), ListQuery(PG, actor), { requires: null }),
+      Link("ships", Sequence(TypeRef("Ship")), ListQuery(PG, ship), { requires: null }),
+      Link("awards", Sequence(TypeRef("Award")), ListQuery(PG, award), { requires: null }),
+      Link("actorsById", Sequence(TypeRef("Actor")), () => [4, 99, 1, 2], { requires: null }),
+    ]),
+  ]);
+}
+
+/** What random queries may select on each node of {@linkcode everyShapeGraph}. */
+const EVERY_SHAPE: {
+  readonly [node: string]: {
+    readonly fields: readonly string[];
+    readonly links: { readonly [link: string]: string };
+  };
+} = {
+  Character: {
+    fields: ["id", "name", "species"],
+    links: { actors: "Actor", ships: "Ship", flagship: "Ship" },
+  },
+  Actor: {
+    fields: ["id", "name", "character_id"],
+    links: { character: "Character", awards: "Award", topAward: "Award" },
+  },
+  Ship: { fields: ["id", "name", "captain_id"], links: { captain: "Character" } },
+  Award: { fields: ["id", "title", "actor_id"], links: { actor: "Actor" } },
+};
+
+/** A random query of {@linkcode everyShapeGraph}, up to four links deep. */
+function randomQuery(random: () => number): string {
+  const some = <T>(items: readonly T[], min: number, max: number): T[] => {
+    const left = [...items];
+    const count = min + Math.floor(random() * (Math.min(max, left.length) - min + 1));
+    const out: T[] = [];
+    while (out.length < count) out.push(left.splice(Math.floor(random() * left.length), 1)[0]!);
+    return out;
+  };
+  const selection = (node: string, depth: number): string => {
+    const shape = EVERY_SHAPE[node]!;
+    const links = depth < 4 ? some(Object.keys(shape.links), 0, 2) : [];
+    const parts = [
+      ...some(shape.fields, links.length === 0 ? 1 : 0, 2),
+      ...links.map((name) => `${name} ${selection(shape.links[name]!, depth + 1)}`),
+    ];
+    return `{ ${parts.join(" ")} }`;
+  };
+  const [root, node] = some<[string, string]>(
+    [
+      ["characters", "Character"],
+      ["actors", "Actor"],
+      ["ships", "Ship"],
+      ["awards", "Award"],
+      ["actorsById", "Actor"],
+    ],
+    1,
+    1,
+  )[0]!;
+  return `{ ${root} ${selection(node, 1)} }`;
+}
+
+fusionTest(
+  "random queries through lists, links to one node, missing rows and repeated rows answer fused as unfused",
+  async (db) => {
+    // Kirk captains two ships (his `flagship` finds two rows), one ship's captain has no row,
+    // Shatner has two awards (his `topAward` finds two), one award's actor has no row, McCoy has
+    // no ship, most actors no award.
+    await db.query(
+      "INSERT INTO ship (id, name, captain_id) VALUES (2, 'USS Defiant', 1), (3, 'Shuttle', 99)",
+    );
+    await db.query("CREATE TABLE award (id integer PRIMARY KEY, actor_id integer, title text)");
+    await db.query(
+      "INSERT INTO award VALUES (1, 1, 'Emmy'), (2, 1, 'Golden Globe'), (3, 2, 'Hugo'), " +
+        "(4, 77, 'Orphan')",
+    );
+    const { fused, unfused } = fusedAndUnfused(everyShapeGraph());
+    const random = mulberry32(20261206);
+    let statements = { fused: 0, unfused: 0 };
+    for (let q = 0; q < 150; q++) {
+      const query = randomQuery(random);
+      const run = await execute(fused, db, query);
+      const plain = await execute(unfused, db, query);
+      assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response), query);
+      statements = {
+        fused: statements.fused + run.statements.length,
+        unfused: statements.unfused + plain.statements.length,
+      };
+    }
+    // Fusion did happen: fewer statements in all than one per node per path.
+    assert.ok(statements.fused * 2 < statements.unfused, JSON.stringify(statements));
+  },
+);
 
 fusionTest(
   "examples/server.ts answers a query through characters, actors and back with one statement",

@@ -334,8 +334,13 @@ function indent(lines: readonly string[]): string[] {
   return lines.map((line) => `  ${line}`);
 }
 
-/** A small, fast seeded PRNG (Mulberry32): enough to spread queries, and the same everywhere. */
-function mulberry32(seed: number): () => number {
+/**
+ * A small, fast seeded PRNG (Mulberry32): enough to spread queries, and the same everywhere.
+ *
+ * @param seed Any integer: the same seed always gives the same numbers.
+ * @returns Numbers in [0, 1).
+ */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
