@@ -424,6 +424,11 @@ function everyShapeGraph(): Graph {
   ]);
 }
 
+/** One of the items, at random. */
+function oneOf<T>(items: readonly T[], random: () => number): T {
+  return items[Math.floor(random() * items.length)]!;
+}
+
 /** What random queries may select on each node of {@linkcode everyShapeGraph}. */
 const EVERY_SHAPE: {
   readonly [node: string]: {
@@ -445,8 +450,9 @@ const EVERY_SHAPE: {
 
 /**
  * A random query of {@linkcode everyShapeGraph}, up to four links deep: some links selected again
- * under an alias or through an inline fragment (whose selections merge), the root lists with or
- * without their options.
+ * under an alias or through an inline fragment (whose selections merge), some links and fields
+ * included or skipped by the variables `$a` and `$b`, the root lists with or without their
+ * options (`$limit` among them).
  */
 function randomQuery(random: () => number): string {
   const some = <T>(items: readonly T[], min: number, max: number): T[] => {
@@ -461,8 +467,13 @@ function randomQuery(random: () => number): string {
     const links = depth < 4 ? some(Object.keys(shape.links), 0, 2) : [];
     const parts = [
       ...some(shape.fields, links.length === 0 ? 1 : 0, 2),
-      ...links.map((name) => `${name} ${selection(shape.links[name]!, depth + 1)}`),
+      ...links.map((name) =>
+        `${name}${some(["", "", " @include(if: $a)", " @skip(if: $b)"], 1, 1)[0]} ${
+          selection(shape.links[name]!, depth + 1)
+        }`
+      ),
     ];
+    if (random() < 0.3) parts.push(`${some(shape.fields, 1, 1)[0]} @skip(if: $a)`);
     if (depth < 4 && random() < 0.3) {
       const [name] = some(Object.keys(shape.links), 1, 1) as [string];
       const target = shape.links[name]!;
@@ -490,13 +501,16 @@ function randomQuery(random: () => number): string {
       '(species: ["Human"])',
       '(species: "Vulcan", limit: 1)',
     ],
-    actors: ["", "(limit: 3)", "(limit: 0)"],
+    actors: ["", "(limit: 3)", "(limit: 0)", "(limit: $limit)"],
   }[root] ?? [""];
-  return `{ ${root}${some(options, 1, 1)[0]} ${selection(node, 1)} }`;
+  // Every variable is used, so that no query is invalid for an unused one.
+  return `query ($a: Boolean!, $b: Boolean!, $limit: Int) { ${root}${some(options, 1, 1)[0]} ${
+    selection(node, 1)
+  } a: __typename @include(if: $a) b: __typename @skip(if: $b) limited: actors(limit: $limit) { id } }`;
 }
 
 fusionTest(
-  "random queries (aliases, fragments, list options) through lists, links to one node, missing and repeated rows answer fused as unfused",
+  "random queries (aliases, fragments, directives, list options) through lists, links to one node, missing and repeated rows answer fused as unfused, each with two sets of variables",
   async (db) => {
     // Kirk captains two ships (his `flagship` finds two rows), one ship's captain has no row,
     // Shatner has two awards (his `topAward` finds two), one award's actor has no row, McCoy has
@@ -512,15 +526,27 @@ fusionTest(
     const { fused, unfused } = fusedAndUnfused(everyShapeGraph());
     const random = mulberry32(20261206);
     let statements = { fused: 0, unfused: 0 };
-    for (let q = 0; q < 150; q++) {
+    for (let q = 0; q < 100; q++) {
       const query = randomQuery(random);
-      const run = await execute(fused, db, query);
-      const plain = await execute(unfused, db, query);
-      assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response), query);
-      statements = {
-        fused: statements.fused + run.statements.length,
-        unfused: statements.unfused + plain.statements.length,
-      };
+      // The second run of a text reuses its plan with other variables.
+      for (let v = 0; v < 2; v++) {
+        const variables = {
+          a: random() < 0.5,
+          b: random() < 0.5,
+          limit: oneOf([null, 1, 2], random),
+        };
+        const run = await execute(fused, db, query, variables);
+        const plain = await execute(unfused, db, query, variables);
+        assert.equal(
+          JSON.stringify(run.response),
+          JSON.stringify(plain.response),
+          `${query} ${JSON.stringify(variables)}`,
+        );
+        statements = {
+          fused: statements.fused + run.statements.length,
+          unfused: statements.unfused + plain.statements.length,
+        };
+      }
     }
     // Fusion did happen: fewer statements in all than one per node per path. (Some queries are
     // invalid, fields of one name merging with different links: both runs say so alike.)
