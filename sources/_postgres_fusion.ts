@@ -265,6 +265,11 @@ interface Chain {
   where: string;
   /** List links joined in this chain (each multiplies its rows). */
   lists: number;
+  /**
+   * Whether a node's fields are joined on a column that is not its table's primary key: several
+   * rows may then have that key, and every link's rows may repeat.
+   */
+  multiplied: boolean;
   /** Output column indexes used by this chain. */
   readonly used: Set<number>;
   /** ORDER BY terms; an identity term is kept only when the chain repeats the link's rows. */
@@ -277,6 +282,7 @@ function copyChain(chain: Chain): Chain {
     from: chain.from,
     where: chain.where,
     lists: chain.lists,
+    multiplied: chain.multiplied,
     used: new Set(chain.used),
     order: [...chain.order],
     readers: [...chain.readers],
@@ -371,6 +377,7 @@ function buildStatement(region: FusionRegion): Fused | null {
       else {
         alias = `n${node}g${group.group}`;
         aliasTables.set(alias, spec.table);
+        if (spec.key !== spec.table.primaryKey) chain.multiplied = true;
         if (keyFrom === null) {
           // The chain starts here (entry ids): this group's table is its FROM.
           chain.from = `${spec.table.sql} AS "${alias}"`;
@@ -436,6 +443,7 @@ function buildStatement(region: FusionRegion): Fused | null {
       } AS "v" FROM ${prefix.from}${prefix.where}) AS "${alias}"`,
       where: "",
       lists: 0,
+      multiplied: false,
       used: new Set(),
       order: [],
       readers: [],
@@ -477,10 +485,12 @@ function buildStatement(region: FusionRegion): Fused | null {
         outputs[parentValue]
       }`;
     const to = column(alias, spec.to.sql);
-    // Where the to-column is the key of the link table's rows (its fields are read from them),
-    // it tells the rows apart; elsewhere the row's ctid does.
+    // Where the to-column is the primary key of the link table's rows (its fields are read from
+    // them), it tells the rows apart; elsewhere the row's ctid does.
     const own = sameRows(link.to, spec.from.table, spec.to);
-    const identity = own === null ? column(alias, "ctid") : to;
+    const identity = own === null || spec.to !== spec.from.table.primaryKey
+      ? column(alias, "ctid")
+      : to;
     chain.used.add(to).add(parentValue);
     if (isList(link)) {
       chain.lists++;
@@ -509,7 +519,8 @@ function buildStatement(region: FusionRegion): Fused | null {
       outputs[to]!,
       own === null ? null : { alias, group: own },
       known,
-      isList(link) && parent.unique,
+      // A list's rows are each one parent's, unless that parent's value comes in several rows.
+      isList(link) && !repeats,
     );
     path.pop();
   };
@@ -537,6 +548,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     });
     const chain: Chain = {
       lists: 1,
+      multiplied: false,
       from: `${listMark(lists.length - 1)} AS "${alias}"`,
       where: "",
       used: new Set(),
@@ -584,6 +596,7 @@ function buildStatement(region: FusionRegion): Fused | null {
       from: "",
       where: "",
       lists: 0,
+      multiplied: false,
       used: new Set(),
       order: [],
       readers: [],
@@ -605,7 +618,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     for (let k = 0; k < chain.readers.length; k++) {
       const reader = chain.readers[k]!;
       if (reader.kind !== "link") continue;
-      let repeated = reader.repeats;
+      let repeated = reader.repeats || chain.multiplied;
       for (let m = 0; m < chain.readers.length && !repeated; m++) {
         const other = chain.readers[m]!;
         repeated = other.kind === "link" && other.multiplies && other.link !== reader.link &&

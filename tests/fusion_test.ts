@@ -350,8 +350,11 @@ fusionTest(
 function everyShapeGraph(): Graph {
   const ship = table("ship", { id: Int, name: Str, captain_id: Int }, { primaryKey: "id" });
   const award = table("award", { id: Int, actor_id: Int, title: Str }, { primaryKey: "id" });
+  const info = table("info", { character_id: Int, note: Optional(Str) });
   const fields = {
     character: FieldsQuery(PG, character),
+    // A second group of a character's fields, keyed on a column with repeated values.
+    info: FieldsQuery(PG, info, { primaryKey: info.c.character_id }),
     actor: FieldsQuery(PG, actor),
     ship: FieldsQuery(PG, ship),
     award: FieldsQuery(PG, award),
@@ -361,6 +364,7 @@ function everyShapeGraph(): Graph {
   return Graph([
     Node("Character", [
       ...["id", "name", "species"].map((name) => Field(name, null, fields.character)),
+      Field("note", null, fields.info),
       Link("actors", Sequence(TypeRef("Actor")), link(actor.c.character_id, actor.c.id), {
         requires: "id",
       }),
@@ -381,6 +385,10 @@ function everyShapeGraph(): Graph {
       }),
       Link("topAward", Optional(TypeRef("Award")), link(award.c.actor_id, award.c.id), {
         requires: "id",
+      }),
+      // The actors who played the same character: a list on a value that is not the key.
+      Link("coActors", Sequence(TypeRef("Actor")), link(actor.c.character_id, actor.c.id), {
+        requires: "character_id",
       }),
     ]),
     Node("Ship", [
@@ -437,12 +445,12 @@ const EVERY_SHAPE: {
   };
 } = {
   Character: {
-    fields: ["id", "name", "species"],
+    fields: ["id", "name", "species", "note"],
     links: { actors: "Actor", ships: "Ship", flagship: "Ship" },
   },
   Actor: {
     fields: ["id", "name", "character_id"],
-    links: { character: "Character", awards: "Award", topAward: "Award" },
+    links: { character: "Character", awards: "Award", topAward: "Award", coActors: "Actor" },
   },
   Ship: { fields: ["id", "name", "captain_id"], links: { captain: "Character" } },
   Award: { fields: ["id", "title", "actor_id"], links: { actor: "Actor" } },
@@ -509,20 +517,91 @@ function randomQuery(random: () => number): string {
   } a: __typename @include(if: $a) b: __typename @skip(if: $b) limited: actors(limit: $limit) { id } }`;
 }
 
+/**
+ * The data {@linkcode everyShapeGraph} is queried on, besides the seed's: Kirk captains two ships
+ * (his `flagship` finds two rows), one ship's captain has no row, Shatner has two awards (his
+ * `topAward` finds two), one award's actor has no row, McCoy has no ship, most actors no award,
+ * Kirk's note is in two rows (alike: unfused, the last row of a key is kept, fused the first),
+ * Spock has none.
+ */
+async function fillEveryShape(db: PgClient): Promise<void> {
+  await db.query(
+    "INSERT INTO ship (id, name, captain_id) VALUES (2, 'USS Defiant', 1), (3, 'Shuttle', 99)",
+  );
+  await db.query("CREATE TABLE award (id integer PRIMARY KEY, actor_id integer, title text)");
+  await db.query(
+    "INSERT INTO award VALUES (1, 1, 'Emmy'), (2, 1, 'Golden Globe'), (3, 2, 'Hugo'), " +
+      "(4, 77, 'Orphan')",
+  );
+  await db.query("CREATE TABLE info (character_id integer, note text)");
+  await db.query("INSERT INTO info VALUES (1, 'captain'), (1, 'captain'), (3, 'doctor')");
+}
+
+/**
+ * Checks that each query of {@linkcode everyShapeGraph} takes one statement fused and answers the
+ * same bytes as unfused; returns the two schemas.
+ */
+async function inOneStatementAsUnfused(
+  db: PgClient,
+  queries: readonly string[],
+): Promise<{ readonly fused: Schema; readonly unfused: Schema }> {
+  const schemas = fusedAndUnfused(everyShapeGraph());
+  for (const query of queries) {
+    const run = await execute(schemas.fused, db, query);
+    assert.equal(run.statements.length, 1, query);
+    const plain = await execute(schemas.unfused, db, query);
+    assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response), query);
+  }
+  return schemas;
+}
+
+fusionTest(
+  "a list on a value that is not its parent's key does not repeat the items below it",
+  async (db) => {
+    // Shatner and Pine played Kirk: each of them reaches both through `coActors`, so the join
+    // gives each co-actor's awards once per actor of the batch that shares the character.
+    await fillEveryShape(db);
+    const { fused } = await inOneStatementAsUnfused(db, [
+      "{ actorsById { name coActors { name awards { title } } } }",
+      "{ actors { name coActors { name topAward { title } } } }",
+    ]);
+    const { response } = await execute(
+      fused,
+      db,
+      "{ actorsById { coActors { awards { title } } } }",
+    );
+    // The first id is Pine's; his first co-actor is Shatner.
+    const [pine] = (response.data as { actorsById: { coActors: { awards: unknown[] }[] }[] })
+      .actorsById;
+    assert.deepEqual(pine!.coActors[0]!.awards, [{ title: "Emmy" }, { title: "Golden Globe" }]);
+  },
+);
+
+fusionTest(
+  "fields joined on a key that several rows share do not repeat a statement's list items",
+  async (db) => {
+    // Kirk's note is in two rows: joined on his id, they give every row of his twice.
+    await fillEveryShape(db);
+    const { fused } = await inOneStatementAsUnfused(db, [
+      "{ characters { name note } }",
+      "{ characters { name note actors { name } } }",
+      "{ actors { name character { name note } } }",
+    ]);
+    const { response } = await execute(fused, db, "{ characters { name note actors { name } } }");
+    assert.deepEqual(response.data, {
+      characters: [KIRK, SPOCK, MCCOY].map((name) => ({
+        name,
+        note: name === KIRK ? "captain" : name === MCCOY ? "doctor" : null,
+        actors: ACTORS_OF[name]!.map((actor) => ({ name: actor })),
+      })),
+    });
+  },
+);
+
 fusionTest(
   "random queries (aliases, fragments, directives, list options) through lists, links to one node, missing and repeated rows answer fused as unfused, each with two sets of variables",
   async (db) => {
-    // Kirk captains two ships (his `flagship` finds two rows), one ship's captain has no row,
-    // Shatner has two awards (his `topAward` finds two), one award's actor has no row, McCoy has
-    // no ship, most actors no award.
-    await db.query(
-      "INSERT INTO ship (id, name, captain_id) VALUES (2, 'USS Defiant', 1), (3, 'Shuttle', 99)",
-    );
-    await db.query("CREATE TABLE award (id integer PRIMARY KEY, actor_id integer, title text)");
-    await db.query(
-      "INSERT INTO award VALUES (1, 1, 'Emmy'), (2, 1, 'Golden Globe'), (3, 2, 'Hugo'), " +
-        "(4, 77, 'Orphan')",
-    );
+    await fillEveryShape(db);
     const { fused, unfused } = fusedAndUnfused(everyShapeGraph());
     const random = mulberry32(20261206);
     let statements = { fused: 0, unfused: 0 };
