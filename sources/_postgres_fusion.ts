@@ -14,8 +14,9 @@
  * output column of its own (shared by the chains that join it), NULL in the other chains; and a
  * first branch that returns no rows (`WHERE false`) gives every output column its table column's
  * type. Rows are ordered by the chains' lists' orders, so each list is read in its order; a link's
- * `ctid` tells apart its rows where the chain can repeat them. Rows are read as arrays
- * (`queryArrays`) where the client can. For the seed's query below the root's own loader:
+ * primary key (or its table's oid and `ctid`) tells apart its rows where the chain can repeat
+ * them. Rows are read as arrays (`queryArrays`) where the client can. For the seed's query below
+ * the root's own loader:
  *
  * ```sql
  * SELECT "n0g0"."id" AS "x0", "n0g0"."name" AS "x1", "l0"."id" AS "x2", "l0"."name" AS "x3"
@@ -217,6 +218,9 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
     const spec = specOf(link.member);
     if (spec === null || spec.kind === "fields") return null;
     if (spec.kind === "list" && link.from !== null) return null;
+    // A list whose key repeats lists a row per row, duplicates and all, which a region (taking
+    // each key once, and the nodes below as once each) would not: it stays apart.
+    if (spec.kind === "list" && spec.key !== spec.table.primaryKey) return null;
     if (spec.kind === "link" && link.from === null) return null;
   }
   const fused = buildStatement(region);
@@ -489,7 +493,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     // them), it tells the rows apart; elsewhere the row's ctid does.
     const own = sameRows(link.to, spec.from.table, spec.to);
     const identity = own === null || spec.to !== spec.from.table.primaryKey
-      ? column(alias, "ctid")
+      ? column(alias, rowIdentity(alias))
       : to;
     chain.used.add(to).add(parentValue);
     if (isList(link)) {
@@ -705,6 +709,15 @@ function buildStatement(region: FusionRegion): Fused | null {
     values: (input) => params.map((get) => get(input)),
     links,
   };
+}
+
+/**
+ * What tells a table's rows apart when no primary key does, written after its alias and a dot:
+ * the row's `ctid` is unique only within one table, and a partitioned (or inherited) table's rows
+ * come from several, so the table's oid goes with it. One text value per row.
+ */
+function rowIdentity(alias: string): string {
+  return `tableoid::text || ':' || "${alias}".ctid::text`;
 }
 
 /**

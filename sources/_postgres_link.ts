@@ -18,6 +18,7 @@ import {
   type OrderBy,
   orderColumns,
   orderSql,
+  withTieBreak,
 } from "./_postgres_table.ts";
 import { fusionMember } from "./_postgres_fusion.ts";
 import { FUSE } from "../src/definitions/fusion.ts";
@@ -102,7 +103,9 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     : Array.isArray(init.orderBy)
     ? init.orderBy as readonly OrderBy[]
     : [init.orderBy as OrderBy];
-  const terms = orderColumns(from.table, orderBy, "LinkQuery");
+  // The table's primary key breaks ties, so that a list's order is the same on every run, fused or
+  // not.
+  const terms = withTieBreak(orderColumns(from.table, orderBy, "LinkQuery"), from.table.primaryKey);
   const order = orderSql(terms);
   const select = from.name === to.name ? from.sql : `${from.sql}, ${to.sql}`;
   const single = `SELECT ${select} FROM ${tableSql} WHERE ${from.sql} = ANY($1)`;

@@ -21,6 +21,7 @@ import {
   orderColumns,
   orderSql,
   type Table,
+  withTieBreak,
 } from "./_postgres_table.ts";
 
 /** What {@linkcode ListQuery} accepts besides the context key and the table. */
@@ -130,7 +131,9 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
     : Array.isArray(init.orderBy)
     ? init.orderBy as readonly OrderBy[]
     : [init.orderBy as OrderBy];
-  const terms = orderColumns(from, orderBy, "ListQuery");
+  // The key breaks ties, so that which rows a limit keeps, and their order, is the same on every
+  // run, fused or not.
+  const terms = withTieBreak(orderColumns(from, orderBy, "ListQuery"), key);
   const order = orderSql(terms);
   const limit = init.limit ?? null;
   const offset = init.offset ?? null;

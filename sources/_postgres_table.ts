@@ -204,6 +204,19 @@ export function orderColumns(
 }
 
 /**
+ * Order terms ending with a column that tells rows apart, when they do not hold it already: rows
+ * that tie on every other term then come in one order on every run.
+ *
+ * @param terms The terms.
+ * @param unique The column, or `null` when there is none (ties are left to the database).
+ * @returns The terms, with the column last when it was not among them.
+ */
+export function withTieBreak(terms: OrderTerm[], unique: Column | null): OrderTerm[] {
+  if (unique === null || terms.some((t) => t.column === unique)) return terms;
+  return [...terms, { column: unique, desc: false }];
+}
+
+/**
  * The quoted ORDER BY terms of order terms.
  *
  * @param terms The terms.

@@ -233,20 +233,14 @@ fusionTest("examples/server.ts answers the seed's query with one statement", asy
 });
 
 /**
- * The seed's nodes with ships and awards: a character's actors, an actor's character, the ship
- * an actor's character captains (`ship`, to one node, on `captain_id`, a column that is not the
- * ship table's key) and an actor's awards (a list). Characters are listed (`characters`) or given
- * by hand (`actors`, whose ids do not come from the database).
+ * The seed's two nodes as the tests below build on them: a character's id, name and actors, an
+ * actor's id, name, character id and character (a link to one node on its key), and `extra` on
+ * the actor.
  */
-function shipsGraph(): Graph {
-  const ship = table("ship", { id: Int, name: Str, captain_id: Int }, { primaryKey: "id" });
-  const award = table("award", { id: Int, actor_id: Int, title: Str }, { primaryKey: "id" });
-  const awardFields = FieldsQuery(PG, award);
+function seedNodes(extra: Parameters<typeof Node>[1]): Node[] {
   const characterFields = FieldsQuery(PG, character);
   const actorFields = FieldsQuery(PG, actor);
-  const shipFields = FieldsQuery(PG, ship);
-  const captained = LinkQuery(PG, { fromColumn: ship.c.captain_id, toColumn: ship.c.id });
-  return Graph([
+  return [
     Node("Character", [
       Field("id", null, characterFields),
       Field("name", null, characterFields),
@@ -267,6 +261,25 @@ function shipsGraph(): Graph {
         LinkQuery(PG, { fromColumn: character.c.id, toColumn: character.c.id }),
         { requires: "character_id" },
       ),
+      ...extra,
+    ]),
+  ];
+}
+
+/**
+ * The seed's nodes with ships and awards: a character's actors, an actor's character, the ship
+ * an actor's character captains (`ship`, to one node, on `captain_id`, a column that is not the
+ * ship table's key) and an actor's awards (a list). Characters are listed (`characters`) or given
+ * by hand (`actors`, whose ids do not come from the database).
+ */
+function shipsGraph(): Graph {
+  const ship = table("ship", { id: Int, name: Str, captain_id: Int }, { primaryKey: "id" });
+  const award = table("award", { id: Int, actor_id: Int, title: Str }, { primaryKey: "id" });
+  const awardFields = FieldsQuery(PG, award);
+  const shipFields = FieldsQuery(PG, ship);
+  const captained = LinkQuery(PG, { fromColumn: ship.c.captain_id, toColumn: ship.c.id });
+  return Graph([
+    ...seedNodes([
       Link("ship", Optional(TypeRef("Ship")), captained, { requires: "character_id" }),
       Link(
         "awards",
@@ -633,6 +646,104 @@ fusionTest(
   },
 );
 
+/**
+ * The seed's nodes with: awards in a partitioned table, reached by their titles (a link whose
+ * to-column is not its table's key, so its rows are told apart by their `ctid`, which each
+ * partition numbers from the start); characters listed by species (ties in the order); and a list
+ * keyed by a column whose values repeat (each actor's character id).
+ */
+function edgeGraph(): Graph {
+  const award = table("award", { id: Int, actor_id: Int, title: Str, kind: Str }, {
+    primaryKey: "id",
+  });
+  return Graph([
+    ...seedNodes([
+      Link(
+        "awardTitles",
+        Sequence(TypeRef("Title")),
+        LinkQuery(PG, { fromColumn: award.c.actor_id, toColumn: award.c.title }),
+        { requires: "id" },
+      ),
+    ]),
+    Node("Title", [
+      Field("title", null, FieldsQuery(PG, award, { primaryKey: award.c.title })),
+    ]),
+    Root([
+      Link("actorsById", Sequence(TypeRef("Actor")), () => [1, 2, 4], { requires: null }),
+      Link(
+        "bySpecies",
+        Sequence(TypeRef("Character")),
+        ListQuery(PG, character, { orderBy: character.c.species }),
+        { requires: null },
+      ),
+      Link(
+        "castCharacters",
+        Sequence(TypeRef("Character")),
+        ListQuery(PG, actor, { key: actor.c.character_id }),
+        { requires: null },
+      ),
+    ]),
+  ]);
+}
+
+fusionTest(
+  "rows of a partitioned table told apart by ctid are each taken once, not merged",
+  async (db) => {
+    // Emmy and Golden Globe are the first rows of two partitions: the same ctid.
+    await db.query(
+      "CREATE TABLE award (id integer, actor_id integer, title text, kind text, " +
+        "PRIMARY KEY (id, kind)) PARTITION BY LIST (kind)",
+    );
+    await db.query("CREATE TABLE award_a PARTITION OF award FOR VALUES IN ('a')");
+    await db.query("CREATE TABLE award_b PARTITION OF award FOR VALUES IN ('b')");
+    await db.query(
+      "INSERT INTO award VALUES (1, 1, 'Emmy', 'a'), (2, 1, 'Golden Globe', 'b'), " +
+        "(3, 2, 'Hugo', 'a')",
+    );
+    const { fused, unfused } = fusedAndUnfused(edgeGraph());
+    const query = "{ actorsById { name character { actors { name } } awardTitles { title } } }";
+    const run = await execute(fused, db, query);
+    assert.deepEqual(sources(run.statements), ["region Actor"]);
+    assert.equal(
+      JSON.stringify(run.response),
+      JSON.stringify((await execute(unfused, db, query)).response),
+    );
+    const [shatner] =
+      (run.response.data as { actorsById: { awardTitles: unknown[] }[] }).actorsById;
+    assert.deepEqual(shatner!.awardTitles, [{ title: "Emmy" }, { title: "Golden Globe" }]);
+  },
+);
+
+fusionTest(
+  "rows that tie on a list's order are listed in one order, by the key, fused and unfused",
+  async (db) => {
+    // An update moves Kirk's row after McCoy's on disk: ties were left in the table's order.
+    await db.query("UPDATE character SET name = name WHERE id = 1");
+    const { fused, unfused } = fusedAndUnfused(edgeGraph());
+    const query = "{ bySpecies { id actors { id } } }";
+    const run = await execute(fused, db, query);
+    assert.equal(
+      JSON.stringify(run.response),
+      JSON.stringify((await execute(unfused, db, query)).response),
+    );
+    const listed = (run.response.data as { bySpecies: { id: number }[] }).bySpecies;
+    assert.deepEqual(listed.map((c) => c.id), [1, 3, 2]);
+  },
+);
+
+fusionTest("a ListQuery whose key repeats lists every row, and is not fused", async (db) => {
+  const { fused, unfused } = fusedAndUnfused(edgeGraph());
+  const query = "{ castCharacters { id actors { id } } }";
+  const run = await execute(fused, db, query);
+  assert.equal(
+    JSON.stringify(run.response),
+    JSON.stringify((await execute(unfused, db, query)).response),
+  );
+  const listed = (run.response.data as { castCharacters: { id: number }[] }).castCharacters;
+  assert.deepEqual(listed.map((c) => c.id), [1, 1, 2, 2, 3, 3]);
+  assert.equal(sources(run.statements)[0], 'ListQuery("actor")');
+});
+
 fusionTest(
   "examples/server.ts answers a query through characters, actors and back with one statement",
   async (db) => {
@@ -916,7 +1027,7 @@ fusionTest("ListQuery lists in its order, before the limit applies", async (db) 
   const limited = await both(db, "{ charactersByName(limit: 2) { name } }");
   assert.deepEqual(limited.data, { charactersByName: [{ name: SPOCK }, { name: MCCOY }] });
   assert.deepEqual(limited.unfused[0], {
-    text: `SELECT "id" AS "t" FROM "character" ORDER BY "name" DESC LIMIT $1 OFFSET $2`,
+    text: `SELECT "id" AS "t" FROM "character" ORDER BY "name" DESC, "id" LIMIT $1 OFFSET $2`,
     params: [2, null],
     source: `ListQuery("character")`,
   });

@@ -114,7 +114,7 @@ const CASES: { readonly [name: string]: (run: Run) => Promise<void> } = {
     );
     assert.equal(
       run.statements()[2]!.text,
-      `SELECT "character_id", "id" FROM "actor" WHERE "character_id" = ANY($1) ORDER BY "name" DESC`,
+      `SELECT "character_id", "id" FROM "actor" WHERE "character_id" = ANY($1) ORDER BY "name" DESC, "id"`,
     );
     assert.deepEqual(
       await run.query(
