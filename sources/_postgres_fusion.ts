@@ -46,7 +46,13 @@ import { type Id, Nothing } from "../src/definitions/members.ts";
 import { clientOf, runArrayStatement } from "./_postgres_client.ts";
 import { IdTypeError, LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex, type KeyKind, keyKindOf, keysOf, readKey } from "./_postgres_keys.ts";
-import { type Column, orderSql, type OrderTerm, type Table } from "./_postgres_table.ts";
+import {
+  type Column,
+  isPrimaryKey,
+  orderSql,
+  type OrderTerm,
+  type Table,
+} from "./_postgres_table.ts";
 import { type ListClauses, listMark, paramMark, StatementVariants } from "./_postgres_variants.ts";
 
 /** What a `FieldsQuery` tells the fuser. */
@@ -220,7 +226,7 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
     if (spec.kind === "list" && link.from !== null) return null;
     // A list whose key repeats lists a row per row, duplicates and all, which a region (taking
     // each key once, and the nodes below as once each) would not: it stays apart.
-    if (spec.kind === "list" && spec.key !== spec.table.primaryKey) return null;
+    if (spec.kind === "list" && !isPrimaryKey(spec.key)) return null;
     if (spec.kind === "link" && link.from === null) return null;
   }
   const fused = buildStatement(region);
@@ -381,7 +387,7 @@ function buildStatement(region: FusionRegion): Fused | null {
       else {
         alias = `n${node}g${group.group}`;
         aliasTables.set(alias, spec.table);
-        if (spec.key !== spec.table.primaryKey) chain.multiplied = true;
+        if (!isPrimaryKey(spec.key)) chain.multiplied = true;
         if (keyFrom === null) {
           // The chain starts here (entry ids): this group's table is its FROM.
           chain.from = `${spec.table.sql} AS "${alias}"`;
@@ -492,9 +498,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     // Where the to-column is the primary key of the link table's rows (its fields are read from
     // them), it tells the rows apart; elsewhere the row's ctid does.
     const own = sameRows(link.to, spec.from.table, spec.to);
-    const identity = own === null || spec.to !== spec.from.table.primaryKey
-      ? column(alias, rowIdentity(alias))
-      : to;
+    const identity = own !== null && isPrimaryKey(spec.to) ? to : column(alias, rowIdentity(alias));
     chain.used.add(to).add(parentValue);
     if (isList(link)) {
       chain.lists++;
@@ -512,10 +516,9 @@ function buildStatement(region: FusionRegion): Fused | null {
       to,
       identity,
       repeats,
-      multiplies: isList(link) || spec.from !== spec.from.table.primaryKey,
+      multiplies: isList(link) || !isPrimaryKey(spec.from),
       ancestors: [...path],
     });
-    // A list's rows are its own; a link to one node may bring one row to several parents.
     path.push(link.index);
     walkNode(
       chain,

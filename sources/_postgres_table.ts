@@ -204,6 +204,17 @@ export function orderColumns(
 }
 
 /**
+ * Whether a column is its table's declared primary key: its values tell rows apart (a key given
+ * elsewhere, or another column, may repeat).
+ *
+ * @param column The column.
+ * @returns Whether it is the primary key.
+ */
+export function isPrimaryKey(column: Column): boolean {
+  return column === column.table.primaryKey;
+}
+
+/**
  * Order terms ending with a column that tells rows apart, when they do not hold it already: rows
  * that tie on every other term then come in one order on every run.
  *
