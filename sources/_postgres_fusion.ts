@@ -345,27 +345,40 @@ function buildStatement(region: FusionRegion): Fused | null {
 
   /**
    * Adds a group's columns to a chain from its alias; `null` when a field is not a column.
-   * Returns the alias's output for each field, by field index.
+   * Returns the alias's output for each field, and the field's column, by field index.
    */
-  const readGroup = (chain: Chain, node: number, group: number, alias: string): number[] | null => {
+  const readGroup = (
+    chain: Chain,
+    node: number,
+    group: number,
+    alias: string,
+  ): { values: number[]; columns: Column[] } | null => {
     const fusion = region.nodes[node]!.groups.find((g) => g.group === group)!;
     const spec = specOf(fusion.member) as FieldsSpec;
     const key = column(alias, spec.key.sql);
     chain.used.add(key);
     const values: number[] = [];
+    const columns: Column[] = [];
     for (const field of fusion.fields) {
       const source = spec.columns.get(field.name);
       if (source === undefined) return null;
       const index = column(alias, source.sql);
       chain.used.add(index);
       values.push(index);
+      columns.push(source);
     }
     chain.readers.push({ kind: "group", node, group, key, values });
-    return values;
+    return { values, columns };
   };
 
-  /** Per node and group, in the chain being walked: the alias and the field outputs. */
-  type Known = Map<string, { alias: string; values: number[]; key: number; unique: boolean }>;
+  /**
+   * Per node and group, in the chain being walked: the alias, the field outputs and the fields'
+   * columns.
+   */
+  type Known = Map<
+    string,
+    { alias: string; values: number[]; columns: Column[]; key: number; unique: boolean }
+  >;
 
   /**
    * Joins a node's groups into a chain, given where its key comes from (an alias and column, or
@@ -375,7 +388,7 @@ function buildStatement(region: FusionRegion): Fused | null {
   const walkNode = (
     chain: Chain,
     node: number,
-    keyFrom: string | null,
+    keyFrom: { readonly sql: string; readonly column: Column } | null,
     ownRows: { alias: string; group: number } | null,
     known: Known,
     unique: boolean,
@@ -392,19 +405,22 @@ function buildStatement(region: FusionRegion): Fused | null {
           // The chain starts here (entry ids): this group's table is its FROM.
           chain.from = `${spec.table.sql} AS "${alias}"`;
           chain.where = ` WHERE "${alias}".${spec.key.sql} = ANY(${entryIds!})`;
-          keyFrom = `"${alias}".${spec.key.sql}`;
+          keyFrom = { sql: `"${alias}".${spec.key.sql}`, column: spec.key };
+        } else if (!sameKind(keyFrom.column, spec.key)) {
+          failed = true;
+          return;
         } else {
           chain.from +=
-            ` LEFT JOIN ${spec.table.sql} AS "${alias}" ON "${alias}".${spec.key.sql} = ${keyFrom}`;
+            ` LEFT JOIN ${spec.table.sql} AS "${alias}" ON "${alias}".${spec.key.sql} = ${keyFrom.sql}`;
         }
       }
-      const values = readGroup(chain, node, group.group, alias);
-      if (values === null) {
+      const read = readGroup(chain, node, group.group, alias);
+      if (read === null) {
         failed = true;
         return;
       }
       const key = column(alias, spec.key.sql);
-      known.set(`${node}:${group.group}`, { alias, values, key, unique });
+      known.set(`${node}:${group.group}`, { alias, ...read, key, unique });
     }
     const outgoing = links.filter(({ link }) => link.from?.node === node);
     const single = outgoing.filter(({ link }) => !isList(link));
@@ -467,6 +483,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     rebased.set(`${from.node}:${from.group}`, {
       alias: parent.alias,
       values,
+      columns: parent.columns,
       key: distinct,
       unique: true,
     });
@@ -483,6 +500,13 @@ function buildStatement(region: FusionRegion): Fused | null {
     const from = link.from!;
     const parent = known.get(`${from.node}:${from.group}`);
     if (parent === undefined) {
+      failed = true;
+      return;
+    }
+    // Unfused, the link reads its parents' values as its from-column's type (an `Int` column
+    // refuses 1.5); joined, SQL compares them as they are: the two agree when both columns read
+    // values as one kind.
+    if (!sameKind(parent.columns[from.column]!, spec.from)) {
       failed = true;
       return;
     }
@@ -523,7 +547,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     walkNode(
       chain,
       link.to,
-      outputs[to]!,
+      { sql: outputs[to]!, column: spec.to },
       own === null ? null : { alias, group: own },
       known,
       // A list's rows are each one parent's, unless that parent's value comes in several rows.
@@ -586,7 +610,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     walkNode(
       chain,
       link.to,
-      outputs[key]!,
+      { sql: outputs[key]!, column: spec.key },
       own === null ? null : { alias, group: own },
       new Map(),
       true,
@@ -728,6 +752,16 @@ function rowIdentity(alias: string): string {
  * third list starts a chain from its parents' distinct values.
  */
 const MAX_LISTS_PER_CHAIN = 2;
+
+/**
+ * Whether two columns read ids as one kind (see `keyKindOf`), so that joining them in SQL finds
+ * the rows their separate statements would: those read the ids they are given as their key's
+ * type, and a value one kind cannot read (1.5 for an `Int` column) fails there, while a join
+ * compares the values as they are. Columns of other kinds stay apart.
+ */
+function sameKind(a: Column, b: Column): boolean {
+  return keyKindOf(a.type) === keyKindOf(b.type);
+}
 
 function isList(link: FusionLink): boolean {
   const c = link.cardinality;

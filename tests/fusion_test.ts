@@ -16,6 +16,7 @@ import {
   denormalize,
   Engine,
   Field,
+  Float,
   Graph,
   type GraphQLResponse,
   Int,
@@ -728,6 +729,52 @@ fusionTest(
     );
     const listed = (run.response.data as { bySpecies: { id: number }[] }).bySpecies;
     assert.deepEqual(listed.map((c) => c.id), [1, 3, 2]);
+  },
+);
+
+fusionTest(
+  "a link whose parents' values are of another kind than its column (Float into Int) is not fused: 1.5 fails as unfused",
+  async (db) => {
+    // Unfused, a link reads its parents' values as its from-column's type, and its target's
+    // fields read the ids as their key's: 1.5 is no Int, an error. A join would compare 1.5 with
+    // the integers and find no row, a null instead of the error.
+    await db.query("CREATE TABLE gauge (id integer PRIMARY KEY, reading float8)");
+    await db.query("INSERT INTO gauge (id, reading) VALUES (1, 1.0), (2, 1.5)");
+    const gauge = table("gauge", { id: Int, reading: Float }, { primaryKey: "id" });
+    const graph = Graph([
+      ...seedNodes([]),
+      Node("Gauge", [
+        Field("id", null, FieldsQuery(PG, gauge)),
+        Field("reading", null, FieldsQuery(PG, gauge)),
+        // The character whose id is the reading: Float values into an Int column.
+        Link(
+          "character",
+          Optional(TypeRef("Character")),
+          LinkQuery(PG, { fromColumn: character.c.id, toColumn: character.c.id }),
+          { requires: "reading" },
+        ),
+        // The readings as a character's ids: an Int key joined on Float values.
+        Link(
+          "readingAsCharacter",
+          Optional(TypeRef("Character")),
+          LinkQuery(PG, { fromColumn: gauge.c.id, toColumn: gauge.c.reading }),
+          { requires: "id" },
+        ),
+      ]),
+      Root([Link("gauges", Sequence(TypeRef("Gauge")), ListQuery(PG, gauge), { requires: null })]),
+    ]);
+    const { fused, unfused } = fusedAndUnfused(graph);
+    for (const link of ["character", "readingAsCharacter"]) {
+      const query = `{ gauges { id ${link} { name } } }`;
+      const run = await execute(fused, db, query);
+      const plain = await execute(unfused, db, query);
+      assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response), query);
+      assert.match(JSON.stringify(run.response.errors), /1\.5/, query);
+      assert.ok(!sources(run.statements).some((s) => s?.startsWith("region")), query);
+    }
+    // Values of one kind still fuse.
+    const run = await execute(fused, db, "{ gauges { id reading } }");
+    assert.deepEqual(sources(run.statements), ["region gauges > Gauge"]);
   },
 );
 
