@@ -36,6 +36,7 @@ import type {
   FusedInput,
   FusedLoader,
   FusedResult,
+  FusedTree,
   Fuser,
   FusionLink,
   FusionMember,
@@ -214,6 +215,8 @@ interface Fused {
   /** How the first node's ids are read: its key column's kind (`null`: as they are). */
   readonly entryKind: KeyKind;
   readonly links: readonly { readonly link: FusionLink; readonly spec: LinkSpec | ListSpec }[];
+  /** Where the rows form a tree (see `FusedResult.tree`): each link's and group's columns. */
+  readonly tree: Omit<FusedTree, "rows"> | null;
 }
 
 function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
@@ -239,7 +242,7 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
   const load = async (ctx: { readonly [key: string]: unknown }, input: FusedInput) => {
     let ids = input.ids;
     if (ids !== null) {
-      if (ids.length === 0) return readRows(fused, []);
+      if (ids.length === 0) return new PostgresFusedResult(fused, []);
       // As FieldsQuery reads them: a misfit fails the region, whose loads then fail the same way.
       ids = keysOf(entryKind, ids, misfit) as readonly Id[];
     }
@@ -254,7 +257,7 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
       fused.width,
       { source, signal: signalOf(ctx) },
     );
-    return readRows(fused, rows);
+    return new PostgresFusedResult(fused, rows);
   };
   // The ids do not change the text: they are one array parameter.
   const statementFor = (input: FusedInput): string => fused.variants.of(fused.values(input)).text;
@@ -721,6 +724,9 @@ function buildStatement(region: FusionRegion): Fused | null {
   const text = branches.join(" UNION ALL ") +
     (terms.length === 0 ? "" : ` ORDER BY ${terms.join(", ")}`);
   const { steps, slots, slotOf } = compileSteps(chains.map((chain) => chain.readers), tagged);
+  const tree = region.entry === "ids" || tagged
+    ? null
+    : treeLayout(region, chains[0]!, links, steps[0]!, slots, slotOf);
   const entry = region.entry === "ids"
     ? (specOf(region.nodes[0]!.groups[0]!.member) as FieldsSpec).key
     : null;
@@ -735,6 +741,52 @@ function buildStatement(region: FusionRegion): Fused | null {
     width: kept.length + (tagged ? 1 : 0),
     values: (input) => params.map((get) => get(input)),
     links,
+    tree,
+  };
+}
+
+/**
+ * Where one chain's rows form the tree `FusedResult.tree` describes, its links' and groups'
+ * columns; `null` where they do not. They do when no join gives a row several rows but the lists
+ * (no fields are read by a key that is not a primary key, every link to one node is on its
+ * table's primary key), the lists are each below the other (so a row is one item of each, and the
+ * rows of one item are together, below its parent's), and each list's items are told apart by
+ * their table's primary key, which ends its order, and come under one parent each (a list is not
+ * below a link to one node that several parents share, nor on a value that is not its parent's
+ * key). A target that several parents share is read from each parent's rows.
+ */
+function treeLayout(
+  region: FusionRegion,
+  chain: Chain,
+  links: readonly { readonly link: FusionLink; readonly spec: LinkSpec | ListSpec }[],
+  steps: readonly ReadStep[],
+  slots: readonly GroupSlot[],
+  slotOf: readonly (readonly number[])[],
+): Omit<FusedTree, "rows"> | null {
+  if (chain.multiplied) return null;
+  const lists: Extract<Reader, { kind: "link" }>[] = [];
+  for (const reader of chain.readers) {
+    if (reader.kind !== "link") continue;
+    const { link, spec } = links[reader.link]!;
+    if (isList(link)) {
+      if (reader.repeats || !isPrimaryKey(spec.kind === "list" ? spec.key : spec.to)) return null;
+      lists.push(reader);
+    } else if (reader.multiplies) return null;
+  }
+  for (const a of lists) {
+    for (const b of lists) {
+      if (a !== b && !a.ancestors.includes(b.link) && !b.ancestors.includes(a.link)) return null;
+    }
+  }
+  const columns = new Array<number>(region.links.length).fill(-1);
+  for (const step of steps) {
+    if (step.link >= 0) columns[step.link] = step.to;
+    else if (step.remap !== null) return null;
+  }
+  if (columns.includes(-1)) return null;
+  return {
+    links: columns,
+    columns: slotOf.map((groups) => groups.map((slot) => slots[slot]!.columns)),
   };
 }
 
@@ -835,7 +887,10 @@ interface LinkRead {
   readonly seen: KeyIndex<true>;
 }
 
-function readRows(fused: Fused, rows: readonly (readonly unknown[])[]): FusedResult {
+function readRows(
+  fused: Fused,
+  rows: readonly (readonly unknown[])[],
+): { groups: KeyIndex<readonly unknown[]>[]; links: LinkRead[] } {
   const slots = fused.slots;
   /** Per group slot, the statement's rows by the group's key (each row as it came). */
   const groups = new Array<KeyIndex<readonly unknown[]>>(slots.length);
@@ -878,7 +933,7 @@ function readRows(fused: Fused, rows: readonly (readonly unknown[])[]): FusedRes
       else list.push(target);
     }
   }
-  return new PostgresFusedResult(fused, groups, links, rows.length);
+  return { groups, links };
 }
 
 /** A row whose group fields are at `from`, copied to where the group's slot reads them. */
@@ -894,20 +949,20 @@ const EMPTY: readonly unknown[] = Object.freeze([]);
 /** Answers the engine from what the statement returned. */
 class PostgresFusedResult implements FusedResult {
   readonly #fused: Fused;
-  #groups: readonly KeyIndex<readonly unknown[]>[];
-  #links: readonly LinkRead[];
+  /** The statement's rows, until released. */
+  #rows: readonly (readonly unknown[])[] | null;
+  /** The rows by key, read when the engine first asks by id (a tree is read without them). */
+  #read: ReturnType<typeof readRows> | null = null;
   readonly rowCount: number;
 
-  constructor(
-    fused: Fused,
-    groups: readonly KeyIndex<readonly unknown[]>[],
-    links: readonly LinkRead[],
-    rowCount: number,
-  ) {
+  constructor(fused: Fused, rows: readonly (readonly unknown[])[]) {
     this.#fused = fused;
-    this.#groups = groups;
-    this.#links = links;
-    this.rowCount = rowCount;
+    this.#rows = rows;
+    this.rowCount = rows.length;
+  }
+
+  #indexes(): ReturnType<typeof readRows> {
+    return this.#read ??= readRows(this.#fused, this.#rows ?? []);
   }
 
   row(node: number, group: number, id: Id): readonly unknown[] | undefined {
@@ -915,12 +970,20 @@ class PostgresFusedResult implements FusedResult {
     const slot = fused.slotOf[node]?.[group];
     if (slot === undefined) return undefined;
     // The engine asks with the ids it gave; the statement was sent them read as the key's type.
-    return this.#groups[slot]!.find(node === 0 ? readKey(fused.entryKind, id) : id);
+    return this.#indexes().groups[slot]!.find(node === 0 ? readKey(fused.entryKind, id) : id);
+  }
+
+  tree(): FusedTree | null {
+    const layout = this.#fused.tree;
+    const rows = this.#rows;
+    return layout === null || rows === null
+      ? null
+      : { rows, links: layout.links, columns: layout.columns };
   }
 
   release(): void {
-    this.#groups = [];
-    this.#links = [];
+    this.#rows = null;
+    this.#read = { groups: [], links: [] };
   }
 
   columns(node: number, group: number): readonly number[] | null {
@@ -930,7 +993,7 @@ class PostgresFusedResult implements FusedResult {
 
   link(link: number, value: unknown): unknown {
     const { link: region, spec } = this.#fused.links[link]!;
-    const read = this.#links[link]!;
+    const read = this.#indexes().links[link]!;
     if (spec.kind === "list") return read.all;
     const items = value === null || value === undefined ? undefined : read.byParent.find(value);
     if (isList(region)) return items ?? EMPTY;

@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import {
   AsyncExecutor,
+  CostBudget,
   denormalize,
   Engine,
   Field,
@@ -48,6 +49,12 @@ import { WorkerPoolExecutor } from "../executors/worker_pool.ts";
 import { graph as serverGraph } from "../examples/server.ts";
 import { actor, character, graph as seedGraph, PG, setUpDatabase } from "../examples/star_trek.ts";
 import { MAX_REGION_NODES } from "../src/planning/plan.ts";
+import {
+  type FusedInput,
+  type FusedResult,
+  type Fuser,
+  fusionOf,
+} from "../src/definitions/fusion.ts";
 import { poolModule } from "./support/pool_star_trek_pg.ts";
 import { mulberry32 } from "./support/star_wars_queries.ts";
 
@@ -476,7 +483,7 @@ const EVERY_SHAPE: {
  * included or skipped by the variables `$a` and `$b`, the root lists with or without their
  * options (`$limit` among them).
  */
-function randomQuery(random: () => number): string {
+function randomQuery(random: () => number, secondRoot = true): string {
   const some = <T>(items: readonly T[], min: number, max: number): T[] => {
     const left = [...items];
     const count = min + Math.floor(random() * (Math.min(max, left.length) - min + 1));
@@ -525,10 +532,15 @@ function randomQuery(random: () => number): string {
     ],
     actors: ["", "(limit: 3)", "(limit: 0)", "(limit: $limit)"],
   }[root] ?? [""];
-  // Every variable is used, so that no query is invalid for an unused one.
-  return `query ($a: Boolean!, $b: Boolean!, $limit: Int) { ${root}${some(options, 1, 1)[0]} ${
+  const body = `{ ${root}${some(options, 1, 1)[0]} ${
     selection(node, 1)
-  } a: __typename @include(if: $a) b: __typename @skip(if: $b) limited: actors(limit: $limit) { id } }`;
+  } a: __typename @include(if: $a) b: __typename @skip(if: $b) ${
+    secondRoot ? "limited: actors(limit: $limit) { id }" : ""
+  } }`;
+  // Every variable declared is used, so that no query is invalid for an unused one.
+  return `query ($a: Boolean!, $b: Boolean!${
+    body.includes("$limit") ? ", $limit: Int" : ""
+  }) ${body}`;
 }
 
 /**
@@ -1459,3 +1471,208 @@ Deno.test({
     }
   },
 });
+
+// One pass: a query that one region answers whole is built from the region's rows (direct.ts).
+
+/** What the engine asked of a region's results in one request. */
+interface Reads {
+  /** Results that gave the engine their rows as a tree. */
+  trees: number;
+  /** Reads by id (`row`, `link`): the engine read the result into its batches. */
+  byId: number;
+}
+
+/**
+ * Counts what the engine asks of the Postgres sources' region results (the fuser is the sources'
+ * own, shared by every graph of the process: it is put back when `fn` ends).
+ */
+async function countingReads(fn: (reads: Reads) => Promise<void>): Promise<void> {
+  const fuser = fusionOf(FieldsQuery(PG, character))!.fuser as { fuse: Fuser["fuse"] };
+  const fuse = fuser.fuse;
+  const reads: Reads = { trees: 0, byId: 0 };
+  fuser.fuse = (region) => {
+    const loader = fuse(region);
+    if (loader === null) return null;
+    const load = async (ctx: { readonly [key: string]: unknown }, input: FusedInput) => {
+      const result = await loader(ctx, input);
+      const counted: FusedResult = {
+        row(node, group, id) {
+          reads.byId++;
+          return result.row(node, group, id);
+        },
+        columns: (node, group) => result.columns?.(node, group) ?? null,
+        link(link, value) {
+          reads.byId++;
+          return result.link(link, value);
+        },
+        tree() {
+          const tree = result.tree?.() ?? null;
+          if (tree !== null) reads.trees++;
+          return tree;
+        },
+        release: () => result.release?.(),
+        rowCount: result.rowCount ?? 0,
+      };
+      return counted;
+    };
+    // The statement, for explain.
+    return Object.assign(load, {
+      statement: loader.statement ?? "",
+      statementFor: loader.statementFor ?? (() => loader.statement ?? ""),
+    });
+  };
+  try {
+    await fn(reads);
+  } finally {
+    fuser.fuse = fuse;
+  }
+}
+
+fusionTest(
+  "a query one region answers whole is built from its rows in one pass, as unfused",
+  async (db) => {
+    await countingReads(async (reads) => {
+      const { fused, unfused } = fusedAndUnfused(serverGraph);
+      for (
+        const query of [
+          SEED_QUERY,
+          "{ actors { name character { name species } } }",
+          "{ characters { name actors { name character { name } } } }",
+          "{ list: characters(limit: 2) { __typename n: name actors { id ... on Actor { name } } } t: __typename }",
+          "{ characters(species: []) { name } }",
+        ]
+      ) {
+        reads.trees = reads.byId = 0;
+        const run = await execute(fused, db, query);
+        assert.deepEqual(sources(run.statements), [sources(run.statements)[0]!], query);
+        assert.deepEqual({ ...reads }, { trees: 1, byId: 0 }, query);
+        const plain = await execute(unfused, db, query);
+        assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response), query);
+      }
+      // Explained, the engine reads by ids (explain shows each batch it filled).
+      reads.trees = reads.byId = 0;
+      const explaining = new Schema({
+        query: serverGraph,
+        executor: new AsyncExecutor(),
+        explain: true,
+      });
+      const explained = await execute(explaining, db, SEED_QUERY);
+      assert.deepEqual(explained.response.data, SEED_DATA);
+      assert.equal(reads.trees, 0);
+      assert.ok(reads.byId > 0);
+    });
+  },
+);
+
+fusionTest(
+  "what the one-pass read cannot answer is read by ids and reported as unfused: a missing target, a null in a non-null field, a second root field",
+  async (db) => {
+    await countingReads(async (reads) => {
+      const { fused, unfused } = fusedAndUnfused(serverGraph);
+      // An actor whose character has no row (its link is a TypeRef: an error), and a character
+      // without a name (a String!: an error).
+      await db.query("ALTER TABLE actor DROP CONSTRAINT actor_character_id_fkey");
+      await db.query("INSERT INTO actor (id, name, character_id) VALUES (7, 'Nobody', 99)");
+      await db.query("INSERT INTO character (id, name, species) VALUES (4, NULL, 'Human')");
+      for (
+        const query of [
+          "{ actors { name character { name } } }",
+          "{ characters { name actors { name } } }",
+          "{ characters { id } actors { id } }",
+        ]
+      ) {
+        reads.trees = reads.byId = 0;
+        const run = await execute(fused, db, query);
+        assert.ok(reads.byId > 0, query);
+        const plain = await execute(unfused, db, query);
+        assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response), query);
+      }
+      const { response } = await execute(fused, db, "{ actors { id character { name } } }");
+      assert.equal(response.errors?.length, 1);
+
+      // Items whose ids repeat under one parent (a list on a column that is not its table's key:
+      // two awards of one title) are each an item.
+      await db.query("CREATE TABLE award (id integer PRIMARY KEY, actor_id integer, title text)");
+      await db.query("INSERT INTO award VALUES (1, 1, 'Emmy'), (2, 1, 'Emmy'), (3, 2, 'Hugo')");
+      const edges = fusedAndUnfused(edgeGraph());
+      const query = "{ bySpecies { actors { name awardTitles { title } } } }";
+      const run = await execute(edges.fused, db, query);
+      assert.equal(
+        JSON.stringify(run.response),
+        JSON.stringify((await execute(edges.unfused, db, query)).response),
+      );
+      assert.match(JSON.stringify(run.response), /\[\{"title":"Emmy"\},\{"title":"Emmy"\}\]/);
+    });
+  },
+);
+
+fusionTest(
+  "the one-pass read spends the ids its batches would have, and gives way to the read by ids past the budget",
+  async (db) => {
+    await countingReads(async (reads) => {
+      const { fused, unfused } = fusedAndUnfused(serverGraph);
+      const query = "{ characters { name actors { name character { name } } } }";
+      // The root, 3 characters, 6 actors, their 3 characters.
+      const ids = 1 + 3 + 6 + 3;
+      for (const maxIds of [ids, ids - 1, 5]) {
+        reads.trees = reads.byId = 0;
+        const budget = new CostBudget({ maxIds });
+        const recorder = recordStatements(db);
+        const response = await fused.execute({ query, context: { [PG]: recorder.client }, budget });
+        const plainBudget = new CostBudget({ maxIds });
+        const plain = await unfused.execute({ query, context: { [PG]: db }, budget: plainBudget });
+        assert.equal(JSON.stringify(response), JSON.stringify(plain), `maxIds ${maxIds}`);
+        assert.equal(budget.ids, plainBudget.ids, `maxIds ${maxIds}`);
+        assert.equal(reads.byId === 0, maxIds === ids, `maxIds ${maxIds}`);
+      }
+    });
+  },
+);
+
+fusionTest(
+  "random queries of one root list (lists below lists, links to one node, aliases, fragments, directives) answer in one pass as unfused, on data with nulls and missing rows",
+  async (db) => {
+    await fillEveryShape(db);
+    // An actor without a name (a String!, an error where it is asked for), a ship without one.
+    await db.query("INSERT INTO actor (id, name, character_id) VALUES (7, NULL, 2)");
+    await db.query("INSERT INTO ship (id, name, captain_id) VALUES (4, NULL, 3)");
+    await countingReads(async (reads) => {
+      const { fused, unfused } = fusedAndUnfused(everyShapeGraph());
+      const random = mulberry32(20261207);
+      let direct = 0;
+      let byId = 0;
+      for (let q = 0; q < 150; q++) {
+        const query = randomQuery(random, false);
+        for (let v = 0; v < 2; v++) {
+          const variables = {
+            a: random() < 0.5,
+            b: random() < 0.5,
+            limit: oneOf([null, 1, 2], random),
+          };
+          reads.trees = reads.byId = 0;
+          // The ids each run spends are counted too.
+          const budgets = [new CostBudget(), new CostBudget()] as const;
+          const run = await fused.execute({
+            query,
+            variables,
+            context: { [PG]: db },
+            budget: budgets[0],
+          });
+          if (reads.trees > 0 && reads.byId === 0) direct++;
+          else if (reads.trees > 0) byId++;
+          const plain = await unfused.execute({
+            query,
+            variables,
+            context: { [PG]: db },
+            budget: budgets[1],
+          });
+          const what = `${query} ${JSON.stringify(variables)}`;
+          assert.equal(JSON.stringify(run), JSON.stringify(plain), what);
+          assert.equal(budgets[0].ids, budgets[1].ids, what);
+        }
+      }
+      // Both ways were taken: in one pass, and by ids where the pass gave up (an error to report).
+      assert.ok(direct > 60 && byId > 10, JSON.stringify({ direct, byId }));
+    });
+  },
+);

@@ -156,6 +156,20 @@ export interface FusedLoader {
   readonly statementFor?: (input: FusedInput) => string;
 }
 
+/** A fused result's rows read as one tree (see {@linkcode FusedResult.tree}). */
+export interface FusedTree {
+  /** The rows, each one path through the region. */
+  readonly rows: readonly (readonly unknown[])[];
+  /** Per region link (by index), the column of a row holding its item's or target's id. */
+  readonly links: readonly number[];
+  /**
+   * Per region node (by index), per group (by its index in the node's plan), where the group's
+   * fields are in a row: field `f` at `columns[node][group][f]`; absent for a group the region
+   * does not load.
+   */
+  readonly columns: readonly (readonly (readonly number[] | undefined)[])[];
+}
+
 /** What a fused load found, read by the engine member by member. */
 export interface FusedResult {
   /**
@@ -188,6 +202,24 @@ export interface FusedResult {
    * @returns An id, `Nothing`, an array of ids, or an `Error` for that value alone.
    */
   link(link: number, value: unknown): unknown;
+  /**
+   * The result as one ordered tree of rows, from which the engine may build a whole query's
+   * response in one pass instead of asking {@linkcode row} and {@linkcode link} id by id. Optional;
+   * `null` when the rows are not such a tree (the engine then reads the result by ids).
+   *
+   * Offered only by a region that starts at a list (its `entry` is a link), and then only when:
+   * each row is one path through the region, from one item of the entry list, through one item of
+   * each list below it and the target of each link to one node; the rows come in the order of the
+   * entry list's items, and the rows of one item are next to each other, in the order of the list
+   * below it, and so on down; the items of one list link have different ids, under one parent and
+   * across parents (each item is under one parent only); a link to
+   * one node has at most one target for a parent, the same in each of the parent's rows; a link's
+   * column is `null` (or `undefined`) where it has no item or target; and a node's fields are in
+   * the first of its item's rows, `null` where it has no row. The rows must not change afterwards.
+   *
+   * @returns The tree, or `null`.
+   */
+  tree?(): FusedTree | null;
   /**
    * How many rows the load read (e.g. a statement's result rows), shown by explain. Optional:
    * without it, explain shows what the engine took from the result instead.

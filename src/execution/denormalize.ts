@@ -136,27 +136,15 @@ function buildNode(
         const columns = state.columns;
         // A loader's `undefined` is `null`.
         value = state.rows[i]![columns === null ? slot.column : columns[slot.column]!] ?? null;
-        if (typeof value === "object" && value !== null) {
-          if (value instanceof Error) {
-            if (run.check) throw BAIL;
-            throw failureOf(value, "field", plan.label, slot.name);
-          }
-          if (slot.shape !== null) value = projectField(value, slot.shape, run.check);
-        }
         if (run.check) {
-          // GraphQL's result coercion: one typeof (and range) check when the type is right.
-          const code = slot.outputCode;
-          if (value === null) {
-            if (!slot.nullable) throw BAIL;
-          } else if (code !== LEAF_ANY) {
-            value = checkLeaf(code, slot.output!, value);
-          } else if (slot.shape !== null && typeof value !== "object") {
-            // A record's place holding something else than an object: the slow walk says what.
-            throw BAIL;
-          }
-        } else if (slot.serialize !== null && value !== null) {
-          value = slot.serialize(value) ?? null;
+          value = checkedField(slot, value);
+          break;
         }
+        if (typeof value === "object" && value !== null) {
+          if (value instanceof Error) throw failureOf(value, "field", plan.label, slot.name);
+          if (slot.shape !== null) value = projectField(value, slot.shape, false);
+        }
+        if (slot.serialize !== null && value !== null) value = slot.serialize(value) ?? null;
         break;
       }
       case "link":
@@ -168,6 +156,33 @@ function buildNode(
     values[s] = value;
   }
   return plan.make(values);
+}
+
+/**
+ * A field's value on the fast walk, as GraphQL's rules take it (the value, or a record projected
+ * on its selection); throws `BAIL` when the value must be reported instead: an `Error`, a null
+ * where the type allows none, a value the type does not take.
+ *
+ * @param slot The field's output slot.
+ * @param value What was loaded (`null` for `undefined`).
+ * @returns The result value.
+ */
+export function checkedField(slot: FieldSlot, value: unknown): unknown {
+  if (typeof value === "object" && value !== null) {
+    if (value instanceof Error) throw BAIL;
+    if (slot.shape !== null) value = projectField(value, slot.shape, true);
+  }
+  // GraphQL's result coercion: one typeof (and range) check when the type is right.
+  const code = slot.outputCode;
+  if (value === null) {
+    if (!slot.nullable) throw BAIL;
+  } else if (code !== LEAF_ANY) {
+    value = checkLeaf(code, slot.output!, value);
+  } else if (slot.shape !== null && typeof value !== "object") {
+    // A record's place holding something else than an object: the slow walk says what.
+    throw BAIL;
+  }
+  return value;
 }
 
 function buildLink(batch: Batch, i: number, slot: LinkSlot, depth: number, run: Run): unknown {
@@ -472,6 +487,8 @@ export function denormalizeWithErrors(
   options: DenormalizeOptions = {},
 ): PartialResult {
   const [scope, batch, position] = resultParts(graph, result, "denormalizeWithErrors");
+  // Built in one pass from a region's rows, with the same root type name (see direct.ts).
+  if (scope.direct !== null && batch === scope.root) return { data: scope.direct, errors: [] };
   const typeName = batch === scope.root ? rootTypeName : null;
   if (!scope.partial) {
     // Nothing failed to load: the fast path, unless a value needs reporting after all.

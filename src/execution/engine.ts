@@ -40,6 +40,7 @@ import {
   type QueryOptions,
 } from "../query/query.ts";
 import type { CostBudget } from "./budget.ts";
+import { directData, NOT_DIRECT } from "./direct.ts";
 import { type ExplainRecorder, type RunListener, RunLog, runLogOf } from "./explain.ts";
 import { loadMetrics, type Metrics } from "./metrics.ts";
 import { endSpan, startSpan, tracerOf, traceRun, type TracingOption } from "./tracing.ts";
@@ -231,6 +232,12 @@ export interface PlanRun {
   readonly explain?: ExplainRecorder | null;
   /** What else observes the execution's loads (tracing, metrics). */
   readonly listeners?: readonly RunListener[] | null;
+  /**
+   * Set when the caller reads the result with `denormalizeWithErrors` (and the root type name it
+   * gives it) and nothing else: the engine may then build the response's `data` from a region
+   * that answers the whole query in one pass (direct.ts) rather than fill its batches.
+   */
+  readonly direct?: { readonly rootTypeName: string | null } | null;
 }
 
 /**
@@ -307,6 +314,10 @@ class Execution {
   readonly #partial: boolean;
   readonly #variables: Variables;
   readonly #budget: CostBudget | null;
+  /** The root type name, when the response's `data` may be built in one pass (`PlanRun.direct`). */
+  readonly #direct: { readonly rootTypeName: string | null } | null;
+  /** The response's `data`, once built in one pass. */
+  #directData: { [key: string]: unknown } | null = null;
   /** What explain, tracing and metrics record; `null` (one check per load) when nobody asked. */
   readonly #log: RunLog | null;
   #pending = 0;
@@ -336,6 +347,7 @@ class Execution {
     this.#partial = run.partial;
     this.#variables = run.variables;
     this.#budget = run.budget ?? null;
+    this.#direct = log === null ? run.direct ?? null : null;
     this.#log = log;
   }
 
@@ -375,7 +387,11 @@ class Execution {
     if (this.#log !== null) this.#log.finish();
     this.#onAbort?.remove();
     if (this.#failure !== null) this.#reject!(this.#failure);
-    else this.#resolve!(createResult(this.#graph, this.#root!, this.#failures > 0));
+    else {
+      this.#resolve!(
+        createResult(this.#graph, this.#root!, this.#failures > 0, this.#directData),
+      );
+    }
     const results = this.#regionResults;
     for (let r = 0; r < results.length; r++) release(results[r]!);
     results.length = 0;
@@ -492,6 +508,21 @@ class Execution {
   #regionLoaded(batch: Batch, load: RegionLoad, result: FusedResult): void {
     this.#regionResults.push(result);
     if (load.entry !== null) {
+      if (this.#direct !== null && batch === this.#root && typeof result.tree === "function") {
+        // The whole query below the root in one pass, when the region answers all of it.
+        const tree = result.tree();
+        const data = tree === null ? NOT_DIRECT : directData(
+          batch.plan,
+          load.entry,
+          tree,
+          this.#direct.rootTypeName,
+          this.#budget,
+        );
+        if (data !== NOT_DIRECT) {
+          this.#directData = data;
+          return;
+        }
+      }
       let value: unknown;
       try {
         value = result.link(0, null);

@@ -175,6 +175,11 @@ export interface ResultScope {
   readonly partial: boolean;
   /** The index, once built. */
   index: Index | null;
+  /**
+   * The response's `data`, when the engine built it from a fused region's rows in one pass (the
+   * batches below the root are then left empty); `null` otherwise.
+   */
+  direct: { [key: string]: unknown } | null;
 }
 
 let proxyParts: (proxy: ResultProxy) => [ResultScope, Batch, number];
@@ -186,10 +191,16 @@ let makeProxy: (scope: ResultScope, batch: Batch, position: number) => ResultPro
  * @param graph The graph the query ran against.
  * @param root The root batch.
  * @param partial Whether some loads failed (partial results).
+ * @param direct The response's `data`, when the engine built it in one pass.
  * @returns The root's proxy.
  */
-export function createResult(graph: Graph, root: Batch, partial = false): ResultProxy {
-  return makeProxy({ graph, root, partial, index: null }, root, 0);
+export function createResult(
+  graph: Graph,
+  root: Batch,
+  partial = false,
+  direct: { [key: string]: unknown } | null = null,
+): ResultProxy {
+  return makeProxy({ graph, root, partial, index: null, direct }, root, 0);
 }
 
 /**
@@ -201,6 +212,7 @@ export function createResult(graph: Graph, root: Batch, partial = false): Result
 export function releaseResult(result: ResultProxy): void {
   const scope = proxyParts(result)[0];
   scope.index = null;
+  scope.direct = null;
   releaseBatches(scope.root);
 }
 

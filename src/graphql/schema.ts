@@ -528,6 +528,8 @@ export class Schema {
             budget,
             explain,
             listeners: watch === null ? null : listenersFor(this.#tracer, phase, this.#metrics),
+            // Read below by denormalizeWithErrors alone, with this root type name.
+            direct: { rootTypeName: prepared.rootTypeName },
           },
         );
       } catch (error) {

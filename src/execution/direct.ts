@@ -1,0 +1,223 @@
+/**
+ * The direct walk: a GraphQL response's `data` built in one pass over the rows of the fused region
+ * that answers the whole query, when its source offers them as a tree (`FusedResult.tree`).
+ *
+ * The engine otherwise reads a region's result id by id into batches (one per node per path), and
+ * denormalization then walks the batches. Both are skipped here: each list's items are the runs
+ * of rows with one id in the list's column, each node's fields are read from the first row of its
+ * run, and objects are made by the same factories, with the same checks, as the fast walk of
+ * `denormalizeWithErrors` (denormalize.ts). Anything that walk would report (an error, a null
+ * where the type allows none, a value the type does not take, a missing target of a link that
+ * must have one), a node or link the region does not answer, or ids past the cost budget, and the
+ * walk gives up: nothing is spent, and the engine reads the result by ids as always, so that what
+ * it reports is reported as it always is.
+ *
+ * @module
+ */
+
+import type { FusedTree } from "../definitions/fusion.ts";
+import type { FieldSlot, LinkPlan, LinkSlot, NodePlan, RegionPlan } from "../planning/plan.ts";
+import type { CostBudget } from "./budget.ts";
+import { checkedField } from "./denormalize.ts";
+
+/** What {@linkcode directData} returns when the walk gave up. */
+export const NOT_DIRECT: unique symbol = Symbol("not direct");
+
+/** Thrown inside the walk to give up. */
+const GIVE_UP: unique symbol = Symbol("give up");
+
+/**
+ * Builds the root's `data` from a region's tree of rows, when the region answers every field and
+ * link of the query below the root.
+ *
+ * @param root The root's plan.
+ * @param entry The root link whose list starts the region.
+ * @param tree The region's rows.
+ * @param rootTypeName The root's `__typename` (`null` for the plan's own).
+ * @param budget The execution's cost budget: the ids the batches would have counted are spent.
+ * @returns The `data`, or {@linkcode NOT_DIRECT}.
+ */
+export function directData(
+  root: NodePlan,
+  entry: LinkPlan,
+  tree: FusedTree,
+  rootTypeName: string | null,
+  budget: CostBudget | null,
+): { [key: string]: unknown } | typeof NOT_DIRECT {
+  const region = entry.entry;
+  if (region === null || root.groups.length !== 0 || root.links.length !== 1) return NOT_DIRECT;
+  const walk = new Walk(tree, region, budget !== null);
+  let data: { [key: string]: unknown };
+  try {
+    data = walk.root(root, entry, rootTypeName);
+  } catch {
+    // Given up, or a check that threw (the fast walk's bail, a record's getter): the engine's
+    // walks report it where it happened.
+    return NOT_DIRECT;
+  }
+  if (budget !== null && walk.ids > 0 && !budget.spendIds(walk.ids)) return NOT_DIRECT;
+  return data;
+}
+
+/**
+ * How one node's output is read from a row, worked out once per walk: per output slot (in
+ * `plan.out` order), the row's column of a field, or the region link and node of a link.
+ */
+interface Reader {
+  readonly plan: NodePlan;
+  /** Per slot: a field's column in the row; `-1` for a link or `__typename`. */
+  readonly columns: readonly number[];
+  /** Per slot: a link's index in the region; `-1` for a field or `__typename`. */
+  readonly links: readonly number[];
+  /** Per slot: the reader of the node a link reaches; `null` for a field or `__typename`. */
+  readonly targets: readonly (Reader | null)[];
+}
+
+class Walk {
+  readonly #rows: readonly (readonly unknown[])[];
+  readonly #links: readonly number[];
+  readonly #columns: FusedTree["columns"];
+  readonly #region: RegionPlan;
+  /** Readers by region node, made when first reached. */
+  readonly #readers: (Reader | undefined)[] = [];
+  /** Per region link to one node, the distinct ids it reached, when ids are counted. */
+  readonly #targets: (Set<unknown> | undefined)[] | null;
+  /** Scratch arrays of values, one per depth. */
+  readonly #scratch: unknown[][] = [];
+  /** The ids the batches would have held (lists' always, links to one node's when counted). */
+  ids = 0;
+
+  constructor(tree: FusedTree, region: RegionPlan, count: boolean) {
+    this.#rows = tree.rows;
+    this.#links = tree.links;
+    this.#columns = tree.columns;
+    this.#region = region;
+    this.#targets = count ? [] : null;
+  }
+
+  root(plan: NodePlan, entry: LinkPlan, typeName: string | null): { [key: string]: unknown } {
+    const out = plan.out;
+    const values = new Array(out.length);
+    for (let s = 0; s < out.length; s++) {
+      const slot = out[s]!;
+      if (slot.kind === "typename") values[s] = typeName ?? plan.typeName;
+      else if (slot.kind === "link" && plan.links[slot.link] === entry) {
+        values[s] = this.#list(this.#reader(this.#target(entry)), 0, 0, this.#rows.length, 1);
+      } else throw GIVE_UP;
+    }
+    return plan.make(values);
+  }
+
+  /** The items of a list link (the region's `index`) in the rows `[start, end)` of its parent. */
+  #list(reader: Reader, index: number, start: number, end: number, depth: number): unknown[] {
+    const rows = this.#rows;
+    const column = this.#links[index]!;
+    const items: unknown[] = [];
+    let r = start;
+    while (r < end) {
+      const id = rows[r]![column];
+      let e = r + 1;
+      if (id === null || id === undefined) {
+        // No item (the parent's one row, joined to none).
+        while (e < end && (rows[e]![column] === null || rows[e]![column] === undefined)) e++;
+        r = e;
+        continue;
+      }
+      // Runs are told apart by `===`: an id that is an object (a date, bytes) is not compared.
+      if (typeof id === "object") throw GIVE_UP;
+      while (e < end && rows[e]![column] === id) e++;
+      items.push(this.#node(reader, r, e, depth));
+      r = e;
+    }
+    // A list's items are each under one parent: as many ids as items.
+    this.ids += items.length;
+    return items;
+  }
+
+  /** A node's output object, from the rows `[start, end)` of its item (its fields in the first). */
+  #node(reader: Reader, start: number, end: number, depth: number): unknown {
+    const plan = reader.plan;
+    const row = this.#rows[start]!;
+    const out = plan.out;
+    const columns = reader.columns;
+    const values = this.#scratch[depth] ??= [];
+    for (let s = 0; s < out.length; s++) {
+      const column = columns[s]!;
+      const slot = out[s]!;
+      if (column >= 0) {
+        values[s] = checkedField(slot as FieldSlot, row[column] ?? null);
+        continue;
+      }
+      if (slot.kind === "typename") {
+        values[s] = plan.typeName;
+        continue;
+      }
+      const index = reader.links[s]!;
+      const target = reader.targets[s]!;
+      if ((slot as LinkSlot).shape.list) {
+        values[s] = this.#list(target, index, start, end, depth + 1);
+        continue;
+      }
+      const id = row[this.#links[index]!];
+      if (id === null || id === undefined) {
+        // No target: `null` for an `Optional` link; the engine reports the others.
+        if (!(slot as LinkSlot).shape.nullable) throw GIVE_UP;
+        values[s] = null;
+        continue;
+      }
+      if (this.#targets !== null) this.#count(this.#targets, index, id);
+      values[s] = this.#node(target, start, end, depth + 1);
+    }
+    return plan.make(values);
+  }
+
+  /**
+   * The reader of a node's plan, made once: every field of it read by the region, every link of it
+   * in the region.
+   */
+  #reader(plan: NodePlan): Reader {
+    const place = plan.region;
+    if (place === null || place.plan !== this.#region) throw GIVE_UP;
+    const known = this.#readers[place.node];
+    if (known !== undefined) return known;
+    const groups = this.#columns[place.node];
+    const out = plan.out;
+    const columns = new Array<number>(out.length).fill(-1);
+    const links = new Array<number>(out.length).fill(-1);
+    const targets = new Array<Reader | null>(out.length).fill(null);
+    const reader: Reader = { plan, columns, links, targets };
+    // Known before its links' nodes are: a node reached again below itself is this reader.
+    this.#readers[place.node] = reader;
+    for (let s = 0; s < out.length; s++) {
+      const slot = out[s]!;
+      if (slot.kind === "field") {
+        const fields = groups?.[slot.group];
+        if (fields === undefined || !plan.groups[slot.group]!.fused) throw GIVE_UP;
+        const column = fields[slot.column];
+        if (column === undefined || column < 0) throw GIVE_UP;
+        columns[s] = column;
+      } else if (slot.kind === "link") {
+        const link = plan.links[slot.link]!;
+        if (link.fused < 0) throw GIVE_UP;
+        links[s] = link.fused;
+        targets[s] = this.#reader(this.#target(link));
+      }
+    }
+    return reader;
+  }
+
+  /** Counts a target of a link to one node, once per link (as its batch would hold it). */
+  #count(targets: (Set<unknown> | undefined)[], link: number, id: unknown): void {
+    const seen = targets[link] ??= new Set();
+    if (!seen.has(id)) {
+      seen.add(id);
+      this.ids++;
+    }
+  }
+
+  /** The plan of the node a link reaches (links to unions and interfaces are never fused). */
+  #target(link: LinkPlan): NodePlan {
+    if (link.targets.resolveType !== null) throw GIVE_UP;
+    return link.targets.plan(link.link.target);
+  }
+}
