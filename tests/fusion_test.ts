@@ -28,6 +28,7 @@ import {
   Optional,
   read,
   Root,
+  Scalar,
   Schema,
   Sequence,
   Str,
@@ -1673,6 +1674,88 @@ fusionTest(
       }
       // Both ways were taken: in one pass, and by ids where the pass gave up (an error to report).
       assert.ok(direct > 60 && byId > 10, JSON.stringify({ direct, byId }));
+    });
+  },
+);
+
+fusionTest(
+  "ids the one-pass read cannot compare (dates, NaN) and keys the database does not keep unique are read by id, as unfused",
+  async (db) => {
+    const DateTime = Scalar("DateTime", {
+      serialize: (value: unknown) => value instanceof Date ? value.toISOString() : String(value),
+    });
+    const event = table("event", { at: DateTime, title: Str }, { primaryKey: "at" });
+    const log = table("log", { id: Int, event_at: Optional(DateTime) }, { primaryKey: "id" });
+    const gauge = table("gauge", { v: Float, name: Str }, { primaryKey: "v" });
+    const reading = table("reading", { id: Int, gauge_v: Float, note: Str }, { primaryKey: "id" });
+    // Declared with a key the table does not keep unique (its key is id and kind).
+    const award = table("award", { id: Int, title: Str, kind: Str }, { primaryKey: "id" });
+    const graph = Graph([
+      Node("Event", [Field("title", null, FieldsQuery(PG, event))]),
+      Node("Log", [
+        Field("id", null, FieldsQuery(PG, log)),
+        // The log's event found by its time: ids that are dates, which the engine refuses.
+        Link(
+          "event",
+          Optional(TypeRef("Event")),
+          LinkQuery(PG, { fromColumn: log.c.id, toColumn: log.c.event_at }),
+          { requires: "id" },
+        ),
+      ]),
+      Node("Gauge", [
+        Field("name", null, FieldsQuery(PG, gauge)),
+        Field("v", null, FieldsQuery(PG, gauge)),
+        Link(
+          "readings",
+          Sequence(TypeRef("Reading")),
+          LinkQuery(PG, { fromColumn: reading.c.gauge_v, toColumn: reading.c.id }),
+          { requires: "v" },
+        ),
+      ]),
+      Node("Reading", [Field("note", null, FieldsQuery(PG, reading))]),
+      Node("Award", [Field("title", null, FieldsQuery(PG, award))]),
+      Root([
+        Link("logs", Sequence(TypeRef("Log")), ListQuery(PG, log), { requires: null }),
+        Link("gauges", Sequence(TypeRef("Gauge")), ListQuery(PG, gauge), { requires: null }),
+        Link("awards", Sequence(TypeRef("Award")), ListQuery(PG, award), { requires: null }),
+      ]),
+    ]);
+    for (
+      const statement of [
+        "CREATE TABLE event (at timestamptz PRIMARY KEY, title text)",
+        "CREATE TABLE log (id int PRIMARY KEY, event_at timestamptz)",
+        "INSERT INTO event VALUES ('2020-01-01T00:00:00Z', 'new year'), ('2021-01-01T00:00:00Z', 'ny21')",
+        "INSERT INTO log VALUES (1, '2020-01-01T00:00:00Z'), (2, '2020-01-01T00:00:00Z'), (3, NULL)",
+        "CREATE TABLE gauge (v float8 PRIMARY KEY, name text)",
+        "CREATE TABLE reading (id int PRIMARY KEY, gauge_v float8, note text)",
+        "INSERT INTO gauge VALUES (1, 'one'), ('NaN', 'nan')",
+        "INSERT INTO reading VALUES (1, 1, 'r1'), (2, 'NaN', 'r2'), (3, 'NaN', 'r3')",
+        "CREATE TABLE award (id integer, title text, kind text, PRIMARY KEY (id, kind)) " +
+        "PARTITION BY LIST (kind)",
+        "CREATE TABLE award_a PARTITION OF award FOR VALUES IN ('a')",
+        "CREATE TABLE award_b PARTITION OF award FOR VALUES IN ('b')",
+        "INSERT INTO award VALUES (1, 'Emmy', 'a'), (1, 'Emmy', 'b'), (2, 'Hugo', 'a')",
+      ]
+    ) await db.query(statement);
+    await countingReads(async (reads) => {
+      const { fused, unfused } = fusedAndUnfused(graph);
+      for (
+        const [query, expected] of [
+          ["{ logs { id event { title } } }", /wrong shape/],
+          ["{ gauges { name readings { note } } }", /"r2"\},\{"note":"r3"/],
+          ["{ awards { title } }", /"Emmy"\},\{"title":"Emmy"/],
+        ] as const
+      ) {
+        reads.trees = reads.byId = 0;
+        const budgets = [new CostBudget(), new CostBudget()] as const;
+        const run = await fused.execute({ query, context: { [PG]: db }, budget: budgets[0] });
+        const plain = await unfused.execute({ query, context: { [PG]: db }, budget: budgets[1] });
+        assert.equal(JSON.stringify(run), JSON.stringify(plain), query);
+        assert.equal(budgets[0].ids, budgets[1].ids, query);
+        assert.match(JSON.stringify(run), expected, query);
+        // The rows were offered as a tree, and read by id.
+        assert.ok(reads.trees === 1 && reads.byId > 0, `${query}: ${JSON.stringify(reads)}`);
+      }
     });
   },
 );

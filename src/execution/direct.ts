@@ -71,6 +71,29 @@ interface Reader {
   readonly links: readonly number[];
   /** Per slot: the reader of the node a link reaches; `null` for a field or `__typename`. */
   readonly targets: readonly (Reader | null)[];
+  /**
+   * Whether a list is below the node (through its links to one node): its item's rows are then
+   * as many as that list's items; otherwise its item is one row.
+   */
+  readonly listsBelow: boolean;
+}
+
+/**
+ * Whether an id can be told from others by `===` as the engine tells ids apart: a string, a
+ * boolean, a bigint, or a number other than NaN (which Postgres finds equal to itself). Others (a
+ * date, bytes) the engine refuses, and reports.
+ */
+function comparable(id: unknown): boolean {
+  switch (typeof id) {
+    case "number":
+      return id === id;
+    case "string":
+    case "boolean":
+    case "bigint":
+      return true;
+    default:
+      return false;
+  }
 }
 
 class Walk {
@@ -118,14 +141,18 @@ class Walk {
       const id = rows[r]![column];
       let e = r + 1;
       if (id === null || id === undefined) {
-        // No item (the parent's one row, joined to none).
-        while (e < end && (rows[e]![column] === null || rows[e]![column] === undefined)) e++;
+        // No item: the parent's one row, joined to none.
+        if (e < end && (rows[e]![column] === null || rows[e]![column] === undefined)) {
+          throw GIVE_UP;
+        }
         r = e;
         continue;
       }
-      // Runs are told apart by `===`: an id that is an object (a date, bytes) is not compared.
-      if (typeof id === "object") throw GIVE_UP;
+      if (!comparable(id)) throw GIVE_UP;
       while (e < end && rows[e]![column] === id) e++;
+      // An item with no list below it is one row: more are rows of a key the database does not
+      // keep unique (a view, a partitioned table), each an item of its own by id.
+      if (e - r > 1 && !reader.listsBelow) throw GIVE_UP;
       items.push(this.#node(reader, r, e, depth));
       r = e;
     }
@@ -165,6 +192,8 @@ class Walk {
         values[s] = null;
         continue;
       }
+      // An id the engine refuses (a date, bytes: its loader's wrong shape) is reported by it.
+      if (!comparable(id)) throw GIVE_UP;
       if (this.#targets !== null) this.#count(this.#targets, index, id);
       values[s] = this.#node(target, start, end, depth + 1);
     }
@@ -185,9 +214,7 @@ class Walk {
     const columns = new Array<number>(out.length).fill(-1);
     const links = new Array<number>(out.length).fill(-1);
     const targets = new Array<Reader | null>(out.length).fill(null);
-    const reader: Reader = { plan, columns, links, targets };
-    // Known before its links' nodes are: a node reached again below itself is this reader.
-    this.#readers[place.node] = reader;
+    let listsBelow = false;
     for (let s = 0; s < out.length; s++) {
       const slot = out[s]!;
       if (slot.kind === "field") {
@@ -200,9 +227,14 @@ class Walk {
         const link = plan.links[slot.link]!;
         if (link.fused < 0) throw GIVE_UP;
         links[s] = link.fused;
-        targets[s] = this.#reader(this.#target(link));
+        // A region is a tree of plans: no node is reached again below itself.
+        const target = this.#reader(this.#target(link));
+        targets[s] = target;
+        listsBelow ||= slot.shape.list || target.listsBelow;
       }
     }
+    const reader: Reader = { plan, columns, links, targets, listsBelow };
+    this.#readers[place.node] = reader;
     return reader;
   }
 
