@@ -99,6 +99,15 @@ export interface PostgresJsSql {
     /** Cancels the query: out of the queue when it waits, by a cancel request when it runs. */
     cancel?(): unknown;
   };
+  /**
+   * Declares an array parameter with its items' type (`sql.array(values, oid)`): how arrays of
+   * booleans are sent.
+   *
+   * @param values The items.
+   * @param type The items' type oid (16 for boolean).
+   * @returns The parameter.
+   */
+  array?(values: unknown[], type: number): unknown;
 }
 
 /** What {@linkcode postgresJs} accepts besides the client. */
@@ -143,8 +152,9 @@ export interface QueryObjectDb {
 /**
  * Adapts a postgres.js client (`npm:postgres`, the default driver) for the Postgres sources:
  * statements run through `sql.unsafe(text, params)`, with the parameters bound by the driver.
- * Arrays of bigints or booleans are sent as arrays of text, which the server reads as the column's
- * type (postgres.js would declare such an array with its first item's type, and fail). Statements
+ * Arrays of bigints are sent as arrays of text, which the server reads as the column's type, and
+ * arrays of booleans through `sql.array(values, 16)` (postgres.js would declare either array with
+ * its first item's type, and fail; booleans spelled as text would all be read as false). Statements
  * are prepared (see {@linkcode PostgresJsOptions.prepare}): the sources' statements (those given
  * a {@linkcode StatementInfo.source}) always, even without parameters; a statement of your own
  * without parameters goes as postgres.js sends it, with the simple protocol (which takes several
@@ -183,10 +193,11 @@ export function postgresJs(sql: PostgresJsSql, options: PostgresJsOptions = {}):
     let bound = params as unknown[];
     for (let p = 0; p < params.length; p++) {
       const param = params[p];
-      if (Array.isArray(param) && param.length > 0 && isMistyped(param[0])) {
-        if (bound === params) bound = [...params];
-        bound[p] = param.map(spellOut);
-      }
+      if (!Array.isArray(param) || param.length === 0) continue;
+      const first = typeof param[0];
+      if (first !== "bigint" && first !== "boolean") continue;
+      if (bound === params) bound = [...params];
+      bound[p] = first === "bigint" ? param.map(spellOut) : booleans(sql, param);
     }
     return bound;
   };
@@ -307,14 +318,24 @@ function ignore(): void {}
 
 // postgres.js declares an array parameter with its first item's type (int8 for a bigint, bool
 // for a boolean) instead of the array type, and the server then rejects `= ANY($1)`. Spelled out
-// as text, the items are typed by the server from the statement, as arrays of numbers and
-// strings are.
-function isMistyped(item: unknown): boolean {
-  return typeof item === "bigint" || typeof item === "boolean";
+// as text, bigints are typed by the server from the statement, as arrays of numbers and strings
+// are. Booleans cannot be: the server's array of booleans goes through postgres.js's boolean
+// serializer, which writes false for anything but `true`; `sql.array` declares the array type.
+function spellOut(item: unknown): unknown {
+  return typeof item === "bigint" ? String(item) : item;
 }
 
-function spellOut(item: unknown): unknown {
-  return typeof item === "bigint" || typeof item === "boolean" ? String(item) : item;
+/** OID of Postgres's `boolean`. */
+const BOOL_OID = 16;
+
+function booleans(sql: PostgresJsSql, items: unknown[]): unknown {
+  if (typeof sql.array !== "function") {
+    throw new TypeError(
+      "Cannot send an array of booleans: the postgres.js client has no sql.array (pass the " +
+        "client postgres() made, or a transaction's sql)",
+    );
+  }
+  return sql.array(items, BOOL_OID);
 }
 
 /**

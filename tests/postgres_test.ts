@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { PGlite } from "@electric-sql/pglite";
 import {
   AsyncExecutor,
+  Bool,
   ContextKeyError,
   denormalize,
   Engine,
@@ -37,6 +38,7 @@ import {
   DatabaseUrlMissingError,
   FieldsQuery,
   LinkQuery,
+  ListQuery,
   openDatabase,
   pglite,
   type PgRow,
@@ -229,18 +231,72 @@ Deno.test("LinkQuery needs columns of one table and a link it can shape", () => 
   );
 });
 
-Deno.test("postgresJs sends arrays of bigints and booleans as text, other values as they are", async () => {
+Deno.test("postgresJs sends arrays of bigints as text, of booleans through sql.array, other values as they are", async () => {
   const sent: unknown[][] = [];
   const client = postgresJs({
     unsafe(_query: string, parameters: unknown[] = []) {
       sent.push(parameters);
       return Promise.resolve([]);
     },
+    array: (values: unknown[], type: number) => ({ values, type }),
   });
   const params = [[9007199254740993n, 1n], [true, false], [1, 2n], ["a"], 7n, []];
   await client.query("SELECT $1, $2, $3, $4, $5, $6", params);
-  assert.deepEqual(sent, [[["9007199254740993", "1"], ["true", "false"], [1, 2n], ["a"], 7n, []]]);
+  assert.deepEqual(sent, [[
+    ["9007199254740993", "1"],
+    { values: [true, false], type: 16 },
+    [1, 2n],
+    ["a"],
+    7n,
+    [],
+  ]]);
   assert.deepEqual(params[0], [9007199254740993n, 1n]);
+  // Without sql.array, an array of booleans is refused, not sent wrong.
+  const bare = postgresJs({ unsafe: () => Promise.resolve([]) });
+  await assert.rejects(bare.query("SELECT $1", [[true]]), /sql\.array/);
+});
+
+Deno.test("boolean keys find their own rows, fused and unfused (postgres.js read booleans spelled as text as false)", async () => {
+  await using db = await openScratch();
+  await db.query("CREATE TABLE flag (on_ boolean PRIMARY KEY, label text)");
+  await db.query("INSERT INTO flag VALUES (true, 'yes'), (false, 'no')");
+  await db.query("CREATE TABLE setting (id int PRIMARY KEY, enabled boolean)");
+  await db.query("INSERT INTO setting VALUES (1, true), (2, false), (3, true)");
+  const flag = table("flag", { on_: Bool, label: Str }, { primaryKey: "on_" });
+  const setting = table("setting", { id: Int, enabled: Bool }, { primaryKey: "id" });
+  const graph = Graph([
+    Node("Flag", [Field("label", null, FieldsQuery(PG, flag))]),
+    Node("Setting", [
+      Field("id", null, FieldsQuery(PG, setting)),
+      Field("enabled", null, FieldsQuery(PG, setting)),
+      Link(
+        "flag",
+        TypeRef("Flag"),
+        LinkQuery(PG, { fromColumn: flag.c.on_, toColumn: flag.c.on_ }),
+        { requires: "enabled" },
+      ),
+    ]),
+    Root([
+      Link("settings", Sequence(TypeRef("Setting")), ListQuery(PG, setting), { requires: null }),
+    ]),
+  ]);
+  const expected = {
+    data: {
+      settings: [
+        { id: 1, flag: { label: "yes" } },
+        { id: 2, flag: { label: "no" } },
+        { id: 3, flag: { label: "yes" } },
+      ],
+    },
+  };
+  for (const fusion of [true, false]) {
+    const schema = new Schema({ query: graph, executor: new AsyncExecutor(), fusion });
+    const response = await schema.execute({
+      query: "{ settings { id flag { label } } }",
+      context: { [PG]: db },
+    });
+    assert.deepEqual(response, expected, `fusion: ${fusion}`);
+  }
 });
 
 Deno.test("postgresJs prepares the sources' statements even without parameters, and leaves yours to postgres.js", async () => {
