@@ -11,7 +11,9 @@
  *   (the bar: within 1.2x);
  * - unfused: the seed's graph (examples/star_trek.ts) with fusion off, one statement per node per
  *   path (4 and 3), against the same statements issued by hand.
- * Before timing it checks that all give equal results and the statement counts.
+ * Before timing it checks that all give equal results and the statement counts, and prints the
+ * fused pairs' medians over alternating rounds (the bar's figure; `deno bench`'s table gives
+ * means, one group after the other).
  *
  * Drivers: PGlite always; postgres.js too when DATABASE_URL names a server. The tables are
  * temporary (one connection), so nothing is left behind on the server. Two more pairs replay the
@@ -253,6 +255,11 @@ async function register(label: string, db: Database): Promise<void> {
     assert.deepEqual(await hikuFused(counting, text), expected, `${label}: ${name}: fused`);
     assert.equal(statements, 1, `${label}: ${name}: fused statements`);
     console.log(`${label}, ${name}: ${statements} statement per query, fused`);
+    await alternating(
+      `W2 ${name}, one statement (${label})`,
+      () => inOne(db),
+      () => hikuFused(db, text),
+    );
     pair(`W2 ${name}, one statement (${label})`, DATABASE_RUNS, [
       "one statement by hand",
       () => inOne(db),
@@ -281,6 +288,43 @@ async function register(label: string, db: Database): Promise<void> {
       () => byHand(replay),
     ], ["hiku-ts", () => hiku(replay, query)]);
   }
+}
+
+/** Rounds of {@linkcode alternating}, after as many again to warm up. */
+const ALTERNATING_ROUNDS = 100;
+
+/**
+ * Times a baseline and a contender in alternating rounds (the order swapped each round, so that
+ * the machine's noise and the garbage each leaves fall on both alike) and prints their medians and
+ * quartiles: the bar's figure. `deno bench`'s groups below run one after the other and report
+ * means, which a few collections of tens of milliseconds move.
+ */
+async function alternating(
+  group: string,
+  baseline: () => Promise<unknown>,
+  contender: () => Promise<unknown>,
+): Promise<void> {
+  const times: [number[], number[]] = [[], []];
+  const runs = [baseline, contender] as const;
+  for (let round = 0; round < 2 * ALTERNATING_ROUNDS; round++) {
+    for (const k of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const start = performance.now();
+      await runs[k]!();
+      if (round >= ALTERNATING_ROUNDS) times[k]!.push(performance.now() - start);
+    }
+  }
+  const at = (xs: number[], q: number) => xs.sort((a, b) => a - b)[Math.floor(xs.length * q)]!;
+  const show = (xs: number[]) =>
+    `median ${at(xs, 0.5).toFixed(2)} ms (quartiles ${at(xs, 0.25).toFixed(2)}, ${
+      at(xs, 0.75).toFixed(2)
+    })`;
+  console.log(
+    `${group}, ${ALTERNATING_ROUNDS} alternating rounds: one statement by hand ${
+      show(times[0])
+    }; hiku-ts, fused ${show(times[1])}: ${
+      (at(times[1], 0.5) / at(times[0], 0.5)).toFixed(2)
+    }x (bar: within 1.2x)`,
+  );
 }
 
 /** Registers a baseline and a contender in one group. */
