@@ -779,14 +779,20 @@ function treeLayout(
     }
   }
   const columns = new Array<number>(region.links.length).fill(-1);
+  const keys: number[][] = [];
   for (const step of steps) {
     if (step.link >= 0) columns[step.link] = step.to;
     else if (step.remap !== null) return null;
+    else {
+      const slot = slots[step.slot]!;
+      (keys[slot.node] ??= [])[slot.group] = step.key;
+    }
   }
   if (columns.includes(-1)) return null;
   return {
     links: columns,
     columns: slotOf.map((groups) => groups.map((slot) => slots[slot]!.columns)),
+    keys,
   };
 }
 
@@ -978,7 +984,7 @@ class PostgresFusedResult implements FusedResult {
     const rows = this.#rows;
     return layout === null || rows === null
       ? null
-      : { rows, links: layout.links, columns: layout.columns };
+      : { rows, links: layout.links, columns: layout.columns, keys: layout.keys };
   }
 
   release(): void {

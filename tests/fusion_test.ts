@@ -1759,3 +1759,63 @@ fusionTest(
     });
   },
 );
+
+fusionTest(
+  "a row the join matches by a key the engine would not take for the id (char padding) is read by id, as unfused",
+  async (db) => {
+    // `char(4)` keeps 'NCC' as 'NCC ': SQL finds it for 'NCC', the engine's ids do not.
+    await db.query("CREATE TABLE dock (code char(4) PRIMARY KEY, name text)");
+    await db.query("CREATE TABLE crew (id integer PRIMARY KEY, name text, dock_code varchar(10))");
+    await db.query("INSERT INTO dock VALUES ('NCC', 'Enterprise')");
+    await db.query("INSERT INTO crew VALUES (1, 'Kirk', 'NCC')");
+    const dock = table("dock", { code: Str, name: Optional(Str) }, { primaryKey: "code" });
+    const crew = table("crew", { id: Int, name: Str, dock_code: Optional(Str) }, {
+      primaryKey: "id",
+    });
+    // A second table of the crew's fields, keyed by the dock code.
+    const berth = table("dock", { code: Str, name: Optional(Str) }, { primaryKey: "code" });
+    const graph = Graph([
+      Node("Dock", [
+        Field("code", null, FieldsQuery(PG, dock)),
+        Field("name", null, FieldsQuery(PG, dock)),
+      ]),
+      Node("Crew", [
+        Field("id", null, FieldsQuery(PG, crew)),
+        Field("name", null, FieldsQuery(PG, crew)),
+        Link(
+          "dock",
+          Optional(TypeRef("Dock")),
+          LinkQuery(PG, { fromColumn: crew.c.id, toColumn: crew.c.dock_code }),
+          { requires: "id" },
+        ),
+      ]),
+      Node("Berth", [Field("name", null, FieldsQuery(PG, berth))]),
+      Root([
+        Link("crew", Sequence(TypeRef("Crew")), ListQuery(PG, crew), { requires: null }),
+        // Codes listed from the crew's column, their names from the dock table.
+        Link(
+          "berths",
+          Sequence(TypeRef("Berth")),
+          ListQuery(PG, table("crew", { dock_code: Str }, { primaryKey: "dock_code" })),
+          { requires: null },
+        ),
+      ]),
+    ]);
+    await countingReads(async (reads) => {
+      const { fused, unfused } = fusedAndUnfused(graph);
+      for (
+        const query of [
+          "{ crew { name dock { name } } }",
+          "{ crew { name dock { code name } } }",
+          "{ berths { name } }",
+        ]
+      ) {
+        reads.trees = reads.byId = 0;
+        const run = await execute(fused, db, query);
+        const plain = await execute(unfused, db, query);
+        assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response), query);
+        assert.ok(reads.trees === 1 && reads.byId > 0, `${query}: ${JSON.stringify(reads)}`);
+      }
+    });
+  },
+);

@@ -168,6 +168,12 @@ export interface FusedTree {
    * does not load.
    */
   readonly columns: readonly (readonly (readonly number[] | undefined)[])[];
+  /**
+   * Per region node, per group, the column of a row holding the key the group's row was found
+   * by (`null` where it has none): the node's id, unless the source's join matched a key the
+   * engine would not take for it (`"NCC "` for `"NCC"`, a case-insensitive match).
+   */
+  readonly keys: readonly (readonly (number | undefined)[])[];
 }
 
 /** What a fused load found, read by the engine member by member. */

@@ -67,6 +67,8 @@ interface Reader {
   readonly plan: NodePlan;
   /** Per slot: a field's column in the row; `-1` for a link or `__typename`. */
   readonly columns: readonly number[];
+  /** The columns of the keys the node's groups' rows were found by (each group the region reads). */
+  readonly keys: readonly number[];
   /** Per slot: a link's index in the region; `-1` for a field or `__typename`. */
   readonly links: readonly number[];
   /** Per slot: the reader of the node a link reaches; `null` for a field or `__typename`. */
@@ -100,6 +102,7 @@ class Walk {
   readonly #rows: readonly (readonly unknown[])[];
   readonly #links: readonly number[];
   readonly #columns: FusedTree["columns"];
+  readonly #keys: FusedTree["keys"];
   readonly #region: RegionPlan;
   /** Readers by region node, made when first reached. */
   readonly #readers: (Reader | undefined)[] = [];
@@ -114,6 +117,7 @@ class Walk {
     this.#rows = tree.rows;
     this.#links = tree.links;
     this.#columns = tree.columns;
+    this.#keys = tree.keys;
     this.#region = region;
     this.#targets = count ? [] : null;
   }
@@ -153,7 +157,7 @@ class Walk {
       // An item with no list below it is one row: more are rows of a key the database does not
       // keep unique (a view, a partitioned table), each an item of its own by id.
       if (e - r > 1 && !reader.listsBelow) throw GIVE_UP;
-      items.push(this.#node(reader, r, e, depth));
+      items.push(this.#node(reader, id, r, e, depth));
       r = e;
     }
     // A list's items are each under one parent: as many ids as items.
@@ -162,9 +166,16 @@ class Walk {
   }
 
   /** A node's output object, from the rows `[start, end)` of its item (its fields in the first). */
-  #node(reader: Reader, start: number, end: number, depth: number): unknown {
+  #node(reader: Reader, id: unknown, start: number, end: number, depth: number): unknown {
     const plan = reader.plan;
     const row = this.#rows[start]!;
+    const keys = reader.keys;
+    for (let k = 0; k < keys.length; k++) {
+      // A row the join matched by a key the engine would not take for the id ("NCC " for "NCC",
+      // a case-insensitive match): the read by id reports what it makes of it.
+      const key = row[keys[k]!];
+      if (key !== id && key !== null && key !== undefined) throw GIVE_UP;
+    }
     const out = plan.out;
     const columns = reader.columns;
     const values = this.#scratch[depth] ??= [];
@@ -185,17 +196,17 @@ class Walk {
         values[s] = this.#list(target, index, start, end, depth + 1);
         continue;
       }
-      const id = row[this.#links[index]!];
-      if (id === null || id === undefined) {
+      const targetId = row[this.#links[index]!];
+      if (targetId === null || targetId === undefined) {
         // No target: `null` for an `Optional` link; the engine reports the others.
         if (!(slot as LinkSlot).shape.nullable) throw GIVE_UP;
         values[s] = null;
         continue;
       }
       // An id the engine refuses (a date, bytes: its loader's wrong shape) is reported by it.
-      if (!comparable(id)) throw GIVE_UP;
-      if (this.#targets !== null) this.#count(this.#targets, index, id);
-      values[s] = this.#node(target, start, end, depth + 1);
+      if (!comparable(targetId)) throw GIVE_UP;
+      if (this.#targets !== null) this.#count(this.#targets, index, targetId);
+      values[s] = this.#node(target, targetId, start, end, depth + 1);
     }
     return plan.make(values);
   }
@@ -210,8 +221,14 @@ class Walk {
     const known = this.#readers[place.node];
     if (known !== undefined) return known;
     const groups = this.#columns[place.node];
+    const groupKeys = this.#keys[place.node];
     const out = plan.out;
     const columns = new Array<number>(out.length).fill(-1);
+    // Every group the region reads for the node, those that only give links their values too.
+    const keys: number[] = [];
+    if (groupKeys !== undefined) {
+      for (const key of groupKeys) if (key !== undefined && !keys.includes(key)) keys.push(key);
+    }
     const links = new Array<number>(out.length).fill(-1);
     const targets = new Array<Reader | null>(out.length).fill(null);
     let listsBelow = false;
@@ -233,7 +250,7 @@ class Walk {
         listsBelow ||= slot.shape.list || target.listsBelow;
       }
     }
-    const reader: Reader = { plan, columns, links, targets, listsBelow };
+    const reader: Reader = { plan, columns, keys, links, targets, listsBelow };
     this.#readers[place.node] = reader;
     return reader;
   }
