@@ -778,19 +778,19 @@ function treeLayout(
       if (a !== b && !a.ancestors.includes(b.link) && !b.ancestors.includes(a.link)) return null;
     }
   }
-  const columns = new Array<number>(region.links.length).fill(-1);
+  const linkColumns = new Array<number>(region.links.length).fill(-1);
   const keys: number[][] = [];
   for (const step of steps) {
-    if (step.link >= 0) columns[step.link] = step.to;
+    if (step.link >= 0) linkColumns[step.link] = step.to;
     else if (step.remap !== null) return null;
     else {
       const slot = slots[step.slot]!;
       (keys[slot.node] ??= [])[slot.group] = step.key;
     }
   }
-  if (columns.includes(-1)) return null;
+  if (linkColumns.includes(-1)) return null;
   return {
-    links: columns,
+    links: linkColumns,
     columns: slotOf.map((groups) => groups.map((slot) => slots[slot]!.columns)),
     keys,
   };
@@ -982,9 +982,7 @@ class PostgresFusedResult implements FusedResult {
   tree(): FusedTree | null {
     const layout = this.#fused.tree;
     const rows = this.#rows;
-    return layout === null || rows === null
-      ? null
-      : { rows, links: layout.links, columns: layout.columns, keys: layout.keys };
+    return layout === null || rows === null ? null : { rows, ...layout };
   }
 
   release(): void {

@@ -19,6 +19,18 @@ import { type GraphType, isGraphType } from "./types.ts";
 export type Id = string | number | bigint | boolean;
 
 /**
+ * Whether a value is an {@linkcode Id} (internal: the engine refuses other values in place of
+ * ids).
+ *
+ * @param value Any value.
+ * @returns Whether it is a string, number, bigint or boolean.
+ */
+export function isId(value: unknown): value is Id {
+  const type = typeof value;
+  return type === "string" || type === "number" || type === "bigint" || type === "boolean";
+}
+
+/**
  * What an `Optional` link's loader returns when there is nothing to link to.
  *
  * @example

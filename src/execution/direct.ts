@@ -16,6 +16,7 @@
  */
 
 import type { FusedTree } from "../definitions/fusion.ts";
+import { isId } from "../definitions/members.ts";
 import type { FieldSlot, LinkPlan, LinkSlot, NodePlan, RegionPlan } from "../planning/plan.ts";
 import type { CostBudget } from "./budget.ts";
 import { checkedField } from "./denormalize.ts";
@@ -81,21 +82,12 @@ interface Reader {
 }
 
 /**
- * Whether an id can be told from others by `===` as the engine tells ids apart: a string, a
- * boolean, a bigint, or a number other than NaN (which Postgres finds equal to itself). Others (a
- * date, bytes) the engine refuses, and reports.
+ * Whether an id can be told from others by `===` as the engine tells ids apart: an id the engine
+ * takes (others, a date or bytes, it refuses and reports), other than NaN (which Postgres finds
+ * equal to itself, and `===` does not).
  */
 function comparable(id: unknown): boolean {
-  switch (typeof id) {
-    case "number":
-      return id === id;
-    case "string":
-    case "boolean":
-    case "bigint":
-      return true;
-    default:
-      return false;
-  }
+  return isId(id) && id === id;
 }
 
 class Walk {
@@ -107,7 +99,7 @@ class Walk {
   /** Readers by region node, made when first reached. */
   readonly #readers: (Reader | undefined)[] = [];
   /** Per region link to one node, the distinct ids it reached, when ids are counted. */
-  readonly #targets: (Set<unknown> | undefined)[] | null;
+  readonly #seen: (Set<unknown> | undefined)[] | null;
   /** Scratch arrays of values, one per depth. */
   readonly #scratch: unknown[][] = [];
   /** The ids the batches would have held (lists' always, links to one node's when counted). */
@@ -119,7 +111,7 @@ class Walk {
     this.#columns = tree.columns;
     this.#keys = tree.keys;
     this.#region = region;
-    this.#targets = count ? [] : null;
+    this.#seen = count ? [] : null;
   }
 
   root(plan: NodePlan, entry: LinkPlan, typeName: string | null): { [key: string]: unknown } {
@@ -205,7 +197,7 @@ class Walk {
       }
       // An id the engine refuses (a date, bytes: its loader's wrong shape) is reported by it.
       if (!comparable(targetId)) throw GIVE_UP;
-      if (this.#targets !== null) this.#count(this.#targets, index, targetId);
+      if (this.#seen !== null) this.#count(this.#seen, index, targetId);
       values[s] = this.#node(target, targetId, start, end, depth + 1);
     }
     return plan.make(values);
@@ -256,10 +248,10 @@ class Walk {
   }
 
   /** Counts a target of a link to one node, once per link (as its batch would hold it). */
-  #count(targets: (Set<unknown> | undefined)[], link: number, id: unknown): void {
-    const seen = targets[link] ??= new Set();
-    if (!seen.has(id)) {
-      seen.add(id);
+  #count(seen: (Set<unknown> | undefined)[], link: number, id: unknown): void {
+    const ids = seen[link] ??= new Set();
+    if (!ids.has(id)) {
+      ids.add(id);
       this.ids++;
     }
   }

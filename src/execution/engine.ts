@@ -24,7 +24,7 @@ import {
 import { describe, inspect } from "../base/_inspect.ts";
 import { type Context, strictContext } from "../definitions/context.ts";
 import type { Graph } from "../definitions/graph.ts";
-import { type Id, Nothing } from "../definitions/members.ts";
+import { type Id, isId, Nothing } from "../definitions/members.ts";
 import { bindArguments, bindOptions, NO_VARIABLES, type Variables } from "../planning/options.ts";
 import type { FieldGroup, LinkPlan, NodePlan, RegionPlan } from "../planning/plan.ts";
 import type { FusedResult } from "../definitions/fusion.ts";
@@ -1352,9 +1352,4 @@ class TargetBuilder {
       instead: this.#instead,
     };
   }
-}
-
-function isId(value: unknown): value is Id {
-  const type = typeof value;
-  return type === "string" || type === "number" || type === "bigint" || type === "boolean";
 }
