@@ -36,6 +36,44 @@ export class PostgresQueryError extends Error {
 }
 
 /**
+ * A `FieldsQuery` whose key is not its table's declared primary key (a column given as
+ * `primaryKey`) found several rows for one id: its key column must be unique. Each field of that id fails with it, where
+ * the query reads it, fused or not; other ids are answered. Which of the rows a statement returns
+ * first is up to Postgres, so taking one would answer differently from run to run.
+ */
+export class FieldsRowError extends Error {
+  /** The table read, quoted as in the statement. */
+  readonly table: string;
+  /** The key column's name. */
+  readonly column: string;
+  /** The id (the key's value) with several rows. */
+  readonly id: unknown;
+  /** How many rows have it. */
+  readonly found: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param table The table, quoted.
+   * @param column The key column's name.
+   * @param id The id.
+   * @param found How many rows have it.
+   */
+  constructor(table: string, column: string, id: unknown, found: number) {
+    super(
+      `FieldsQuery on table ${table} needs at most one row where "${column}" = ${
+        inspect(id)
+      }: found ${found} (its key column must be unique)`,
+    );
+    this.name = "FieldsRowError";
+    this.table = table;
+    this.column = column;
+    this.id = id;
+    this.found = found;
+  }
+}
+
+/**
  * The rows found for a `LinkQuery` do not fit the link's type: a `TypeRef` link found no row or
  * several for an id, or an `Optional` link found several.
  */

@@ -9,11 +9,11 @@ import { type Context, passContext, signalOf } from "../src/definitions/context.
 import { FIELD_TYPE, type Id } from "../src/definitions/members.ts";
 import type { GraphType } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
-import { IdTypeError } from "./_postgres_errors.ts";
+import { FieldsRowError, IdTypeError } from "./_postgres_errors.ts";
 import { KeyIndex, keyKindOf, keysOf } from "./_postgres_keys.ts";
 import { fusionMember } from "./_postgres_fusion.ts";
 import { FUSE } from "../src/definitions/fusion.ts";
-import type { Column, Table } from "./_postgres_table.ts";
+import { type Column, isPrimaryKey, type Table } from "./_postgres_table.ts";
 
 /** What {@linkcode FieldsQuery} accepts besides the context key and the table. */
 export interface FieldsQueryInit {
@@ -63,8 +63,11 @@ interface Statement {
  * Makes a field loader that reads a node's fields from the columns of a table: each field is
  * loaded from the column of its name, and each call issues ONE statement,
  * `SELECT "pk", "col", ... FROM "table" WHERE "pk" = ANY($1)`, with the ids bound as an array.
- * Rows are mapped back to the ids; an id with no row gets `null` for every field. An empty list of
- * ids is answered without a statement.
+ * Rows are mapped back to the ids; an id with no row gets `null` for every field. A key other than
+ * the table's declared primary key is checked: an id with several rows gets a `FieldsRowError` for
+ * every field, reported where the query reads it (the declared primary key is taken to be unique:
+ * where the database does not keep it so, one of the rows is read). An empty list of ids is
+ * answered without a statement.
  *
  * Ids are read as the key column's graph type before they are sent, as Postgres reads them: for
  * an `Int` key, `"7"`, `"007"`, `" 7 "` and `7n` are 7, and `7.5` or `"abc"` are an
@@ -114,6 +117,9 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
   const columns = new Map<string, Column>();
   for (const column of from.columns) columns.set(column.name, column);
   const keyName = key.name;
+  // A declared primary key is taken at its word (a fused statement could not tell two rows with
+  // one key from one row its joins repeat without reading more); any other key is checked.
+  const checksRows = !isPrimaryKey(key);
   const tableSql = from.sql;
   const keyKind = keyKindOf(key.type);
   const misfit = (id: unknown) => new IdTypeError(tableSql, keyName, id, String(keyKind), null);
@@ -169,9 +175,13 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
       signal: signalOf(ctx),
     });
     const index = new KeyIndex<PgRow>();
+    /** How many rows a key has, for the keys with several (never for the primary key). */
+    let several: KeyIndex<number> | null = null;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
-      index.put(row[keyName], row);
+      const rowKey = row[keyName];
+      if (index.at(rowKey) === undefined) index.put(rowKey, row);
+      else if (checksRows) (several ??= new KeyIndex()).put(rowKey, (several.at(rowKey) ?? 1) + 1);
     }
     const names = statement.names;
     const width = names.length;
@@ -182,6 +192,14 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
       if (row === undefined) {
         out[i] = nulls ??= new Array(width).fill(null);
         continue;
+      }
+      if (several !== null) {
+        const found = several.find(keys[i]);
+        if (found !== undefined) {
+          // Each field of this id fails, where the query reads it; other ids are answered.
+          out[i] = new Array(width).fill(new FieldsRowError(tableSql, keyName, keys[i], found));
+          continue;
+        }
       }
       const values = new Array(width);
       for (let k = 0; k < width; k++) values[k] = row[names[k]!];

@@ -45,7 +45,7 @@ import type {
 import { signalOf } from "../src/definitions/context.ts";
 import { type Id, Nothing } from "../src/definitions/members.ts";
 import { clientOf, runArrayStatement } from "./_postgres_client.ts";
-import { IdTypeError, LinkRowError } from "./_postgres_errors.ts";
+import { FieldsRowError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex, type KeyKind, keyKindOf, keysOf, readKey } from "./_postgres_keys.ts";
 import {
   type Column,
@@ -130,6 +130,15 @@ type Reader =
     readonly group: number;
     readonly key: number;
     readonly values: readonly number[];
+    /**
+     * What tells the group's rows apart (its table's primary key, or its `ctid`) where its key is
+     * not its table's primary key, so that two rows with one key are told from one row repeated by
+     * the chain's joins; `-1` where the key is the primary key.
+     */
+    readonly identity: number;
+    /** The group's table, quoted, and its key column's name (for a `FieldsRowError`). */
+    readonly table: string;
+    readonly column: string;
   }
   | {
     readonly kind: "link";
@@ -179,7 +188,10 @@ class ReadStep {
     readonly parent: number,
     /** A link step: its target's column. */
     readonly to: number,
-    /** A link step: what tells its rows apart where the chain repeats them, or -1. */
+    /**
+     * What tells the rows apart: a link step's where the chain repeats them, a group step's where
+     * its key is not its table's primary key; or -1.
+     */
     readonly identity: number,
   ) {}
 }
@@ -189,6 +201,9 @@ interface GroupSlot {
   readonly node: number;
   readonly group: number;
   readonly columns: readonly number[];
+  /** The group's table, quoted, and its key column's name. */
+  readonly table: string;
+  readonly column: string;
 }
 
 /** A fused region: the statement and how its rows map back to members. */
@@ -360,6 +375,14 @@ function buildStatement(region: FusionRegion): Fused | null {
     const spec = specOf(fusion.member) as FieldsSpec;
     const key = column(alias, spec.key.sql);
     chain.used.add(key);
+    // Several rows with one key fail the group, as they fail FieldsQuery's own statement: told
+    // apart from one row that the chain's joins repeat by what tells the table's rows apart.
+    let identity = -1;
+    if (!isPrimaryKey(spec.key)) {
+      const primaryKey = spec.table.primaryKey;
+      identity = column(alias, primaryKey === null ? rowIdentity(alias) : primaryKey.sql);
+      chain.used.add(identity);
+    }
     const values: number[] = [];
     const columns: Column[] = [];
     for (const field of fusion.fields) {
@@ -370,7 +393,16 @@ function buildStatement(region: FusionRegion): Fused | null {
       values.push(index);
       columns.push(source);
     }
-    chain.readers.push({ kind: "group", node, group, key, values });
+    chain.readers.push({
+      kind: "group",
+      node,
+      group,
+      key,
+      values,
+      identity,
+      table: spec.table.sql,
+      column: spec.key.name,
+    });
     return { values, columns };
   };
 
@@ -681,7 +713,12 @@ function buildStatement(region: FusionRegion): Fused | null {
     for (let k = 0; k < chain.readers.length; k++) {
       const reader = chain.readers[k]!;
       chain.readers[k] = reader.kind === "group"
-        ? { ...reader, key: at(reader.key), values: reader.values.map(at) }
+        ? {
+          ...reader,
+          key: at(reader.key),
+          values: reader.values.map(at),
+          identity: at(reader.identity),
+        }
         : {
           ...reader,
           parent: at(reader.parent),
@@ -766,6 +803,8 @@ function treeLayout(
   if (chain.multiplied) return null;
   const lists: Extract<Reader, { kind: "link" }>[] = [];
   for (const reader of chain.readers) {
+    // Fields by a key that is not a primary key: the read by id tells whether it is unique.
+    if (reader.kind === "group" && reader.identity >= 0) return null;
     if (reader.kind !== "link") continue;
     const { link, spec } = links[reader.link]!;
     if (isList(link)) {
@@ -876,11 +915,13 @@ function compileSteps(
       let slot = byGroup[reader.group];
       if (slot === undefined) {
         slot = byGroup[reader.group] = slots.length;
-        slots.push({ node: reader.node, group: reader.group, columns });
+        const { node, group, table, column } = reader;
+        slots.push({ node, group, columns, table, column });
       }
       const own = slots[slot]!.columns;
       const same = own.length === columns.length && own.every((c, f) => c === columns[f]);
-      return new ReadStep(slot, reader.key + o, same ? null : columns, -1, -1, -1, -1);
+      const identity = reader.identity < 0 ? -1 : reader.identity + o;
+      return new ReadStep(slot, reader.key + o, same ? null : columns, -1, -1, -1, identity);
     })
   );
   return { steps, slots, slotOf };
@@ -896,11 +937,15 @@ interface LinkRead {
 function readRows(
   fused: Fused,
   rows: readonly (readonly unknown[])[],
-): { groups: KeyIndex<readonly unknown[]>[]; links: LinkRead[] } {
+): RowsRead {
   const slots = fused.slots;
   /** Per group slot, the statement's rows by the group's key (each row as it came). */
   const groups = new Array<KeyIndex<readonly unknown[]>>(slots.length);
   for (let g = 0; g < groups.length; g++) groups[g] = new KeyIndex();
+  /** Per group slot whose key is not its table's primary key, the first row's identity by key. */
+  const identities = new Array<KeyIndex<unknown> | undefined>(slots.length);
+  /** Per such slot, the identities of the rows of each key that several rows have. */
+  const several = new Array<KeyIndex<Set<unknown>> | undefined>(slots.length);
   const links = new Array<LinkRead>(fused.links.length);
   for (let l = 0; l < links.length; l++) {
     links[l] = { byParent: new KeyIndex(), all: [], seen: new KeyIndex() };
@@ -916,8 +961,14 @@ function readRows(
         const key = row[step.key];
         if (key === null || key === undefined) continue;
         const index = groups[step.slot]!;
-        if (index.at(key) !== undefined) continue;
+        if (index.at(key) !== undefined) {
+          if (step.identity >= 0) severalRows(identities, several, step, key, row[step.identity]);
+          continue;
+        }
         index.put(key, step.remap === null ? row : moved(row, step.remap, slots[step.slot]!));
+        if (step.identity >= 0) {
+          (identities[step.slot] ??= new KeyIndex()).put(key, row[step.identity]);
+        }
         continue;
       }
       const target = row[step.to];
@@ -939,7 +990,31 @@ function readRows(
       else list.push(target);
     }
   }
-  return { groups, links };
+  return { groups, links, several };
+}
+
+/** What the statement's rows say, by key: see {@linkcode readRows}. */
+interface RowsRead {
+  readonly groups: readonly KeyIndex<readonly unknown[]>[];
+  readonly links: readonly LinkRead[];
+  /** Per group slot, the rows' identities of each key several rows have (when any has). */
+  readonly several: readonly (KeyIndex<Set<unknown>> | undefined)[];
+}
+
+/** Notes a group's row with a key seen before: another row's, or the same row repeated. */
+function severalRows(
+  identities: (KeyIndex<unknown> | undefined)[],
+  several: (KeyIndex<Set<unknown>> | undefined)[],
+  step: ReadStep,
+  key: unknown,
+  identity: unknown,
+): void {
+  const first = identities[step.slot]!.at(key);
+  if (identity === first) return;
+  const index = several[step.slot] ??= new KeyIndex();
+  const seen = index.at(key);
+  if (seen === undefined) index.put(key, new Set([first, identity]));
+  else seen.add(identity);
 }
 
 /** A row whose group fields are at `from`, copied to where the group's slot reads them. */
@@ -958,7 +1033,7 @@ class PostgresFusedResult implements FusedResult {
   /** The statement's rows, until released. */
   #rows: readonly (readonly unknown[])[] | null;
   /** The rows by key, read when the engine first asks by id (a tree is read without them). */
-  #read: ReturnType<typeof readRows> | null = null;
+  #read: RowsRead | null = null;
   readonly rowCount: number;
 
   constructor(fused: Fused, rows: readonly (readonly unknown[])[]) {
@@ -967,7 +1042,7 @@ class PostgresFusedResult implements FusedResult {
     this.rowCount = rows.length;
   }
 
-  #indexes(): ReturnType<typeof readRows> {
+  #indexes(): RowsRead {
     return this.#read ??= readRows(this.#fused, this.#rows ?? []);
   }
 
@@ -976,7 +1051,17 @@ class PostgresFusedResult implements FusedResult {
     const slot = fused.slotOf[node]?.[group];
     if (slot === undefined) return undefined;
     // The engine asks with the ids it gave; the statement was sent them read as the key's type.
-    return this.#indexes().groups[slot]!.find(node === 0 ? readKey(fused.entryKind, id) : id);
+    const key = node === 0 ? readKey(fused.entryKind, id) : id;
+    const read = this.#indexes();
+    const several = read.several[slot]?.find(key);
+    if (several !== undefined) {
+      // As FieldsQuery's own statement: each field of this id fails, other ids are answered.
+      const { table, column, columns } = fused.slots[slot]!;
+      let width = 0;
+      for (let c = 0; c < columns.length; c++) width = Math.max(width, columns[c]! + 1);
+      return new Array(width).fill(new FieldsRowError(table, column, key, several.size));
+    }
+    return read.groups[slot]!.find(key);
   }
 
   tree(): FusedTree | null {
@@ -987,7 +1072,7 @@ class PostgresFusedResult implements FusedResult {
 
   release(): void {
     this.#rows = null;
-    this.#read = { groups: [], links: [] };
+    this.#read = { groups: [], links: [], several: [] };
   }
 
   columns(node: number, group: number): readonly number[] | null {

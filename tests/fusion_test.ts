@@ -548,8 +548,8 @@ function randomQuery(random: () => number, secondRoot = true): string {
  * The data {@linkcode everyShapeGraph} is queried on, besides the seed's: Kirk captains two ships
  * (his `flagship` finds two rows), one ship's captain has no row, Shatner has two awards (his
  * `topAward` finds two), one award's actor has no row, McCoy has no ship, most actors no award,
- * Kirk's note is in two rows (alike: unfused, the last row of a key is kept, fused the first),
- * Spock has none.
+ * Kirk's note is in two rows (alike; a `FieldsRowError` for his note, its key not being the
+ * table's primary key), Spock has none.
  */
 async function fillEveryShape(db: PgClient): Promise<void> {
   await db.query(
@@ -605,7 +605,7 @@ fusionTest(
 );
 
 fusionTest(
-  "fields joined on a key that several rows share do not repeat a statement's list items",
+  "fields joined on a key that several rows share do not repeat a statement's list items, and fail that id's fields as unfused",
   async (db) => {
     // Kirk's note is in two rows: joined on his id, they give every row of his twice.
     await fillEveryShape(db);
@@ -618,10 +618,92 @@ fusionTest(
     assert.deepEqual(response.data, {
       characters: [KIRK, SPOCK, MCCOY].map((name) => ({
         name,
-        note: name === KIRK ? "captain" : name === MCCOY ? "doctor" : null,
+        note: name === MCCOY ? "doctor" : null,
         actors: ACTORS_OF[name]!.map((actor) => ({ name: actor })),
       })),
     });
+    assert.deepEqual(response.errors?.map(({ message, path }) => ({ message, path })), [{
+      message: `FieldsQuery on table "info" needs at most one row where "character_id" = 1: ` +
+        "found 2 (its key column must be unique)",
+      path: ["characters", 0, "note"],
+    }]);
+  },
+);
+
+fusionTest(
+  "fields read by a key that is not the primary key fail an id with rows that differ and read one row the joins repeat, fused as unfused",
+  async (db) => {
+    await fillEveryShape(db);
+    // Kirk's notes now differ, three rows (the table has no primary key: told apart by ctid).
+    await db.query("INSERT INTO info VALUES (1, 'admiral')");
+    const queries = [
+      "{ characters { name note actors { name } } }",
+      "{ actors { name character { name note } } }",
+      "{ actorsById { character { name note } } }",
+      "{ ships { captain { note } } }",
+    ];
+    const { fused } = await inOneStatementAsUnfused(db, queries);
+    const { response } = await execute(fused, db, "{ characters { name note } }");
+    assert.deepEqual(response.data, {
+      characters: [KIRK, SPOCK, MCCOY].map((name) => ({
+        name,
+        note: name === MCCOY ? "doctor" : null,
+      })),
+    });
+    assert.deepEqual(response.errors?.map(({ message, path }) => ({ message, path })), [{
+      message: `FieldsQuery on table "info" needs at most one row where "character_id" = 1: ` +
+        "found 3 (its key column must be unique)",
+      path: ["characters", 0, "note"],
+    }]);
+
+    // One row of Kirk's left: each of his actors' rows repeats it, and it is read as one.
+    await db.query("DELETE FROM info WHERE character_id = 1 AND note = 'admiral'");
+    await db.query(
+      "DELETE FROM info WHERE ctid = (SELECT min(ctid) FROM info WHERE character_id = 1)",
+    );
+    await inOneStatementAsUnfused(db, queries);
+    const again = await execute(fused, db, "{ characters { note actors { name } } }");
+    assert.equal(again.response.errors, undefined);
+    assert.deepEqual(
+      (again.response.data as { characters: { note: unknown }[] }).characters.map((c) => c.note),
+      ["captain", null, "doctor"],
+    );
+  },
+);
+
+fusionTest(
+  "a link to one node onto a key that is not the primary key is read by id, not in one pass: two rows with the key fail it, as unfused",
+  async (db) => {
+    await db.query("CREATE TABLE award (id integer PRIMARY KEY, title text)");
+    await db.query("INSERT INTO award VALUES (1, 'Emmy'), (2, 'Emmy'), (3, 'Hugo')");
+    const award = table("award", { id: Int, title: Str }, { primaryKey: "id" });
+    const { fused, unfused } = fusedAndUnfused(Graph([
+      Node("Award", [
+        Field("id", null, FieldsQuery(PG, award)),
+        // Each award's own row, reached by its title: a link on the primary key (one row each),
+        // onto a node whose fields are read by the title.
+        Link(
+          "named",
+          TypeRef("Title"),
+          LinkQuery(PG, { fromColumn: award.c.id, toColumn: award.c.title }),
+          { requires: "id" },
+        ),
+      ]),
+      Node("Title", [
+        Field("title", null, FieldsQuery(PG, award, { primaryKey: award.c.title })),
+      ]),
+      Root([Link("awards", Sequence(TypeRef("Award")), ListQuery(PG, award), { requires: null })]),
+    ]));
+    const query = "{ awards { id named { title } } }";
+    const run = await execute(fused, db, query);
+    assert.deepEqual(sources(run.statements), ["region awards > Award"]);
+    assert.equal(
+      JSON.stringify(run.response),
+      JSON.stringify((await execute(unfused, db, query)).response),
+    );
+    assert.deepEqual(run.response.errors?.map(({ path }) => path), [
+      ["awards", 0, "named", "title"],
+    ]);
   },
 );
 
@@ -1592,7 +1674,7 @@ fusionTest(
       assert.equal(response.errors?.length, 1);
 
       // Items whose ids repeat under one parent (a list on a column that is not its table's key:
-      // two awards of one title) are each an item.
+      // two awards of one title) are each an item, whose fields, read by that column, fail.
       await db.query("CREATE TABLE award (id integer PRIMARY KEY, actor_id integer, title text)");
       await db.query("INSERT INTO award VALUES (1, 1, 'Emmy'), (2, 1, 'Emmy'), (3, 2, 'Hugo')");
       const edges = fusedAndUnfused(edgeGraph());
@@ -1602,7 +1684,11 @@ fusionTest(
         JSON.stringify(run.response),
         JSON.stringify((await execute(edges.unfused, db, query)).response),
       );
-      assert.match(JSON.stringify(run.response), /\[\{"title":"Emmy"\},\{"title":"Emmy"\}\]/);
+      assert.deepEqual(run.response.errors?.map(({ message, path }) => ({ message, path })), [{
+        message: `FieldsQuery on table "award" needs at most one row where "title" = "Emmy": ` +
+          "found 2 (its key column must be unique)",
+        path: ["bySpecies", 0, "actors", 0, "awardTitles", 0, "title"],
+      }]);
     });
   },
 );

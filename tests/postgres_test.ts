@@ -37,6 +37,7 @@ import {
   type Database,
   DatabaseUrlMissingError,
   FieldsQuery,
+  FieldsRowError,
   LinkQuery,
   ListQuery,
   openDatabase,
@@ -387,6 +388,45 @@ Deno.test("empty id lists are answered without a round trip", async () => {
         `Link "link" needs exactly one row in table "actor" where "character_id" = null: found none`,
     },
   );
+});
+
+Deno.test("FieldsQuery fails each field of an id that several rows have, unless its key is the table's primary key", async () => {
+  const note = table("note", { id: Int, character_id: Int, text: Str }, { primaryKey: "id" });
+  const fields = [{ name: "text", alias: null, options: {} }] as unknown as QueryField[];
+  let rows: PgRow[] = [];
+  const ctx = { [PG]: { query: () => Promise.resolve(rows) } };
+
+  // Kirk (1) has two notes, McCoy (3) one, Spock (2) none.
+  rows = [
+    { character_id: 1, text: "captain" },
+    { character_id: 3, text: "doctor" },
+    { character_id: 1, text: "admiral" },
+  ];
+  const [kirk, spock, mccoy] = await FieldsQuery(PG, note, { primaryKey: note.c.character_id })(
+    ctx,
+    fields,
+    [1, 2, 3],
+  );
+  assert.deepEqual(spock, [null]);
+  assert.deepEqual(mccoy, ["doctor"]);
+  const error = kirk![0];
+  assert.ok(error instanceof FieldsRowError);
+  assert.equal(error.name, "FieldsRowError");
+  assert.equal(
+    error.message,
+    `FieldsQuery on table "note" needs at most one row where "character_id" = 1: found 2 ` +
+      "(its key column must be unique)",
+  );
+  assert.deepEqual([error.table, error.column, error.id, error.found], [
+    '"note"',
+    "character_id",
+    1,
+    2,
+  ]);
+
+  // The declared primary key is taken at its word: of two rows, the first is read.
+  rows = [{ id: 1, text: "captain" }, { id: 1, text: "admiral" }];
+  assert.deepEqual(await FieldsQuery(PG, note)(ctx, fields, [1]), [["captain"]]);
 });
 
 const contextGraph = Graph([
