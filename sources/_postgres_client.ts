@@ -152,9 +152,10 @@ export interface QueryObjectDb {
 /**
  * Adapts a postgres.js client (`npm:postgres`, the default driver) for the Postgres sources:
  * statements run through `sql.unsafe(text, params)`, with the parameters bound by the driver.
- * Arrays of bigints are sent as arrays of text, which the server reads as the column's type, and
- * arrays of booleans through `sql.array(values, 16)` (postgres.js would declare either array with
- * its first item's type, and fail; booleans spelled as text would all be read as false). Statements
+ * Arrays of bigints and of `Date`s are sent as arrays of text (a date as postgres.js writes one,
+ * `toISOString()`), which the server reads as the column's type, and arrays of booleans through
+ * `sql.array(values, 16)` (postgres.js would declare each array with its first item's type, and
+ * fail; booleans spelled as text would all be read as false). Statements
  * are prepared (see {@linkcode PostgresJsOptions.prepare}): the sources' statements (those given
  * a {@linkcode StatementInfo.source}) always, even without parameters; a statement of your own
  * without parameters goes as postgres.js sends it, with the simple protocol (which takes several
@@ -195,9 +196,10 @@ export function postgresJs(sql: PostgresJsSql, options: PostgresJsOptions = {}):
       const param = params[p];
       if (!Array.isArray(param) || param.length === 0) continue;
       const first = typeof param[0];
-      if (first !== "bigint" && first !== "boolean") continue;
+      const dates = param[0] instanceof Date;
+      if (first !== "bigint" && first !== "boolean" && !dates) continue;
       if (bound === params) bound = [...params];
-      bound[p] = first === "bigint" ? param.map(spellOut) : booleans(sql, param);
+      bound[p] = first === "boolean" ? booleans(sql, param) : param.map(spellOut);
     }
     return bound;
   };
@@ -317,12 +319,15 @@ function cancelQuery(query: CancellableQuery): void {
 function ignore(): void {}
 
 // postgres.js declares an array parameter with its first item's type (int8 for a bigint, bool
-// for a boolean) instead of the array type, and the server then rejects `= ANY($1)`. Spelled out
-// as text, bigints are typed by the server from the statement, as arrays of numbers and strings
-// are. Booleans cannot be: the server's array of booleans goes through postgres.js's boolean
+// for a boolean, timestamptz for a Date) instead of the array type, and the server then rejects
+// `= ANY($1)`. Spelled out as text, bigints and dates (as postgres.js writes one Date) are typed by
+// the server from the statement, as arrays of numbers and strings are. Booleans cannot be: the server's array of booleans goes through postgres.js's boolean
 // serializer, which writes false for anything but `true`; `sql.array` declares the array type.
 function spellOut(item: unknown): unknown {
-  return typeof item === "bigint" ? String(item) : item;
+  if (typeof item === "bigint") return String(item);
+  if (!(item instanceof Date)) return item;
+  // An invalid date goes as "Invalid Date", which the server refuses, naming the type.
+  return Number.isNaN(item.getTime()) ? String(item) : item.toISOString();
 }
 
 /** OID of Postgres's `boolean`. */

@@ -1847,6 +1847,60 @@ fusionTest(
 );
 
 fusionTest(
+  "a link found by a timestamp column finds every row of its time, fused as unfused",
+  async (db) => {
+    // The driver makes a new Date for each value it reads: keyed by the object, the parent's
+    // value found no row unfused, and fused only the row read last.
+    const DateTime = Scalar("DateTime", {
+      serialize: (value: unknown) => value instanceof Date ? value.toISOString() : String(value),
+    });
+    const event = table("event", { id: Int, at: DateTime, title: Str }, { primaryKey: "id" });
+    const log = table("log", { id: Int, event_at: Optional(DateTime) }, { primaryKey: "id" });
+    const graph = Graph([
+      Node("Event", [Field("title", null, FieldsQuery(PG, event))]),
+      Node("Log", [
+        Field("id", null, FieldsQuery(PG, log)),
+        Field("event_at", null, FieldsQuery(PG, log)),
+        Link(
+          "events",
+          Sequence(TypeRef("Event")),
+          LinkQuery(PG, { fromColumn: event.c.at, toColumn: event.c.id }),
+          { requires: "event_at" },
+        ),
+      ]),
+      Root([Link("logs", Sequence(TypeRef("Log")), ListQuery(PG, log), { requires: null })]),
+    ]);
+    for (
+      const statement of [
+        "CREATE TABLE event (id int PRIMARY KEY, at timestamptz, title text)",
+        "CREATE TABLE log (id int PRIMARY KEY, event_at timestamptz)",
+        "INSERT INTO event VALUES (7, '2020-01-01T00:00:00Z', 'new year'), " +
+        "(8, '2020-01-01T00:00:00Z', 'fireworks'), (9, '2021-01-01T00:00:00Z', 'ny21')",
+        "INSERT INTO log VALUES (1, '2020-01-01T00:00:00Z'), (2, '2021-01-01T00:00:00Z'), " +
+        "(3, NULL)",
+      ]
+    ) await db.query(statement);
+    const { fused, unfused } = fusedAndUnfused(graph);
+    const query = "{ logs { id events { title } } }";
+    const run = await execute(fused, db, query);
+    assert.equal(run.statements.length, 1);
+    assert.deepEqual(run.response, {
+      data: {
+        logs: [
+          { id: 1, events: [{ title: "new year" }, { title: "fireworks" }] },
+          { id: 2, events: [{ title: "ny21" }] },
+          { id: 3, events: [] },
+        ],
+      },
+    });
+    assert.equal(
+      JSON.stringify((await execute(unfused, db, query)).response),
+      JSON.stringify(run.response),
+    );
+  },
+);
+
+fusionTest(
   "a row the join matches by a key the engine would not take for the id (char padding) is read by id, as unfused",
   async (db) => {
     // `char(4)` keeps 'NCC' as 'NCC ': SQL finds it for 'NCC', the engine's ids do not.

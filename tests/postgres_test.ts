@@ -232,7 +232,7 @@ Deno.test("LinkQuery needs columns of one table and a link it can shape", () => 
   );
 });
 
-Deno.test("postgresJs sends arrays of bigints as text, of booleans through sql.array, other values as they are", async () => {
+Deno.test("postgresJs sends arrays of bigints and dates as text, of booleans through sql.array, other values as they are", async () => {
   const sent: unknown[][] = [];
   const client = postgresJs({
     unsafe(_query: string, parameters: unknown[] = []) {
@@ -241,8 +241,18 @@ Deno.test("postgresJs sends arrays of bigints as text, of booleans through sql.a
     },
     array: (values: unknown[], type: number) => ({ values, type }),
   });
-  const params = [[9007199254740993n, 1n], [true, false], [1, 2n], ["a"], 7n, []];
-  await client.query("SELECT $1, $2, $3, $4, $5, $6", params);
+  const day = new Date("2020-01-01T00:00:00.123Z");
+  const params = [
+    [9007199254740993n, 1n],
+    [true, false],
+    [1, 2n],
+    ["a"],
+    7n,
+    [],
+    [day, new Date(NaN)],
+    day,
+  ];
+  await client.query("SELECT $1, $2, $3, $4, $5, $6, $7, $8", params);
   assert.deepEqual(sent, [[
     ["9007199254740993", "1"],
     { values: [true, false], type: 16 },
@@ -250,6 +260,9 @@ Deno.test("postgresJs sends arrays of bigints as text, of booleans through sql.a
     ["a"],
     7n,
     [],
+    // As postgres.js writes one date; an invalid one as the server will refuse, naming the type.
+    ["2020-01-01T00:00:00.123Z", "Invalid Date"],
+    day,
   ]]);
   assert.deepEqual(params[0], [9007199254740993n, 1n]);
   // Without sql.array, an array of booleans is refused, not sent wrong.
