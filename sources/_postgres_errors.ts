@@ -122,6 +122,41 @@ export class LinkRowError extends Error {
 }
 
 /**
+ * A `LinkQuery` link requires `Date`s: the values of a `timestamptz`, `timestamp` or `date`
+ * column, which the drivers read as `Date`s. A `Date` keeps milliseconds where the column may keep
+ * microseconds, so no statement could find a value's rows exactly: the link fails with this error
+ * (fused or not) rather than answer with some of its rows. Link by another column, or have the
+ * driver read the column as text.
+ */
+export class DateKeyError extends TypeError {
+  /** The link's name. */
+  readonly link: string;
+  /** The table searched, quoted as in the statement. */
+  readonly table: string;
+  /** The column searched (the link's from-column). */
+  readonly column: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param link The link's name.
+   * @param table The table, quoted.
+   * @param column The from-column's name.
+   */
+  constructor(link: string, table: string, column: string) {
+    super(
+      `Link "${link}" requires Dates, which can not be looked up in column "${column}" of table ` +
+        `${table}: a Date keeps milliseconds where the column may keep microseconds, so its rows ` +
+        "can not be found exactly (link by another column, or read the column as text)",
+    );
+    this.name = "DateKeyError";
+    this.link = link;
+    this.table = table;
+    this.column = column;
+  }
+}
+
+/**
  * A connection to a PostgreSQL server could not be made: refused, timed out, or rejected (wrong
  * password, missing database). The message names the server (without its password).
  */

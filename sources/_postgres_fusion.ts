@@ -45,7 +45,7 @@ import type {
 import { signalOf } from "../src/definitions/context.ts";
 import { type Id, Nothing } from "../src/definitions/members.ts";
 import { clientOf, runArrayStatement } from "./_postgres_client.ts";
-import { FieldsRowError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
+import { DateKeyError, FieldsRowError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex, type KeyKind, keyKindOf, keysOf, readKey } from "./_postgres_keys.ts";
 import {
   type Column,
@@ -807,6 +807,9 @@ function treeLayout(
     if (reader.kind === "group" && reader.identity >= 0) return null;
     if (reader.kind !== "link") continue;
     const { link, spec } = links[reader.link]!;
+    // A link requiring values of a column of no known kind (a custom scalar) may be given a Date,
+    // which the read by id refuses (a `DateKeyError`): the walk does not see those values.
+    if (spec.kind === "link" && keyKindOf(spec.from.type) === null) return null;
     if (isList(link)) {
       if (reader.repeats || !isPrimaryKey(spec.kind === "list" ? spec.key : spec.to)) return null;
       lists.push(reader);
@@ -932,6 +935,8 @@ interface LinkRead {
   readonly byParent: KeyIndex<unknown[]>;
   readonly all: unknown[];
   readonly seen: KeyIndex<true>;
+  /** Whether a parent's value is a `Date` (the link then fails, as its loader would). */
+  dated: boolean;
 }
 
 function readRows(
@@ -948,7 +953,7 @@ function readRows(
   const several = new Array<KeyIndex<Set<unknown>> | undefined>(slots.length);
   const links = new Array<LinkRead>(fused.links.length);
   for (let l = 0; l < links.length; l++) {
-    links[l] = { byParent: new KeyIndex(), all: [], seen: new KeyIndex() };
+    links[l] = { byParent: new KeyIndex(), all: [], seen: new KeyIndex(), dated: false };
   }
   const tagged = fused.tagged;
   const chains = fused.chains;
@@ -971,9 +976,11 @@ function readRows(
         }
         continue;
       }
+      const read = links[step.link]!;
+      // Every parent row counts, those the join found no row for too.
+      if (step.parent >= 0 && row[step.parent] instanceof Date) read.dated = true;
       const target = row[step.to];
       if (target === null || target === undefined) continue;
-      const read = links[step.link]!;
       if (step.identity >= 0) {
         // A row repeated by a deeper list is one row of this link: taken once, in order.
         const identity = row[step.identity];
@@ -1084,6 +1091,10 @@ class PostgresFusedResult implements FusedResult {
     const { link: region, spec } = this.#fused.links[link]!;
     const read = this.#indexes().links[link]!;
     if (spec.kind === "list") return read.all;
+    if (read.dated && keyKindOf(spec.from.type) === null) {
+      // As the link's own loader, whichever value it is asked for: Dates find no rows exactly.
+      throw new DateKeyError(region.name, spec.from.table.sql, spec.from.name);
+    }
     const items = value === null || value === undefined ? undefined : read.byParent.find(value);
     if (isList(region)) return items ?? EMPTY;
     if (items === undefined) {

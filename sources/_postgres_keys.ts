@@ -21,10 +21,7 @@
 import { reach } from "../src/base/_dense.ts";
 import type { GraphType } from "../src/definitions/types.ts";
 
-/**
- * A map from row keys to values that also finds `1`, `1n` and `"1"` as one key, and two `Date`s of
- * one time (a driver makes a new one for each value it reads) as one key.
- */
+/** A map from row keys to values that also finds `1`, `1n` and `"1"` as one key. */
 export class KeyIndex<V> {
   /** Values by `key - base` while every key is a near integer; `null` once the map holds them. */
   #dense: (V | undefined)[] | null = [];
@@ -43,7 +40,7 @@ export class KeyIndex<V> {
       const d = key - this.#base;
       return d >= 0 && d < dense.length && (d | 0) === d ? dense[d] : undefined;
     }
-    return this.#map!.get(key instanceof Date ? dateKey(key) : key);
+    return this.#map!.get(key);
   }
 
   /** Stores a value under a row's key. */
@@ -64,7 +61,6 @@ export class KeyIndex<V> {
       }
     }
     const map = this.#map ?? this.#toMap();
-    if (key instanceof Date) key = dateKey(key);
     const type = typeof key;
     if (this.#keyType === null) this.#keyType = type;
     else if (type !== this.#keyType) this.#mixed = true;
@@ -121,11 +117,6 @@ export class KeyIndex<V> {
     }
     return out;
   }
-}
-
-/** The key a `Date` is kept under: its time, in a spelling no other key of its column has. */
-function dateKey(date: Date): string {
-  return `\u0000Date:${date.getTime()}`;
 }
 
 /**

@@ -10,7 +10,7 @@ import { type Context, passContext, signalOf } from "../src/definitions/context.
 import { BIND_LINK, type LinkBinding, type Loader, Nothing } from "../src/definitions/members.ts";
 import { typeToString } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
-import { IdTypeError, LinkRowError } from "./_postgres_errors.ts";
+import { DateKeyError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex, keyKindOf, keysOf } from "./_postgres_keys.ts";
 import {
   type Column,
@@ -69,8 +69,10 @@ const EMPTY: readonly unknown[] = Object.freeze([]);
  * Rows whose to-column is NULL are skipped. When no value is left to look up (all are `null`), no
  * statement is issued. The link's `requires` must name one field; the client is read from
  * `ctx[ctxKey]`. The required values are read as the from-column's graph type, as `FieldsQuery`
- * reads ids (`"007"` is 7 for an `Int` column; `"abc"` is an `IdTypeError` naming the link); the
- * statement takes the execution's abort signal (`signalOf(ctx)`).
+ * reads ids (`"007"` is 7 for an `Int` column; `"abc"` is an `IdTypeError` naming the link), and
+ * `Date`s (a timestamp or date column's values, which a `Date` keeps to the millisecond only) fail
+ * the link with a `DateKeyError`; the statement takes the execution's abort signal
+ * (`signalOf(ctx)`).
  *
  * @param ctxKey The context key holding the client.
  * @param init The from-column, the to-column (of one table) and the order of `Sequence` links.
@@ -146,12 +148,21 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
   };
 
   const keyKind = keyKindOf(from.type);
-  const keysFor = (values: readonly unknown[], link: string) =>
-    keysOf(
+  const keysFor = (values: readonly unknown[], link: string) => {
+    if (keyKind === null) {
+      // A column of another type (a custom scalar) gets the values as they are, but Dates.
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i];
+        if (value instanceof Date) throw new DateKeyError(link, tableSql, fromName);
+      }
+      return values;
+    }
+    return keysOf(
       keyKind,
       values,
       (value) => new IdTypeError(tableSql, fromName, value, String(keyKind), link),
     );
+  };
 
   const fetchRows = async (ctx: Context, keys: readonly unknown[], text: string) => {
     const params = distinct(keys);

@@ -84,6 +84,7 @@ export type { Database, OpenDatabaseOptions } from "./_postgres_open.ts";
 export {
   ColumnTypeError,
   DatabaseUrlMissingError,
+  DateKeyError,
   FieldsRowError,
   IdTypeError,
   LinkRowError,

@@ -1847,14 +1847,15 @@ fusionTest(
 );
 
 fusionTest(
-  "a link found by a timestamp column finds every row of its time, fused as unfused",
+  "a link requiring dates fails with a DateKeyError, fused as unfused, whichever rows its values would find",
   async (db) => {
-    // The driver makes a new Date for each value it reads: keyed by the object, the parent's
-    // value found no row unfused, and fused only the row read last.
+    // A Date keeps milliseconds, the column microseconds: sent back, 00.123456 finds no row (and
+    // two times of one millisecond would be one key). The link fails rather than answer with some.
     const DateTime = Scalar("DateTime", {
       serialize: (value: unknown) => value instanceof Date ? value.toISOString() : String(value),
     });
     const event = table("event", { id: Int, at: DateTime, title: Str }, { primaryKey: "id" });
+    const moment = table("moment", { at: DateTime, event_id: Int }, { primaryKey: "at" });
     const log = table("log", { id: Int, event_at: Optional(DateTime) }, { primaryKey: "id" });
     const graph = Graph([
       Node("Event", [Field("title", null, FieldsQuery(PG, event))]),
@@ -1867,36 +1868,59 @@ fusionTest(
           LinkQuery(PG, { fromColumn: event.c.at, toColumn: event.c.id }),
           { requires: "event_at" },
         ),
+        // On the moment table's primary key, to an event's id: a link to one node whose rows a
+        // walk could read (it sees the ids it reaches, not the dates they were found by).
+        Link(
+          "moment",
+          Optional(TypeRef("Event")),
+          LinkQuery(PG, { fromColumn: moment.c.at, toColumn: moment.c.event_id }),
+          { requires: "event_at" },
+        ),
       ]),
       Root([Link("logs", Sequence(TypeRef("Log")), ListQuery(PG, log), { requires: null })]),
     ]);
     for (
       const statement of [
         "CREATE TABLE event (id int PRIMARY KEY, at timestamptz, title text)",
+        "CREATE TABLE moment (at timestamptz PRIMARY KEY, event_id int)",
         "CREATE TABLE log (id int PRIMARY KEY, event_at timestamptz)",
-        "INSERT INTO event VALUES (7, '2020-01-01T00:00:00Z', 'new year'), " +
-        "(8, '2020-01-01T00:00:00Z', 'fireworks'), (9, '2021-01-01T00:00:00Z', 'ny21')",
-        "INSERT INTO log VALUES (1, '2020-01-01T00:00:00Z'), (2, '2021-01-01T00:00:00Z'), " +
-        "(3, NULL)",
+        "INSERT INTO event VALUES (7, '2020-01-01T00:00:00.123456Z', 'micro'), " +
+        "(8, '2020-01-01T00:00:00.123Z', 'milli')",
+        "INSERT INTO moment SELECT at, id FROM event",
+        // The first log's value is null: the error names no value.
+        "INSERT INTO log VALUES (1, NULL), (2, '2020-01-01T00:00:00.123456Z'), " +
+        "(3, '2020-01-01T00:00:00.123Z'), (4, '1999-01-01T00:00:00Z')",
       ]
     ) await db.query(statement);
     const { fused, unfused } = fusedAndUnfused(graph);
-    const query = "{ logs { id events { title } } }";
-    const run = await execute(fused, db, query);
-    assert.equal(run.statements.length, 1);
-    assert.deepEqual(run.response, {
-      data: {
-        logs: [
-          { id: 1, events: [{ title: "new year" }, { title: "fireworks" }] },
-          { id: 2, events: [{ title: "ny21" }] },
-          { id: 3, events: [] },
-        ],
-      },
-    });
-    assert.equal(
-      JSON.stringify((await execute(unfused, db, query)).response),
-      JSON.stringify(run.response),
-    );
+    // Then with no row to find: the dates fail the link all the same.
+    for (const round of [0, 1]) {
+      if (round === 1) { for (const t of ["event", "moment"]) await db.query(`DELETE FROM ${t}`); }
+      for (
+        const [query, link] of [
+          ["{ logs { id events { title } } }", "events"],
+          ["{ logs { id moment { title } } }", "moment"],
+          ["{ logs { id event_at moment { title } events { title } } }", "moment"],
+        ] as const
+      ) {
+        const run = await execute(fused, db, query);
+        assert.equal(run.statements.length, 1, query);
+        assert.equal(
+          JSON.stringify((await execute(unfused, db, query)).response),
+          JSON.stringify(run.response),
+          query,
+        );
+        const [first] = run.response.errors ?? [];
+        assert.equal(
+          first?.message,
+          `Link "${link}" requires Dates, which can not be looked up in column "at" of table ` +
+            `"${link === "events" ? "event" : "moment"}": a Date keeps milliseconds where the ` +
+            "column may keep microseconds, so its rows can not be found exactly (link by another " +
+            "column, or read the column as text)",
+          query,
+        );
+      }
+    }
   },
 );
 
