@@ -37,9 +37,10 @@ export class PostgresQueryError extends Error {
 
 /**
  * A `FieldsQuery` whose key is not its table's declared primary key (a column given as
- * `primaryKey`) found several rows for one id: its key column must be unique. Each field of that id fails with it, where
- * the query reads it, fused or not; other ids are answered. Which of the rows a statement returns
- * first is up to Postgres, so taking one would answer differently from run to run.
+ * `primaryKey`) found rows of one id that differ in the fields the query reads: which one a
+ * statement returns first is up to Postgres, so taking one would answer differently from run to
+ * run. Each field of that id fails with it, where the query reads it, fused or not; other ids are
+ * answered. Rows that say the same (a row repeated, or copies) are read as one.
  */
 export class FieldsRowError extends Error {
   /** The table read, quoted as in the statement. */
@@ -48,7 +49,7 @@ export class FieldsRowError extends Error {
   readonly column: string;
   /** The id (the key's value) with several rows. */
   readonly id: unknown;
-  /** How many rows have it. */
+  /** How many different rows have it. */
   readonly found: number;
 
   /**
@@ -57,13 +58,13 @@ export class FieldsRowError extends Error {
    * @param table The table, quoted.
    * @param column The key column's name.
    * @param id The id.
-   * @param found How many rows have it.
+   * @param found How many different rows have it.
    */
   constructor(table: string, column: string, id: unknown, found: number) {
     super(
-      `FieldsQuery on table ${table} needs at most one row where "${column}" = ${
+      `FieldsQuery on table ${table} found ${found} different rows where "${column}" = ${
         inspect(id)
-      }: found ${found} (its key column must be unique)`,
+      }: its key column must be unique (rows that say the same are read as one)`,
     );
     this.name = "FieldsRowError";
     this.table = table;

@@ -12,6 +12,7 @@ import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { FieldsRowError, IdTypeError } from "./_postgres_errors.ts";
 import { KeyIndex, keyKindOf, keysOf } from "./_postgres_keys.ts";
 import { fusionMember } from "./_postgres_fusion.ts";
+import { sameValue } from "./_postgres_same.ts";
 import { FUSE } from "../src/definitions/fusion.ts";
 import { type Column, isPrimaryKey, type Table } from "./_postgres_table.ts";
 
@@ -174,16 +175,24 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
       source,
       signal: signalOf(ctx),
     });
+    const names = statement.names;
     const index = new KeyIndex<PgRow>();
-    /** How many rows a key has, for the keys with several (never for the primary key). */
-    let several: KeyIndex<number> | null = null;
+    /** For each key whose rows differ in a field read, the different rows. */
+    let several: KeyIndex<PgRow[]> | null = null;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const rowKey = row[keyName];
-      if (index.at(rowKey) === undefined) index.put(rowKey, row);
-      else if (checksRows) (several ??= new KeyIndex()).put(rowKey, (several.at(rowKey) ?? 1) + 1);
+      const first = index.at(rowKey);
+      if (first === undefined) index.put(rowKey, row);
+      else if (checksRows) {
+        const known = several?.at(rowKey) ?? [first];
+        if (known.some((other) => names.every((name) => sameValue(other[name], row[name])))) {
+          continue;
+        }
+        if (known.length === 1) (several ??= new KeyIndex()).put(rowKey, [first, row]);
+        else known.push(row);
+      }
     }
-    const names = statement.names;
     const width = names.length;
     const out: unknown[][] = new Array(n);
     let nulls: unknown[] | null = null;
@@ -194,10 +203,11 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
         continue;
       }
       if (several !== null) {
-        const found = several.find(keys[i]);
-        if (found !== undefined) {
+        const differ = several.find(keys[i]);
+        if (differ !== undefined) {
           // Each field of this id fails, where the query reads it; other ids are answered.
-          out[i] = new Array(width).fill(new FieldsRowError(tableSql, keyName, keys[i], found));
+          const error = new FieldsRowError(tableSql, keyName, keys[i], differ.length);
+          out[i] = new Array(width).fill(error);
           continue;
         }
       }

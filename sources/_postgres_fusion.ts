@@ -54,6 +54,7 @@ import {
   type OrderTerm,
   type Table,
 } from "./_postgres_table.ts";
+import { sameValue } from "./_postgres_same.ts";
 import { type ListClauses, listMark, paramMark, StatementVariants } from "./_postgres_variants.ts";
 
 /** What a `FieldsQuery` tells the fuser. */
@@ -131,11 +132,10 @@ type Reader =
     readonly key: number;
     readonly values: readonly number[];
     /**
-     * What tells the group's rows apart (its table's primary key, or its `ctid`) where its key is
-     * not its table's primary key, so that two rows with one key are told from one row repeated by
-     * the chain's joins; `-1` where the key is the primary key.
+     * Whether its key is not its table's primary key: the rows of one key are then checked to say
+     * the same (a `FieldsRowError` where they do not), as `FieldsQuery` checks them.
      */
-    readonly identity: number;
+    readonly checks: boolean;
     /** The group's table, quoted, and its key column's name (for a `FieldsRowError`). */
     readonly table: string;
     readonly column: string;
@@ -188,11 +188,10 @@ class ReadStep {
     readonly parent: number,
     /** A link step: its target's column. */
     readonly to: number,
-    /**
-     * What tells the rows apart: a link step's where the chain repeats them, a group step's where
-     * its key is not its table's primary key; or -1.
-     */
+    /** A link step: what tells its rows apart where the chain repeats them, or -1. */
     readonly identity: number,
+    /** A group step: whether the rows of one key must say the same (see `Reader`). */
+    readonly checks: boolean,
   ) {}
 }
 
@@ -375,14 +374,6 @@ function buildStatement(region: FusionRegion): Fused | null {
     const spec = specOf(fusion.member) as FieldsSpec;
     const key = column(alias, spec.key.sql);
     chain.used.add(key);
-    // Several rows with one key fail the group, as they fail FieldsQuery's own statement: told
-    // apart from one row that the chain's joins repeat by what tells the table's rows apart.
-    let identity = -1;
-    if (!isPrimaryKey(spec.key)) {
-      const primaryKey = spec.table.primaryKey;
-      identity = column(alias, primaryKey === null ? rowIdentity(alias) : primaryKey.sql);
-      chain.used.add(identity);
-    }
     const values: number[] = [];
     const columns: Column[] = [];
     for (const field of fusion.fields) {
@@ -399,7 +390,7 @@ function buildStatement(region: FusionRegion): Fused | null {
       group,
       key,
       values,
-      identity,
+      checks: !isPrimaryKey(spec.key),
       table: spec.table.sql,
       column: spec.key.name,
     });
@@ -556,7 +547,8 @@ function buildStatement(region: FusionRegion): Fused | null {
     const to = column(alias, spec.to.sql);
     // Where the to-column is the primary key of the link table's rows (its fields are read from
     // them), it tells the rows apart; elsewhere the row's ctid does.
-    const own = sameRows(link.to, spec.from.table, spec.to);
+    // A group keyed by another column reads every row of its key, not only those the link reached.
+    const own = isPrimaryKey(spec.to) ? sameRows(link.to, spec.from.table, spec.to) : null;
     const identity = own !== null && isPrimaryKey(spec.to) ? to : column(alias, rowIdentity(alias));
     chain.used.add(to).add(parentValue);
     if (isList(link)) {
@@ -717,7 +709,6 @@ function buildStatement(region: FusionRegion): Fused | null {
           ...reader,
           key: at(reader.key),
           values: reader.values.map(at),
-          identity: at(reader.identity),
         }
         : {
           ...reader,
@@ -803,8 +794,8 @@ function treeLayout(
   if (chain.multiplied) return null;
   const lists: Extract<Reader, { kind: "link" }>[] = [];
   for (const reader of chain.readers) {
-    // Fields by a key that is not a primary key: the read by id tells whether it is unique.
-    if (reader.kind === "group" && reader.identity >= 0) return null;
+    // Fields by a key that is not a primary key: the read by id checks that its rows say the same.
+    if (reader.kind === "group" && reader.checks) return null;
     if (reader.kind !== "link") continue;
     const { link, spec } = links[reader.link]!;
     // A link requiring values of a column of no known kind (a custom scalar) may be given a Date,
@@ -911,6 +902,7 @@ function compileSteps(
           shift(reader.parent),
           reader.to + o,
           shift(reader.identity),
+          false,
         );
       }
       const columns = reader.values.map((c) => c + o);
@@ -923,8 +915,16 @@ function compileSteps(
       }
       const own = slots[slot]!.columns;
       const same = own.length === columns.length && own.every((c, f) => c === columns[f]);
-      const identity = reader.identity < 0 ? -1 : reader.identity + o;
-      return new ReadStep(slot, reader.key + o, same ? null : columns, -1, -1, -1, identity);
+      return new ReadStep(
+        slot,
+        reader.key + o,
+        same ? null : columns,
+        -1,
+        -1,
+        -1,
+        -1,
+        reader.checks,
+      );
     })
   );
   return { steps, slots, slotOf };
@@ -947,10 +947,8 @@ function readRows(
   /** Per group slot, the statement's rows by the group's key (each row as it came). */
   const groups = new Array<KeyIndex<readonly unknown[]>>(slots.length);
   for (let g = 0; g < groups.length; g++) groups[g] = new KeyIndex();
-  /** Per group slot whose key is not its table's primary key, the first row's identity by key. */
-  const identities = new Array<KeyIndex<unknown> | undefined>(slots.length);
-  /** Per such slot, the identities of the rows of each key that several rows have. */
-  const several = new Array<KeyIndex<Set<unknown>> | undefined>(slots.length);
+  /** Per group slot, for each key whose rows differ, the different rows (`FieldsRowError`). */
+  const several = new Array<KeyIndex<(readonly unknown[])[]> | undefined>(slots.length);
   const links = new Array<LinkRead>(fused.links.length);
   for (let l = 0; l < links.length; l++) {
     links[l] = { byParent: new KeyIndex(), all: [], seen: new KeyIndex(), dated: false };
@@ -966,14 +964,12 @@ function readRows(
         const key = row[step.key];
         if (key === null || key === undefined) continue;
         const index = groups[step.slot]!;
-        if (index.at(key) !== undefined) {
-          if (step.identity >= 0) severalRows(identities, several, step, key, row[step.identity]);
+        const first = index.at(key);
+        if (first !== undefined) {
+          if (step.checks) severalRows(several, slots[step.slot]!, step, key, first, row);
           continue;
         }
         index.put(key, step.remap === null ? row : moved(row, step.remap, slots[step.slot]!));
-        if (step.identity >= 0) {
-          (identities[step.slot] ??= new KeyIndex()).put(key, row[step.identity]);
-        }
         continue;
       }
       const read = links[step.link]!;
@@ -1004,24 +1000,35 @@ function readRows(
 interface RowsRead {
   readonly groups: readonly KeyIndex<readonly unknown[]>[];
   readonly links: readonly LinkRead[];
-  /** Per group slot, the rows' identities of each key several rows have (when any has). */
-  readonly several: readonly (KeyIndex<Set<unknown>> | undefined)[];
+  /** Per group slot, for each key whose rows differ, the different rows (when any key has). */
+  readonly several: readonly (KeyIndex<(readonly unknown[])[]> | undefined)[];
 }
 
-/** Notes a group's row with a key seen before: another row's, or the same row repeated. */
+/**
+ * Checks a group's row of a key seen before against the rows of that key so far: one the joins
+ * repeat, or another saying the same, is nothing; another saying otherwise is noted.
+ */
 function severalRows(
-  identities: (KeyIndex<unknown> | undefined)[],
-  several: (KeyIndex<Set<unknown>> | undefined)[],
+  several: (KeyIndex<(readonly unknown[])[]> | undefined)[],
+  slot: GroupSlot,
   step: ReadStep,
   key: unknown,
-  identity: unknown,
+  first: readonly unknown[],
+  row: readonly unknown[],
 ): void {
-  const first = identities[step.slot]!.at(key);
-  if (identity === first) return;
-  const index = several[step.slot] ??= new KeyIndex();
-  const seen = index.at(key);
-  if (seen === undefined) index.put(key, new Set([first, identity]));
-  else seen.add(identity);
+  const columns = slot.columns;
+  const at = step.remap ?? columns;
+  const known = several[step.slot]?.at(key) ?? [first];
+  for (const other of known) {
+    let same = true;
+    for (let f = 0; f < columns.length && same; f++) {
+      same = sameValue(other[columns[f]!], row[at[f]!]);
+    }
+    if (same) return;
+  }
+  const copy = step.remap === null ? row : moved(row, step.remap, slot);
+  if (known.length === 1) (several[step.slot] ??= new KeyIndex()).put(key, [first, copy]);
+  else known.push(copy);
 }
 
 /** A row whose group fields are at `from`, copied to where the group's slot reads them. */
@@ -1066,7 +1073,7 @@ class PostgresFusedResult implements FusedResult {
       const { table, column, columns } = fused.slots[slot]!;
       let width = 0;
       for (let c = 0; c < columns.length; c++) width = Math.max(width, columns[c]! + 1);
-      return new Array(width).fill(new FieldsRowError(table, column, key, several.size));
+      return new Array(width).fill(new FieldsRowError(table, column, key, several.length));
     }
     return read.groups[slot]!.find(key);
   }

@@ -403,17 +403,19 @@ Deno.test("empty id lists are answered without a round trip", async () => {
   );
 });
 
-Deno.test("FieldsQuery fails each field of an id that several rows have, unless its key is the table's primary key", async () => {
+Deno.test("FieldsQuery fails each field of an id whose rows differ in the fields read, unless its key is the table's primary key", async () => {
   const note = table("note", { id: Int, character_id: Int, text: Str }, { primaryKey: "id" });
   const fields = [{ name: "text", alias: null, options: {} }] as unknown as QueryField[];
   let rows: PgRow[] = [];
   const ctx = { [PG]: { query: () => Promise.resolve(rows) } };
 
-  // Kirk (1) has two notes, McCoy (3) one, Spock (2) none.
+  // Kirk (1) has two notes, McCoy (3) the same one twice, Spock (2) none.
   rows = [
     { character_id: 1, text: "captain" },
     { character_id: 3, text: "doctor" },
     { character_id: 1, text: "admiral" },
+    { character_id: 3, text: "doctor" },
+    { character_id: 1, text: "captain" },
   ];
   const [kirk, spock, mccoy] = await FieldsQuery(PG, note, { primaryKey: note.c.character_id })(
     ctx,
@@ -427,8 +429,8 @@ Deno.test("FieldsQuery fails each field of an id that several rows have, unless 
   assert.equal(error.name, "FieldsRowError");
   assert.equal(
     error.message,
-    `FieldsQuery on table "note" needs at most one row where "character_id" = 1: found 2 ` +
-      "(its key column must be unique)",
+    `FieldsQuery on table "note" found 2 different rows where "character_id" = 1: its key ` +
+      "column must be unique (rows that say the same are read as one)",
   );
   assert.deepEqual([error.table, error.column, error.id, error.found], [
     '"note"',

@@ -1,0 +1,54 @@
+/**
+ * Whether two rows of one key say the same: the test a `FieldsQuery` whose key is not its table's
+ * primary key applies to the rows of an id, fused or not, before it answers with one of them.
+ *
+ * @module
+ */
+
+/** How deep {@linkcode sameValue} looks into arrays and objects. */
+export const MAX_DEPTH = 64;
+
+/**
+ * Whether two values read from one column are the same value: equal primitives (NaN is NaN), dates
+ * of one time, byte arrays of the same bytes, arrays and plain objects (`json`) of the same items.
+ * A driver makes a new object for each value it reads, so objects are compared by what they hold;
+ * past {@linkcode MAX_DEPTH} levels of nesting, two objects are taken to differ (no recursion
+ * without a bound).
+ *
+ * @param a A value.
+ * @param b Another.
+ * @param depth How deep in a value the two are.
+ * @returns Whether they are the same.
+ */
+export function sameValue(a: unknown, b: unknown, depth = 0): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
+    // NaN, the one value not equal to itself.
+    return a !== a && b !== b;
+  }
+  if (depth >= MAX_DEPTH) return false;
+  if (a instanceof Date) return b instanceof Date && sameValue(a.getTime(), b.getTime());
+  if (ArrayBuffer.isView(a)) {
+    if (!ArrayBuffer.isView(b) || a.byteLength !== b.byteLength) return false;
+    const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  }
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i], depth + 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b) || b instanceof Date || ArrayBuffer.isView(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.hasOwn(b, key)) return false;
+    const x = (a as Record<string, unknown>)[key];
+    if (!sameValue(x, (b as Record<string, unknown>)[key], depth + 1)) {
+      return false;
+    }
+  }
+  return true;
+}
