@@ -326,8 +326,14 @@ function ignore(): void {}
 function spellOut(item: unknown): unknown {
   if (typeof item === "bigint") return String(item);
   if (!(item instanceof Date)) return item;
-  // An invalid date goes as "Invalid Date", which the server refuses, naming the type.
-  return Number.isNaN(item.getTime()) ? String(item) : item.toISOString();
+  if (Number.isNaN(item.getTime())) {
+    // postgres.js would throw a RangeError of its own ("Invalid time value") while writing it.
+    throw new TypeError(
+      "Cannot send an invalid Date in an array parameter (postgres.js reads 'infinity' and " +
+        "'-infinity' as one): send a valid date, or the column's text",
+    );
+  }
+  return item.toISOString();
 }
 
 /** OID of Postgres's `boolean`. */

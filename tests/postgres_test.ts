@@ -249,7 +249,7 @@ Deno.test("postgresJs sends arrays of bigints and dates as text, of booleans thr
     ["a"],
     7n,
     [],
-    [day, new Date(NaN)],
+    [day],
     day,
   ];
   await client.query("SELECT $1, $2, $3, $4, $5, $6, $7, $8", params);
@@ -260,10 +260,15 @@ Deno.test("postgresJs sends arrays of bigints and dates as text, of booleans thr
     ["a"],
     7n,
     [],
-    // As postgres.js writes one date; an invalid one as the server will refuse, naming the type.
-    ["2020-01-01T00:00:00.123Z", "Invalid Date"],
+    // As postgres.js writes one date.
+    ["2020-01-01T00:00:00.123Z"],
     day,
   ]]);
+  // An invalid date (postgres.js reads infinity as one) is refused with a message that says so.
+  await assert.rejects(client.query("SELECT $1", [[day, new Date(NaN)]]), {
+    name: "TypeError",
+    message: /invalid Date in an array parameter/,
+  });
   assert.deepEqual(params[0], [9007199254740993n, 1n]);
   // Without sql.array, an array of booleans is refused, not sent wrong.
   const bare = postgresJs({ unsafe: () => Promise.resolve([]) });

@@ -40,7 +40,10 @@ function formatValue(value: unknown, depth: number, seen: unknown[]): string {
   if (value === null) return "null";
   if (seen.includes(value)) return "[Circular]";
   if (value instanceof Error) return `${value.name}: ${value.message}`;
-  if (value instanceof Date) return `Date(${value.toISOString?.() ?? "invalid"})`;
+  if (value instanceof Date) {
+    // An invalid date's toISOString throws (postgres.js reads 'infinity' as one).
+    return `Date(${Number.isNaN(value.getTime()) ? "invalid" : value.toISOString()})`;
+  }
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
     if (depth >= MAX_DEPTH) return `[Array(${value.length})]`;
