@@ -46,7 +46,7 @@ import { signalOf } from "../src/definitions/context.ts";
 import { type Id, Nothing } from "../src/definitions/members.ts";
 import { clientOf, runArrayStatement } from "./_postgres_client.ts";
 import { DateKeyError, FieldsRowError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
-import { KeyIndex, type KeyKind, keyKindOf, keysOf, readKey } from "./_postgres_keys.ts";
+import { KeyIndex, type KeyKind, keyKindOf, keysOf, MISFIT, readKey } from "./_postgres_keys.ts";
 import {
   type Column,
   isPrimaryKey,
@@ -230,8 +230,15 @@ interface Fused {
   readonly entryKind: KeyKind;
   readonly links: readonly { readonly link: FusionLink; readonly spec: LinkSpec | ListSpec }[];
   /** Where the rows form a tree (see `FusedResult.tree`): each link's and group's columns. */
-  readonly tree: Omit<FusedTree, "rows"> | null;
+  readonly tree: TreeLayout | null;
 }
+
+/**
+ * Where a chain's rows form a tree: each link's and group's columns, and the columns of values
+ * links require from columns of no known kind, which are not a tree when one is a `Date` (the
+ * read by id fails such a link with a `DateKeyError`; the walk does not see those values).
+ */
+type TreeLayout = Omit<FusedTree, "rows"> & { readonly dated: readonly number[] };
 
 function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
   for (const node of region.nodes) {
@@ -790,17 +797,18 @@ function treeLayout(
   steps: readonly ReadStep[],
   slots: readonly GroupSlot[],
   slotOf: readonly (readonly number[])[],
-): Omit<FusedTree, "rows"> | null {
+): TreeLayout | null {
   if (chain.multiplied) return null;
+  const dated: number[] = [];
   const lists: Extract<Reader, { kind: "link" }>[] = [];
   for (const reader of chain.readers) {
     // Fields by a key that is not a primary key: the read by id checks that its rows say the same.
     if (reader.kind === "group" && reader.checks) return null;
     if (reader.kind !== "link") continue;
     const { link, spec } = links[reader.link]!;
-    // A link requiring values of a column of no known kind (a custom scalar) may be given a Date,
-    // which the read by id refuses (a `DateKeyError`): the walk does not see those values.
-    if (spec.kind === "link" && keyKindOf(spec.from.type) === null) return null;
+    if (spec.kind === "link" && reader.parent >= 0 && keyKindOf(spec.from.type) === null) {
+      dated.push(reader.parent);
+    }
     if (isList(link)) {
       if (reader.repeats || !isPrimaryKey(spec.kind === "list" ? spec.key : spec.to)) return null;
       lists.push(reader);
@@ -826,6 +834,7 @@ function treeLayout(
     links: linkColumns,
     columns: slotOf.map((groups) => groups.map((slot) => slots[slot]!.columns)),
     keys,
+    dated,
   };
 }
 
@@ -1081,7 +1090,14 @@ class PostgresFusedResult implements FusedResult {
   tree(): FusedTree | null {
     const layout = this.#fused.tree;
     const rows = this.#rows;
-    return layout === null || rows === null ? null : { rows, ...layout };
+    if (layout === null || rows === null) return null;
+    const dated = layout.dated;
+    for (let c = 0; c < dated.length; c++) {
+      const column = dated[c]!;
+      for (let r = 0; r < rows.length; r++) if (rows[r]![column] instanceof Date) return null;
+    }
+    const { links, columns, keys } = layout;
+    return { rows, links, columns, keys };
   }
 
   release(): void {
@@ -1098,9 +1114,22 @@ class PostgresFusedResult implements FusedResult {
     const { link: region, spec } = this.#fused.links[link]!;
     const read = this.#indexes().links[link]!;
     if (spec.kind === "list") return read.all;
-    if (read.dated && keyKindOf(spec.from.type) === null) {
-      // As the link's own loader, whichever value it is asked for: Dates find no rows exactly.
-      throw new DateKeyError(region.name, spec.from.table.sql, spec.from.name);
+    const kind = keyKindOf(spec.from.type);
+    if (value === null || value === undefined) {
+      // A link that must find a row for every value: its own loader looks at every value for a
+      // Date before it finds none for this one.
+      if (kind === null && read.dated && region.cardinality === "one") {
+        throw new DateKeyError(region.name, spec.from.table.sql, spec.from.name);
+      }
+    } else if (kind === null) {
+      // As the link's own loader: Dates find no rows exactly.
+      if (value instanceof Date) {
+        throw new DateKeyError(region.name, spec.from.table.sql, spec.from.name);
+      }
+    } else if (readKey(kind, value) === MISFIT) {
+      // As the link's own loader, which reads each value as its from-column's type (the join
+      // compared the values as they are: a column declared as another type than it is).
+      throw new IdTypeError(spec.from.table.sql, spec.from.name, value, String(kind), region.name);
     }
     const items = value === null || value === undefined ? undefined : read.byParent.find(value);
     if (isList(region)) return items ?? EMPTY;

@@ -21,6 +21,7 @@ import {
   Float,
   Graph,
   type GraphQLResponse,
+  ID,
   Int,
   Link,
   LoaderError,
@@ -2021,6 +2022,177 @@ fusionTest(
         assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response), query);
         assert.ok(reads.trees === 1 && reads.byId > 0, `${query}: ${JSON.stringify(reads)}`);
       }
+    });
+  },
+);
+
+fusionTest(
+  "rows of a non-key field group are alike only in one order of json keys, and deep json repeated by the joins is one row, fused as unfused",
+  async (db) => {
+    await db.query("CREATE TABLE post (id int PRIMARY KEY, handle text)");
+    await db.query("CREATE TABLE profile (id int PRIMARY KEY, handle text, data json)");
+    const deep = "[".repeat(70) + "1" + "]".repeat(70);
+    await db.query(
+      "INSERT INTO post VALUES (1, 'x'), (2, 'x'), (3, 'y'), (4, 'z'), (5, 'z')",
+    );
+    // y: one object in two key orders (json keeps them, and prints them); z: one deep row.
+    await db.query(
+      `INSERT INTO profile VALUES (2, 'y', '{"a": 1, "b": 2}'), (3, 'y', '{"b": 2, "a": 1}'), ` +
+        `(4, 'z', '${deep}')`,
+    );
+    const post = table("post", { id: Int, handle: Str }, { primaryKey: "id" });
+    const profile = table("profile", { id: Int, handle: Str, data: Optional(Any) }, {
+      primaryKey: "id",
+    });
+    const { fused, unfused } = fusedAndUnfused(Graph([
+      Node("Post", [
+        Field("id", null, FieldsQuery(PG, post)),
+        Link(
+          "author",
+          TypeRef("Author"),
+          LinkQuery(PG, { fromColumn: post.c.id, toColumn: post.c.handle }),
+          { requires: "id" },
+        ),
+      ]),
+      Node("Author", [
+        Field("data", null, FieldsQuery(PG, profile, { primaryKey: profile.c.handle })),
+      ]),
+      Root([Link("posts", Sequence(TypeRef("Post")), ListQuery(PG, post), { requires: null })]),
+    ]));
+    const query = "{ posts { id author { data } } }";
+    const run = await execute(fused, db, query);
+    assert.equal(run.statements.length, 1);
+    assert.equal(
+      JSON.stringify(run.response),
+      JSON.stringify((await execute(unfused, db, query)).response),
+    );
+    assert.deepEqual(run.response.errors?.map(({ path }) => path), [[
+      "posts",
+      2,
+      "author",
+      "data",
+    ]]);
+  },
+);
+
+fusionTest(
+  "links requiring dates: a parent whose own row failed, a required link with a null first value and a column declared String answer as unfused; ID keys are still read in one pass",
+  async (db) => {
+    const DateTime = Scalar("DateTime", {
+      serialize: (value: unknown) => value instanceof Date ? value.toISOString() : String(value),
+    });
+    const entry = table("entry", { code: Str }, { primaryKey: "code" });
+    const log = table("log", { id: Int, code: Str, event_at: Optional(DateTime) }, {
+      primaryKey: "id",
+    });
+    const event = table("event", { id: Int, at: DateTime, title: Str }, { primaryKey: "id" });
+    // The same columns declared String (they are timestamptz): a schema that does not fit.
+    const logText = table("log", { id: Int, code: Str, event_at: Optional(Str) }, {
+      primaryKey: "id",
+    });
+    const eventText = table("event", { id: Int, at: Str, title: Str }, { primaryKey: "id" });
+    const byCode = FieldsQuery(PG, log, { primaryKey: log.c.code });
+    const graph = Graph([
+      Node("Event", [Field("title", null, FieldsQuery(PG, event))]),
+      Node("Log", [
+        Field("code", null, byCode),
+        Field("event_at", null, byCode),
+        Link(
+          "events",
+          Optional(Sequence(TypeRef("Event"))),
+          LinkQuery(PG, { fromColumn: event.c.at, toColumn: event.c.id }),
+          { requires: "event_at" },
+        ),
+      ]),
+      Node("LogById", [
+        Field("id", null, FieldsQuery(PG, log)),
+        Field("event_at", null, FieldsQuery(PG, log)),
+        Link(
+          "first",
+          TypeRef("Event"),
+          LinkQuery(PG, { fromColumn: event.c.at, toColumn: event.c.id }),
+          { requires: "event_at" },
+        ),
+      ]),
+      Node("LogText", [
+        Field("id", null, FieldsQuery(PG, logText)),
+        Field("event_at", null, FieldsQuery(PG, logText)),
+        Link(
+          "texts",
+          Sequence(TypeRef("Event")),
+          LinkQuery(PG, { fromColumn: eventText.c.at, toColumn: eventText.c.id }),
+          { requires: "event_at" },
+        ),
+      ]),
+      Root([
+        Link("entries", Sequence(TypeRef("Log")), ListQuery(PG, entry), { requires: null }),
+        Link("logs", Sequence(TypeRef("LogById")), ListQuery(PG, log), { requires: null }),
+        Link("logTexts", Sequence(TypeRef("LogText")), ListQuery(PG, logText), {
+          requires: null,
+        }),
+      ]),
+    ]);
+    for (
+      const statement of [
+        "CREATE TABLE entry (code text PRIMARY KEY)",
+        "CREATE TABLE log (id int PRIMARY KEY, code text, event_at timestamptz)",
+        "CREATE TABLE event (id int PRIMARY KEY, at timestamptz, title text)",
+        "INSERT INTO entry VALUES ('A'), ('B')",
+        // A's two rows differ (its fields fail); B's date is null, and the first of the list.
+        "INSERT INTO log VALUES (1, 'A', '2020-01-01Z'), (2, 'A', '2021-01-01Z'), (0, 'B', NULL), " +
+        "(4, 'C', '2020-01-01Z')",
+        "INSERT INTO event VALUES (1, '2020-01-01Z', 'e1')",
+      ]
+    ) await db.query(statement);
+    const { fused, unfused } = fusedAndUnfused(graph);
+    for (
+      const query of [
+        "{ entries { events { title } } }",
+        "{ logs { id first { title } } }",
+        "{ logTexts { id texts { title } } }",
+      ]
+    ) {
+      const run = await execute(fused, db, query);
+      assert.ok(
+        sources(run.statements).some((s) => s!.startsWith("region")),
+        `${query}: ${JSON.stringify(run.response)}`,
+      );
+      assert.equal(
+        JSON.stringify(run.response),
+        JSON.stringify((await execute(unfused, db, query)).response),
+        query,
+      );
+    }
+
+    // The seed's shape on ID keys: read in one pass (no Date among the values).
+    await countingReads(async (reads) => {
+      const idCharacter = table("character", { id: ID, name: Str }, { primaryKey: "id" });
+      const idActor = table("actor", { id: ID, name: Str, character_id: ID }, {
+        primaryKey: "id",
+      });
+      const ids = fusedAndUnfused(Graph([
+        Node("Character", [Field("name", null, FieldsQuery(PG, idCharacter))]),
+        Node("Actor", [
+          Field("name", null, FieldsQuery(PG, idActor)),
+          Field("character_id", null, FieldsQuery(PG, idActor)),
+          Link(
+            "character",
+            TypeRef("Character"),
+            LinkQuery(PG, { fromColumn: idCharacter.c.id, toColumn: idCharacter.c.id }),
+            { requires: "character_id" },
+          ),
+        ]),
+        Root([
+          Link("actors", Sequence(TypeRef("Actor")), ListQuery(PG, idActor), { requires: null }),
+        ]),
+      ]));
+      const query = "{ actors { name character { name } } }";
+      const run = await execute(ids.fused, db, query);
+      assert.deepEqual(reads, { trees: 1, byId: 0 });
+      assert.equal(
+        JSON.stringify(run.response),
+        JSON.stringify((await execute(ids.unfused, db, query)).response),
+      );
     });
   },
 );
