@@ -320,9 +320,10 @@ function ignore(): void {}
 
 // postgres.js declares an array parameter with its first item's type (int8 for a bigint, bool
 // for a boolean, timestamptz for a Date) instead of the array type, and the server then rejects
-// `= ANY($1)`. Spelled out as text, bigints and dates (as postgres.js writes one Date) are typed by
-// the server from the statement, as arrays of numbers and strings are. Booleans cannot be: the server's array of booleans goes through postgres.js's boolean
-// serializer, which writes false for anything but `true`; `sql.array` declares the array type.
+// `= ANY($1)`. Spelled out as text, bigints and dates (as postgres.js writes one Date) are typed
+// by the server from the statement, as arrays of numbers and strings are. Booleans cannot be: the
+// server's array of booleans goes through postgres.js's boolean serializer, which writes false
+// for anything but `true`; `sql.array` declares the array type.
 function spellOut(item: unknown): unknown {
   if (typeof item === "bigint") return String(item);
   if (!(item instanceof Date)) return item;

@@ -12,7 +12,7 @@ import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { FieldsRowError, IdTypeError } from "./_postgres_errors.ts";
 import { KeyIndex, keyKindOf, keysOf } from "./_postgres_keys.ts";
 import { fusionMember } from "./_postgres_fusion.ts";
-import { sameValue } from "./_postgres_same.ts";
+import { DifferingRows, sameValue } from "./_postgres_same.ts";
 import { FUSE } from "../src/definitions/fusion.ts";
 import { type Column, isPrimaryKey, type Table } from "./_postgres_table.ts";
 
@@ -178,19 +178,19 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
     const names = statement.names;
     const index = new KeyIndex<PgRow>();
     /** For each key whose rows differ in a field read, the different rows. */
-    let several: KeyIndex<PgRow[]> | null = null;
+    let several: DifferingRows<PgRow> | null = null;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const rowKey = row[keyName];
       const first = index.at(rowKey);
       if (first === undefined) index.put(rowKey, row);
       else if (checksRows) {
-        const known = several?.at(rowKey) ?? [first];
-        if (known.some((other) => names.every((name) => sameValue(other[name], row[name])))) {
-          continue;
-        }
-        if (known.length === 1) (several ??= new KeyIndex()).put(rowKey, [first, row]);
-        else known.push(row);
+        (several ??= new DifferingRows()).note(
+          rowKey,
+          first,
+          (other) => names.every((name) => sameValue(other[name], row[name])),
+          () => row,
+        );
       }
     }
     const width = names.length;
@@ -203,10 +203,10 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
         continue;
       }
       if (several !== null) {
-        const differ = several.find(keys[i]);
-        if (differ !== undefined) {
+        const differ = several.count(keys[i]);
+        if (differ > 0) {
           // Each field of this id fails, where the query reads it; other ids are answered.
-          const error = new FieldsRowError(tableSql, keyName, keys[i], differ.length);
+          const error = new FieldsRowError(tableSql, keyName, keys[i], differ);
           out[i] = new Array(width).fill(error);
           continue;
         }

@@ -54,7 +54,7 @@ import {
   type OrderTerm,
   type Table,
 } from "./_postgres_table.ts";
-import { sameValue } from "./_postgres_same.ts";
+import { DifferingRows, sameValue } from "./_postgres_same.ts";
 import { type ListClauses, listMark, paramMark, StatementVariants } from "./_postgres_variants.ts";
 
 /** What a `FieldsQuery` tells the fuser. */
@@ -944,6 +944,10 @@ interface LinkRead {
   readonly byParent: KeyIndex<unknown[]>;
   readonly all: unknown[];
   readonly seen: KeyIndex<true>;
+  /** A link to one node's from-column kind (see `keyKindOf`); `null` for a list too. */
+  readonly kind: KeyKind;
+  /** Whether its parents' values are looked at for `Date`s: a link on a column of no kind. */
+  readonly checksDates: boolean;
   /** Whether a parent's value is a `Date` (the link then fails, as its loader would). */
   dated: boolean;
 }
@@ -957,10 +961,19 @@ function readRows(
   const groups = new Array<KeyIndex<readonly unknown[]>>(slots.length);
   for (let g = 0; g < groups.length; g++) groups[g] = new KeyIndex();
   /** Per group slot, for each key whose rows differ, the different rows (`FieldsRowError`). */
-  const several = new Array<KeyIndex<(readonly unknown[])[]> | undefined>(slots.length);
+  const several = new Array<DifferingRows<readonly unknown[]> | undefined>(slots.length);
   const links = new Array<LinkRead>(fused.links.length);
   for (let l = 0; l < links.length; l++) {
-    links[l] = { byParent: new KeyIndex(), all: [], seen: new KeyIndex(), dated: false };
+    const spec = fused.links[l]!.spec;
+    const kind = spec.kind === "link" ? keyKindOf(spec.from.type) : null;
+    links[l] = {
+      byParent: new KeyIndex(),
+      all: [],
+      seen: new KeyIndex(),
+      kind,
+      checksDates: spec.kind === "link" && kind === null,
+      dated: false,
+    };
   }
   const tagged = fused.tagged;
   const chains = fused.chains;
@@ -983,7 +996,7 @@ function readRows(
       }
       const read = links[step.link]!;
       // Every parent row counts, those the join found no row for too.
-      if (step.parent >= 0 && row[step.parent] instanceof Date) read.dated = true;
+      if (read.checksDates && row[step.parent] instanceof Date) read.dated = true;
       const target = row[step.to];
       if (target === null || target === undefined) continue;
       if (step.identity >= 0) {
@@ -1010,7 +1023,7 @@ interface RowsRead {
   readonly groups: readonly KeyIndex<readonly unknown[]>[];
   readonly links: readonly LinkRead[];
   /** Per group slot, for each key whose rows differ, the different rows (when any key has). */
-  readonly several: readonly (KeyIndex<(readonly unknown[])[]> | undefined)[];
+  readonly several: readonly (DifferingRows<readonly unknown[]> | undefined)[];
 }
 
 /**
@@ -1018,7 +1031,7 @@ interface RowsRead {
  * repeat, or another saying the same, is nothing; another saying otherwise is noted.
  */
 function severalRows(
-  several: (KeyIndex<(readonly unknown[])[]> | undefined)[],
+  several: (DifferingRows<readonly unknown[]> | undefined)[],
   slot: GroupSlot,
   step: ReadStep,
   key: unknown,
@@ -1027,17 +1040,19 @@ function severalRows(
 ): void {
   const columns = slot.columns;
   const at = step.remap ?? columns;
-  const known = several[step.slot]?.at(key) ?? [first];
-  for (const other of known) {
-    let same = true;
-    for (let f = 0; f < columns.length && same; f++) {
-      same = sameValue(other[columns[f]!], row[at[f]!]);
-    }
-    if (same) return;
-  }
-  const copy = step.remap === null ? row : moved(row, step.remap, slot);
-  if (known.length === 1) (several[step.slot] ??= new KeyIndex()).put(key, [first, copy]);
-  else known.push(copy);
+  const remap = step.remap;
+  (several[step.slot] ??= new DifferingRows()).note(
+    key,
+    first,
+    (other) => {
+      for (let f = 0; f < columns.length; f++) {
+        if (!sameValue(other[columns[f]!], row[at[f]!])) return false;
+      }
+      return true;
+    },
+    // Kept where the slot reads its fields, as its first row is.
+    () => remap === null ? row : moved(row, remap, slot),
+  );
 }
 
 /** A row whose group fields are at `from`, copied to where the group's slot reads them. */
@@ -1076,13 +1091,13 @@ class PostgresFusedResult implements FusedResult {
     // The engine asks with the ids it gave; the statement was sent them read as the key's type.
     const key = node === 0 ? readKey(fused.entryKind, id) : id;
     const read = this.#indexes();
-    const several = read.several[slot]?.find(key);
-    if (several !== undefined) {
+    const several = read.several[slot]?.count(key) ?? 0;
+    if (several > 0) {
       // As FieldsQuery's own statement: each field of this id fails, other ids are answered.
       const { table, column, columns } = fused.slots[slot]!;
       let width = 0;
       for (let c = 0; c < columns.length; c++) width = Math.max(width, columns[c]! + 1);
-      return new Array(width).fill(new FieldsRowError(table, column, key, several.length));
+      return new Array(width).fill(new FieldsRowError(table, column, key, several));
     }
     return read.groups[slot]!.find(key);
   }
@@ -1114,11 +1129,11 @@ class PostgresFusedResult implements FusedResult {
     const { link: region, spec } = this.#fused.links[link]!;
     const read = this.#indexes().links[link]!;
     if (spec.kind === "list") return read.all;
-    const kind = keyKindOf(spec.from.type);
+    const kind = read.kind;
     if (value === null || value === undefined) {
       // A link that must find a row for every value: its own loader looks at every value for a
       // Date before it finds none for this one.
-      if (kind === null && read.dated && region.cardinality === "one") {
+      if (read.dated && region.cardinality === "one") {
         throw new DateKeyError(region.name, spec.from.table.sql, spec.from.name);
       }
     } else if (kind === null) {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { KeyIndex } from "./_postgres_keys.ts";
+
 /** How deep {@linkcode sameValue} looks into arrays and objects. */
 export const MAX_DEPTH = 64;
 
@@ -64,5 +66,41 @@ function sameText(a: object, b: object): boolean {
   } catch {
     // Deeper than even JSON.stringify goes, or a bigint: taken as alike, as a copy would be.
     return true;
+  }
+}
+
+/**
+ * The rows of each key that differ from each other, kept as a `FieldsQuery` whose key is not its
+ * table's primary key reads its rows (its own statement's, or a fused statement's): each key's
+ * first row is kept elsewhere, and a later row is noted here unless it says what one noted says.
+ *
+ * @typeParam R A row.
+ */
+export class DifferingRows<R> {
+  readonly #byKey = new KeyIndex<R[]>();
+
+  /**
+   * Notes a later row of a key, unless it says what the key's first row, or one noted, says.
+   *
+   * @param key The key.
+   * @param first The key's first row.
+   * @param same Whether a noted row says what the later row says.
+   * @param row Makes the later row as kept (only when it is noted).
+   */
+  note(key: unknown, first: R, same: (noted: R) => boolean, row: () => R): void {
+    const known = this.#byKey.at(key);
+    if (known === undefined) {
+      if (!same(first)) this.#byKey.put(key, [first, row()]);
+    } else if (!known.some(same)) known.push(row());
+  }
+
+  /**
+   * How many different rows an id's key has, when more than one.
+   *
+   * @param id The id (matched as `KeyIndex.find` matches it).
+   * @returns The count, or 0 when the key's rows say one thing.
+   */
+  count(id: unknown): number {
+    return this.#byKey.find(id)?.length ?? 0;
   }
 }
