@@ -1,9 +1,9 @@
 /**
- * Checking table descriptions against the database: each declared column must exist, and its
- * graph type must fit what the drivers return for the column's Postgres type (an `Int` column
- * must be `int2`, `int4` or `int8`, a `Str` column text-like, and so on). One catalog statement
- * checks every table; a mismatch is a {@linkcode ColumnTypeError} listing them all, found at
- * start-up instead of served.
+ * Checking table descriptions against the database: each declared column must exist; its graph
+ * type must fit what the drivers return for the column's Postgres type (an `Int` column must be
+ * `int2`, `int4` or `int8`, a `Str` column text-like, and so on); a declared primary key must be
+ * kept unique by the database where it can be. One catalog statement checks every table; a
+ * mismatch is a {@linkcode ColumnTypeError} listing them all, found at start-up instead of served.
  *
  * @module
  */
@@ -23,16 +23,28 @@ export interface CheckTablesOptions {
    * views are not checked (Postgres does not know whether they may be null). Default `false`.
    */
   readonly nullability?: boolean;
+  /**
+   * Also report a declared primary key that the database does not keep unique: a table,
+   * partitioned table or materialized view with no `PRIMARY KEY`, `UNIQUE` constraint or unique
+   * index (valid, without a `WHERE`, on that column alone) on it. Sources take the declared key
+   * at its word, so rows that share it would be read as one of them, which may differ from run to
+   * run and fused or not. Views and foreign tables are not checked (they hold no constraints).
+   * Default `true`.
+   */
+  readonly primaryKeys?: boolean;
 }
 
-// Rows of two kinds. Kind 0: one per declared table and each of its columns (a table, view or
+// Rows of three kinds. Kind 0: one per declared table and each of its columns (a table, view or
 // foreign table that is not found gives one row with a null column). Kind 1: every type those
 // columns reach through domains and arrays, so that a domain over a domain, or an array of a
-// domain, is read as the type underneath.
+// domain, is read as the type underneath. Kind 2: per table, partitioned table or materialized
+// view, each column that a unique index keeps unique on its own (a primary key or a unique
+// constraint has one; an index with a WHERE, on an expression, on more than one column, or
+// left invalid by a failed CREATE INDEX CONCURRENTLY does not count).
 const CATALOG_SQL = "WITH RECURSIVE columns AS (" +
   "SELECT t.i::int4 AS i, c.oid IS NOT NULL AS found, a.attname AS column, " +
   "format_type(a.atttypid, a.atttypmod) AS shown, a.atttypid AS type, " +
-  "a.attnotnull AS not_null, c.relkind IN ('r', 'p', 'f') AS stored " +
+  "a.attnotnull AS not_null, c.relkind::text AS relkind " +
   "FROM unnest($1::text[]) WITH ORDINALITY AS t(name, i) " +
   "LEFT JOIN pg_class c ON c.oid = to_regclass(t.name) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') " +
   "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), " +
@@ -40,11 +52,17 @@ const CATALOG_SQL = "WITH RECURSIVE columns AS (" +
   "UNION SELECT CASE WHEN y.typtype = 'd' THEN y.typbasetype ELSE y.typelem END FROM types " +
   "JOIN pg_type y ON y.oid = types.oid " +
   "WHERE y.typtype = 'd' OR (y.typcategory = 'A' AND y.typelem <> 0)) " +
-  "SELECT 0 AS kind, i, found, columns.column, shown, type::text AS type, not_null, stored, " +
+  "SELECT 0 AS kind, i, found, columns.column, shown, type::text AS type, not_null, relkind, " +
   "NULL AS name, NULL AS typtype, NULL AS category, NULL AS base, NULL AS item FROM columns " +
   "UNION ALL SELECT 1, NULL, NULL, NULL, NULL, y.oid::text, y.typnotnull, NULL, y.typname::text, " +
   "y.typtype::text, y.typcategory::text, y.typbasetype::text, y.typelem::text FROM types " +
-  "JOIN pg_type y ON y.oid = types.oid";
+  "JOIN pg_type y ON y.oid = types.oid " +
+  "UNION ALL SELECT 2, t.i::int4, NULL, a.attname, NULL, NULL, NULL, NULL, NULL, NULL, " +
+  "NULL, NULL, NULL FROM unnest($1::text[]) WITH ORDINALITY AS t(name, i) " +
+  "JOIN pg_class c ON c.oid = to_regclass(t.name) AND c.relkind IN ('r', 'p', 'm') " +
+  "JOIN pg_index x ON x.indrelid = c.oid AND x.indisunique AND x.indisvalid " +
+  "AND x.indpred IS NULL AND x.indnkeyatts = 1 " +
+  "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = x.indkey[0]";
 
 /** A type of the catalog, as the statement gives it. */
 interface CatalogType {
@@ -92,10 +110,13 @@ const JSON_TYPES = new Set(["json", "jsonb"]);
  *
  * @param client The database, as the sources reach it.
  * @param tables The table descriptions to check.
- * @param options A signal that cancels the check; whether to check nullability too.
+ * @param options A signal that cancels the check; whether to check nullability too, and primary
+ *   keys' uniqueness.
  * @returns When every table matches.
  * @throws {ColumnTypeError} Listing every table not found, every declared column the table lacks,
- *   and every column whose type does not fit its graph type.
+ *   every column whose type does not fit its graph type, and (unless `primaryKeys` is `false`)
+ *   every declared primary key of a table or materialized view that no `PRIMARY KEY`, `UNIQUE`
+ *   constraint or unique index keeps unique on its own.
  * @throws {PostgresQueryError} When the catalog statement fails.
  * @example At start-up
  * ```ts ignore
@@ -131,21 +152,33 @@ export async function checkTables(
   }
   const found: Map<string, { shown: string; type: PgType; mayBeNull: boolean | null }>[] = tables
     .map(() => new Map());
+  // Per table whose rows can hold constraints: the columns kept unique on their own.
+  const unique: (Set<string> | null)[] = tables.map(() => null);
+  const constrained = new Set<number>();
   const missing = new Set<number>();
   for (const row of rows) {
-    if (Number(row.kind) !== 0) continue;
+    const kind = Number(row.kind);
+    if (kind === 2) {
+      const index = Number(row.i) - 1;
+      (unique[index] ??= new Set()).add(String(row.column));
+      continue;
+    }
+    if (kind !== 0) continue;
     const index = Number(row.i) - 1;
     if (row.found !== true) {
       missing.add(index);
       continue;
     }
     if (row.column === null) continue;
+    const relkind = String(row.relkind);
+    // Tables, partitioned tables and materialized views have indexes.
+    if (relkind === "r" || relkind === "p" || relkind === "m") constrained.add(index);
     const type = String(row.type);
     found[index]!.set(String(row.column), {
       shown: String(row.shown),
       type: resolve(catalog, type),
       // Unknown for a view's columns.
-      mayBeNull: row.stored === true
+      mayBeNull: relkind === "r" || relkind === "p" || relkind === "f"
         ? row.not_null !== true && !domainNotNull(catalog, type)
         : null,
     });
@@ -200,6 +233,21 @@ export async function checkTables(
             `which may not: declare it Optional(${declared}), or make the column NOT NULL`,
         });
       }
+    }
+    const key = described.primaryKey;
+    if (
+      options.primaryKeys !== false && key !== null && columns.has(key.name) &&
+      constrained.has(t) && unique[t]?.has(key.name) !== true
+    ) {
+      mismatches.push({
+        table: described.sql,
+        column: key.name,
+        declared: typeToString(key.type),
+        actual: columns.get(key.name)!.shown,
+        problem: "is declared the primary key, but the database does not keep it unique (no " +
+          "PRIMARY KEY, UNIQUE constraint or unique index on that column alone): rows that " +
+          "share an id would be read as one of them; add one, or pass { primaryKeys: false }",
+      });
     }
   }
   if (mismatches.length > 0) throw new ColumnTypeError(mismatches);

@@ -264,8 +264,9 @@ export interface ColumnMismatch {
 
 /**
  * `checkTables` found table descriptions that do not match the database: a table or a declared
- * column that is not there, or a column whose Postgres type does not fit its graph type (a
- * `text` column declared `Int`, say). The message lists every mismatch; so does `mismatches`.
+ * column that is not there, a column whose Postgres type does not fit its graph type (a `text`
+ * column declared `Int`, say), or a declared primary key that the database does not keep unique.
+ * The message lists every mismatch; so does `mismatches`.
  */
 export class ColumnTypeError extends TypeError {
   /** Every mismatch found, tables in the order given, columns in declaration order. */

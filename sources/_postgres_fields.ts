@@ -67,8 +67,8 @@ interface Statement {
  * Rows are mapped back to the ids; an id with no row gets `null` for every field. A key other than
  * the table's declared primary key is checked: an id with several rows gets a `FieldsRowError` for
  * every field, reported where the query reads it (the declared primary key is taken to be unique:
- * where the database does not keep it so, one of the rows is read). An empty list of ids is
- * answered without a statement.
+ * where the database does not keep it so, one of the rows is read; `checkTables` reports such a
+ * key). An empty list of ids is answered without a statement.
  *
  * Ids are read as the key column's graph type before they are sent, as Postgres reads them: for
  * an `Int` key, `"7"`, `"007"`, `" 7 "` and `7n` are 7, and `7.5` or `"abc"` are an

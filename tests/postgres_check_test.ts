@@ -206,6 +206,90 @@ for (const target of TARGETS) {
 
   Deno.test({
     name:
+      `checkTables lists a declared primary key that no constraint or unique index keeps unique ${target.name}`,
+    ignore: target.ignore,
+    async fn() {
+      await using db = await target.open();
+      for (
+        const statement of [
+          "CREATE TABLE plain (id int4, name text)",
+          "CREATE TABLE uniq (id int4 UNIQUE, name text)",
+          "CREATE TABLE indexed (code text, name text)",
+          "CREATE UNIQUE INDEX ON indexed (code) INCLUDE (name)",
+          "CREATE TABLE partial (id int4, live bool)",
+          "CREATE UNIQUE INDEX ON partial (id) WHERE live",
+          "CREATE TABLE pair (a int4, b int4, UNIQUE (a, b))",
+          "CREATE TABLE lowered (code text)",
+          "CREATE UNIQUE INDEX ON lowered (lower(code))",
+          "CREATE TABLE parted (id int4 PRIMARY KEY, name text) PARTITION BY RANGE (id)",
+          "CREATE TABLE parted_low PARTITION OF parted FOR VALUES FROM (0) TO (100)",
+          "CREATE MATERIALIZED VIEW snapshot AS SELECT id, name FROM uniq",
+          "CREATE MATERIALIZED VIEW snapshot_keyed AS SELECT id, name FROM uniq",
+          "CREATE UNIQUE INDEX ON snapshot_keyed (id)",
+          "CREATE VIEW plain_view AS SELECT id, name FROM plain",
+        ]
+      ) await db.query(statement);
+      const keyed = (name: string, key: string, columns: string[]) =>
+        table(name, Object.fromEntries(columns.map((c) => [c, Any])), { primaryKey: key });
+      const kept = [
+        keyed("uniq", "id", ["id", "name"]),
+        keyed("indexed", "code", ["code"]),
+        keyed("parted", "id", ["id"]),
+        keyed("snapshot_keyed", "id", ["id"]),
+        // A view holds no constraints: it is taken at its word.
+        keyed("plain_view", "id", ["id", "name"]),
+        // No declared key, nothing to check.
+        table("plain", { id: Int }),
+      ];
+      await checkTables(db, kept);
+      const notKept = [
+        keyed("plain", "id", ["id", "name"]),
+        keyed("partial", "id", ["id"]),
+        keyed("pair", "a", ["a", "b"]),
+        keyed("lowered", "code", ["code"]),
+        keyed("snapshot", "id", ["id"]),
+        // A declared key the table lacks is reported once, as missing.
+        keyed("plain", "serial", ["serial"]),
+      ];
+      await assert.rejects(
+        () => checkTables(db, [...kept, ...notKept]),
+        (error: unknown) => {
+          assert.ok(error instanceof ColumnTypeError);
+          const unique = "is declared the primary key, but the database does not keep it " +
+            "unique (no PRIMARY KEY, UNIQUE constraint or unique index on that column alone): " +
+            "rows that share an id would be read as one of them; add one, or pass " +
+            "{ primaryKeys: false }";
+          assert.equal(
+            error.message,
+            [
+              "Table descriptions do not match the database in 6 places:",
+              `column "id" of table "plain" ${unique}`,
+              `column "id" of table "partial" ${unique}`,
+              `column "a" of table "pair" ${unique}`,
+              `column "code" of table "lowered" ${unique}`,
+              `column "id" of table "snapshot" ${unique}`,
+              'column "serial" of table "plain" is not in the table',
+            ].join("\n  - "),
+          );
+          assert.deepEqual(error.mismatches[0], {
+            table: '"plain"',
+            column: "id",
+            declared: "Any",
+            actual: "integer",
+            problem: unique,
+          });
+          return true;
+        },
+      );
+      await assert.rejects(
+        () => checkTables(db, notKept, { primaryKeys: false }),
+        /in 1 place:\n {2}- column "serial" of table "plain" is not in the table$/,
+      );
+    },
+  });
+
+  Deno.test({
+    name:
       `checkTables with nullability also lists columns that may be null but are not Optional ${target.name}`,
     ignore: target.ignore,
     async fn() {
