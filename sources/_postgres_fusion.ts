@@ -263,7 +263,7 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
   const load = async (ctx: { readonly [key: string]: unknown }, input: FusedInput) => {
     let ids = input.ids;
     if (ids !== null) {
-      if (ids.length === 0) return new PostgresFusedResult(fused, []);
+      if (ids.length === 0) return new PostgresFusedResult(fused, [], ids);
       // As FieldsQuery reads them: a misfit fails the region, whose loads then fail the same way.
       ids = keysOf(entryKind, ids, misfit) as readonly Id[];
     }
@@ -278,7 +278,7 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
       fused.width,
       { source, signal: signalOf(ctx) },
     );
-    return new PostgresFusedResult(fused, rows);
+    return new PostgresFusedResult(fused, rows, ids);
   };
   // The ids do not change the text: they are one array parameter.
   const statementFor = (input: FusedInput): string => fused.variants.of(fused.values(input)).text;
@@ -955,11 +955,19 @@ interface LinkRead {
 function readRows(
   fused: Fused,
   rows: readonly (readonly unknown[])[],
+  ids: readonly unknown[] | null,
 ): RowsRead {
   const slots = fused.slots;
-  /** Per group slot, the statement's rows by the group's key (each row as it came). */
+  /**
+   * Per group slot, the statement's rows by the group's key (each row as it came). The entry
+   * node's are found by the ids the statement was sent, matched as FieldsQuery matches them (a
+   * `numeric` key by value); the others by the values the rows hold.
+   */
   const groups = new Array<KeyIndex<readonly unknown[]>>(slots.length);
-  for (let g = 0; g < groups.length; g++) groups[g] = new KeyIndex();
+  const entry = ids === null ? null : (fused.slotOf[0] ?? null);
+  for (let g = 0; g < groups.length; g++) {
+    groups[g] = entry?.includes(g) === true ? new KeyIndex(fused.entryKind, ids!) : new KeyIndex();
+  }
   /** Per group slot, for each key whose rows differ, the different rows (`FieldsRowError`). */
   const several = new Array<DifferingRows<readonly unknown[]> | undefined>(slots.length);
   const links = new Array<LinkRead>(fused.links.length);
@@ -988,7 +996,12 @@ function readRows(
         const index = groups[step.slot]!;
         const first = index.at(key);
         if (first !== undefined) {
-          if (step.checks) severalRows(several, slots[step.slot]!, step, key, first, row);
+          if (step.checks) {
+            several[step.slot] ??= entry?.includes(step.slot) === true
+              ? new DifferingRows(fused.entryKind, ids!)
+              : new DifferingRows();
+            severalRows(several[step.slot]!, slots[step.slot]!, step, key, first, row);
+          }
           continue;
         }
         index.put(key, step.remap === null ? row : moved(row, step.remap, slots[step.slot]!));
@@ -1031,7 +1044,7 @@ interface RowsRead {
  * repeat, or another saying the same, is nothing; another saying otherwise is noted.
  */
 function severalRows(
-  several: (DifferingRows<readonly unknown[]> | undefined)[],
+  several: DifferingRows<readonly unknown[]>,
   slot: GroupSlot,
   step: ReadStep,
   key: unknown,
@@ -1041,7 +1054,7 @@ function severalRows(
   const columns = slot.columns;
   const at = step.remap ?? columns;
   const remap = step.remap;
-  (several[step.slot] ??= new DifferingRows()).note(
+  several.note(
     key,
     first,
     (other) => {
@@ -1072,16 +1085,19 @@ class PostgresFusedResult implements FusedResult {
   #rows: readonly (readonly unknown[])[] | null;
   /** The rows by key, read when the engine first asks by id (a tree is read without them). */
   #read: RowsRead | null = null;
+  /** The ids the statement was sent (read as the entry's key), or `null` for a root list. */
+  readonly #ids: readonly unknown[] | null;
   readonly rowCount: number;
 
-  constructor(fused: Fused, rows: readonly (readonly unknown[])[]) {
+  constructor(fused: Fused, rows: readonly (readonly unknown[])[], ids: readonly unknown[] | null) {
     this.#fused = fused;
     this.#rows = rows;
+    this.#ids = ids;
     this.rowCount = rows.length;
   }
 
   #indexes(): RowsRead {
-    return this.#read ??= readRows(this.#fused, this.#rows ?? []);
+    return this.#read ??= readRows(this.#fused, this.#rows ?? [], this.#ids);
   }
 
   row(node: number, group: number, id: Id): readonly unknown[] | undefined {

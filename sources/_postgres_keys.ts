@@ -21,7 +21,11 @@
 import { reach } from "../src/base/_dense.ts";
 import type { GraphType } from "../src/definitions/types.ts";
 
-/** A map from row keys to values that also finds `1`, `1n` and `"1"` as one key. */
+/**
+ * A map from row keys to values that also finds `1`, `1n` and `"1"` as one key; for a column of
+ * numbers, also `1.5` and `"1.50"` (a `numeric` key keeps its scale in its spelling, and Postgres
+ * found its row by value).
+ */
 export class KeyIndex<V> {
   /** Values by `key - base` while every key is a near integer; `null` once the map holds them. */
   #dense: (V | undefined)[] | null = [];
@@ -31,6 +35,25 @@ export class KeyIndex<V> {
   #keyType: string | null = null;
   #mixed = false;
   #loose: Map<string, V> | null = null;
+  /** The key column's kind, which decides whether ids are also matched by decimal value. */
+  readonly #kind: KeyKind;
+  /** The ids the rows were selected by (for a `String` column: rows they found exactly). */
+  readonly #asked: readonly unknown[];
+  #decimal: Map<string, V> | null = null;
+
+  /**
+   * Creates an empty index.
+   *
+   * @param kind The key column's kind. `Int` and `Float` columns compare as numbers, so an id
+   *   that no spelling finds is matched by its decimal value. A `String` column may be `numeric`
+   *   too: there an id that spells a number is matched by value only to a key that no id in
+   *   `asked` spells exactly (a row that only a match by value can explain).
+   * @param asked The ids the rows were selected by.
+   */
+  constructor(kind: KeyKind = null, asked: readonly unknown[] = []) {
+    this.#kind = kind;
+    this.#asked = asked;
+  }
 
   /** The value stored under exactly this key. */
   at(key: unknown): V | undefined {
@@ -57,6 +80,7 @@ export class KeyIndex<V> {
         if (dense[d] === undefined) this.#count++;
         dense[d] = value;
         this.#loose = null;
+        this.#decimal = null;
         return;
       }
     }
@@ -66,16 +90,18 @@ export class KeyIndex<V> {
     else if (type !== this.#keyType) this.#mixed = true;
     map.set(key, value);
     this.#loose = null;
+    this.#decimal = null;
   }
 
   /** The value for an id, matching across number, bigint and string spellings. */
   find(id: unknown): V | undefined {
     const found = this.at(id);
-    if (
-      found !== undefined || id === null || id === undefined || this.#keyType === null ||
-      (!this.#mixed && typeof id === this.#keyType)
-    ) {
+    if (found !== undefined || id === null || id === undefined || this.#keyType === null) {
       return found;
+    }
+    if (!this.#mixed && typeof id === this.#keyType) {
+      // A numeric column's keys spell its scale ("1.50"); the id spells the value as it came.
+      return this.#kind === "String" && this.#keyType === "string" ? this.#byDecimal(id) : found;
     }
     let loose = this.#loose;
     if (loose === null) {
@@ -87,11 +113,38 @@ export class KeyIndex<V> {
       this.#loose = loose;
     }
     const value = loose.get(String(id));
-    if (value !== undefined || typeof id !== "string" || this.#keyType === "string") return value;
+    if (value !== undefined) return value;
+    if ((this.#kind === "Int" || this.#kind === "Float") && this.#keyType === "string") {
+      return this.#byDecimal(id);
+    }
+    if (typeof id !== "string" || this.#keyType === "string") return value;
     // Numeric keys found for a string the column's type did not normalise (an `ID` column):
     // Postgres read it as a number, so "007" found the row keyed 7.
     const spelled = integerSpelling(id);
     return spelled === null ? undefined : loose.get(spelled);
+  }
+
+  /**
+   * The value whose key spells the same number as the id, by exact decimal value; for a `String`
+   * column, only among keys that no asked id spells exactly.
+   */
+  #byDecimal(id: unknown): V | undefined {
+    const type = typeof id;
+    if (type !== "string" && type !== "number" && type !== "bigint") return undefined;
+    const spelled = decimalSpelling(String(id));
+    if (spelled === null) return undefined;
+    let decimal = this.#decimal;
+    if (decimal === null) {
+      decimal = new Map();
+      const claimed = this.#kind === "String" ? new Set(this.#asked) : null;
+      for (const [key, value] of this.#entries()) {
+        if (typeof key !== "string" || claimed?.has(key) === true) continue;
+        const text = decimalSpelling(key);
+        if (text !== null && !decimal.has(text)) decimal.set(text, value);
+      }
+      this.#decimal = decimal;
+    }
+    return decimal.get(spelled);
   }
 
   /** Moves every key from the array to the map, for good. */
@@ -211,6 +264,40 @@ export function readKey(kind: KeyKind, value: unknown): unknown {
       }
       return MISFIT;
   }
+}
+
+const DECIMAL = /^[ \t\n\r\v\f]*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,9}))?[ \t\n\r\v\f]*$/;
+const SPECIAL = /^[ \t\n\r\v\f]*([+-]?)(nan|inf|infinity)[ \t\n\r\v\f]*$/i;
+
+/**
+ * A number's spelling reduced to one per value, exactly (no rounding to a double): `"1.50"`,
+ * `"1.5"`, `" +01.5e0 "` and `1.5` are all `"15e-1"`; `"-0.0"` is `"0"`; `NaN` and the infinities
+ * are `"NaN"`, `"Infinity"` and `"-Infinity"`, as Postgres's `numeric` reads them. `null` when the
+ * text spells no number.
+ *
+ * @param text The spelling.
+ * @returns The canonical spelling, or `null`.
+ */
+export function decimalSpelling(text: string): string | null {
+  const match = DECIMAL.exec(text);
+  if (match === null) {
+    const special = SPECIAL.exec(text);
+    if (special === null) return null;
+    if (special[2]!.toLowerCase() === "nan") return special[1] === "" ? "NaN" : null;
+    return special[1] === "-" ? "-Infinity" : "Infinity";
+  }
+  const whole = match[2]!;
+  const fraction = match[3] ?? "";
+  if (whole === "" && fraction === "") return null;
+  let digits = whole + fraction;
+  let start = 0;
+  while (start < digits.length && digits.charCodeAt(start) === 48) start++;
+  if (start === digits.length) return "0";
+  let end = digits.length;
+  while (digits.charCodeAt(end - 1) === 48) end--;
+  const exponent = Number(match[4] ?? "0") - fraction.length + (digits.length - end);
+  digits = digits.slice(start, end);
+  return `${match[1] === "-" ? "-" : ""}${digits}e${exponent}`;
 }
 
 /** A canonical integer spelling as a number, or a bigint beyond the safe range. */

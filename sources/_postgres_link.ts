@@ -180,7 +180,7 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
   ): Promise<unknown[]> => {
     const keys = keysFor(values, link);
     const rows = await fetchRows(ctx, keys, many);
-    const index = new KeyIndex<unknown[]>();
+    const index = new KeyIndex<unknown[]>(keyKind, keys);
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const target = row[toName];
@@ -204,7 +204,7 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
   ): Promise<unknown[]> => {
     const keys = keysFor(values, link);
     const rows = await fetchRows(ctx, keys, single);
-    const index = new KeyIndex<unknown>();
+    const index = new KeyIndex<unknown>(keyKind, keys);
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const target = row[toName];

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { KeyIndex } from "./_postgres_keys.ts";
+import { KeyIndex, type KeyKind } from "./_postgres_keys.ts";
 
 /** How deep {@linkcode sameValue} looks into arrays and objects. */
 export const MAX_DEPTH = 64;
@@ -77,7 +77,17 @@ function sameText(a: object, b: object): boolean {
  * @typeParam R A row.
  */
 export class DifferingRows<R> {
-  readonly #byKey = new KeyIndex<R[]>();
+  readonly #byKey: KeyIndex<R[]>;
+
+  /**
+   * Creates an empty record.
+   *
+   * @param kind The key column's kind (see `KeyIndex`).
+   * @param asked The ids the rows were selected by.
+   */
+  constructor(kind: KeyKind = null, asked: readonly unknown[] = []) {
+    this.#byKey = new KeyIndex<R[]>(kind, asked);
+  }
 
   /**
    * Notes a later row of a key, unless it says what the key's first row, or one noted, says.

@@ -15,6 +15,7 @@ import {
   denormalize,
   Engine,
   Field,
+  Float,
   Graph,
   ID,
   Int,
@@ -46,6 +47,7 @@ import {
   PostgresConnectionError,
   postgresJs,
   queryObjectClient,
+  recordStatements,
   table,
 } from "../sources/postgres.ts";
 import { pgSuite } from "./support/pg_suite.ts";
@@ -315,6 +317,126 @@ Deno.test("boolean keys find their own rows, fused and unfused (postgres.js read
       context: { [PG]: db },
     });
     assert.deepEqual(response, expected, `fusion: ${fusion}`);
+  }
+});
+
+Deno.test("numeric keys find their rows by value whatever their scale, fused and unfused, declared Float or Str", async () => {
+  await using db = await openScratch();
+  await db.query("CREATE TABLE price (id numeric(10,2) PRIMARY KEY, label text)");
+  await db.query("INSERT INTO price VALUES (1.50, 'one fifty'), (2, 'two'), (3.25, 'unused')");
+  await db.query("CREATE TABLE item (id int PRIMARY KEY, cost numeric(10,1))");
+  await db.query("INSERT INTO item VALUES (1, 1.5), (2, 2.0), (3, 9.9), (4, NULL)");
+  await db.query("CREATE TABLE offer (id int PRIMARY KEY, price_id numeric(10,3), note text)");
+  await db.query("INSERT INTO offer VALUES (1, 1.500, 'a'), (2, 2, 'b'), (3, 1.5, 'c')");
+  for (const Key of [Float, Str]) {
+    const price = table("price", { id: Key, label: Optional(Str) }, { primaryKey: "id" });
+    const item = table("item", { id: Int, cost: Optional(Key) }, { primaryKey: "id" });
+    const offer = table("offer", { id: Int, price_id: Key, note: Str }, { primaryKey: "id" });
+    const priceQuery = FieldsQuery(PG, price);
+    const itemQuery = FieldsQuery(PG, item);
+    const graph = Graph([
+      Node("Offer", [Field("note", null, FieldsQuery(PG, offer))]),
+      Node("Price", [
+        Field("label", null, priceQuery),
+        Link(
+          "offers",
+          Sequence(TypeRef("Offer")),
+          LinkQuery(PG, { fromColumn: offer.c.price_id, toColumn: offer.c.id }),
+          { requires: "id" },
+        ),
+        Field("id", Optional(Key), priceQuery),
+      ]),
+      Node("Item", [
+        Field("id", null, itemQuery),
+        Field("cost", null, itemQuery),
+        Link(
+          "price",
+          Optional(TypeRef("Price")),
+          LinkQuery(PG, { fromColumn: price.c.id, toColumn: price.c.id }),
+          { requires: "cost" },
+        ),
+      ]),
+      Root([
+        Link("items", Sequence(TypeRef("Item")), ListQuery(PG, item), { requires: null }),
+        // Ids spelled without the column's scale: FieldsQuery reads "1.50" for "1.5".
+        Link("prices", Sequence(TypeRef("Price")), () => ["1.5", "2.0", "4"], { requires: null }),
+      ]),
+    ]);
+    const cost = (value: number | null) =>
+      value === null ? null : Key === Float ? value : value.toFixed(1);
+    const id = (text: string) => Key === Float ? Number(text) : text;
+    const expected = {
+      data: {
+        items: [
+          { id: 1, cost: cost(1.5), price: { label: "one fifty" } },
+          { id: 2, cost: cost(2), price: { label: "two" } },
+          { id: 3, cost: cost(9.9), price: null },
+          { id: 4, cost: null, price: null },
+        ],
+        prices: [
+          { label: "one fifty", id: id("1.50"), offers: [{ note: "a" }, { note: "c" }] },
+          { label: "two", id: id("2.00"), offers: [{ note: "b" }] },
+          { label: null, id: null, offers: [] },
+        ],
+      },
+    };
+    for (const fusion of [true, false]) {
+      const schema = new Schema({ query: graph, executor: new AsyncExecutor(), fusion });
+      const recorder = recordStatements(db);
+      const response = await schema.execute({
+        query: "{ items { id cost price { label } } prices { label id offers { note } } }",
+        context: { [PG]: recorder.client },
+      });
+      assert.deepEqual(response, expected, `${Key === Float ? "Float" : "Str"}, fusion: ${fusion}`);
+      // Fused, each region is one statement: the list's, and the one from the ids "1.5", ...
+      assert.equal(recorder.statements.length, fusion ? 2 : 7);
+    }
+  }
+});
+
+Deno.test("text keys are matched by their spelling: '1.5' does not find the row of '1.50', even beside it", async () => {
+  await using db = await openScratch();
+  await db.query("CREATE TABLE code (id text PRIMARY KEY, label text)");
+  await db.query("INSERT INTO code VALUES ('1.50', 'long'), ('2', 'two')");
+  await db.query("CREATE TABLE alias (id int PRIMARY KEY, code_id text, name text)");
+  await db.query("INSERT INTO alias VALUES (1, '1.50', 'a'), (2, '1.5', 'b')");
+  const code = table("code", { id: Str, label: Optional(Str) }, { primaryKey: "id" });
+  const alias = table("alias", { id: Int, code_id: Str, name: Str }, { primaryKey: "id" });
+  const codeQuery = FieldsQuery(PG, code);
+  const graph = Graph([
+    Node("Alias", [Field("name", null, FieldsQuery(PG, alias))]),
+    Node("Code", [
+      Field("id", Optional(Str), codeQuery),
+      Field("label", null, codeQuery),
+      Link(
+        "aliases",
+        Sequence(TypeRef("Alias")),
+        LinkQuery(PG, { fromColumn: alias.c.code_id, toColumn: alias.c.id }),
+        { requires: "id" },
+      ),
+    ]),
+    Root([
+      Link("codes", Sequence(TypeRef("Code")), () => ["1.5", "1.50", "2.0"], { requires: null }),
+    ]),
+  ]);
+  for (const query of ["{ codes { label } }", "{ codes { label aliases { name } } }"]) {
+    for (const fusion of [true, false]) {
+      const schema = new Schema({ query: graph, executor: new AsyncExecutor(), fusion });
+      const response = await schema.execute({ query, context: { [PG]: db } });
+      const codes = [{ label: null }, { label: "long" }, { label: null }];
+      const aliases = [[], [{ name: "a" }], []];
+      assert.deepEqual(
+        response,
+        {
+          data: {
+            codes: query.includes("aliases")
+              ? codes.map((c, i) => ({ ...c, aliases: aliases[i] }))
+              : codes,
+          },
+        },
+        `${query}, fusion: ${fusion}`,
+      );
+    }
   }
 });
 
