@@ -84,7 +84,8 @@ interface PgType {
   readonly item: PgType | null;
 }
 
-const INTEGERS = new Set(["int2", "int4", "int8"]);
+// `oid` is an unsigned 32-bit integer; both drivers read it as a number.
+const INTEGERS = new Set(["int2", "int4", "int8", "oid"]);
 const STRING_LIKE_OTHERS = new Set(["uuid", "xml", "citext"]);
 const JSON_TYPES = new Set(["json", "jsonb"]);
 
@@ -98,11 +99,11 @@ const JSON_TYPES = new Set(["json", "jsonb"]);
  *
  * | graph type | Postgres types |
  * |---|---|
- * | `Int` | `int2`, `int4`, `int8` (`int8` values beyond 32 bits are field errors in GraphQL results) |
- * | `Float` | `int2`, `int4`, `int8`, `float4`, `float8`, `numeric` |
+ * | `Int` | `int2`, `int4`, `int8`, `oid` (values beyond 32 bits are field errors in GraphQL results) |
+ * | `Float` | `int2`, `int4`, `int8`, `oid`, `float4`, `float8`, `numeric` |
  * | `Str` | text-like types (`text`, `varchar`, `char`, `name`, `citext`), enums, `uuid`, `xml`, numbers, network addresses, intervals |
  * | `Bool` | `bool` |
- * | `ID` | `int2`, `int4`, `int8`, text-like types, enums, `uuid` |
+ * | `ID` | `int2`, `int4`, `int8`, `oid`, text-like types, enums, `uuid` |
  * | `Sequence(T)` | an array whose items fit `T` |
  * | `TypeRef`, `Record`, `Mapping` | `json`, `jsonb` |
  * | `Optional(T)` | what fits `T`; with `nullability: true`, a column that may be null must be `Optional` |
@@ -305,12 +306,12 @@ function unfit(type: GraphType, pg: PgType): string | null {
 function unfitScalar(name: string, pg: PgType): string | null {
   switch (name) {
     case "Int":
-      return INTEGERS.has(pg.name) ? null : "int2, int4 or int8";
+      return INTEGERS.has(pg.name) ? null : "int2, int4, int8 or oid";
     case "Float":
       return INTEGERS.has(pg.name) || pg.name === "float4" || pg.name === "float8" ||
           pg.name === "numeric"
         ? null
-        : "a number type (int2, int4, int8, float4, float8 or numeric)";
+        : "a number type (int2, int4, int8, oid, float4, float8 or numeric)";
     case "String":
       return isTextLike(pg) || pg.category === "N" || pg.category === "I" || pg.category === "T"
         ? null

@@ -76,6 +76,8 @@ const KINDS_SQL = [
   "scores score_list_again, moods mood[])",
   "CREATE VIEW nested_view AS SELECT id, rank, ranks FROM nested",
   "CREATE TYPE pair AS (a int4, b int4)",
+  // oid: an unsigned 32-bit integer, read as a number by both drivers.
+  "CREATE TABLE handle (id oid PRIMARY KEY, other oid, others oid[])",
 ];
 
 for (const target of TARGETS) {
@@ -122,6 +124,11 @@ for (const target of TARGETS) {
         }),
         table("nested_view", { id: ID, rank: Optional(Int), ranks: Optional(Sequence(Int)) }),
       ]);
+      await checkTables(db, [
+        table("handle", { id: Int, other: Optional(Float), others: Optional(Sequence(ID)) }, {
+          primaryKey: "id",
+        }),
+      ]);
     },
   });
 
@@ -165,19 +172,19 @@ for (const target of TARGETS) {
               'table "starship" is not in the database (or not on the search path)',
               'column "rank" of table "character" is not in the table',
               'column "big" of table "kinds" is bigint in the database, declared Bool, which needs bool',
-              'column "price" of table "kinds" is numeric in the database, declared Int, which needs int2, int4 or int8',
-              'column "label" of table "kinds" is character varying(20) in the database, declared Int, which needs int2, int4 or int8',
+              'column "price" of table "kinds" is numeric in the database, declared Int, which needs int2, int4, int8 or oid',
+              'column "label" of table "kinds" is character varying(20) in the database, declared Int, which needs int2, int4, int8 or oid',
               'column "flag" of table "kinds" is boolean in the database, declared Str, which needs a text-like, enum, uuid, number, network address or interval column',
               'column "born" of table "kinds" is timestamp with time zone in the database, declared Str, which needs a text-like, enum, uuid, number, network address or interval column',
               'column "photo" of table "kinds" is bytea in the database, declared Str, which needs a text-like, enum, uuid, number, network address or interval column',
-              'column "scores" of table "kinds" is integer[] in the database, declared Int, which needs int2, int4 or int8',
-              'column "names" of table "kinds" is text[] in the database, declared Sequence(Int), which needs an array of items that fit (int2, int4 or int8)',
-              'column "profile" of table "kinds" is jsonb in the database, declared Float, which needs a number type (int2, int4, int8, float4, float8 or numeric)',
+              'column "scores" of table "kinds" is integer[] in the database, declared Int, which needs int2, int4, int8 or oid',
+              'column "names" of table "kinds" is text[] in the database, declared Sequence(Int), which needs an array of items that fit (int2, int4, int8 or oid)',
+              'column "profile" of table "kinds" is jsonb in the database, declared Float, which needs a number type (int2, int4, int8, oid, float4, float8 or numeric)',
               'column "rank" of table "kinds" is rank_number in the database, declared Optional(Bool), which needs bool',
               'column "missing" of table "kinds" is not in the table',
               'column "rank" of table "nested" is rank_again in the database, declared Bool, which needs bool',
               'column "ranks" of table "nested" is rank_number[] in the database, declared Sequence(Bool), which needs an array of items that fit (bool)',
-              'column "scores" of table "nested" is score_list_again in the database, declared Int, which needs int2, int4 or int8',
+              'column "scores" of table "nested" is score_list_again in the database, declared Int, which needs int2, int4, int8 or oid',
               'table "kinds_pkey" is not in the database (or not on the search path)',
               'table "public"."pair" is not in the database',
             ].join("\n  - "),
@@ -196,7 +203,7 @@ for (const target of TARGETS) {
             declared: "Int",
             actual: "character varying(20)",
             problem:
-              "is character varying(20) in the database, declared Int, which needs int2, int4 or int8",
+              "is character varying(20) in the database, declared Int, which needs int2, int4, int8 or oid",
           });
           return true;
         },
