@@ -640,6 +640,10 @@ fusionTest(
       "{ actors { name character { name note } } }",
       "{ actorsById { character { name note } } }",
       "{ ships { captain { note } } }",
+      // Two lists beside each other: a chain each, the character's rows in both, its note where
+      // each chain puts it (copied to where the group reads it).
+      "{ characters { name actors { name } note ships { name } } }",
+      "{ actorsById { character { ships { name } note actors { name } } } }",
     ];
     const { fused } = await inOneStatementAsUnfused(db, queries);
     const { response } = await execute(fused, db, "{ characters { name note } }");
