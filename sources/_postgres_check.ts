@@ -26,10 +26,11 @@ export interface CheckTablesOptions {
   /**
    * Also report a declared primary key that the database does not keep unique: a table,
    * partitioned table or materialized view with no `PRIMARY KEY`, `UNIQUE` constraint or unique
-   * index (valid, without a `WHERE`, on that column alone) on it. Sources take the declared key
-   * at its word, so rows that share it would be read as one of them, which may differ from run to
-   * run and fused or not. Views and foreign tables are not checked (they hold no constraints).
-   * Default `true`.
+   * index on it (valid, not deferred, without a `WHERE`, on that column alone, in the column's
+   * collation), or a table that other tables inherit from (its statements read their rows too).
+   * Sources take the declared key at its word, so rows that share it would be read as one of
+   * them, which may differ from run to run and fused or not. Views and foreign tables are not
+   * checked (they hold no constraints). Default `true`.
    */
   readonly primaryKeys?: boolean;
 }
@@ -39,12 +40,15 @@ export interface CheckTablesOptions {
 // columns reach through domains and arrays, so that a domain over a domain, or an array of a
 // domain, is read as the type underneath. Kind 2: per table, partitioned table or materialized
 // view, each column that a unique index keeps unique on its own (a primary key or a unique
-// constraint has one; an index with a WHERE, on an expression, on more than one column, or
-// left invalid by a failed CREATE INDEX CONCURRENTLY does not count).
+// constraint has one; an index with a WHERE, on an expression, on more than one column, left
+// invalid by a failed CREATE INDEX CONCURRENTLY, checked only at commit (DEFERRABLE), or in
+// another collation than the column's (a unique "C" index on a case-insensitive column) does
+// not count).
 const CATALOG_SQL = "WITH RECURSIVE columns AS (" +
   "SELECT t.i::int4 AS i, c.oid IS NOT NULL AS found, a.attname AS column, " +
   "format_type(a.atttypid, a.atttypmod) AS shown, a.atttypid AS type, " +
-  "a.attnotnull AS not_null, c.relkind::text AS relkind " +
+  "a.attnotnull AS not_null, c.relkind::text || CASE WHEN c.relkind = 'r' AND EXISTS " +
+  "(SELECT FROM pg_inherits h WHERE h.inhparent = c.oid) THEN '+' ELSE '' END AS relkind " +
   "FROM unnest($1::text[]) WITH ORDINALITY AS t(name, i) " +
   "LEFT JOIN pg_class c ON c.oid = to_regclass(t.name) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') " +
   "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), " +
@@ -61,8 +65,9 @@ const CATALOG_SQL = "WITH RECURSIVE columns AS (" +
   "NULL, NULL, NULL FROM unnest($1::text[]) WITH ORDINALITY AS t(name, i) " +
   "JOIN pg_class c ON c.oid = to_regclass(t.name) AND c.relkind IN ('r', 'p', 'm') " +
   "JOIN pg_index x ON x.indrelid = c.oid AND x.indisunique AND x.indisvalid " +
-  "AND x.indpred IS NULL AND x.indnkeyatts = 1 " +
-  "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = x.indkey[0]";
+  "AND x.indimmediate AND x.indpred IS NULL AND x.indnkeyatts = 1 " +
+  "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = x.indkey[0] " +
+  "AND x.indcollation[0] = a.attcollation";
 
 /** A type of the catalog, as the statement gives it. */
 interface CatalogType {
@@ -117,7 +122,7 @@ const JSON_TYPES = new Set(["json", "jsonb"]);
  * @throws {ColumnTypeError} Listing every table not found, every declared column the table lacks,
  *   every column whose type does not fit its graph type, and (unless `primaryKeys` is `false`)
  *   every declared primary key of a table or materialized view that no `PRIMARY KEY`, `UNIQUE`
- *   constraint or unique index keeps unique on its own.
+ *   constraint or unique index keeps unique on its own (or of a table others inherit from).
  * @throws {PostgresQueryError} When the catalog statement fails.
  * @example At start-up
  * ```ts ignore
@@ -156,6 +161,7 @@ export async function checkTables(
   // Per table whose rows can hold constraints: the columns kept unique on their own.
   const unique: (Set<string> | null)[] = tables.map(() => null);
   const constrained = new Set<number>();
+  const inherited = new Set<number>();
   const missing = new Set<number>();
   for (const row of rows) {
     const kind = Number(row.kind);
@@ -171,7 +177,10 @@ export async function checkTables(
       continue;
     }
     if (row.column === null) continue;
-    const relkind = String(row.relkind);
+    const shown = String(row.relkind);
+    // "r+": a table that other tables inherit from (its statements read their rows too).
+    const relkind = shown.endsWith("+") ? shown.slice(0, -1) : shown;
+    if (relkind !== shown) inherited.add(index);
     // Tables, partitioned tables and materialized views have indexes.
     if (relkind === "r" || relkind === "p" || relkind === "m") constrained.add(index);
     const type = String(row.type);
@@ -238,16 +247,21 @@ export async function checkTables(
     const key = described.primaryKey;
     if (
       options.primaryKeys !== false && key !== null && columns.has(key.name) &&
-      constrained.has(t) && unique[t]?.has(key.name) !== true
+      constrained.has(t) && (unique[t]?.has(key.name) !== true || inherited.has(t))
     ) {
       mismatches.push({
         table: described.sql,
         column: key.name,
         declared: typeToString(key.type),
         actual: columns.get(key.name)!.shown,
-        problem: "is declared the primary key, but the database does not keep it unique (no " +
-          "PRIMARY KEY, UNIQUE constraint or unique index on that column alone): rows that " +
-          "share an id would be read as one of them; add one, or pass { primaryKeys: false }",
+        problem: inherited.has(t)
+          ? "is declared the primary key, but other tables inherit from this one, and its " +
+            "statements read their rows too, which no constraint keeps unique with its own: " +
+            "rows that share an id would be read as one of them; describe a table without " +
+            "children, or pass { primaryKeys: false }"
+          : "is declared the primary key, but the database does not keep it unique (no " +
+            "PRIMARY KEY, UNIQUE constraint or unique index on that column alone): rows that " +
+            "share an id would be read as one of them; add one, or pass { primaryKeys: false }",
       });
     }
   }
