@@ -176,7 +176,7 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
       signal: signalOf(ctx),
     });
     const names = statement.names;
-    const index = new KeyIndex<PgRow>(keyKind, keys);
+    const index = new KeyIndex<PgRow>(keyKind);
     /** For each key whose rows differ in a field read, the different rows. */
     let several: DifferingRows<PgRow> | null = null;
     for (let r = 0; r < rows.length; r++) {
@@ -185,7 +185,7 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
       const first = index.at(rowKey);
       if (first === undefined) index.put(rowKey, row);
       else if (checksRows) {
-        (several ??= new DifferingRows(keyKind, keys)).note(
+        (several ??= new DifferingRows(keyKind)).note(
           rowKey,
           first,
           (other) => names.every((name) => sameValue(other[name], row[name])),

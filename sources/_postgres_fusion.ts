@@ -139,6 +139,8 @@ type Reader =
     /** The group's table, quoted, and its key column's name (for a `FieldsRowError`). */
     readonly table: string;
     readonly column: string;
+    /** Its key column's kind: how its rows are found by id (see `KeyIndex`). */
+    readonly keyKind: KeyKind;
   }
   | {
     readonly kind: "link";
@@ -203,6 +205,8 @@ interface GroupSlot {
   /** The group's table, quoted, and its key column's name. */
   readonly table: string;
   readonly column: string;
+  /** Its key column's kind: "1.5" and "1.50" are one key of an `Int` or `Float` column. */
+  readonly keyKind: KeyKind;
 }
 
 /** A fused region: the statement and how its rows map back to members. */
@@ -263,7 +267,7 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
   const load = async (ctx: { readonly [key: string]: unknown }, input: FusedInput) => {
     let ids = input.ids;
     if (ids !== null) {
-      if (ids.length === 0) return new PostgresFusedResult(fused, [], ids);
+      if (ids.length === 0) return new PostgresFusedResult(fused, []);
       // As FieldsQuery reads them: a misfit fails the region, whose loads then fail the same way.
       ids = keysOf(entryKind, ids, misfit) as readonly Id[];
     }
@@ -278,7 +282,7 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
       fused.width,
       { source, signal: signalOf(ctx) },
     );
-    return new PostgresFusedResult(fused, rows, ids);
+    return new PostgresFusedResult(fused, rows);
   };
   // The ids do not change the text: they are one array parameter.
   const statementFor = (input: FusedInput): string => fused.variants.of(fused.values(input)).text;
@@ -400,6 +404,7 @@ function buildStatement(region: FusionRegion): Fused | null {
       checks: !isPrimaryKey(spec.key),
       table: spec.table.sql,
       column: spec.key.name,
+      keyKind: keyKindOf(spec.key.type),
     });
     return { values, columns };
   };
@@ -919,8 +924,8 @@ function compileSteps(
       let slot = byGroup[reader.group];
       if (slot === undefined) {
         slot = byGroup[reader.group] = slots.length;
-        const { node, group, table, column } = reader;
-        slots.push({ node, group, columns, table, column });
+        const { node, group, table, column, keyKind } = reader;
+        slots.push({ node, group, columns, table, column, keyKind });
       }
       const own = slots[slot]!.columns;
       const same = own.length === columns.length && own.every((c, f) => c === columns[f]);
@@ -955,19 +960,14 @@ interface LinkRead {
 function readRows(
   fused: Fused,
   rows: readonly (readonly unknown[])[],
-  ids: readonly unknown[] | null,
 ): RowsRead {
   const slots = fused.slots;
   /**
-   * Per group slot, the statement's rows by the group's key (each row as it came). The entry
-   * node's are found by the ids the statement was sent, matched as FieldsQuery matches them (a
-   * `numeric` key by value); the others by the values the rows hold.
+   * Per group slot, the statement's rows by the group's key (each row as it came), found as
+   * FieldsQuery finds them: a key of numbers by value ("1.5" and "1.50" are one key).
    */
   const groups = new Array<KeyIndex<readonly unknown[]>>(slots.length);
-  const entry = ids === null ? null : (fused.slotOf[0] ?? null);
-  for (let g = 0; g < groups.length; g++) {
-    groups[g] = entry?.includes(g) === true ? new KeyIndex(fused.entryKind, ids!) : new KeyIndex();
-  }
+  for (let g = 0; g < groups.length; g++) groups[g] = new KeyIndex(slots[g]!.keyKind);
   /** Per group slot, for each key whose rows differ, the different rows (`FieldsRowError`). */
   const several = new Array<DifferingRows<readonly unknown[]> | undefined>(slots.length);
   const links = new Array<LinkRead>(fused.links.length);
@@ -975,7 +975,9 @@ function readRows(
     const spec = fused.links[l]!.spec;
     const kind = spec.kind === "link" ? keyKindOf(spec.from.type) : null;
     links[l] = {
-      byParent: new KeyIndex(),
+      // A parent's value is looked up as the link's loader looks it up: "1.5" and "1.50" of a
+      // column of numbers are one value.
+      byParent: new KeyIndex(kind),
       all: [],
       seen: new KeyIndex(),
       kind,
@@ -997,10 +999,9 @@ function readRows(
         const first = index.at(key);
         if (first !== undefined) {
           if (step.checks) {
-            several[step.slot] ??= entry?.includes(step.slot) === true
-              ? new DifferingRows(fused.entryKind, ids!)
-              : new DifferingRows();
-            severalRows(several[step.slot]!, slots[step.slot]!, step, key, first, row);
+            const slot = slots[step.slot]!;
+            several[step.slot] ??= new DifferingRows(slot.keyKind);
+            severalRows(several[step.slot]!, slot, step, key, first, row);
           }
           continue;
         }
@@ -1085,27 +1086,27 @@ class PostgresFusedResult implements FusedResult {
   #rows: readonly (readonly unknown[])[] | null;
   /** The rows by key, read when the engine first asks by id (a tree is read without them). */
   #read: RowsRead | null = null;
-  /** The ids the statement was sent (read as the entry's key), or `null` for a root list. */
-  readonly #ids: readonly unknown[] | null;
   readonly rowCount: number;
 
-  constructor(fused: Fused, rows: readonly (readonly unknown[])[], ids: readonly unknown[] | null) {
+  constructor(fused: Fused, rows: readonly (readonly unknown[])[]) {
     this.#fused = fused;
     this.#rows = rows;
-    this.#ids = ids;
     this.rowCount = rows.length;
   }
 
   #indexes(): RowsRead {
-    return this.#read ??= readRows(this.#fused, this.#rows ?? [], this.#ids);
+    return this.#read ??= readRows(this.#fused, this.#rows ?? []);
   }
 
   row(node: number, group: number, id: Id): readonly unknown[] | undefined {
     const fused = this.#fused;
     const slot = fused.slotOf[node]?.[group];
     if (slot === undefined) return undefined;
-    // The engine asks with the ids it gave; the statement was sent them read as the key's type.
-    const key = node === 0 ? readKey(fused.entryKind, id) : id;
+    // Ids read as the group's key column reads them, as its FieldsQuery reads them (the entry's
+    // were sent so): 1.5 for "1.50" in a column of numbers. A value the key can not read is
+    // looked up as it is (the engine's own ids always fit).
+    const asKey = readKey(fused.slots[slot]!.keyKind, id);
+    const key = asKey === MISFIT ? id : asKey;
     const read = this.#indexes();
     const several = read.several[slot]?.count(key) ?? 0;
     if (several > 0) {

@@ -22,9 +22,9 @@ import { reach } from "../src/base/_dense.ts";
 import type { GraphType } from "../src/definitions/types.ts";
 
 /**
- * A map from row keys to values that also finds `1`, `1n` and `"1"` as one key; for a column of
- * numbers, also `1.5` and `"1.50"` (a `numeric` key keeps its scale in its spelling, and Postgres
- * found its row by value).
+ * A map from row keys to values that also finds `1`, `1n` and `"1"` as one key; for a column that
+ * compares as numbers, also `1.5`, `"1.5"` and `"1.50"` (a `numeric` value keeps its scale in its
+ * spelling, and Postgres compares by value).
  */
 export class KeyIndex<V> {
   /** Values by `key - base` while every key is a near integer; `null` once the map holds them. */
@@ -35,27 +35,21 @@ export class KeyIndex<V> {
   #keyType: string | null = null;
   #mixed = false;
   #loose: Map<string, V> | null = null;
-  /** The key column's kind, which decides whether ids are also matched by decimal value. */
-  readonly #kind: KeyKind;
-  /** The ids the rows were selected by (for a `String` column: rows they found exactly). */
-  readonly #asked: readonly unknown[];
-  #decimal: Map<string, V> | null = null;
+  /** Whether string keys are kept by their decimal value (`Int` and `Float` columns). */
+  readonly #numeric: boolean;
 
   /**
    * Creates an empty index.
    *
-   * @param kind The key column's kind. `Int` and `Float` columns compare as numbers, so an id
-   *   that no spelling finds is matched by its decimal value. A `String` column may be `numeric`
-   *   too: there an id that spells a number is matched by value only to a key that no id in
-   *   `asked` spells exactly (a row that only a match by value can explain).
-   * @param asked The ids the rows were selected by.
+   * @param kind The key column's kind: an `Int` or `Float` column compares as numbers, so its
+   *   keys spelled as strings (`numeric`, `int8`) are kept by value: `"1.5"` and `"1.50"` are one
+   *   key, found by `1.5`. Other kinds keep keys as spelled (Postgres compares text by spelling).
    */
-  constructor(kind: KeyKind = null, asked: readonly unknown[] = []) {
-    this.#kind = kind;
-    this.#asked = asked;
+  constructor(kind: KeyKind = null) {
+    this.#numeric = kind === "Int" || kind === "Float";
   }
 
-  /** The value stored under exactly this key. */
+  /** The value stored under exactly this key (for a column of numbers, this value). */
   at(key: unknown): V | undefined {
     const dense = this.#dense;
     if (dense !== null) {
@@ -63,7 +57,7 @@ export class KeyIndex<V> {
       const d = key - this.#base;
       return d >= 0 && d < dense.length && (d | 0) === d ? dense[d] : undefined;
     }
-    return this.#map!.get(key);
+    return this.#map!.get(this.#numeric && typeof key === "string" ? numberKey(key) : key);
   }
 
   /** Stores a value under a row's key. */
@@ -80,7 +74,6 @@ export class KeyIndex<V> {
         if (dense[d] === undefined) this.#count++;
         dense[d] = value;
         this.#loose = null;
-        this.#decimal = null;
         return;
       }
     }
@@ -88,20 +81,18 @@ export class KeyIndex<V> {
     const type = typeof key;
     if (this.#keyType === null) this.#keyType = type;
     else if (type !== this.#keyType) this.#mixed = true;
-    map.set(key, value);
+    map.set(this.#numeric && type === "string" ? numberKey(key as string) : key, value);
     this.#loose = null;
-    this.#decimal = null;
   }
 
   /** The value for an id, matching across number, bigint and string spellings. */
   find(id: unknown): V | undefined {
     const found = this.at(id);
-    if (found !== undefined || id === null || id === undefined || this.#keyType === null) {
+    if (
+      found !== undefined || id === null || id === undefined || this.#keyType === null ||
+      (!this.#mixed && typeof id === this.#keyType)
+    ) {
       return found;
-    }
-    if (!this.#mixed && typeof id === this.#keyType) {
-      // A numeric column's keys spell its scale ("1.50"); the id spells the value as it came.
-      return this.#kind === "String" && this.#keyType === "string" ? this.#byDecimal(id) : found;
     }
     let loose = this.#loose;
     if (loose === null) {
@@ -112,39 +103,19 @@ export class KeyIndex<V> {
       }
       this.#loose = loose;
     }
-    const value = loose.get(String(id));
+    const text = String(id);
+    const value = loose.get(text);
     if (value !== undefined) return value;
-    if ((this.#kind === "Int" || this.#kind === "Float") && this.#keyType === "string") {
-      return this.#byDecimal(id);
+    if (this.#numeric) {
+      // 1.5 for the key "1.50": kept as its value's spelling.
+      const key = numberKey(text);
+      return key === text ? undefined : loose.get(key);
     }
     if (typeof id !== "string" || this.#keyType === "string") return value;
     // Numeric keys found for a string the column's type did not normalise (an `ID` column):
     // Postgres read it as a number, so "007" found the row keyed 7.
     const spelled = integerSpelling(id);
     return spelled === null ? undefined : loose.get(spelled);
-  }
-
-  /**
-   * The value whose key spells the same number as the id, by exact decimal value; for a `String`
-   * column, only among keys that no asked id spells exactly.
-   */
-  #byDecimal(id: unknown): V | undefined {
-    const type = typeof id;
-    if (type !== "string" && type !== "number" && type !== "bigint") return undefined;
-    const spelled = decimalSpelling(String(id));
-    if (spelled === null) return undefined;
-    let decimal = this.#decimal;
-    if (decimal === null) {
-      decimal = new Map();
-      const claimed = this.#kind === "String" ? new Set(this.#asked) : null;
-      for (const [key, value] of this.#entries()) {
-        if (typeof key !== "string" || claimed?.has(key) === true) continue;
-        const text = decimalSpelling(key);
-        if (text !== null && !decimal.has(text)) decimal.set(text, value);
-      }
-      this.#decimal = decimal;
-    }
-    return decimal.get(spelled);
   }
 
   /** Moves every key from the array to the map, for good. */
@@ -198,9 +169,11 @@ export function keyKindOf(type: GraphType): KeyKind {
 /** What {@linkcode readKey} returns for a value the column's type can not read. */
 export const MISFIT: unique symbol = Symbol("misfit");
 
-const INTEGER = /^[ \t\n\r\v\f]*([+-]?)0*(\d+)[ \t\n\r\v\f]*$/;
+// One way to read each digit: `0*\d+` or `\d+\.?\d*` would backtrack quadratically on a long
+// string of digits that ends in another character.
+const INTEGER = /^[ \t\n\r\v\f]*([+-]?)(\d+)[ \t\n\r\v\f]*$/;
 const NUMBER =
-  /^[ \t\n\r\v\f]*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Infinity|NaN)[ \t\n\r\v\f]*$/;
+  /^[ \t\n\r\v\f]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Infinity|NaN)[ \t\n\r\v\f]*$/;
 const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
   ["true", true],
   ["t", true],
@@ -222,7 +195,10 @@ const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
 function integerSpelling(text: string): string | null {
   const match = INTEGER.exec(text);
   if (match === null) return null;
-  const digits = match[2]!;
+  const spelled = match[2]!;
+  let start = 0;
+  while (start < spelled.length - 1 && spelled.charCodeAt(start) === 48) start++;
+  const digits = start === 0 ? spelled : spelled.slice(start);
   return match[1] === "-" && digits !== "0" ? `-${digits}` : digits;
 }
 
@@ -270,10 +246,39 @@ const DECIMAL = /^[ \t\n\r\v\f]*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,9}))?[
 const SPECIAL = /^[ \t\n\r\v\f]*([+-]?)(nan|inf|infinity)[ \t\n\r\v\f]*$/i;
 
 /**
- * A number's spelling reduced to one per value, exactly (no rounding to a double): `"1.50"`,
- * `"1.5"`, `" +01.5e0 "` and `1.5` are all `"15e-1"`; `"-0.0"` is `"0"`; `NaN` and the infinities
- * are `"NaN"`, `"Infinity"` and `"-Infinity"`, as Postgres's `numeric` reads them. `null` when the
- * text spells no number.
+ * A number spelled as a string, as a key of its value: an integer in canonical decimal (`"7"`,
+ * `"-12"`: what `int8` columns give) is itself, at no cost but a look at its characters; another
+ * spelling is its {@linkcode decimalSpelling} (`"7.00"` is `"7"`, `"1.50"` is `"15e-1"`); a string
+ * that spells no number is itself.
+ */
+function numberKey(text: string): string {
+  const n = text.length;
+  const i = text.charCodeAt(0) === 45 ? 1 : 0; // "-"
+  if (i < n && n - i <= PLAIN_DIGITS) {
+    const first = text.charCodeAt(i);
+    if ((first >= 49 && first <= 57) || (first === 48 && n === 1)) {
+      let j = i + 1;
+      while (j < n) {
+        const c = text.charCodeAt(j);
+        if (c < 48 || c > 57) break;
+        j++;
+      }
+      if (j === n) return text;
+    }
+  }
+  return decimalSpelling(text) ?? text;
+}
+
+/** Integers up to this many digits are spelled out by {@linkcode decimalSpelling}. */
+const PLAIN_DIGITS = 400;
+
+/**
+ * A number's spelling reduced to one per value, exactly (no rounding to a double): an integer is
+ * its plain decimal digits (`"7.00"`, `"+07"`, `"0.7e1"` and `7` are `"7"`; `"-0.0"` is `"0"`), up
+ * to 400 digits; any other value is its significant digits and exponent (`"1.50"`, `" +01.5e0 "`
+ * and `1.5` are `"15e-1"`); `NaN` and the infinities are `"NaN"`, `"Infinity"` and `"-Infinity"`,
+ * as Postgres's `numeric` reads them. `null` when the text spells no number. Time and size are
+ * linear in the text's length.
  *
  * @param text The spelling.
  * @returns The canonical spelling, or `null`.
@@ -289,15 +294,18 @@ export function decimalSpelling(text: string): string | null {
   const whole = match[2]!;
   const fraction = match[3] ?? "";
   if (whole === "" && fraction === "") return null;
-  let digits = whole + fraction;
+  const digits = whole + fraction;
   let start = 0;
   while (start < digits.length && digits.charCodeAt(start) === 48) start++;
   if (start === digits.length) return "0";
   let end = digits.length;
   while (digits.charCodeAt(end - 1) === 48) end--;
   const exponent = Number(match[4] ?? "0") - fraction.length + (digits.length - end);
-  digits = digits.slice(start, end);
-  return `${match[1] === "-" ? "-" : ""}${digits}e${exponent}`;
+  const sign = match[1] === "-" ? "-" : "";
+  const significant = digits.slice(start, end);
+  return exponent >= 0 && significant.length + exponent <= PLAIN_DIGITS
+    ? sign + significant + "0".repeat(exponent)
+    : `${sign}${significant}e${exponent}`;
 }
 
 /** A canonical integer spelling as a number, or a bigint beyond the safe range. */

@@ -180,7 +180,7 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
   ): Promise<unknown[]> => {
     const keys = keysFor(values, link);
     const rows = await fetchRows(ctx, keys, many);
-    const index = new KeyIndex<unknown[]>(keyKind, keys);
+    const index = new KeyIndex<unknown[]>(keyKind);
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const target = row[toName];
@@ -204,7 +204,7 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
   ): Promise<unknown[]> => {
     const keys = keysFor(values, link);
     const rows = await fetchRows(ctx, keys, single);
-    const index = new KeyIndex<unknown>(keyKind, keys);
+    const index = new KeyIndex<unknown>(keyKind);
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const target = row[toName];
@@ -237,9 +237,13 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     );
 
   const countRows = (rows: readonly PgRow[], source: unknown): number => {
+    // The rows of this value as the index keeps them ("1.5" and "1.50" are one number).
+    const value = new KeyIndex<true>(keyKind);
+    value.put(source, true);
     let count = 0;
     for (const row of rows) {
-      if (row[fromName] === source && row[toName] !== null && row[toName] !== undefined) count++;
+      const target = row[toName];
+      if (target !== null && target !== undefined && value.at(row[fromName]) === true) count++;
     }
     return count;
   };

@@ -82,11 +82,11 @@ export class DifferingRows<R> {
   /**
    * Creates an empty record.
    *
-   * @param kind The key column's kind (see `KeyIndex`).
-   * @param asked The ids the rows were selected by.
+   * @param kind The key column's kind (see `KeyIndex`: `"1.5"` and `"1.50"` are one key of an
+   *   `Int` or `Float` column).
    */
-  constructor(kind: KeyKind = null, asked: readonly unknown[] = []) {
-    this.#byKey = new KeyIndex<R[]>(kind, asked);
+  constructor(kind: KeyKind = null) {
+    this.#byKey = new KeyIndex<R[]>(kind);
   }
 
   /**
