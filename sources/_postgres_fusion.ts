@@ -1177,13 +1177,13 @@ class PostgresFusedResult implements FusedResult {
       );
     }
     if (items.length > 1) {
-      // As the link's own statement: several rows fail the link.
+      // As the link's own statement: several rows fail the link, named by the value as read.
       throw new LinkRowError(
         region.name,
         region.cardinality === "one" ? "exactly one" : "at most one",
         spec.from.table.sql,
         spec.from.name,
-        value,
+        kind === null ? value : readKey(kind, value),
         items.length,
       );
     }

@@ -11,7 +11,7 @@ import { BIND_LINK, type LinkBinding, type Loader, Nothing } from "../src/defini
 import { typeToString } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { DateKeyError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
-import { KeyIndex, keyKindOf, keysOf } from "./_postgres_keys.ts";
+import { KeyIndex, keyKindOf, keysOf, MISFIT, readKey } from "./_postgres_keys.ts";
 import {
   type Column,
   describeColumn,
@@ -211,7 +211,9 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
       if (target === null || target === undefined) continue;
       const source = row[fromName];
       if (index.at(source) !== undefined) {
-        throw rowError(link, required, source, countRows(rows, source));
+        // Named by the value as read ("1.50" of a column of numbers is 1.5, as fused).
+        const id = readKey(keyKind, source);
+        throw rowError(link, required, id === MISFIT ? source : id, countRows(rows, source));
       }
       index.put(source, target);
     }

@@ -450,7 +450,7 @@ Deno.test("a column of numbers keeps 1.5 and 1.50 as one key: rows that differ f
     }, `fusion: ${fusion}`);
     // Three rows for a link to one node, whatever their spelling, in whichever order they come.
     const one = await run("{ holders { id onlyTag { label } } }");
-    assert.match(JSON.stringify(one.errors), /found 3/, `fusion: ${fusion}`);
+    assert.match(JSON.stringify(one.errors), /= 1\.5: found 3/, `fusion: ${fusion}`);
     // Rows of one value that differ: a FieldsRowError, not whichever row came first.
     const fields = await run("{ byAmount { label } }");
     assert.deepEqual(fields.data, { byAmount: [{ label: null }, { label: null }] });
