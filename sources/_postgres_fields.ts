@@ -11,6 +11,7 @@ import type { GraphType } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { FieldsRowError, IdTypeError } from "./_postgres_errors.ts";
 import { KeyIndex, keyKindOf, keysOf } from "./_postgres_keys.ts";
+import { matchedAt, matchedFrom, matchedName, matchesInSql } from "./_postgres_matched.ts";
 import { fusionMember } from "./_postgres_fusion.ts";
 import { DifferingRows, sameValue } from "./_postgres_same.ts";
 import { FUSE } from "../src/definitions/fusion.ts";
@@ -64,7 +65,10 @@ interface Statement {
  * Makes a field loader that reads a node's fields from the columns of a table: each field is
  * loaded from the column of its name, and each call issues ONE statement,
  * `SELECT "pk", "col", ... FROM "table" WHERE "pk" = ANY($1)`, with the ids bound as an array.
- * Rows are mapped back to the ids; an id with no row gets `null` for every field. A key other than
+ * Rows are mapped back to the ids; an id with no row gets `null` for every field. A key of another
+ * type than `Int`, `Float` or `Boolean` (text, `citext`, `uuid`, `char(n)`: values Postgres may
+ * compare otherwise than by spelling) is matched by Postgres: the statement joins the ids with
+ * their positions (`unnest($1) WITH ORDINALITY`), so `"NCC"` finds a citext row `"ncc"`. A key other than
  * the table's declared primary key is checked: an id with several rows gets a `FieldsRowError` for
  * every field, reported where the query reads it (the declared primary key is taken to be unique:
  * where the database does not keep it so, one of the rows is read; `checkTables` reports such a
@@ -125,6 +129,9 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
   const keyKind = keyKindOf(key.type);
   const misfit = (id: unknown) => new IdTypeError(tableSql, keyName, id, String(keyKind), null);
   const source = `FieldsQuery(${tableSql})`;
+  // Keys Postgres may compare otherwise than by spelling: each row comes with its id's position.
+  const matched = matchesInSql(keyKind);
+  const at = matchedName(from);
   const statements = new WeakMap<object, Statement>();
   const statementsByNames = new Map<string, Statement>();
 
@@ -153,7 +160,11 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
         }
       }
       statement = Object.freeze({
-        text: `SELECT ${select.join(", ")} FROM ${tableSql} WHERE ${key.sql} = ANY($1)`,
+        text: matched
+          ? `SELECT ${matchedAt()} AS "${at}", ${select.map((c) => `"t".${c}`).join(", ")} FROM ${
+            matchedFrom(from, key, "$1")
+          }`
+          : `SELECT ${select.join(", ")} FROM ${tableSql} WHERE ${key.sql} = ANY($1)`,
         names: Object.freeze(names),
       });
       statementsByNames.set(cacheKey, statement);
@@ -176,6 +187,7 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
       signal: signalOf(ctx),
     });
     const names = statement.names;
+    if (matched) return byPosition(rows, names, keys, at, checksRows, tableSql, keyName);
     const index = new KeyIndex<PgRow>(keyKind);
     /** For each key whose rows differ in a field read, the different rows. */
     let several: DifferingRows<PgRow> | null = null;
@@ -229,4 +241,58 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
     primaryKey: { value: key, enumerable: true },
   });
   return Object.freeze(loader) as unknown as FieldsQuery;
+}
+
+/**
+ * The fields of each id from rows that carry their id's position (`at`, from 1): `null`s for an
+ * id without a row; a `FieldsRowError` for each field of an id whose rows differ, when they are
+ * checked.
+ */
+function byPosition(
+  rows: readonly PgRow[],
+  names: readonly string[],
+  keys: readonly unknown[],
+  at: string,
+  checksRows: boolean,
+  tableSql: string,
+  keyName: string,
+): unknown[][] {
+  const n = keys.length;
+  const width = names.length;
+  const first = new Array<PgRow | undefined>(n);
+  /** For each position whose rows differ in a field read, the different rows. */
+  let several: DifferingRows<PgRow> | null = null;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    const i = (row[at] as number) - 1;
+    const seen = first[i];
+    if (seen === undefined) first[i] = row;
+    else if (checksRows) {
+      (several ??= new DifferingRows()).note(
+        i,
+        seen,
+        (other) => names.every((name) => sameValue(other[name], row[name])),
+        () => row,
+      );
+    }
+  }
+  const out: unknown[][] = new Array(n);
+  let nulls: unknown[] | null = null;
+  for (let i = 0; i < n; i++) {
+    const row = first[i];
+    if (row === undefined) {
+      out[i] = nulls ??= new Array(width).fill(null);
+      continue;
+    }
+    const differ = several === null ? 0 : several.count(i);
+    if (differ > 0) {
+      // Each field of this id fails, where the query reads it; other ids are answered.
+      out[i] = new Array(width).fill(new FieldsRowError(tableSql, keyName, keys[i], differ));
+      continue;
+    }
+    const values = new Array(width);
+    for (let k = 0; k < width; k++) values[k] = row[names[k]!];
+    out[i] = values;
+  }
+  return out;
 }

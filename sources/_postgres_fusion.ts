@@ -25,6 +25,11 @@
  * ORDER BY 3
  * ```
  *
+ * A first node keyed by text (or any key but numbers and booleans) is joined to its ids with their
+ * positions, as `FieldsQuery` joins them (see _postgres_matched.ts), and every group's rows are
+ * found by the value its join matched (a link's, or the id's position), so Postgres decides which
+ * row a value finds (`"NCC"` finds a citext `"ncc"`), fused as unfused.
+ *
  * Every value is a bound parameter and every identifier is quoted; the text depends only on the
  * region and on which of its lists' filters are given (a filter whose option is absent is left
  * out: see _postgres_variants.ts), never on values, so a driver can keep it prepared.
@@ -47,6 +52,7 @@ import { type Id, Nothing } from "../src/definitions/members.ts";
 import { clientOf, runArrayStatement } from "./_postgres_client.ts";
 import { DateKeyError, FieldsRowError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex, type KeyKind, keyKindOf, keysOf, MISFIT, readKey } from "./_postgres_keys.ts";
+import { matchedAt, matchedFrom, matchesInSql } from "./_postgres_matched.ts";
 import {
   type Column,
   isPrimaryKey,
@@ -141,6 +147,8 @@ type Reader =
     readonly column: string;
     /** Its key column's kind: how its rows are found by id (see `KeyIndex`). */
     readonly keyKind: KeyKind;
+    /** Whether `key` is the position of the entry id its row was found for (from 1). */
+    readonly position: boolean;
   }
   | {
     readonly kind: "link";
@@ -194,6 +202,8 @@ class ReadStep {
     readonly identity: number,
     /** A group step: whether the rows of one key must say the same (see `Reader`). */
     readonly checks: boolean,
+    /** A group step: whether its key is the position of the entry id its row was found for. */
+    readonly position: boolean,
   ) {}
 }
 
@@ -267,7 +277,7 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
   const load = async (ctx: { readonly [key: string]: unknown }, input: FusedInput) => {
     let ids = input.ids;
     if (ids !== null) {
-      if (ids.length === 0) return new PostgresFusedResult(fused, []);
+      if (ids.length === 0) return new PostgresFusedResult(fused, [], ids);
       // As FieldsQuery reads them: a misfit fails the region, whose loads then fail the same way.
       ids = keysOf(entryKind, ids, misfit) as readonly Id[];
     }
@@ -282,7 +292,7 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
       fused.width,
       { source, signal: signalOf(ctx) },
     );
-    return new PostgresFusedResult(fused, rows);
+    return new PostgresFusedResult(fused, rows, ids);
   };
   // The ids do not change the text: they are one array parameter.
   const statementFor = (input: FusedInput): string => fused.variants.of(fused.values(input)).text;
@@ -351,6 +361,17 @@ function buildStatement(region: FusionRegion): Fused | null {
     }
     return index;
   };
+  /** The output of an entry id's position: typed `int4` where a first branch types columns. */
+  const positionColumn = (expression: string): number => {
+    let index = outputOf.get(expression);
+    if (index === undefined) {
+      index = outputs.length;
+      outputs.push(expression);
+      typing.push("NULL::int4");
+      outputOf.set(expression, index);
+    }
+    return index;
+  };
   const params: ((input: FusedInput) => unknown)[] = [];
   /** Adds a parameter: its index. */
   const addParam = (get: (input: FusedInput) => unknown): number => params.push(get) - 1;
@@ -380,10 +401,15 @@ function buildStatement(region: FusionRegion): Fused | null {
     node: number,
     group: number,
     alias: string,
+    foundBy: { readonly key: number; readonly position: boolean } | null,
   ): { values: number[]; columns: Column[] } | null => {
     const fusion = region.nodes[node]!.groups.find((g) => g.group === group)!;
     const spec = specOf(fusion.member) as FieldsSpec;
-    const key = column(alias, spec.key.sql);
+    const own = column(alias, spec.key.sql);
+    chain.used.add(own);
+    // Rows are found by what the join matched (a link's value, the entry id's position), as the
+    // separate statements find them: Postgres compares (`"NCC"` finds a citext `"ncc"`).
+    const key = foundBy?.key ?? own;
     chain.used.add(key);
     const values: number[] = [];
     const columns: Column[] = [];
@@ -405,6 +431,7 @@ function buildStatement(region: FusionRegion): Fused | null {
       table: spec.table.sql,
       column: spec.key.name,
       keyKind: keyKindOf(spec.key.type),
+      position: foundBy?.position ?? false,
     });
     return { values, columns };
   };
@@ -426,7 +453,7 @@ function buildStatement(region: FusionRegion): Fused | null {
   const walkNode = (
     chain: Chain,
     node: number,
-    keyFrom: { readonly sql: string; readonly column: Column } | null,
+    keyFrom: { readonly sql: string; readonly column: Column; readonly index: number } | null,
     ownRows: { alias: string; group: number } | null,
     known: Known,
     unique: boolean,
@@ -434,6 +461,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     for (const group of region.nodes[node]!.groups) {
       const spec = specOf(group.member) as FieldsSpec;
       let alias: string;
+      let foundBy = keyFrom === null ? null : { key: keyFrom.index, position: false };
       if (ownRows !== null && ownRows.group === group.group) alias = ownRows.alias;
       else {
         alias = `n${node}g${group.group}`;
@@ -441,9 +469,22 @@ function buildStatement(region: FusionRegion): Fused | null {
         if (!isPrimaryKey(spec.key)) chain.multiplied = true;
         if (keyFrom === null) {
           // The chain starts here (entry ids): this group's table is its FROM.
-          chain.from = `${spec.table.sql} AS "${alias}"`;
-          chain.where = ` WHERE "${alias}".${spec.key.sql} = ANY(${entryIds!})`;
-          keyFrom = { sql: `"${alias}".${spec.key.sql}`, column: spec.key };
+          if (matchesInSql(keyKindOf(spec.key.type))) {
+            // Joined to the ids with their positions, as FieldsQuery's statement is.
+            chain.from = matchedFrom(spec.table, spec.key, entryIds!, alias, "e");
+            foundBy = { key: positionColumn(matchedAt("e")), position: true };
+            // Ids Postgres takes for one key ("ncc", "NCC") each bring its row: links read their
+            // rows once each.
+            unique = false;
+          } else {
+            chain.from = `${spec.table.sql} AS "${alias}"`;
+            chain.where = ` WHERE "${alias}".${spec.key.sql} = ANY(${entryIds!})`;
+          }
+          keyFrom = {
+            sql: `"${alias}".${spec.key.sql}`,
+            column: spec.key,
+            index: column(alias, spec.key.sql),
+          };
         } else if (!sameKind(keyFrom.column, spec.key)) {
           failed = true;
           return;
@@ -452,7 +493,7 @@ function buildStatement(region: FusionRegion): Fused | null {
             ` LEFT JOIN ${spec.table.sql} AS "${alias}" ON "${alias}".${spec.key.sql} = ${keyFrom.sql}`;
         }
       }
-      const read = readGroup(chain, node, group.group, alias);
+      const read = readGroup(chain, node, group.group, alias, foundBy);
       if (read === null) {
         failed = true;
         return;
@@ -586,7 +627,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     walkNode(
       chain,
       link.to,
-      { sql: outputs[to]!, column: spec.to },
+      { sql: outputs[to]!, column: spec.to, index: to },
       own === null ? null : { alias, group: own },
       known,
       // A list's rows are each one parent's, unless that parent's value comes in several rows.
@@ -649,7 +690,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     walkNode(
       chain,
       link.to,
-      { sql: outputs[key]!, column: spec.key },
+      { sql: outputs[key]!, column: spec.key, index: key },
       own === null ? null : { alias, group: own },
       new Map(),
       true,
@@ -917,6 +958,7 @@ function compileSteps(
           reader.to + o,
           shift(reader.identity),
           false,
+          false,
         );
       }
       const columns = reader.values.map((c) => c + o);
@@ -938,6 +980,7 @@ function compileSteps(
         -1,
         -1,
         reader.checks,
+        reader.position,
       );
     })
   );
@@ -960,6 +1003,7 @@ interface LinkRead {
 function readRows(
   fused: Fused,
   rows: readonly (readonly unknown[])[],
+  ids: readonly Id[] | null,
 ): RowsRead {
   const slots = fused.slots;
   /**
@@ -993,7 +1037,8 @@ function readRows(
     for (let k = 0; k < steps.length; k++) {
       const step = steps[k]!;
       if (step.slot >= 0) {
-        const key = row[step.key];
+        // The entry id the row was found for, by its position, or the key the join matched.
+        const key = step.position ? ids![(row[step.key] as number) - 1] : row[step.key];
         if (key === null || key === undefined) continue;
         const index = groups[step.slot]!;
         const first = index.at(key);
@@ -1086,16 +1131,19 @@ class PostgresFusedResult implements FusedResult {
   #rows: readonly (readonly unknown[])[] | null;
   /** The rows by key, read when the engine first asks by id (a tree is read without them). */
   #read: RowsRead | null = null;
+  /** The entry ids as sent (read as their key column's type), or `null` for listed rows. */
+  readonly #ids: readonly Id[] | null;
   readonly rowCount: number;
 
-  constructor(fused: Fused, rows: readonly (readonly unknown[])[]) {
+  constructor(fused: Fused, rows: readonly (readonly unknown[])[], ids: readonly Id[] | null) {
     this.#fused = fused;
     this.#rows = rows;
+    this.#ids = ids;
     this.rowCount = rows.length;
   }
 
   #indexes(): RowsRead {
-    return this.#read ??= readRows(this.#fused, this.#rows ?? []);
+    return this.#read ??= readRows(this.#fused, this.#rows ?? [], this.#ids);
   }
 
   row(node: number, group: number, id: Id): readonly unknown[] | undefined {

@@ -12,6 +12,7 @@ import { typeToString } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { DateKeyError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex, keyKindOf, keysOf, MISFIT, readKey } from "./_postgres_keys.ts";
+import { matchedAt, matchedFrom, matchedName, matchesInSql } from "./_postgres_matched.ts";
 import {
   type Column,
   describeColumn,
@@ -59,7 +60,9 @@ const EMPTY: readonly unknown[] = Object.freeze([]);
 /**
  * Makes a link loader that finds linked ids in a table: for the values the link requires, ONE
  * statement `SELECT "from", "to" FROM "table" WHERE "from" = ANY($1)` (distinct non-null values,
- * bound as an array), shaped by the link's type:
+ * bound as an array; a from-column of another type than `Int`, `Float` or `Boolean` joins the
+ * values with their positions instead, so that Postgres matches rows to them, as `FieldsQuery`
+ * does), shaped by the link's type:
  * - `TypeRef`: exactly one id per value; no row, or several, is a `LinkRowError` naming the table,
  *   column and value;
  * - `Optional(TypeRef)`: an id, or `Nothing` when there is no row (several rows are an error);
@@ -110,8 +113,17 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
   const terms = withTieBreak(orderColumns(from.table, orderBy, "LinkQuery"), from.table.primaryKey);
   const order = orderSql(terms);
   const select = from.name === to.name ? from.sql : `${from.sql}, ${to.sql}`;
-  const single = `SELECT ${select} FROM ${tableSql} WHERE ${from.sql} = ANY($1)`;
-  const many = `${single} ORDER BY ${order.join(", ")}`;
+  const keyKind = keyKindOf(from.type);
+  // Values Postgres may compare otherwise than by spelling: each row comes with its value's
+  // position among those sent.
+  const matched = matchesInSql(keyKind);
+  const at = matchedName(from.table);
+  const single = matched
+    ? `SELECT ${matchedAt()} AS "${at}", "t".${to.sql} FROM ${matchedFrom(from.table, from, "$1")}`
+    : `SELECT ${select} FROM ${tableSql} WHERE ${from.sql} = ANY($1)`;
+  const many = `${single} ORDER BY ${
+    matched ? order.map((term) => `"t".${term}`).join(", ") : order.join(", ")
+  }`;
   const member = fusionMember(ctxKey, { kind: "link", from, to, order: terms });
   const fromName = from.name;
   const toName = to.name;
@@ -147,7 +159,6 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     return loader;
   };
 
-  const keyKind = keyKindOf(from.type);
   const keysFor = (values: readonly unknown[], link: string) => {
     if (keyKind === null) {
       // A column of another type (a custom scalar) gets the values as they are, but Dates.
@@ -164,8 +175,7 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     );
   };
 
-  const fetchRows = async (ctx: Context, keys: readonly unknown[], text: string) => {
-    const params = distinct(keys);
+  const fetchRows = async (ctx: Context, params: readonly unknown[], text: string) => {
     if (params.length === 0) return EMPTY as readonly PgRow[];
     return await runStatement(clientOf(ctx, ctxKey), tableSql, text, [params], {
       source: name,
@@ -173,23 +183,38 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     });
   };
 
+  /**
+   * Each value's targets, in the rows' order, found by the value as read: the rows name their
+   * value by its position among those sent, or by their from-column (see `KeyIndex`).
+   */
+  const targetsOf = async (
+    ctx: Context,
+    values: readonly unknown[],
+    link: string,
+    text: string,
+  ) => {
+    const keys = keysFor(values, link);
+    const params = distinct(keys);
+    const rows = await fetchRows(ctx, params, text);
+    const index = new KeyIndex<unknown[]>(matched ? null : keyKind);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      const target = row[toName];
+      if (target === null || target === undefined) continue;
+      const source = matched ? params[(row[at] as number) - 1] : row[fromName];
+      const list = index.at(source);
+      if (list === undefined) index.put(source, [target]);
+      else list.push(target);
+    }
+    return { keys, index };
+  };
+
   const loadMany = async (
     ctx: Context,
     values: readonly unknown[],
     link: string,
   ): Promise<unknown[]> => {
-    const keys = keysFor(values, link);
-    const rows = await fetchRows(ctx, keys, many);
-    const index = new KeyIndex<unknown[]>(keyKind);
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      const target = row[toName];
-      if (target === null || target === undefined) continue;
-      const source = row[fromName];
-      const list = index.at(source);
-      if (list === undefined) index.put(source, [target]);
-      else list.push(target);
-    }
+    const { keys, index } = await targetsOf(ctx, values, link, many);
     const n = values.length;
     const out: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) out[i] = index.find(keys[i]) ?? EMPTY;
@@ -202,27 +227,17 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     link: string,
     required: boolean,
   ): Promise<unknown[]> => {
-    const keys = keysFor(values, link);
-    const rows = await fetchRows(ctx, keys, single);
-    const index = new KeyIndex<unknown>(keyKind);
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      const target = row[toName];
-      if (target === null || target === undefined) continue;
-      const source = row[fromName];
-      if (index.at(source) !== undefined) {
-        // Named by the value as read ("1.50" of a column of numbers is 1.5, as fused).
-        const id = readKey(keyKind, source);
-        throw rowError(link, required, id === MISFIT ? source : id, countRows(rows, source));
-      }
-      index.put(source, target);
-    }
+    const { keys, index } = await targetsOf(ctx, values, link, single);
     const n = values.length;
     const out: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const target = index.find(keys[i]);
-      if (target !== undefined) out[i] = target;
-      else if (required) throw rowError(link, true, values[i], 0);
+      const targets = index.find(keys[i]);
+      if (targets?.length === 1) out[i] = targets[0];
+      else if (targets !== undefined) {
+        // Named by the value as read ("1.50" of a column of numbers is 1.5, as fused).
+        const id = readKey(keyKind, keys[i]);
+        throw rowError(link, required, id === MISFIT ? keys[i] : id, targets.length);
+      } else if (required) throw rowError(link, true, values[i], 0);
       else out[i] = Nothing;
     }
     return out;
@@ -237,18 +252,6 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
       id,
       found,
     );
-
-  const countRows = (rows: readonly PgRow[], source: unknown): number => {
-    // The rows of this value as the index keeps them ("1.5" and "1.50" are one number).
-    const value = new KeyIndex<true>(keyKind);
-    value.put(source, true);
-    let count = 0;
-    for (const row of rows) {
-      const target = row[toName];
-      if (target !== null && target !== undefined && value.at(row[fromName]) === true) count++;
-    }
-    return count;
-  };
 
   const unbound = (): never => {
     throw new TypeError(

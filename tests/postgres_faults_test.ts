@@ -201,12 +201,25 @@ Deno.test("PGlite finishes the statement it runs, and never starts one whose exe
 // Ids --------------------------------------------------------------------------------------------
 
 /** A client answering `= ANY($1)` on a key as Postgres would, from rows keyed by the column. */
-function keyedClient(rows: readonly PgRow[], key: string, sent: unknown[][]): PgClient {
+function keyedClient(
+  rows: readonly PgRow[],
+  key: string,
+  sent: unknown[][],
+  equal: (id: unknown, key: unknown) => boolean = (id, key) => id === key,
+): PgClient {
   return {
-    query(_text: string, params: readonly unknown[] = []) {
+    query(text: string, params: readonly unknown[] = []) {
       const ids = params[0] as unknown[];
       sent.push(ids);
-      return Promise.resolve(rows.filter((row) => ids.some((id) => id === row[key])));
+      if (!text.includes("WITH ORDINALITY")) {
+        return Promise.resolve(rows.filter((row) => ids.some((id) => equal(id, row[key]))));
+      }
+      // Each id's rows with its position, as the statement joining the ids returns them.
+      return Promise.resolve(
+        ids.flatMap((id, i) =>
+          rows.filter((row) => equal(id, row[key])).map((row) => ({ at: i + 1, ...row }))
+        ),
+      );
     },
   };
 }
@@ -315,12 +328,12 @@ Deno.test("ids are read as the key column's type", async (t) => {
       const officer = table("officer", { id: ID, name: Str }, { primaryKey: "id" });
       const sent: unknown[][] = [];
       // As Postgres reads "007" for an integer column: the row keyed 7.
-      const client: PgClient = {
-        query(_text: string, params: readonly unknown[] = []) {
-          sent.push(params[0] as unknown[]);
-          return Promise.resolve([{ id: 7, name: "Tuvok" }]);
-        },
-      };
+      const client = keyedClient(
+        [{ id: 7, name: "Tuvok" }],
+        "id",
+        sent,
+        (id, key) => Number(id) === key,
+      );
       assert.deepEqual(
         await FieldsQuery(PG, officer)({ [PG]: client }, fieldsOf("name"), ["007", "7", 7]),
         [["Tuvok"], ["Tuvok"], ["Tuvok"]],
