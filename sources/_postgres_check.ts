@@ -25,9 +25,9 @@ export interface CheckTablesOptions {
   readonly nullability?: boolean;
   /**
    * Also report a declared primary key that the database does not keep unique: a table,
-   * partitioned table or materialized view with no `PRIMARY KEY`, `UNIQUE` constraint or unique
-   * index on it (valid, not deferred, without a `WHERE`, on that column alone, in the column's
-   * collation), or a table that other tables inherit from (its statements read their rows too).
+   * partitioned table or materialized view with no `PRIMARY KEY`, `UNIQUE` constraint, unique
+   * index or `EXCLUDE (column WITH =)` on it (valid, not deferred, without a `WHERE`, on that
+   * column alone, in the column's collation), or a table that other tables inherit from (its statements read their rows too).
    * Sources take the declared key at its word, so rows that share it would be read as one of
    * them, which may differ from run to run and fused or not. Views and foreign tables are not
    * checked (they hold no constraints). Default `true`.
@@ -43,7 +43,8 @@ export interface CheckTablesOptions {
 // constraint has one; an index with a WHERE, on an expression, on more than one column, left
 // invalid by a failed CREATE INDEX CONCURRENTLY, checked only at commit (DEFERRABLE), or in
 // another collation than the column's (a unique "C" index on a case-insensitive column) does
-// not count).
+// not count), or an exclusion constraint `EXCLUDE (column WITH =)` keeps unique, on the same
+// terms.
 const CATALOG_SQL = "WITH RECURSIVE columns AS (" +
   "SELECT t.i::int4 AS i, c.oid IS NOT NULL AS found, a.attname AS column, " +
   "format_type(a.atttypid, a.atttypmod) AS shown, a.atttypid AS type, " +
@@ -66,6 +67,16 @@ const CATALOG_SQL = "WITH RECURSIVE columns AS (" +
   "JOIN pg_class c ON c.oid = to_regclass(t.name) AND c.relkind IN ('r', 'p', 'm') " +
   "JOIN pg_index x ON x.indrelid = c.oid AND x.indisunique AND x.indisvalid " +
   "AND x.indimmediate AND x.indpred IS NULL AND x.indnkeyatts = 1 " +
+  "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = x.indkey[0] " +
+  "AND x.indcollation[0] = a.attcollation " +
+  "UNION ALL SELECT 2, t.i::int4, NULL, a.attname, NULL, NULL, NULL, NULL, NULL, NULL, " +
+  "NULL, NULL, NULL FROM unnest($1::text[]) WITH ORDINALITY AS t(name, i) " +
+  "JOIN pg_class c ON c.oid = to_regclass(t.name) AND c.relkind IN ('r', 'p', 'm') " +
+  "JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype = 'x' AND NOT k.condeferrable " +
+  "AND cardinality(k.conexclop) = 1 " +
+  "JOIN pg_operator o ON o.oid = k.conexclop[1] AND o.oprname = '=' " +
+  "JOIN pg_index x ON x.indexrelid = k.conindid AND x.indisvalid AND x.indpred IS NULL " +
+  "AND x.indnkeyatts = 1 " +
   "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = x.indkey[0] " +
   "AND x.indcollation[0] = a.attcollation";
 
@@ -260,7 +271,8 @@ export async function checkTables(
             "rows that share an id would be read as one of them; describe a table without " +
             "children, or pass { primaryKeys: false }"
           : "is declared the primary key, but the database does not keep it unique (no " +
-            "PRIMARY KEY, UNIQUE constraint or unique index on that column alone): rows that " +
+            "PRIMARY KEY, UNIQUE constraint, unique index or EXCLUDE (... WITH =) on that column " +
+            "alone): rows that " +
             "share an id would be read as one of them; add one, or pass { primaryKeys: false }",
       });
     }

@@ -239,6 +239,13 @@ for (const target of TARGETS) {
           // A child's rows are read with its parent's, and its ids are its own.
           "CREATE TABLE parent (id int4 PRIMARY KEY)",
           "CREATE TABLE child (extra text) INHERITS (parent)",
+          // An exclusion by "=" keeps a column unique; by another operator, or deferred, not.
+          "CREATE TABLE excluded (id int4, EXCLUDE USING btree (id WITH =))",
+          "CREATE TABLE excluded_hash (code text, EXCLUDE USING hash (code WITH =))",
+          "CREATE TABLE excluded_other (id int4range, EXCLUDE USING gist (id WITH &&))",
+          "CREATE TABLE excluded_later (id int4, EXCLUDE USING btree (id WITH =) DEFERRABLE)",
+          "CREATE TABLE excluded_partly (id int4, live bool, " +
+          "EXCLUDE USING btree (id WITH =) WHERE (live))",
         ]
       ) await db.query(statement);
       const keyed = (name: string, key: string, columns: string[]) =>
@@ -248,6 +255,8 @@ for (const target of TARGETS) {
         keyed("indexed", "code", ["code"]),
         keyed("parted", "id", ["id"]),
         keyed("snapshot_keyed", "id", ["id"]),
+        keyed("excluded", "id", ["id"]),
+        keyed("excluded_hash", "code", ["code"]),
         // A view holds no constraints: it is taken at its word.
         keyed("plain_view", "id", ["id", "name"]),
         // No declared key, nothing to check.
@@ -262,6 +271,9 @@ for (const target of TARGETS) {
         keyed("snapshot", "id", ["id"]),
         keyed("deferred", "id", ["id"]),
         keyed("parent", "id", ["id"]),
+        keyed("excluded_other", "id", ["id"]),
+        keyed("excluded_later", "id", ["id"]),
+        keyed("excluded_partly", "id", ["id"]),
         // A declared key the table lacks is reported once, as missing.
         keyed("plain", "serial", ["serial"]),
       ];
@@ -270,13 +282,14 @@ for (const target of TARGETS) {
         (error: unknown) => {
           assert.ok(error instanceof ColumnTypeError);
           const unique = "is declared the primary key, but the database does not keep it " +
-            "unique (no PRIMARY KEY, UNIQUE constraint or unique index on that column alone): " +
+            "unique (no PRIMARY KEY, UNIQUE constraint, unique index or EXCLUDE (... WITH =) on " +
+            "that column alone): " +
             "rows that share an id would be read as one of them; add one, or pass " +
             "{ primaryKeys: false }";
           assert.equal(
             error.message,
             [
-              "Table descriptions do not match the database in 8 places:",
+              "Table descriptions do not match the database in 11 places:",
               `column "id" of table "plain" ${unique}`,
               `column "id" of table "partial" ${unique}`,
               `column "a" of table "pair" ${unique}`,
@@ -287,6 +300,9 @@ for (const target of TARGETS) {
               "inherit from this one, and its statements read their rows too, which no " +
               "constraint keeps unique with its own: rows that share an id would be read as one " +
               "of them; describe a table without children, or pass { primaryKeys: false }",
+              `column "id" of table "excluded_other" ${unique}`,
+              `column "id" of table "excluded_later" ${unique}`,
+              `column "id" of table "excluded_partly" ${unique}`,
               'column "serial" of table "plain" is not in the table',
             ].join("\n  - "),
           );
