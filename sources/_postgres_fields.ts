@@ -61,6 +61,9 @@ interface Statement {
   readonly names: readonly string[];
 }
 
+/** The loaders made, per table, by key column name and context key. */
+const made = new WeakMap<Table, Map<string, FieldsQuery>>();
+
 /**
  * Makes a field loader that reads a node's fields from the columns of a table: each field is
  * loaded from the column of its name, and each call issues ONE statement,
@@ -79,6 +82,10 @@ interface Statement {
  * `IdTypeError`; for a `String` key, `7` is `"7"`; a `Float` key reads numbers and their
  * spellings, a `Boolean` key booleans and theirs; other keys (`ID`, enums, custom scalars) get
  * the ids as they are. The statement takes the execution's abort signal (`signalOf(ctx)`).
+ *
+ * Calls with one context key, table and key column give one loader (`FieldsQuery(PG, t) ===
+ * FieldsQuery(PG, t)`): the engine reads a node's fields by loader, so fields declared with a call
+ * each are still one group, read by one statement (and joined once by a fused one).
  *
  * The loader takes the context first (it is wrapped with `passContext`) and reads the client from
  * `ctx[ctxKey]`: wrap a driver with `postgresJs`, `pglite` or `queryObjectClient`. A field declared
@@ -119,6 +126,13 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
       `FieldsQuery on table ${from.sql} needs a key column of that table: got ${key.table.sql}.${key.sql}`,
     );
   }
+  // One loader per context key, table and key column: fields declared with a call each are one
+  // group of the node's plan, read by one statement (the engine groups fields by loader).
+  const byKey = made.get(from) ?? new Map<string, FieldsQuery>();
+  made.set(from, byKey);
+  const madeKey = `${key.name}\0${ctxKey}`;
+  const known = byKey.get(madeKey);
+  if (known !== undefined) return known;
   const columns = new Map<string, Column>();
   for (const column of from.columns) columns.set(column.name, column);
   const keyName = key.name;
@@ -240,7 +254,9 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
     table: { value: from, enumerable: true },
     primaryKey: { value: key, enumerable: true },
   });
-  return Object.freeze(loader) as unknown as FieldsQuery;
+  const fieldsQuery = Object.freeze(loader) as unknown as FieldsQuery;
+  byKey.set(madeKey, fieldsQuery);
+  return fieldsQuery;
 }
 
 /**

@@ -311,6 +311,51 @@ function shipsGraph(): Graph {
 }
 
 fusionTest(
+  "fields declared with a FieldsQuery call each are one group, read by one statement",
+  async (db) => {
+    // One loader per context key, table and key column, however many calls declare it.
+    assert.equal(FieldsQuery(PG, character), FieldsQuery(PG, character));
+    assert.notEqual(FieldsQuery(PG, character), FieldsQuery("other", character));
+    assert.notEqual(
+      FieldsQuery(PG, character),
+      FieldsQuery(PG, character, { primaryKey: character.c.name }),
+    );
+    const graph = Graph([
+      Node("Character", [
+        Field("id", null, FieldsQuery(PG, character)),
+        Field("name", null, FieldsQuery(PG, character)),
+        Field("species", null, FieldsQuery(PG, character)),
+        Link(
+          "actors",
+          Sequence(TypeRef("Actor")),
+          LinkQuery(PG, { fromColumn: actor.c.character_id, toColumn: actor.c.id }),
+          { requires: "id" },
+        ),
+      ]),
+      Node("Actor", [
+        Field("name", null, FieldsQuery(PG, actor)),
+        Field("character_id", null, FieldsQuery(PG, actor)),
+      ]),
+      Root([Link("characters", Sequence(TypeRef("Character")), () => [1, 2], { requires: null })]),
+    ]);
+    const { fused, unfused } = fusedAndUnfused(graph);
+    const query = "{ characters { name species actors { name character_id } } }";
+    const run = await execute(fused, db, query);
+    assert.deepEqual(sources(run.statements), ["region Character"]);
+    const plain = await execute(unfused, db, query);
+    assert.equal(plain.statements.length, 3);
+    assert.deepEqual(run.response, plain.response);
+    assert.deepEqual(run.response.data, {
+      characters: [KIRK, SPOCK].map((name, i) => ({
+        name,
+        species: i === 0 ? "Human" : "Vulcan/Human",
+        actors: ACTORS_OF[name]!.map((actor) => ({ name: actor, character_id: i + 1 })),
+      })),
+    });
+  },
+);
+
+fusionTest(
   "a link to one node that finds several rows does not repeat the items of the lists above it",
   async (db) => {
     // Kirk captains two ships: each of his actors' `ship` finds two rows, an error, and the join
