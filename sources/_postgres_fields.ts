@@ -11,7 +11,13 @@ import type { GraphType } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { FieldsRowError, IdTypeError } from "./_postgres_errors.ts";
 import { KeyIndex, keyKindOf, keysOf } from "./_postgres_keys.ts";
-import { matchedAt, matchedFrom, matchedName, matchesInSql } from "./_postgres_matched.ts";
+import {
+  matchedAt,
+  matchedFrom,
+  matchedName,
+  matchedTyping,
+  matchesInSql,
+} from "./_postgres_matched.ts";
 import { fusionMember } from "./_postgres_fusion.ts";
 import { DifferingRows, sameValue } from "./_postgres_same.ts";
 import { FUSE } from "../src/definitions/fusion.ts";
@@ -175,9 +181,9 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
       }
       statement = Object.freeze({
         text: matched
-          ? `SELECT ${matchedAt()} AS "${at}", ${select.map((c) => `"t".${c}`).join(", ")} FROM ${
-            matchedFrom(from, key, "$1")
-          }`
+          ? `${matchedTyping([from], from, key, "$1")}SELECT ${matchedAt()} AS "${at}", ${
+            select.map((c) => `"t".${c}`).join(", ")
+          } FROM ${matchedFrom(from, key, "$1")}`
           : `SELECT ${select.join(", ")} FROM ${tableSql} WHERE ${key.sql} = ANY($1)`,
         names: Object.freeze(names),
       });

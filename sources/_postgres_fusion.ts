@@ -52,7 +52,7 @@ import { type Id, Nothing } from "../src/definitions/members.ts";
 import { clientOf, runArrayStatement } from "./_postgres_client.ts";
 import { DateKeyError, FieldsRowError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex, type KeyKind, keyKindOf, keysOf, MISFIT, readKey } from "./_postgres_keys.ts";
-import { matchedAt, matchedFrom, matchesInSql } from "./_postgres_matched.ts";
+import { matchedAt, matchedFrom, matchedTyping, matchesInSql } from "./_postgres_matched.ts";
 import {
   type Column,
   isPrimaryKey,
@@ -217,6 +217,11 @@ interface GroupSlot {
   readonly column: string;
   /** Its key column's kind: "1.5" and "1.50" are one key of an `Int` or `Float` column. */
   readonly keyKind: KeyKind;
+  /**
+   * Whether its rows are under the ids Postgres found them for (by position), found by exactly
+   * those ids (a loose match, `"007"` for 7, would undo Postgres's).
+   */
+  readonly exact: boolean;
 }
 
 /** A fused region: the statement and how its rows map back to members. */
@@ -472,6 +477,7 @@ function buildStatement(region: FusionRegion): Fused | null {
           if (matchesInSql(keyKindOf(spec.key.type))) {
             // Joined to the ids with their positions, as FieldsQuery's statement is.
             chain.from = matchedFrom(spec.table, spec.key, entryIds!, alias, "e");
+            typedEntry = { table: spec.table, key: spec.key };
             foundBy = { key: positionColumn(matchedAt("e")), position: true };
             // Ids Postgres takes for one key ("ncc", "NCC") each bring its row: links read their
             // rows once each.
@@ -542,10 +548,15 @@ function buildStatement(region: FusionRegion): Fused | null {
     }
     const value = parent.values[from.column]!;
     const alias = `p${entry.link.index}`;
+    // Values found by their spelling (text keys: "abc" and "ABC" of a citext column are two
+    // parents) stay apart, each spelling a row, though Postgres takes them for one.
+    const spelled = matchesInSql(keyKindOf(parent.columns[from.column]!.type))
+      ? `, ${outputs[value]}::text COLLATE "C" AS "s"`
+      : "";
     const chain: Chain = {
       from: `(SELECT DISTINCT ${
         outputs[value]
-      } AS "v" FROM ${prefix.from}${prefix.where}) AS "${alias}"`,
+      } AS "v"${spelled} FROM ${prefix.from}${prefix.where}) AS "${alias}"`,
       where: "",
       lists: 0,
       multiplied: false,
@@ -699,6 +710,8 @@ function buildStatement(region: FusionRegion): Fused | null {
   };
 
   const entryIds = region.entry === "ids" ? param((input) => input.ids) : null;
+  /** The first node's table and key, when its ids are joined with their positions. */
+  let typedEntry = null as { readonly table: Table; readonly key: Column } | null;
   if (region.entry === "ids") {
     // A second table of the first node's fields would be joined on the first one's rows, and lose
     // the ids it has no row for: such a node's loads stay apart.
@@ -802,7 +815,10 @@ function buildStatement(region: FusionRegion): Fused | null {
   }
   // The tag keeps each chain's rows apart; one chain needs only its own order.
   const terms = tagged ? ["1", ...order] : order;
-  const text = branches.join(" UNION ALL ") +
+  const typedIds = typedEntry === null
+    ? ""
+    : matchedTyping(aliasTables.values(), typedEntry.table, typedEntry.key, entryIds!);
+  const text = typedIds + branches.join(" UNION ALL ") +
     (terms.length === 0 ? "" : ` ORDER BY ${terms.join(", ")}`);
   const { steps, slots, slotOf } = compileSteps(chains.map((chain) => chain.readers), tagged);
   const tree = region.entry === "ids" || tagged
@@ -967,7 +983,7 @@ function compileSteps(
       if (slot === undefined) {
         slot = byGroup[reader.group] = slots.length;
         const { node, group, table, column, keyKind } = reader;
-        slots.push({ node, group, columns, table, column, keyKind });
+        slots.push({ node, group, columns, table, column, keyKind, exact: reader.position });
       }
       const own = slots[slot]!.columns;
       const same = own.length === columns.length && own.every((c, f) => c === columns[f]);
@@ -991,7 +1007,11 @@ function compileSteps(
 interface LinkRead {
   readonly byParent: KeyIndex<unknown[]>;
   readonly all: unknown[];
-  readonly seen: KeyIndex<true>;
+  /**
+   * The rows taken so far (by what tells them apart), per parent value as `byParent` keeps them
+   * (a row two parents' values reach, "ncc" and "NCC" of a citext column, is each one's).
+   */
+  readonly seen: KeyIndex<Set<unknown>>;
   /** A link to one node's from-column kind (see `keyKindOf`); `null` for a list too. */
   readonly kind: KeyKind;
   /** Whether its parents' values are looked at for `Date`s: a link on a column of no kind. */
@@ -1023,7 +1043,7 @@ function readRows(
       // column of numbers are one value.
       byParent: new KeyIndex(kind),
       all: [],
-      seen: new KeyIndex(),
+      seen: new KeyIndex(kind),
       kind,
       checksDates: spec.kind === "link" && kind === null,
       dated: false,
@@ -1061,8 +1081,11 @@ function readRows(
       if (step.identity >= 0) {
         // A row repeated by a deeper list is one row of this link: taken once, in order.
         const identity = row[step.identity];
-        if (read.seen.at(identity) !== undefined) continue;
-        read.seen.put(identity, true);
+        const parent = step.parent < 0 ? LISTED : row[step.parent];
+        let taken = read.seen.at(parent);
+        if (taken === undefined) read.seen.put(parent, taken = new Set());
+        if (taken.has(identity)) continue;
+        taken.add(identity);
       }
       if (step.parent < 0) {
         read.all.push(target);
@@ -1124,6 +1147,9 @@ function moved(row: readonly unknown[], from: readonly number[], slot: GroupSlot
 
 const EMPTY: readonly unknown[] = Object.freeze([]);
 
+/** The parent value a list's rows are taken under (one list for every parent). */
+const LISTED = "";
+
 /** Answers the engine from what the statement returned. */
 class PostgresFusedResult implements FusedResult {
   readonly #fused: Fused;
@@ -1156,7 +1182,8 @@ class PostgresFusedResult implements FusedResult {
     const asKey = readKey(fused.slots[slot]!.keyKind, id);
     const key = asKey === MISFIT ? id : asKey;
     const read = this.#indexes();
-    const several = read.several[slot]?.count(key) ?? 0;
+    const exact = fused.slots[slot]!.exact;
+    const several = read.several[slot]?.count(key, exact) ?? 0;
     if (several > 0) {
       // As FieldsQuery's own statement: each field of this id fails, other ids are answered.
       const { table, column, columns } = fused.slots[slot]!;
@@ -1164,7 +1191,8 @@ class PostgresFusedResult implements FusedResult {
       for (let c = 0; c < columns.length; c++) width = Math.max(width, columns[c]! + 1);
       return new Array(width).fill(new FieldsRowError(table, column, key, several));
     }
-    return read.groups[slot]!.find(key);
+    const rows = read.groups[slot]!;
+    return exact ? rows.at(key) : rows.find(key);
   }
 
   tree(): FusedTree | null {

@@ -12,7 +12,13 @@ import { typeToString } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { DateKeyError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex, keyKindOf, keysOf, MISFIT, readKey } from "./_postgres_keys.ts";
-import { matchedAt, matchedFrom, matchedName, matchesInSql } from "./_postgres_matched.ts";
+import {
+  matchedAt,
+  matchedFrom,
+  matchedName,
+  matchedTyping,
+  matchesInSql,
+} from "./_postgres_matched.ts";
 import {
   type Column,
   describeColumn,
@@ -119,7 +125,8 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
   const matched = matchesInSql(keyKind);
   const at = matchedName(from.table);
   const single = matched
-    ? `SELECT ${matchedAt()} AS "${at}", "t".${to.sql} FROM ${matchedFrom(from.table, from, "$1")}`
+    ? `${matchedTyping([from.table], from.table, from, "$1")}SELECT ${matchedAt()} AS "${at}", ` +
+      `"t".${to.sql} FROM ${matchedFrom(from.table, from, "$1")}`
     : `SELECT ${select} FROM ${tableSql} WHERE ${from.sql} = ANY($1)`;
   const many = `${single} ORDER BY ${
     matched ? order.map((term) => `"t".${term}`).join(", ") : order.join(", ")
@@ -217,7 +224,9 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     const { keys, index } = await targetsOf(ctx, values, link, many);
     const n = values.length;
     const out: unknown[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = index.find(keys[i]) ?? EMPTY;
+    for (let i = 0; i < n; i++) {
+      out[i] = (matched ? index.at(keys[i]) : index.find(keys[i])) ?? EMPTY;
+    }
     return out;
   };
 
@@ -231,7 +240,8 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     const n = values.length;
     const out: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const targets = index.find(keys[i]);
+      // Rows named by position are the exact value's (a loose match would undo Postgres's).
+      const targets = matched ? index.at(keys[i]) : index.find(keys[i]);
       if (targets?.length === 1) out[i] = targets[0];
       else if (targets !== undefined) {
         // Named by the value as read ("1.50" of a column of numbers is 1.5, as fused).

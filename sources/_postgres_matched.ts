@@ -8,16 +8,16 @@
  * with their positions, and each row comes with the position of the id it was found for:
  *
  * ```sql
+ * WITH "typed" AS (SELECT FROM "dock" WHERE "code" = ANY($1))
  * SELECT "k"."i"::int4 AS "at", "t"."code", "t"."name"
- * FROM unnest(CASE WHEN false THEN ARRAY[(SELECT "code" FROM "dock")] ELSE $1 END)
- *   WITH ORDINALITY AS "k"("v", "i")
- * JOIN "dock" AS "t" ON "t"."code" = "k"."v"
+ * FROM unnest($1) WITH ORDINALITY AS "k"("v", "i") JOIN "dock" AS "t" ON "t"."code" = "k"."v"
  * ```
  *
- * The `CASE` arm that never runs (Postgres drops it when it plans the statement) gives the
- * parameter the key column's type, so the ids are read as the column reads them and compared with
- * its own `=` and collation, as `= ANY($1)` compares them. The join finds each id's rows through
- * the key's index, once per id: time linear in the ids.
+ * The `WITH` query, which nothing reads and so never runs, gives the parameter the type
+ * `"code" = ANY($1)` gives it (the key's array type, or its base type's for a domain, whose checks
+ * then do not refuse ids), so the ids are compared with the column's own `=` and collation, as
+ * `= ANY($1)` compares them. The join finds each id's rows through the key's index, once per id:
+ * time linear in the ids.
  *
  * @module
  */
@@ -39,9 +39,32 @@ export function matchesInSql(kind: KeyKind): boolean {
 }
 
 /**
+ * The `WITH` that types the ids' parameter as `= ANY` would (it starts the statement): named so
+ * that it hides none of the statement's tables.
+ *
+ * @param tables The tables the statement reads.
+ * @param table The table the ids are looked up in.
+ * @param key The column they are looked up in.
+ * @param param The parameter of the ids (`$1`).
+ * @returns The text, ending with a space.
+ */
+export function matchedTyping(
+  tables: Iterable<Table>,
+  table: Table,
+  key: Column,
+  param: string,
+): string {
+  const taken = new Set<string>();
+  for (const t of tables) taken.add(t.sql);
+  let name = "typed";
+  while (taken.has(`"${name}"`)) name += "_";
+  return `WITH "${name}" AS (SELECT FROM ${table.sql} WHERE ${key.sql} = ANY(${param})) `;
+}
+
+/**
  * The `FROM` of a statement that finds a table's rows for ids bound as one array, each row with
- * the position of its id: the table is `alias` (its columns are read as `"t"."column"`), the
- * position is {@linkcode matchedAt} (from 1).
+ * the position of its id (after {@linkcode matchedTyping}): the table is `alias` (its columns are
+ * read as `"t"."column"`), the position is {@linkcode matchedAt} (from 1).
  *
  * @param table The table.
  * @param key The column the ids are looked up in.
@@ -57,8 +80,8 @@ export function matchedFrom(
   alias = "t",
   ids = "k",
 ): string {
-  return `unnest(CASE WHEN false THEN ARRAY[(SELECT ${key.sql} FROM ${table.sql})] ELSE ${param} END) ` +
-    `WITH ORDINALITY AS "${ids}"("v", "i") JOIN ${table.sql} AS "${alias}" ON "${alias}".${key.sql} = "${ids}"."v"`;
+  return `unnest(${param}) WITH ORDINALITY AS "${ids}"("v", "i") ` +
+    `JOIN ${table.sql} AS "${alias}" ON "${alias}".${key.sql} = "${ids}"."v"`;
 }
 
 /**

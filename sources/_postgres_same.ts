@@ -107,10 +107,11 @@ export class DifferingRows<R> {
   /**
    * How many different rows an id's key has, when more than one.
    *
-   * @param id The id (matched as `KeyIndex.find` matches it).
+   * @param id The id (matched as `KeyIndex.find` matches it, or exactly).
+   * @param exact Whether only the key itself is the id's (`KeyIndex.at`).
    * @returns The count, or 0 when the key's rows say one thing.
    */
-  count(id: unknown): number {
-    return this.#byKey.find(id)?.length ?? 0;
+  count(id: unknown, exact = false): number {
+    return (exact ? this.#byKey.at(id) : this.#byKey.find(id))?.length ?? 0;
   }
 }

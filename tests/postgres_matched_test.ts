@@ -12,6 +12,7 @@ import {
   AsyncExecutor,
   Field,
   Graph,
+  ID,
   Int,
   Link,
   Node,
@@ -425,7 +426,9 @@ matchedTest(
     const berth = table("berth", { code: Str, ship: Str });
     const port = table("port", { code: Str }, { primaryKey: "code" });
     const graph = Graph([
-      Node("Ship", [Field("name", Str, (ids: readonly unknown[]) => ids.map((id) => [id]))]),
+      Node("Ship", [
+        Field("name", Str, (_fields: unknown, ids: readonly unknown[]) => ids.map((id) => [id])),
+      ]),
       Node("Port", [
         Field("code", null, FieldsQuery(PG, port)),
         Link(
@@ -593,3 +596,151 @@ matchedTest("thousands of ids are each found by their position", async (db) => {
   assert.equal(tags[20000]!.label, null);
   assert.ok(tags.every((t, i) => i === 20000 || t.label === `label ${20000 - i}`));
 });
+
+matchedTest(
+  "a domain-typed key reads ids as its base type: an id its check refuses finds no row",
+  async (db) => {
+    await db.query("CREATE DOMAIN upper_code AS text CHECK (VALUE ~ '^[A-Z]+$')");
+    const schemas = await docksAndCrew(db, "upper_code", [["NCC", "Enterprise"]], [
+      [1, "Kirk", "NCC"],
+    ]);
+    assert.deepEqual(
+      await entry(db, schemas, `{ docksByCode(codes: ["NCC", "ncc"]) { name crew { name } } }`),
+      {
+        data: {
+          docksByCode: [{ name: "Enterprise", crew: [{ name: "Kirk" }] }, {
+            name: null,
+            crew: [],
+          }],
+        },
+      },
+    );
+    assert.deepEqual(await both(db, schemas, "{ crew { dock { name crew { name } } } }"), {
+      data: { crew: [{ dock: { name: "Enterprise", crew: [{ name: "Kirk" }] } }] },
+    });
+  },
+);
+
+matchedTest(
+  "ids of a text key declared ID find the rows Postgres finds for them, and no others",
+  async (db) => {
+    await db.query("CREATE TABLE code (code text PRIMARY KEY, name text)");
+    await db.query("INSERT INTO code VALUES ('7', 'seven')");
+    const code = table("code", { code: ID, name: Optional(Str) }, { primaryKey: "code" });
+    const codeQuery = FieldsQuery(PG, code);
+    const graph = Graph([
+      Node("Code", [
+        Field("code", null, codeQuery),
+        Field("name", null, codeQuery),
+        Link(
+          "same",
+          Optional(TypeRef("Code")),
+          LinkQuery(PG, { fromColumn: code.c.code, toColumn: code.c.code }),
+          { requires: "code" },
+        ),
+      ]),
+      Node("Ref", [
+        Field("ref", ID, (_fields: unknown, ids: readonly unknown[]) => ids.map((id) => [id])),
+        Link(
+          "code",
+          Optional(TypeRef("Code")),
+          LinkQuery(PG, { fromColumn: code.c.code, toColumn: code.c.code }),
+          { requires: "ref" },
+        ),
+      ]),
+      Root([
+        Link("codes", Sequence(TypeRef("Code")), () => [7, "007"], { requires: null }),
+        Link("refs", Sequence(TypeRef("Ref")), () => [7, "007"], { requires: null }),
+      ]),
+    ]);
+    const schemas = {
+      fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
+      unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
+    };
+    // `'007' = '7'` is false for text: 7 is sent as "7" and finds the row, "007" finds none.
+    assert.deepEqual(await entry(db, schemas, "{ codes { name same { name } } }"), {
+      data: { codes: [{ name: "seven", same: { name: "seven" } }, { name: null, same: null }] },
+    });
+    assert.deepEqual(await both(db, schemas, "{ refs { ref code { name } } }"), {
+      data: { refs: [{ ref: "7", code: { name: "seven" } }, { ref: "007", code: null }] },
+    });
+  },
+);
+
+matchedTest(
+  "parents whose values differ only in case each get the rows Postgres finds for them, at every level",
+  async (db, _target, schema) => {
+    await db.query(
+      `CREATE COLLATION "${schema}".ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`,
+    );
+    const ci = `text COLLATE "${schema}".ci`;
+    await db.query("CREATE TABLE parent (id int PRIMARY KEY)");
+    await db.query(`CREATE TABLE child (id int PRIMARY KEY, parent_id int, code ${ci})`);
+    await db.query(`CREATE TABLE toy (id int PRIMARY KEY, child_code ${ci}, name text)`);
+    await db.query("INSERT INTO parent VALUES (1)");
+    await db.query("INSERT INTO child VALUES (10, 1, 'abc'), (11, 1, 'ABC')");
+    await db.query("INSERT INTO toy VALUES (100, 'Abc', 'ball'), (101, 'aBC', 'kite')");
+    const parent = table("parent", { id: Int }, { primaryKey: "id" });
+    const child = table("child", { id: Int, parent_id: Int, code: Str }, { primaryKey: "id" });
+    const toy = table("toy", { id: Int, child_code: Str, name: Str }, { primaryKey: "id" });
+    const childQuery = FieldsQuery(PG, child);
+    const graph = Graph([
+      Node("Parent", [
+        Field("id", null, FieldsQuery(PG, parent)),
+        Link(
+          "children",
+          Sequence(TypeRef("Child")),
+          LinkQuery(PG, { fromColumn: child.c.parent_id, toColumn: child.c.id }),
+          { requires: "id" },
+        ),
+      ]),
+      Node("Child", [
+        Field("id", null, childQuery),
+        Field("code", null, childQuery),
+        Link(
+          "toys",
+          Sequence(TypeRef("Toy")),
+          LinkQuery(PG, { fromColumn: toy.c.child_code, toColumn: toy.c.id }),
+          { requires: "code" },
+        ),
+        Link(
+          "firstToy",
+          Optional(TypeRef("Toy")),
+          LinkQuery(PG, { fromColumn: toy.c.child_code, toColumn: toy.c.id }),
+          { requires: "code" },
+        ),
+      ]),
+      Node("Toy", [Field("name", null, FieldsQuery(PG, toy))]),
+      Root([
+        Link("parents", Sequence(TypeRef("Parent")), ListQuery(PG, parent), { requires: null }),
+        Link("children", Sequence(TypeRef("Child")), ListQuery(PG, child), { requires: null }),
+      ]),
+    ]);
+    const schemas = {
+      fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
+      unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
+    };
+    const toys = [{ name: "ball" }, { name: "kite" }];
+    // Two lists below the root: the toys are a third, from the children's distinct codes.
+    assert.deepEqual(await both(db, schemas, "{ parents { children { code toys { name } } } }"), {
+      data: {
+        parents: [{ children: [{ code: "abc", toys }, { code: "ABC", toys }] }],
+      },
+    });
+    // A link to one node finding two rows fails for each parent, as unfused; beside it, the rows
+    // it repeats of a list are taken once for each parent.
+    const response = await both(
+      db,
+      schemas,
+      "{ children { code firstToy { name } toys { name } } }",
+    );
+    assert.deepEqual(response.data, {
+      children: [
+        { code: "abc", firstToy: null, toys },
+        { code: "ABC", firstToy: null, toys },
+      ],
+    });
+    assert.equal(response.errors?.length, 2);
+  },
+  true,
+);

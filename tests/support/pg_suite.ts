@@ -145,8 +145,8 @@ const CASES: { readonly [name: string]: (run: Run) => Promise<void> } = {
     );
     assert.deepEqual(run.statements().map((s) => s.text), [
       // Text keys are joined to the ids with their positions: Postgres matches rows to them.
-      `SELECT "k"."i"::int4 AS "at", "t"."registry" FROM unnest(CASE WHEN false THEN ARRAY[(SELECT "registry" FROM "ship")] ELSE $1 END) WITH ORDINALITY AS "k"("v", "i") JOIN "ship" AS "t" ON "t"."registry" = "k"."v"`,
-      `SELECT "k"."i"::int4 AS "at", "t"."id" FROM unnest(CASE WHEN false THEN ARRAY[(SELECT "ship_registry" FROM "captain's ""log""; --")] ELSE $1 END) WITH ORDINALITY AS "k"("v", "i") JOIN "captain's ""log""; --" AS "t" ON "t"."ship_registry" = "k"."v"`,
+      `WITH "typed" AS (SELECT FROM "ship" WHERE "registry" = ANY($1)) SELECT "k"."i"::int4 AS "at", "t"."registry" FROM unnest($1) WITH ORDINALITY AS "k"("v", "i") JOIN "ship" AS "t" ON "t"."registry" = "k"."v"`,
+      `WITH "typed" AS (SELECT FROM "captain's ""log""; --" WHERE "ship_registry" = ANY($1)) SELECT "k"."i"::int4 AS "at", "t"."id" FROM unnest($1) WITH ORDINALITY AS "k"("v", "i") JOIN "captain's ""log""; --" AS "t" ON "t"."ship_registry" = "k"."v"`,
       `SELECT "id", "Stardate", "entry" FROM "captain's ""log""; --" WHERE "id" = ANY($1)`,
     ]);
   },
@@ -205,7 +205,7 @@ const CASES: { readonly [name: string]: (run: Run) => Promise<void> } = {
     });
     assert.deepEqual(run.statements(), [{
       text:
-        `SELECT "k"."i"::int4 AS "at", "t"."id", "t"."name", "t"."ship_registry" FROM unnest(CASE WHEN false THEN ARRAY[(SELECT "id" FROM "officer")] ELSE $1 END) WITH ORDINALITY AS "k"("v", "i") JOIN "officer" AS "t" ON "t"."id" = "k"."v"`,
+        `WITH "typed" AS (SELECT FROM "officer" WHERE "id" = ANY($1)) SELECT "k"."i"::int4 AS "at", "t"."id", "t"."name", "t"."ship_registry" FROM unnest($1) WITH ORDINALITY AS "k"("v", "i") JOIN "officer" AS "t" ON "t"."id" = "k"."v"`,
       params: [["99"]],
     }]);
   },
@@ -266,7 +266,7 @@ const CASES: { readonly [name: string]: (run: Run) => Promise<void> } = {
     const statements = run.statements();
     assert.deepEqual(statements[0], {
       text:
-        `SELECT "k"."i"::int4 AS "at", "t"."registry", "t"."name" FROM unnest(CASE WHEN false THEN ARRAY[(SELECT "registry" FROM "ship")] ELSE $1 END) WITH ORDINALITY AS "k"("v", "i") JOIN "ship" AS "t" ON "t"."registry" = "k"."v"`,
+        `WITH "typed" AS (SELECT FROM "ship" WHERE "registry" = ANY($1)) SELECT "k"."i"::int4 AS "at", "t"."registry", "t"."name" FROM unnest($1) WITH ORDINALITY AS "k"("v", "i") JOIN "ship" AS "t" ON "t"."registry" = "k"."v"`,
       params: [[HOSTILE_REGISTRY]],
     });
     for (const statement of statements) {
