@@ -1081,7 +1081,7 @@ function readRows(
       if (step.identity >= 0) {
         // A row repeated by a deeper list is one row of this link: taken once, in order.
         const identity = row[step.identity];
-        const parent = step.parent < 0 ? LISTED : row[step.parent];
+        const parent = step.parent < 0 ? LISTED : parentKey(row[step.parent]);
         let taken = read.seen.at(parent);
         if (taken === undefined) read.seen.put(parent, taken = new Set());
         if (taken.has(identity)) continue;
@@ -1091,7 +1091,7 @@ function readRows(
         read.all.push(target);
         continue;
       }
-      const parent = row[step.parent];
+      const parent = parentKey(row[step.parent]);
       const list = read.byParent.at(parent);
       if (list === undefined) read.byParent.put(parent, [target]);
       else list.push(target);
@@ -1149,6 +1149,22 @@ const EMPTY: readonly unknown[] = Object.freeze([]);
 
 /** The parent value a list's rows are taken under (one list for every parent). */
 const LISTED = "";
+
+/**
+ * A parent's value as the link's rows are kept under it: a value read as an object (`jsonb`,
+ * bytes) by its JSON text, as Postgres compares it by content, rather than by the object (each row
+ * brings its own); others as they are. The text starts with a NUL, which no text from Postgres
+ * holds, so it is no other value's.
+ */
+function parentKey(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  try {
+    return "\0" + JSON.stringify(value);
+  } catch {
+    // A bigint inside: kept as the object, found by itself only.
+    return value;
+  }
+}
 
 /** Answers the engine from what the statement returned. */
 class PostgresFusedResult implements FusedResult {
@@ -1239,7 +1255,9 @@ class PostgresFusedResult implements FusedResult {
       // compared the values as they are: a column declared as another type than it is).
       throw new IdTypeError(spec.from.table.sql, spec.from.name, value, String(kind), region.name);
     }
-    const items = value === null || value === undefined ? undefined : read.byParent.find(value);
+    const items = value === null || value === undefined
+      ? undefined
+      : read.byParent.find(parentKey(value));
     if (isList(region)) return items ?? EMPTY;
     if (items === undefined) {
       if (region.cardinality === "maybe") return Nothing;

@@ -19,6 +19,7 @@ import {
   Option,
   Optional,
   Root,
+  Scalar,
   Schema,
   Sequence,
   Str,
@@ -743,4 +744,47 @@ matchedTest(
     assert.equal(response.errors?.length, 2);
   },
   true,
+);
+
+matchedTest(
+  "parents whose jsonb values Postgres takes for one each get its rows, fused as unfused",
+  async (db) => {
+    await db.query("CREATE TABLE crew (id int PRIMARY KEY, name text, tag jsonb)");
+    await db.query("CREATE TABLE badge (id int PRIMARY KEY, tag jsonb, name text)");
+    // One value spelled two ways: jsonb keeps neither spelling.
+    await db.query(`INSERT INTO crew VALUES (1, 'Kirk', '{"rank": 1}'), (2, 'Pike', '{"rank":1}')`);
+    await db.query(
+      `INSERT INTO badge VALUES (10, '{"rank":1}', 'gold'), (11, '{ "rank": 1 }', 'star'), (12, '{"rank": 2}', 'silver')`,
+    );
+    const Json = Scalar("Json", { serialize: (value: unknown) => value });
+    const crew = table("crew", { id: Int, name: Str, tag: Optional(Json) }, { primaryKey: "id" });
+    const badge = table("badge", { id: Int, tag: Optional(Json), name: Str }, {
+      primaryKey: "id",
+    });
+    const crewQuery = FieldsQuery(PG, crew);
+    const byTag = LinkQuery(PG, { fromColumn: badge.c.tag, toColumn: badge.c.id });
+    const graph = Graph([
+      Node("Crew", [
+        Field("name", null, crewQuery),
+        Field("tag", null, crewQuery),
+        Link("badges", Sequence(TypeRef("Badge")), byTag, { requires: "tag" }),
+        Link("badge", Optional(TypeRef("Badge")), byTag, { requires: "tag" }),
+      ]),
+      Node("Badge", [Field("name", null, FieldsQuery(PG, badge))]),
+      Root([Link("crew", Sequence(TypeRef("Crew")), ListQuery(PG, crew), { requires: null })]),
+    ]);
+    const schemas = {
+      fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
+      unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
+    };
+    const badges = [{ name: "gold" }, { name: "star" }];
+    assert.deepEqual(await both(db, schemas, "{ crew { name badges { name } } }"), {
+      data: { crew: [{ name: "Kirk", badges }, { name: "Pike", badges }] },
+    });
+    const response = await both(db, schemas, "{ crew { name badge { name } } }");
+    assert.deepEqual(response.data, {
+      crew: [{ name: "Kirk", badge: null }, { name: "Pike", badge: null }],
+    });
+    assert.equal(response.errors?.length, 2);
+  },
 );
