@@ -135,6 +135,12 @@ export interface PGliteDb {
     params?: unknown[],
     options?: { readonly rowMode?: "array" | "object" },
   ): Promise<{ readonly rows: readonly PgRow[] }>;
+  /**
+   * Learns the array types created since the database opened (an enum's, a domain's): PGlite
+   * writes an array of a type it does not know as text, which the server refuses. Optional: the
+   * adapter calls it, and retries once, when a statement with an array parameter fails so.
+   */
+  refreshArrayTypes?(): Promise<void>;
 }
 
 /** Any client with @db/postgres's `queryObject` method (a `Client` or a pool's client). */
@@ -384,17 +390,50 @@ export function pglite(db: PGliteDb): PgClient {
       info?: StatementInfo,
     ): Promise<readonly PgRow[]> {
       return turns.run(
-        async () => detached((await db.query(text, params as unknown[])).rows, info),
+        async () =>
+          detached(
+            (await withArrayTypes(db, params, () => db.query(text, params as unknown[]))).rows,
+            info,
+          ),
         info,
       );
     },
     queryArrays(text: string, params: readonly unknown[] = [], info?: StatementInfo) {
       return turns.run(async () => {
-        const result = await db.query(text, params as unknown[], { rowMode: "array" });
+        const result = await withArrayTypes(
+          db,
+          params,
+          () => db.query(text, params as unknown[], { rowMode: "array" }),
+        );
         return detached(result.rows as unknown as readonly (readonly unknown[])[], info);
       }, info);
     },
   };
+}
+
+/**
+ * Runs a PGlite statement, once more after PGlite learns the array types created since it opened,
+ * when it failed on an array parameter of a type it did not know (written as `a,b`, which the
+ * server refuses as a "malformed array literal": an enum's or a domain's array, the ids of a key of
+ * that type). A statement that failed so did not run.
+ */
+async function withArrayTypes<T>(
+  db: PGliteDb,
+  params: readonly unknown[],
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (
+      typeof db.refreshArrayTypes !== "function" || !params.some(Array.isArray) ||
+      !/malformed array literal/.test(String((error as { message?: unknown } | null)?.message))
+    ) {
+      throw error;
+    }
+    await db.refreshArrayTypes();
+    return await run();
+  }
 }
 
 /**
