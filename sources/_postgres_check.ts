@@ -27,7 +27,8 @@ export interface CheckTablesOptions {
    * Also report a declared primary key that the database does not keep unique: a table,
    * partitioned table or materialized view with no `PRIMARY KEY`, `UNIQUE` constraint, unique
    * index or `EXCLUDE (column WITH =)` on it (valid, not deferred, without a `WHERE`, on that
-   * column alone, in the column's collation), or a table that other tables inherit from (its statements read their rows too).
+   * column alone, in the column's collation), or a table that other tables inherit from (its
+   * statements read their rows too).
    * Sources take the declared key at its word, so rows that share it would be read as one of
    * them, which may differ from run to run and fused or not. Views and foreign tables are not
    * checked (they hold no constraints). Default `true`.
@@ -272,8 +273,8 @@ export async function checkTables(
             "children, or pass { primaryKeys: false }"
           : "is declared the primary key, but the database does not keep it unique (no " +
             "PRIMARY KEY, UNIQUE constraint, unique index or EXCLUDE (... WITH =) on that column " +
-            "alone): rows that " +
-            "share an id would be read as one of them; add one, or pass { primaryKeys: false }",
+            "alone): rows that share an id would be read as one of them; add one, or pass " +
+            "{ primaryKeys: false }",
       });
     }
   }

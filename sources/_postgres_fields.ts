@@ -207,17 +207,18 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
       signal: signalOf(ctx),
     });
     const names = statement.names;
-    if (matched) return byPosition(rows, names, keys, at, checksRows, tableSql, keyName);
-    const index = new KeyIndex<PgRow>(keyKind);
+    // Rows under their id's position (matched by Postgres), or under their key (see `KeyIndex`).
+    const kind = matched ? null : keyKind;
+    const index = new KeyIndex<PgRow>(kind);
     /** For each key whose rows differ in a field read, the different rows. */
     let several: DifferingRows<PgRow> | null = null;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
-      const rowKey = row[keyName];
+      const rowKey = matched ? (row[at] as number) - 1 : row[keyName];
       const first = index.at(rowKey);
       if (first === undefined) index.put(rowKey, row);
       else if (checksRows) {
-        (several ??= new DifferingRows(keyKind)).note(
+        (several ??= new DifferingRows(kind)).note(
           rowKey,
           first,
           (other) => names.every((name) => sameValue(other[name], row[name])),
@@ -229,13 +230,14 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
     const out: unknown[][] = new Array(n);
     let nulls: unknown[] | null = null;
     for (let i = 0; i < n; i++) {
-      const row = index.find(keys[i]);
+      // By position exactly: a loose match would undo Postgres's.
+      const row = matched ? index.at(i) : index.find(keys[i]);
       if (row === undefined) {
         out[i] = nulls ??= new Array(width).fill(null);
         continue;
       }
       if (several !== null) {
-        const differ = several.count(keys[i]);
+        const differ = several.count(matched ? i : keys[i], matched);
         if (differ > 0) {
           // Each field of this id fails, where the query reads it; other ids are answered.
           const error = new FieldsRowError(tableSql, keyName, keys[i], differ);
@@ -263,58 +265,4 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
   const fieldsQuery = Object.freeze(loader) as unknown as FieldsQuery;
   byKey.set(madeKey, fieldsQuery);
   return fieldsQuery;
-}
-
-/**
- * The fields of each id from rows that carry their id's position (`at`, from 1): `null`s for an
- * id without a row; a `FieldsRowError` for each field of an id whose rows differ, when they are
- * checked.
- */
-function byPosition(
-  rows: readonly PgRow[],
-  names: readonly string[],
-  keys: readonly unknown[],
-  at: string,
-  checksRows: boolean,
-  tableSql: string,
-  keyName: string,
-): unknown[][] {
-  const n = keys.length;
-  const width = names.length;
-  const first = new Array<PgRow | undefined>(n);
-  /** For each position whose rows differ in a field read, the different rows. */
-  let several: DifferingRows<PgRow> | null = null;
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    const i = (row[at] as number) - 1;
-    const seen = first[i];
-    if (seen === undefined) first[i] = row;
-    else if (checksRows) {
-      (several ??= new DifferingRows()).note(
-        i,
-        seen,
-        (other) => names.every((name) => sameValue(other[name], row[name])),
-        () => row,
-      );
-    }
-  }
-  const out: unknown[][] = new Array(n);
-  let nulls: unknown[] | null = null;
-  for (let i = 0; i < n; i++) {
-    const row = first[i];
-    if (row === undefined) {
-      out[i] = nulls ??= new Array(width).fill(null);
-      continue;
-    }
-    const differ = several === null ? 0 : several.count(i);
-    if (differ > 0) {
-      // Each field of this id fails, where the query reads it; other ids are answered.
-      out[i] = new Array(width).fill(new FieldsRowError(tableSql, keyName, keys[i], differ));
-      continue;
-    }
-    const values = new Array(width);
-    for (let k = 0; k < width; k++) values[k] = row[names[k]!];
-    out[i] = values;
-  }
-  return out;
 }

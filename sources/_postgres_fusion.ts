@@ -355,27 +355,20 @@ function buildStatement(region: FusionRegion): Fused | null {
   const aliasTables = new Map<string, Table>();
   /** Per output column, an expression of a table's column with its type, for the typing branch. */
   const typing: string[] = [];
-  const column = (alias: string, name: string, typedAs?: number): number => {
-    const expression = `"${alias}".${name}`;
+  /** The output of an expression (once), typed in the typing branch as `typed` is. */
+  const output = (expression: string, typed: string): number => {
     let index = outputOf.get(expression);
     if (index === undefined) {
       index = outputs.length;
       outputs.push(expression);
-      typing.push(typedAs === undefined ? expression : typing[typedAs]!);
+      typing.push(typed);
       outputOf.set(expression, index);
     }
     return index;
   };
-  /** The output of an entry id's position: typed `int4` where a first branch types columns. */
-  const positionColumn = (expression: string): number => {
-    let index = outputOf.get(expression);
-    if (index === undefined) {
-      index = outputs.length;
-      outputs.push(expression);
-      typing.push("NULL::int4");
-      outputOf.set(expression, index);
-    }
-    return index;
+  const column = (alias: string, name: string, typedAs?: number): number => {
+    const expression = `"${alias}".${name}`;
+    return output(expression, typedAs === undefined ? expression : typing[typedAs]!);
   };
   const params: ((input: FusedInput) => unknown)[] = [];
   /** Adds a parameter: its index. */
@@ -458,7 +451,7 @@ function buildStatement(region: FusionRegion): Fused | null {
   const walkNode = (
     chain: Chain,
     node: number,
-    keyFrom: { readonly sql: string; readonly column: Column; readonly index: number } | null,
+    keyFrom: { readonly column: Column; readonly index: number } | null,
     ownRows: { alias: string; group: number } | null,
     known: Known,
     unique: boolean,
@@ -478,7 +471,8 @@ function buildStatement(region: FusionRegion): Fused | null {
             // Joined to the ids with their positions, as FieldsQuery's statement is.
             chain.from = matchedFrom(spec.table, spec.key, entryIds!, alias, "e");
             typedEntry = { table: spec.table, key: spec.key };
-            foundBy = { key: positionColumn(matchedAt("e")), position: true };
+            // The entry id's position: typed `int4` where a first branch types columns.
+            foundBy = { key: output(matchedAt("e"), "NULL::int4"), position: true };
             // Ids Postgres takes for one key ("ncc", "NCC") each bring its row: links read their
             // rows once each.
             unique = false;
@@ -486,17 +480,15 @@ function buildStatement(region: FusionRegion): Fused | null {
             chain.from = `${spec.table.sql} AS "${alias}"`;
             chain.where = ` WHERE "${alias}".${spec.key.sql} = ANY(${entryIds!})`;
           }
-          keyFrom = {
-            sql: `"${alias}".${spec.key.sql}`,
-            column: spec.key,
-            index: column(alias, spec.key.sql),
-          };
+          keyFrom = { column: spec.key, index: column(alias, spec.key.sql) };
         } else if (!sameKind(keyFrom.column, spec.key)) {
           failed = true;
           return;
         } else {
           chain.from +=
-            ` LEFT JOIN ${spec.table.sql} AS "${alias}" ON "${alias}".${spec.key.sql} = ${keyFrom.sql}`;
+            ` LEFT JOIN ${spec.table.sql} AS "${alias}" ON "${alias}".${spec.key.sql} = ${
+              outputs[keyFrom.index]
+            }`;
         }
       }
       const read = readGroup(chain, node, group.group, alias, foundBy);
@@ -638,7 +630,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     walkNode(
       chain,
       link.to,
-      { sql: outputs[to]!, column: spec.to, index: to },
+      { column: spec.to, index: to },
       own === null ? null : { alias, group: own },
       known,
       // A list's rows are each one parent's, unless that parent's value comes in several rows.
@@ -701,7 +693,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     walkNode(
       chain,
       link.to,
-      { sql: outputs[key]!, column: spec.key, index: key },
+      { column: spec.key, index: key },
       own === null ? null : { alias, group: own },
       new Map(),
       true,
@@ -1078,10 +1070,11 @@ function readRows(
       if (read.checksDates && row[step.parent] instanceof Date) read.dated = true;
       const target = row[step.to];
       if (target === null || target === undefined) continue;
+      const parent = step.parent < 0 ? LISTED : parentKey(row[step.parent]);
       if (step.identity >= 0) {
-        // A row repeated by a deeper list is one row of this link: taken once, in order.
+        // A row repeated by a deeper list is one row of this link: taken once per parent, in
+        // order.
         const identity = row[step.identity];
-        const parent = step.parent < 0 ? LISTED : parentKey(row[step.parent]);
         let taken = read.seen.at(parent);
         if (taken === undefined) read.seen.put(parent, taken = new Set());
         if (taken.has(identity)) continue;
@@ -1091,7 +1084,6 @@ function readRows(
         read.all.push(target);
         continue;
       }
-      const parent = parentKey(row[step.parent]);
       const list = read.byParent.at(parent);
       if (list === undefined) read.byParent.put(parent, [target]);
       else list.push(target);

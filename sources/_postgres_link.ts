@@ -191,8 +191,9 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
   };
 
   /**
-   * Each value's targets, in the rows' order, found by the value as read: the rows name their
-   * value by its position among those sent, or by their from-column (see `KeyIndex`).
+   * Each value's targets, in the rows' order (`undefined` for a value without rows), found by the
+   * value as read: the rows name their value by its position among those sent (found exactly: a
+   * loose match would undo Postgres's), or by their from-column (see `KeyIndex`).
    */
   const targetsOf = async (
     ctx: Context,
@@ -213,7 +214,11 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
       if (list === undefined) index.put(source, [target]);
       else list.push(target);
     }
-    return { keys, index };
+    const found = new Array<unknown[] | undefined>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      found[i] = matched ? index.at(keys[i]) : index.find(keys[i]);
+    }
+    return { keys, found };
   };
 
   const loadMany = async (
@@ -221,12 +226,10 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     values: readonly unknown[],
     link: string,
   ): Promise<unknown[]> => {
-    const { keys, index } = await targetsOf(ctx, values, link, many);
+    const { found } = await targetsOf(ctx, values, link, many);
     const n = values.length;
     const out: unknown[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      out[i] = (matched ? index.at(keys[i]) : index.find(keys[i])) ?? EMPTY;
-    }
+    for (let i = 0; i < n; i++) out[i] = found[i] ?? EMPTY;
     return out;
   };
 
@@ -236,12 +239,11 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
     link: string,
     required: boolean,
   ): Promise<unknown[]> => {
-    const { keys, index } = await targetsOf(ctx, values, link, single);
+    const { keys, found } = await targetsOf(ctx, values, link, single);
     const n = values.length;
     const out: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      // Rows named by position are the exact value's (a loose match would undo Postgres's).
-      const targets = matched ? index.at(keys[i]) : index.find(keys[i]);
+      const targets = found[i];
       if (targets?.length === 1) out[i] = targets[0];
       else if (targets !== undefined) {
         // Named by the value as read ("1.50" of a column of numbers is 1.5, as fused).

@@ -96,7 +96,7 @@ async function docksAndCrew(
   codeType: string,
   docks: readonly (readonly [string, string])[],
   crew: readonly (readonly [number, string, string])[],
-): Promise<{ readonly fused: Schema; readonly unfused: Schema }> {
+): Promise<Schemas> {
   await db.query(`CREATE TABLE dock (code ${codeType} PRIMARY KEY, name text)`);
   await db.query(`CREATE TABLE crew (id int PRIMARY KEY, name text, dock_code ${codeType})`);
   for (const [code, name] of docks) {
@@ -145,10 +145,7 @@ async function docksAndCrew(
       ),
     ]),
   ]);
-  return {
-    fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
-    unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
-  };
+  return schemasOf(graph);
 }
 
 /**
@@ -157,12 +154,25 @@ async function docksAndCrew(
  */
 async function entry(
   db: Database,
-  schemas: { readonly fused: Schema; readonly unfused: Schema },
+  schemas: Schemas,
   query: string,
 ): Promise<GraphQLResponse> {
   const response = await both(db, schemas, query);
   assert.equal(fusedStatements, 1, query);
   return response;
+}
+
+/** A graph served fused (the default) and unfused. */
+interface Schemas {
+  readonly fused: Schema;
+  readonly unfused: Schema;
+}
+
+function schemasOf(graph: Graph): Schemas {
+  return {
+    fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
+    unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
+  };
 }
 
 /** How many statements the last fused run of {@linkcode both} sent. */
@@ -171,7 +181,7 @@ let fusedStatements = 0;
 /** Runs a query fused and unfused: the same response (returned), as few statements or fewer. */
 async function both(
   db: Database,
-  schemas: { readonly fused: Schema; readonly unfused: Schema },
+  schemas: Schemas,
   query: string,
 ): Promise<GraphQLResponse> {
   const fusedRecorder = recordStatements(db);
@@ -441,10 +451,7 @@ matchedTest(
       ]),
       Root([Link("ports", Sequence(TypeRef("Port")), ListQuery(PG, port), { requires: null })]),
     ]);
-    const schemas = {
-      fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
-      unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
-    };
+    const schemas = schemasOf(graph);
     const response = await both(db, schemas, "{ ports { code ship { name } } }");
     assert.deepEqual(response.data, { ports: [{ code: "Ncc", ship: null }] });
     assert.equal(
@@ -496,10 +503,7 @@ matchedTest(
         ),
       ]),
     ]);
-    const schemas = {
-      fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
-      unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
-    };
+    const schemas = schemasOf(graph);
     assert.deepEqual(
       await both(
         db,
@@ -554,10 +558,7 @@ matchedTest(
         ),
       ]),
     ]);
-    const schemas = {
-      fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
-      unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
-    };
+    const schemas = schemasOf(graph);
     const response = await both(db, schemas, `{ ranks(codes: ["CPT", "LT", "XO"]) { title } }`);
     assert.deepEqual(response.data, {
       ranks: [{ title: "Captain" }, { title: null }, { title: null }],
@@ -585,10 +586,7 @@ matchedTest("thousands of ids are each found by their position", async (db) => {
       ),
     ]),
   ]);
-  const schemas = {
-    fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
-    unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
-  };
+  const schemas = schemasOf(graph);
   const response = await both(db, schemas, "{ tags(n: 20000) { label } }");
   const tags = (response.data as { tags: { label: string | null }[] }).tags;
   assert.equal(tags.length, 20001);
@@ -654,10 +652,7 @@ matchedTest(
         Link("refs", Sequence(TypeRef("Ref")), () => [7, "007"], { requires: null }),
       ]),
     ]);
-    const schemas = {
-      fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
-      unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
-    };
+    const schemas = schemasOf(graph);
     // `'007' = '7'` is false for text: 7 is sent as "7" and finds the row, "007" finds none.
     assert.deepEqual(await entry(db, schemas, "{ codes { name same { name } } }"), {
       data: { codes: [{ name: "seven", same: { name: "seven" } }, { name: null, same: null }] },
@@ -717,10 +712,7 @@ matchedTest(
         Link("children", Sequence(TypeRef("Child")), ListQuery(PG, child), { requires: null }),
       ]),
     ]);
-    const schemas = {
-      fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
-      unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
-    };
+    const schemas = schemasOf(graph);
     const toys = [{ name: "ball" }, { name: "kite" }];
     // Two lists below the root: the toys are a third, from the children's distinct codes.
     assert.deepEqual(await both(db, schemas, "{ parents { children { code toys { name } } } }"), {
@@ -773,10 +765,7 @@ matchedTest(
       Node("Badge", [Field("name", null, FieldsQuery(PG, badge))]),
       Root([Link("crew", Sequence(TypeRef("Crew")), ListQuery(PG, crew), { requires: null })]),
     ]);
-    const schemas = {
-      fused: new Schema({ query: graph, executor: new AsyncExecutor() }),
-      unfused: new Schema({ query: graph, executor: new AsyncExecutor(), fusion: false }),
-    };
+    const schemas = schemasOf(graph);
     const badges = [{ name: "gold" }, { name: "star" }];
     assert.deepEqual(await both(db, schemas, "{ crew { name badges { name } } }"), {
       data: { crew: [{ name: "Kirk", badges }, { name: "Pike", badges }] },
