@@ -3,7 +3,8 @@
  * (`compileDocument`), the operation to run (`selectOperation`), `@skip`/`@include` decided
  * (`decideConditions`), the query AST for one outcome (`queryFor`) and variables bound into it
  * (`bindQuery`); and the two guards that run before anything recurses over client input:
- * `tooDeep` (text, src/query/_nesting.ts) and `tooDeepValue` (values, src/base/_depth.ts).
+ * `tooDeep` and `tooDeepSpread` (text, and the document with its fragments spread in place:
+ * src/query/_nesting.ts) and `tooDeepValue` (values, src/base/_depth.ts).
  *
  * @module
  */
@@ -12,7 +13,7 @@ import assert from "node:assert/strict";
 import { parse } from "graphql";
 import { QueryReadError } from "../mod.ts";
 import { MAX_VALUE_DEPTH, tooDeepValue } from "../src/base/_depth.ts";
-import { MAX_NESTING, tooDeep } from "../src/query/_nesting.ts";
+import { MAX_NESTING, tooDeep, tooDeepSpread } from "../src/query/_nesting.ts";
 import {
   bindQuery,
   type CompiledDocument,
@@ -448,6 +449,79 @@ Deno.test("tooDeep finds the first bracket past the limit", async (t) => {
 Deno.test("tooDeep counts a line break that follows a backslash inside a string", () => {
   // graphql-js ends such a string at the line break ("Unterminated string"); so does tooDeep.
   assert.deepEqual(tooDeep('{ a(s: "x\\\n") {\n{ b } } }', 2), { line: 3, column: 1 });
+});
+
+/** A chain of fragments: the operation spreads F0, each spreads the next, the last selects `id`. */
+function chain(n: number, each: (next: string) => string): string {
+  let text = "{ item { ...F0 } }\n";
+  for (let i = 0; i < n; i++) text += `fragment F${i} on Item { ${each(`...F${i + 1}`)} }\n`;
+  return text + `fragment F${n} on Item { id }\n`;
+}
+
+Deno.test("tooDeepSpread measures the document with its fragments spread in place", async (t) => {
+  await t.step("fragments count as the selection sets they bring", () => {
+    const text = "{ a { ...F } } fragment F on A { b { ...G } } fragment G on B { c { d } }";
+    // { a { F{ b { G{ c { d } } } } } }: 6 sets deep.
+    assert.equal(tooDeepSpread(parse(text), 6), null);
+    assert.deepEqual(tooDeepSpread(parse(text), 5), {
+      message:
+        "Document nests deeper than 5 levels of selections with its fragments spread in place",
+      locations: [{ line: 1, column: 7 }],
+    });
+  });
+
+  await t.step("a chain of spreads, and spreads that each nest a level", () => {
+    // { item { F0{ F1{ ... Fn{ id } } } } }: n + 3 sets deep.
+    const flat = chain(MAX_NESTING - 3, (next) => next);
+    assert.equal(tooDeepSpread(parse(flat)), null);
+    assert.deepEqual(tooDeepSpread(parse(chain(MAX_NESTING - 2, (next) => next)))?.locations, [
+      { line: 1, column: 10 },
+    ]);
+    const nested = chain(3_000, (next) => `best { ${next} }`);
+    assert.deepEqual(tooDeepSpread(parse(nested))?.locations, [{ line: 1, column: 10 }]);
+  });
+
+  await t.step("each fragment is measured once, however often it is spread", () => {
+    // Every fragment spreads the next twice: 2^40 paths, 40 fragments.
+    let text = "{ item { ...F0 } }\n";
+    for (let i = 0; i < 40; i++) {
+      text += `fragment F${i} on Item { a: best { ...F${i + 1} } b: best { ...F${i + 1} } }\n`;
+    }
+    text += "fragment F40 on Item { id }";
+    assert.equal(tooDeepSpread(parse(text)), null);
+    assert.equal(tooDeepSpread(parse(text), 40)?.locations.length, 1);
+  });
+
+  await t.step("an unused fragment past the limit is found too", () => {
+    const text = "{ a } fragment F on A { b { c { d } } }";
+    assert.equal(tooDeepSpread(parse(text), 3), null);
+    assert.deepEqual(tooDeepSpread(parse(text), 2)?.locations, [{ line: 1, column: 29 }]);
+  });
+
+  await t.step("unknown fragments and cycles add nothing; validation reports them", () => {
+    assert.equal(tooDeepSpread(parse("{ a { ...Nowhere } }"), 2), null);
+    const cycle = "{ a { ...A } } fragment A on T { ...B } fragment B on T { ...A }";
+    assert.equal(tooDeepSpread(parse(cycle), 4), null);
+  });
+
+  await t.step("a cycle among more fragments than the limit is reported here", () => {
+    // F0 spreads F1 ... F300, and each of them spreads F0 back: shallow, but a path through the
+    // cycle (as validation may walk it) can be 300 fragments long.
+    let text = "{ item { ...F0 } }\nfragment F0 on Item { id";
+    for (let i = 1; i <= 300; i++) text += ` ...F${i}`;
+    text += " }\n";
+    for (let i = 1; i <= 300; i++) text += `fragment F${i} on Item { id ...F0 }\n`;
+    assert.deepEqual(tooDeepSpread(parse(text)), {
+      message: 'Cannot spread fragment "F0" within itself via "F1"',
+      locations: [{ line: 2, column: 26 }, { line: 3, column: 26 }],
+    });
+    assert.equal(tooDeepSpread(parse(text), 301), null);
+  });
+
+  await t.step("a document of 100,000 chained fragments, without recursion", () => {
+    const problem = tooDeepSpread(parse(chain(100_000, (next) => next)));
+    assert.deepEqual(problem?.locations, [{ line: 1, column: 10 }]);
+  });
 });
 
 Deno.test("tooDeepValue refuses values nested past the limit, without recursion", async (t) => {

@@ -1492,6 +1492,85 @@ Deno.test("a query text nested 100,000 brackets deep is a syntax error with a lo
   });
 });
 
+/** Items that each link to the next: a result as deep as the query asks. */
+function chainGraph() {
+  return Graph([
+    Node("Item", [
+      Field(
+        "id",
+        Int,
+        (fields: readonly QueryField[], ids: readonly number[]) =>
+          ids.map((id) => fields.map(() => id)),
+      ),
+      Link("best", TypeRef("Item"), (ids: readonly number[]) => ids.map((id) => id + 1), {
+        requires: "id",
+      }),
+    ]),
+    Root([Link("item", TypeRef("Item"), () => 1, { requires: null })]),
+  ]);
+}
+
+/** An operation spreading F0, fragments F0 ... F(n - 1) each selecting `each` of the next. */
+function fragmentChain(n: number, each: (next: string) => string): string {
+  let text = "{ item { ...F0 } }\n";
+  for (let i = 0; i < n; i++) text += `fragment F${i} on Item { ${each(`...F${i + 1}`)} }\n`;
+  return text + `fragment F${n} on Item { id }\n`;
+}
+
+Deno.test("fragments spread thousands deep are refused with a location, never thrown", async (t) => {
+  const schema = schemaOf(chainGraph());
+  const refused = {
+    errors: [{
+      message:
+        "Document nests deeper than 256 levels of selections with its fragments spread in place.",
+      locations: [{ line: 1, column: 10 }],
+    }],
+  };
+
+  await t.step("a chain of 3,000 spreads, and of 100,000", async () => {
+    assert.deepEqual(await run(schema, fragmentChain(3_000, (next) => next)), refused);
+    assert.deepEqual(await run(schema, fragmentChain(100_000, (next) => next)), refused);
+  });
+
+  await t.step("spreads that each nest a level", async () => {
+    assert.deepEqual(
+      await run(schema, fragmentChain(3_000, (next) => `best { ${next} }`)),
+      refused,
+    );
+  });
+
+  await t.step("as deep as the limit allows, answered", async () => {
+    // { item { F0{ best { F1{ ... F126{ id } } } } } }: 2 + 2 * 126 + 1 = 255 levels.
+    const response = await run(schema, fragmentChain(126, (next) => `best { ${next} }`));
+    assert.equal(response.errors, undefined);
+    let item = (response.data as { item: { best?: unknown; id?: number } }).item;
+    let depth = 0;
+    while (item.best !== undefined) {
+      item = item.best as typeof item;
+      depth++;
+    }
+    assert.deepEqual([depth, item.id], [126, 127]);
+  });
+});
+
+Deno.test("a cached syntax error cannot be changed through a response", async () => {
+  const schema = schemaOf(chainGraph());
+  const first = await run(schema, "{ item ");
+  const error = first.errors![0]!;
+  assert.throws(() => {
+    (error as { message: string }).message = "changed";
+  }, TypeError);
+  assert.throws(() => {
+    (error.locations![0] as { line: number }).line = 99;
+  }, TypeError);
+  assert.deepEqual(await run(schema, "{ item "), {
+    errors: [{
+      message: "Syntax Error: Expected Name, found <EOF>.",
+      locations: [{ line: 1, column: 8 }],
+    }],
+  });
+});
+
 Deno.test("an ID literal beyond 2^53 reaches the loader as its digits", async () => {
   const { graph, seen } = hostileGraph();
   assert.deepEqual(await run(schemaOf(graph), "{ byId(id: 9007199254740993) }"), {

@@ -32,7 +32,7 @@ import {
   type CompiledOperation,
 } from "../query/document.ts";
 import { queryFor } from "../query/document.ts";
-import { MAX_NESTING, tooDeep } from "../query/_nesting.ts";
+import { MAX_NESTING, tooDeep, tooDeepSpread } from "../query/_nesting.ts";
 import type { QueryNode } from "../query/query.ts";
 import { introspectionDocument, withoutIntrospection } from "./_introspection.ts";
 
@@ -109,7 +109,8 @@ export class DocumentEntry {
     document: DocumentNode | null,
   ) {
     this.text = text;
-    this.syntaxError = syntaxError;
+    // Shared by every request that sends the text: frozen, as validation errors are.
+    this.syntaxError = syntaxError === null ? null : freezeError(syntaxError);
     this.tokenLimit = tokenLimit;
     this.overTokenLimit = overTokenLimit;
     this.tokens = tokens;
@@ -150,6 +151,17 @@ export class DocumentEntry {
         responseErrorOf(error),
         overLimit ? maxTokens : Infinity,
         overLimit,
+        0,
+        null,
+      );
+    }
+    const spread = tooDeepSpread(document);
+    if (spread !== null) {
+      return new DocumentEntry(
+        text,
+        { message: `${spread.message}.`, locations: [...spread.locations] },
+        Infinity,
+        false,
         0,
         null,
       );
@@ -310,10 +322,14 @@ export function responseErrorOf(error: GraphQLError): ResponseError {
 
 /** Freezes errors kept in the cache, so that no response can change another one's. */
 function freeze(errors: ResponseError[]): readonly ResponseError[] {
-  for (const error of errors) {
-    for (const location of error.locations ?? []) Object.freeze(location);
-    if (error.locations !== undefined) Object.freeze(error.locations);
-    Object.freeze(error);
-  }
+  for (const error of errors) freezeError(error);
   return Object.freeze(errors);
+}
+
+/** Freezes one error kept in the cache, with its locations and extensions. */
+function freezeError(error: ResponseError): ResponseError {
+  for (const location of error.locations ?? []) Object.freeze(location);
+  if (error.locations !== undefined) Object.freeze(error.locations);
+  if (error.extensions !== undefined) Object.freeze(error.extensions);
+  return Object.freeze(error);
 }

@@ -43,7 +43,7 @@ import {
   selectOperation,
 } from "../document.ts";
 import { setOwn } from "../../base/_objects.ts";
-import { MAX_NESTING, tooDeep } from "../_nesting.ts";
+import { MAX_NESTING, tooDeep, tooDeepSpread } from "../_nesting.ts";
 import type { QueryNode } from "../query.ts";
 
 export type { OperationType } from "../document.ts";
@@ -141,7 +141,8 @@ function readText(text: string, options: ReadOptions, queryOnly: boolean): Opera
  * @param text GraphQL text.
  * @param noLocation Whether to skip recording locations.
  * @returns The document.
- * @throws {QuerySyntaxError} When the text is not GraphQL or nests too deep.
+ * @throws {QuerySyntaxError} When the text is not GraphQL or its brackets nest too deep.
+ * @throws {QueryReadError} When it nests too deep with its fragments spread in place.
  */
 export function parseDocument(text: string, noLocation: boolean): DocumentNode {
   const deep = tooDeep(text);
@@ -152,8 +153,9 @@ export function parseDocument(text: string, noLocation: boolean): DocumentNode {
       deep.column,
     );
   }
+  let document: DocumentNode;
   try {
-    return parse(text, { noLocation });
+    document = parse(text, { noLocation });
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     const at = error.locations?.[0];
@@ -162,6 +164,9 @@ export function parseDocument(text: string, noLocation: boolean): DocumentNode {
     if (description.endsWith(".")) description = description.slice(0, -1);
     throw new QuerySyntaxError(description, at?.line ?? 0, at?.column ?? 0);
   }
+  const spread = tooDeepSpread(document);
+  if (spread !== null) throw new QueryReadError(spread.message, spread.locations);
+  return document;
 }
 
 /**
