@@ -1571,6 +1571,47 @@ Deno.test("engine reports a node link loader returning the wrong shape", async (
   });
 });
 
+Deno.test("a loader that throws a value String cannot convert fails with a LoaderError", async (t) => {
+  const revoked = () => {
+    const { proxy, revoke } = globalThis.Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+  const badMessage = () => {
+    const error = new Error("x");
+    Object.defineProperty(error, "message", {
+      get() {
+        throw new Error("no message");
+      },
+    });
+    return error;
+  };
+  const cases: [string, () => unknown][] = [
+    ["an object without a prototype", () => Object.create(null)],
+    ["a revoked Proxy", revoked],
+    ["an error whose message getter throws", badMessage],
+  ];
+  for (const [name, value] of cases) {
+    for (const how of ["thrown", "rejected"] as const) {
+      await t.step(`${name}, ${how}`, async () => {
+        const graph = Graph([
+          Root([
+            Field("bad", Str, () => {
+              if (how === "thrown") throw value();
+              return Promise.reject(value());
+            }),
+          ]),
+        ]);
+        await assert.rejects(engine.execute(graph, read("{ bad }")), {
+          name: "LoaderError",
+          message: "Loader of field root.bad failed: " +
+            "The loader threw a value that cannot be converted to a string",
+        });
+      });
+    }
+  }
+});
+
 Deno.test("engine rejects once when one branch fails while others are pending", async () => {
   const slow = deferred<unknown>();
   const slower = deferred<unknown>();

@@ -25,11 +25,13 @@ import {
   passContext,
   type QueryField,
   Root,
+  Scalar,
   Schema,
   Sequence,
   Str,
   TypeRef,
 } from "../mod.ts";
+import { GraphQLError } from "graphql";
 import { SafeError } from "../src/base/errors.ts";
 
 // The graph -------------------------------------------------------------------------------------
@@ -1275,6 +1277,80 @@ Deno.test("graphqlHandler reads a body whose Content-Length is not a number by s
       }
     },
   );
+});
+
+Deno.test("graphqlHandler masks whatever a loader throws but a SafeError, and logs it", async (t) => {
+  const thrown: { readonly [name: string]: () => unknown } = {
+    graphqlError: () => new GraphQLError("SELECT password FROM users failed"),
+    string: () => "SELECT password FROM users failed",
+    nothing: () => null,
+    noPrototype: () => Object.create(null),
+  };
+  const graph = Graph([
+    Root(
+      Object.entries(thrown).map(([name, value]) =>
+        Field(name, Optional(Str), () => {
+          throw value();
+        })
+      ),
+    ),
+  ]);
+  for (const name of Object.keys(thrown)) {
+    await t.step(name, async () => {
+      const logs: string[] = [];
+      const handler = graphqlHandler(new Schema({ query: graph, executor: new AsyncExecutor() }), {
+        logger: (message) => logs.push(message),
+      });
+      await expectResponse(await handler(post({ query: `{ ${name} }` })), 294, GRAPHQL_JSON, {
+        errors: [{
+          message: "Internal server error",
+          locations: [{ line: 1, column: 3 }],
+          path: [name],
+        }],
+        data: { [name]: null },
+      });
+      assert.equal(logs.length, 1);
+      assert.match(logs[0]!, new RegExp(`^GraphQL request failed at "${name}": Loader of field`));
+    });
+  }
+});
+
+Deno.test("graphqlHandler masks a custom scalar's parse that fails otherwise than with a TypeError", async () => {
+  const Secretive = Scalar("Secretive", {
+    parse: (value: unknown) => {
+      if (value === "bad") throw new TypeError('Secretive cannot represent "bad"');
+      throw new Error("relation secret_table does not exist");
+    },
+  });
+  const graph = Graph([
+    Root([
+      Field("echo", Optional(Str), (fields) => fields.map(() => "ok"), {
+        options: [Option("x", Optional(Secretive))],
+      }),
+    ]),
+  ]);
+  const logs: string[] = [];
+  const handler = graphqlHandler(new Schema({ query: graph, executor: new AsyncExecutor() }), {
+    logger: (message) => logs.push(message),
+  });
+  // A TypeError is the request's fault: shown as it is.
+  const refused = await handler(post({ query: '{ echo(x: "bad") }' }));
+  assert.equal(refused.status, 422);
+  assert.match(JSON.stringify(await refused.json()), /Secretive cannot represent/);
+  assert.deepEqual(logs, []);
+  for (
+    const body of [
+      { query: "{ echo(x: 1) }" },
+      { query: "query ($x: Secretive) { echo(x: $x) }", variables: { x: 1 } },
+    ]
+  ) {
+    const response = await handler(post(body));
+    assert.equal(response.status, 500);
+    const text = await response.text();
+    assert.doesNotMatch(text, /secret_table/);
+    assert.match(text, /Internal server error/);
+  }
+  assert.equal(logs.length, 2);
 });
 
 Deno.test("graphqlHandler masks a non-null root field's loader error that nulls all data, and logs it once", async () => {

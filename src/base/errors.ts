@@ -181,11 +181,46 @@ export class LoaderError extends Error {
    * @param cause The error the loader threw.
    */
   constructor(what: string, node: string, fields: readonly string[], cause: unknown) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const detail = describeThrown(cause);
     super(`Loader of ${what} ${qualify(node, fields)} failed: ${detail}`, { cause });
     this.name = "LoaderError";
     this.node = node;
     this.fields = fields;
+  }
+}
+
+/**
+ * What a loader threw, as text: an error's message, or the value as `String` gives it; a value
+ * that refuses both (an object without a prototype, a revoked Proxy, a message getter that
+ * throws) is described as such rather than throwing again.
+ */
+function describeThrown(cause: unknown): string {
+  try {
+    if (cause instanceof Error) return String(cause.message);
+    return String(cause);
+  } catch {
+    return "it threw a value that cannot be converted to a string";
+  }
+}
+
+/**
+ * A value a loader threw, such that every later step can inspect it (`instanceof`, `String`,
+ * `message`): the value itself, or an `Error` that says what it was when it refuses them.
+ *
+ * @param thrown What the loader threw or rejected with.
+ * @returns The value, or a `TypeError` in its place.
+ */
+export function inspectableThrown(thrown: unknown): unknown {
+  try {
+    if (thrown instanceof Error) {
+      void String(thrown.message);
+      void thrown.stack;
+    } else {
+      void String(thrown);
+    }
+    return thrown;
+  } catch {
+    return new TypeError("The loader threw a value that cannot be converted to a string");
   }
 }
 

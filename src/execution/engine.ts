@@ -16,6 +16,7 @@ import { AbortListener } from "../base/_abort.ts";
 import { reach } from "../base/_dense.ts";
 import {
   ExecutionAbortedError,
+  inspectableThrown,
   LoaderError,
   LoaderShapeError,
   QueryReadError,
@@ -719,8 +720,9 @@ class Execution {
    * A load failed: the execution fails, or, for partial results, the failure is recorded where
    * the load's values would have been, and links waiting on it fail with it.
    */
-  #loadFailed(batch: Batch, isLink: boolean, index: number, error: unknown): void {
+  #loadFailed(batch: Batch, isLink: boolean, index: number, thrown: unknown): void {
     const plan = batch.plan;
+    const error = inspectableThrown(thrown);
     let failure = error;
     if (
       !(error instanceof ExecutionAbortedError) && !(error instanceof LoaderShapeError) &&

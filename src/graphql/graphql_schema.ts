@@ -63,7 +63,7 @@ import {
 } from "npm:graphql@17.1.0";
 import type { Directive } from "../definitions/directive.ts";
 import type { Enum } from "../definitions/enum.ts";
-import { GraphDefinitionError } from "../base/errors.ts";
+import { GraphDefinitionError, inspectableThrown } from "../base/errors.ts";
 import type { Graph } from "../definitions/graph.ts";
 import type { Member, Node, Union } from "../definitions/members.ts";
 import type { Option } from "../definitions/option.ts";
@@ -517,16 +517,24 @@ function enumType(definition: Enum): GraphQLEnumType {
 }
 
 function scalarType(scalar: Scalar): GraphQLScalarType {
-  // A value the scalar rejects is the request's fault: the error says why, and carries no
-  // original error, so an HTTP layer shows it to the client as it is.
+  // A value the scalar rejects (a TypeError, as `Scalar.parse` documents) is the request's
+  // fault: the error says why, and carries no original error, so an HTTP layer shows it to the
+  // client as it is. Anything else `parse` throws is the scalar's own failure: the client is
+  // told no more than that, and the error goes on as the original error (an HTTP layer masks
+  // and logs it).
   const check = (value: unknown, nodes?: ConstValueNode): unknown => {
     try {
       scalar.parse(value);
     } catch (error) {
-      throw new GraphQLError(
-        error instanceof Error ? error.message : `${scalar.name} cannot represent value`,
-        nodes === undefined ? {} : { nodes },
-      );
+      const at = nodes === undefined ? {} : { nodes };
+      if (error instanceof TypeError) throw new GraphQLError(error.message, at);
+      const original = inspectableThrown(error);
+      throw new GraphQLError(`${scalar.name} failed to parse the value`, {
+        ...at,
+        originalError: original instanceof Error
+          ? original
+          : new Error(`Scalar ${scalar.name}'s parse threw ${String(original)}`),
+      });
     }
     return value;
   };

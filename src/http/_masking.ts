@@ -35,23 +35,33 @@ const MAX_WRAPPERS = 16;
 /**
  * Finds where a response error came from, following graphql-js's `originalError` and a
  * `LoaderError`'s `cause` (and nothing else: a `SafeError` wrapped by some other error is that
- * error's business).
+ * error's business). Whatever a loader threw is internal (`null` and a `GraphQLError`
+ * included), unless it is a `SafeError` or the execution's abort.
  *
  * @param error A response error.
  * @returns Its origin.
  */
 export function originOf(error: GraphQLResponseError): ErrorOrigin {
   let current: unknown = error.originalError;
+  // Whether `current` is what a loader threw: then only a SafeError (or an abort) is shown, and
+  // a GraphQLError or query error it threw (a remote call's, say) is internal like any other.
+  let thrown = false;
   for (let i = 0; i < MAX_WRAPPERS; i++) {
-    if (current === undefined || current === null) return REQUEST;
+    if (current === undefined || current === null) {
+      return thrown ? { kind: "internal", error: current } : REQUEST;
+    }
     if (current instanceof SafeError) return { kind: "safe", error: current };
     if (current instanceof ExecutionAbortedError) return { kind: "aborted", error: current };
+    if (current instanceof LoaderError) {
+      current = current.cause;
+      thrown = true;
+      continue;
+    }
+    if (thrown) return { kind: "internal", error: current };
     if (current instanceof GraphQLError) {
       // graphql-js's own errors (syntax, validation, variable coercion) have no original error.
       if (current.originalError === undefined) return REQUEST;
       current = current.originalError;
-    } else if (current instanceof LoaderError) {
-      current = current.cause;
     } else if (
       current instanceof QuerySyntaxError || current instanceof QueryReadError ||
       current instanceof QueryValidationError
