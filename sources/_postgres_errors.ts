@@ -6,6 +6,7 @@
  * @module
  */
 
+import { SafeError } from "../src/base/errors.ts";
 import { inspect } from "../src/base/_inspect.ts";
 
 /**
@@ -289,5 +290,43 @@ export class ColumnTypeError extends TypeError {
     );
     this.name = "ColumnTypeError";
     this.mismatches = mismatches;
+  }
+}
+
+/**
+ * A client gave a `ListQuery` option a value that does not fit: a filter's value that its
+ * column's type can not read (`"abc"` for an `Int` column), or a limit or offset that is not an
+ * integer from 0. Raised before any statement is sent. Its message is meant for clients (it is a
+ * `SafeError`, with `code: "BAD_USER_INPUT"`) and names the link, the option and the value.
+ */
+export class ListOptionError extends SafeError {
+  /** The table listed, quoted as in statements. */
+  readonly table: string;
+  /** The link the list answers. */
+  readonly link: string;
+  /** The option. */
+  readonly option: string;
+  /** The value given. */
+  readonly value: unknown;
+
+  /**
+   * Creates the error.
+   *
+   * @param table The table, quoted.
+   * @param link The link's name.
+   * @param option The option's name.
+   * @param value The value that does not fit.
+   * @param expected What the option takes (`"an integer from 0"`, `"Int for column ..."`).
+   */
+  constructor(table: string, link: string, option: string, value: unknown, expected: string) {
+    super(
+      `Option "${option}" of link "${link}" got ${inspect(value)}: expected ${expected}`,
+      { code: "BAD_USER_INPUT" },
+    );
+    this.name = "ListOptionError";
+    this.table = table;
+    this.link = link;
+    this.option = option;
+    this.value = value;
   }
 }

@@ -60,6 +60,7 @@ import {
   type OrderTerm,
   type Table,
 } from "./_postgres_table.ts";
+import { boundValue, filterValues } from "./_postgres_list_options.ts";
 import { DifferingRows, sameValue } from "./_postgres_same.ts";
 import { type ListClauses, listMark, paramMark, StatementVariants } from "./_postgres_variants.ts";
 
@@ -648,10 +649,17 @@ function buildStatement(region: FusionRegion): Fused | null {
     // Each filter is written only when its option is given (see _postgres_variants.ts).
     const filters = spec.filters.map((filter) => ({
       column: filter.column.sql,
-      param: addParam((input) => listFilter(input.options[link.index], filter.option)),
+      param: addParam((input) =>
+        filterValues(input.options[link.index], filter.option, filter.column, link.name)
+      ),
     }));
-    const limit = addParam((input) => optionValue(input.options[link.index], spec.limit));
-    const offset = addParam((input) => optionValue(input.options[link.index], spec.offset));
+    const table = spec.table.sql;
+    const limit = addParam((input) =>
+      boundValue(input.options[link.index], spec.limit, table, link.name)
+    );
+    const offset = addParam((input) =>
+      boundValue(input.options[link.index], spec.offset, table, link.name)
+    );
     lists.push({
       table: spec.table.sql,
       filters,
@@ -920,22 +928,6 @@ function sameKind(a: Column, b: Column): boolean {
 function isList(link: FusionLink): boolean {
   const c = link.cardinality;
   return c === "many" || c === "maybeMany" || c === "optionalMany" || c === "optionalMaybeMany";
-}
-
-function optionValue(
-  options: FusedInput["options"][number] | undefined,
-  name: string | null,
-): unknown {
-  if (name === null || options === null || options === undefined) return null;
-  const value = options[name];
-  return value === undefined ? null : value;
-}
-
-/** A filter's values as an array, or `null` (no filter) when its option is absent or null. */
-function listFilter(options: FusedInput["options"][number] | undefined, name: string): unknown {
-  const value = optionValue(options, name);
-  if (value === null) return null;
-  return Array.isArray(value) ? value : [value];
 }
 
 /**

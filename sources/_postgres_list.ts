@@ -13,6 +13,7 @@ import { BIND_LINK, type LinkBinding, type Loader } from "../src/definitions/mem
 import { typeToString } from "../src/definitions/types.ts";
 import { clientOf, runStatement } from "./_postgres_client.ts";
 import { fusionMember } from "./_postgres_fusion.ts";
+import { boundValue, filterValues } from "./_postgres_list_options.ts";
 import { listMark, StatementVariants } from "./_postgres_variants.ts";
 import {
   type Column,
@@ -160,15 +161,19 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
     offset,
   });
 
-  const load = async (ctx: Context, options?: { readonly [name: string]: unknown }) => {
+  const load = async (
+    ctx: Context,
+    options: { readonly [name: string]: unknown } | undefined,
+    link: string,
+  ) => {
     const values: unknown[] = [];
     for (const filter of filters) {
-      const value = options?.[filter.option];
-      values.push(
-        value === undefined || value === null ? null : Array.isArray(value) ? value : [value],
-      );
+      values.push(filterValues(options, filter.option, filter.column, link));
     }
-    values.push(valueOf(options, limit), valueOf(options, offset));
+    values.push(
+      boundValue(options, limit, tableSql, link),
+      boundValue(options, offset, tableSql, link),
+    );
     const { text, params } = variants.bind(values);
     const rows = await runStatement(clientOf(ctx, ctxKey), tableSql, text, params, {
       source: name,
@@ -206,7 +211,10 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
         );
       }
     }
-    const loader = passContext(load);
+    const linkName = link.name;
+    const loader = passContext((ctx: Context, options?: { readonly [name: string]: unknown }) =>
+      load(ctx, options, linkName)
+    );
     Object.defineProperties(loader, {
       name: { value: `${name} for link "${link.name}"` },
       [FUSE]: { value: member },
@@ -226,13 +234,4 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
     table: { value: from, enumerable: true },
   });
   return Object.freeze(unbound) as unknown as ListQuery;
-}
-
-function valueOf(
-  options: { readonly [name: string]: unknown } | undefined,
-  name: string | null,
-): unknown {
-  if (name === null || options === undefined) return null;
-  const value = options[name];
-  return value === undefined ? null : value;
 }

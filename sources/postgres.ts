@@ -88,6 +88,7 @@ export {
   FieldsRowError,
   IdTypeError,
   LinkRowError,
+  ListOptionError,
   PostgresConnectionError,
   PostgresQueryError,
 } from "./_postgres_errors.ts";

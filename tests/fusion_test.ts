@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import {
   Any,
   AsyncExecutor,
+  Bool,
   CostBudget,
   denormalize,
   Engine,
@@ -41,6 +42,7 @@ import {
   FieldsQuery,
   LinkQuery,
   LinkRowError,
+  ListOptionError,
   ListQuery,
   openDatabase,
   type PgClient,
@@ -1248,6 +1250,86 @@ fusionTest(
       for (const statement of [...run.fused, ...run.unfused]) {
         assert.ok(!statement.text.includes("Human"), statement.text);
       }
+    }
+  },
+);
+
+fusionTest(
+  "ListQuery reads filter values as their column's type and refuses what does not fit, naming the option, before any statement",
+  async (db) => {
+    await db.query(
+      "CREATE TABLE flag (id integer PRIMARY KEY, flag boolean NOT NULL, name text, n integer)",
+    );
+    await db.query("INSERT INTO flag VALUES (1, true, 'one', 1), (2, false, 'two', 2)");
+    const flag = table("flag", { id: Int, flag: Bool, name: Optional(Str), n: Optional(Int) }, {
+      primaryKey: "id",
+    });
+    const flagQuery = FieldsQuery(PG, flag);
+    const graph = Graph([
+      Node("Flag", [Field("id", null, flagQuery), Field("name", null, flagQuery)]),
+      Root([
+        Link(
+          "flags",
+          Sequence(TypeRef("Flag")),
+          ListQuery(PG, flag, {
+            filters: { flag: flag.c.flag, name: flag.c.name, n: flag.c.n },
+            limit: "limit",
+            offset: "offset",
+          }),
+          {
+            requires: null,
+            options: ["flag", "name", "n", "limit", "offset"].map((name) => Option(name, Any)),
+          },
+        ),
+      ]),
+    ]);
+    const { fused, unfused } = fusedAndUnfused(graph);
+    const run = async (query: string) => {
+      const recorder = recordStatements(db);
+      const responses = [];
+      for (const schema of [fused, unfused]) {
+        responses.push(await schema.execute({ query, context: { [PG]: recorder.client } }));
+      }
+      assert.deepEqual(responses[0], responses[1], `fused and unfused: ${query}`);
+      return { response: responses[0]!, statements: recorder.statements.length };
+    };
+    // Booleans spelled otherwise are read as Postgres reads them (postgres.js wrote each as false).
+    for (const spelled of ['"true"', '["true"]', "1", '[true, "false"]']) {
+      const { response } = await run(`{ flags(flag: ${spelled}) { id } }`);
+      const ids = spelled === '[true, "false"]' ? [1, 2] : [1];
+      assert.deepEqual(response, { data: { flags: ids.map((id) => ({ id })) } }, spelled);
+    }
+    assert.deepEqual((await run(`{ flags(n: "2") { id } }`)).response, {
+      data: { flags: [{ id: 2 }] },
+    });
+    const refused: [string, string, string][] = [
+      ["limit: -1", "limit", "-1: expected an integer from 0"],
+      ["offset: 1.5", "offset", "1.5: expected an integer from 0"],
+      ['limit: "ten"', "limit", '"ten": expected an integer from 0'],
+      ['n: "abc"', "n", '"abc": expected Int for column "n" of table "flag"'],
+      ['n: [1, "two"]', "n", '"two": expected Int for column "n" of table "flag"'],
+      ['flag: "maybe"', "flag", '"maybe": expected Boolean for column "flag" of table "flag"'],
+      [
+        'name: "a\\u0000b"',
+        "name",
+        '"a\\u0000b": expected String for column "name" of table "flag" (without the NUL ' +
+        "character, which Postgres's text never holds)",
+      ],
+    ];
+    for (const [options, option, got] of refused) {
+      const { response, statements } = await run(`{ flags(${options}) { id } }`);
+      assert.deepEqual(response, {
+        errors: [{
+          message: `Option "${option}" of link "flags" got ${got}`,
+          locations: [{ line: 1, column: 3 }],
+          path: ["flags"],
+        }],
+        data: null,
+      }, options);
+      assert.equal(statements, 0, options);
+      const error = (response.errors![0] as { originalError?: unknown }).originalError;
+      assert.ok(error instanceof LoaderError && error.cause instanceof ListOptionError, options);
+      assert.deepEqual(error.cause.extensions, { code: "BAD_USER_INPUT" });
     }
   },
 );
