@@ -12,6 +12,7 @@
 import assert from "node:assert/strict";
 import {
   AsyncExecutor,
+  documentHash,
   Field,
   Graph,
   GRAPHQL_HANDLER_LIMITS,
@@ -359,6 +360,114 @@ Deno.test("graphqlHandler answers 408 to a body that does not arrive in time, an
     await shutdown;
     assert.deepEqual(server.logs, []);
   });
+});
+
+Deno.test("graphqlHandler's time limit ends a request whose context factory or persisted query store never answers", async (t) => {
+  const never = () => new Promise<never>(() => {});
+  const timedOut = {
+    errors: [{ message: "Request timed out: execution took longer than 50 ms" }],
+  };
+  const hash = documentHash("{ version }");
+  const cases: [string, GraphQLHandlerOptions, unknown][] = [
+    ["the context factory", { context: never }, { query: "{ version }" }],
+    [
+      "the store's read",
+      { persistedQueries: { store: { get: never, set: never } } },
+      { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } },
+    ],
+    [
+      "the store's write",
+      { persistedQueries: { store: { get: () => Promise.resolve(null), set: never } } },
+      { query: "{ version }", extensions: { persistedQuery: { version: 1, sha256Hash: hash } } },
+    ],
+  ];
+  for (const [what, options, body] of cases) {
+    await t.step(what, async () => {
+      const { handler, logs } = handlerWith({ timeout: 50, ...options });
+      const request = new Request(URL_, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...ACCEPT_GRAPHQL },
+        body: JSON.stringify(body),
+      });
+      const response = await within(handler(request), 5_000, what);
+      await expectResponse(response, 504, GRAPHQL_JSON, timedOut);
+      assert.deepEqual(logs.map((l) => l.message), [timedOut.errors[0]!.message]);
+    });
+  }
+});
+
+Deno.test("graphqlHandler's time limits past setTimeout's longest delay do not fire early", async () => {
+  // setTimeout takes at most 2^31 - 1 ms; a longer delay overflowed and fired after 1 ms.
+  const { handler, logs } = handlerWith({ bodyTimeout: 2 ** 31, timeout: 2 ** 40 });
+  const late = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      controller.enqueue(encoder.encode(JSON.stringify({ query: "{ version }" })));
+      controller.close();
+    },
+  });
+  const request = new Request(URL_, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...ACCEPT_GRAPHQL },
+    body: late,
+  });
+  await expectResponse(await handler(request), 200, GRAPHQL_JSON, { data: { version: "1.0" } });
+  assert.deepEqual(logs, []);
+});
+
+Deno.test("graphqlHandler counts a body's bytes when its declared length is wrong", async () => {
+  // Deno.serve holds clients to their Content-Length; a Request made in the process is not.
+  const { handler } = handlerWith({ maxBodySize: 1_000 });
+  const body = encoder.encode(JSON.stringify({ query: "{ version }", pad: "x".repeat(500_000) }));
+  let read = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (read >= body.length) return controller.close();
+      controller.enqueue(body.slice(read, read + 65_536));
+      read += 65_536;
+    },
+  });
+  const request = new Request(URL_, {
+    method: "POST",
+    headers: { "content-type": "application/json", "content-length": "10", ...ACCEPT_GRAPHQL },
+    body: stream,
+  });
+  await expectResponse(await handler(request), 413, JSON_UTF8, {
+    errors: [{ message: "Request body is larger than the maximum of 1000 bytes" }],
+  });
+  assert.ok(read < body.length, `read ${read} of ${body.length} bytes`);
+});
+
+Deno.test("graphqlHandler answers 500, and logs why, for a body read before it got the request", async (t) => {
+  const body = JSON.stringify({ query: "{ version }" });
+  const request = () =>
+    new Request(URL_, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...ACCEPT_GRAPHQL },
+      body,
+    });
+  const cases: [string, () => Promise<Request>][] = [
+    ["read", async () => {
+      const used = request();
+      await used.text();
+      return used;
+    }],
+    ["locked by a reader", () => {
+      const locked = request();
+      locked.body!.getReader();
+      return Promise.resolve(locked);
+    }],
+  ];
+  for (const [what, make] of cases) {
+    await t.step(what, async () => {
+      const { handler, logs } = handlerWith();
+      await expectResponse(await handler(await make()), 500, JSON_UTF8, {
+        errors: [{ message: "Internal server error" }],
+      });
+      assert.equal(logs.length, 1);
+      assert.match(logs[0]!.message, /The request's body was already read/);
+    });
+  }
 });
 
 Deno.test("graphqlHandler's body deadline is 10 s by default, and Infinity turns it off", async (t) => {

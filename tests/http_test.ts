@@ -1279,6 +1279,35 @@ Deno.test("graphqlHandler reads a body whose Content-Length is not a number by s
   );
 });
 
+Deno.test("graphqlHandler refuses a client with the context factory's SafeError", async () => {
+  const cases: [{ readonly [key: string]: unknown } | undefined, number][] = [
+    [{ code: "UNAUTHENTICATED" }, 401],
+    [{ code: "FORBIDDEN" }, 403],
+    [{ code: "BAD_USER_INPUT", field: "x-tenant" }, 400],
+    [undefined, 400],
+  ];
+  for (const [extensions, status] of cases) {
+    const { handler, logs } = handlerWith({
+      context: () => {
+        throw new SafeError("Missing token", extensions);
+      },
+    });
+    await expectResponse(
+      await handler(post({ query: "{ version }" })),
+      status,
+      GRAPHQL_JSON,
+      {
+        errors: [
+          extensions === undefined
+            ? { message: "Missing token" }
+            : { message: "Missing token", extensions },
+        ],
+      },
+    );
+    assert.deepEqual(logs, []);
+  }
+});
+
 Deno.test("graphqlHandler masks whatever a loader throws but a SafeError, and logs it", async (t) => {
   const thrown: { readonly [name: string]: () => unknown } = {
     graphqlError: () => new GraphQLError("SELECT password FROM users failed"),

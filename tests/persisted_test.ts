@@ -301,15 +301,28 @@ Deno.test("APQ: Cache-Control only when asked for, only on a 200 query by hash",
   });
   assert.equal(overGet.status, 405);
   assert.equal(overGet.headers.get("cache-control"), null);
-  // Errors are not cached.
+  // Errors are not cached (a document that does not validate is not even kept).
   const bad = "{ nope }";
   await post(cached, { query: bad, ...byHash(documentHash(bad)) });
   const failed = await get(cached, {
     extensions: JSON.stringify(byHash(documentHash(bad)).extensions),
   });
-  assert.equal(failed.status, 422);
-  assert.equal(failed.headers.get("cache-control"), null);
-  await failed.body?.cancel();
+  assert.notEqual(failed.headers.get("cache-control"), "public, max-age=60");
+  await expectJson(failed, 200, NOT_FOUND);
+});
+
+Deno.test("APQ: a document that does not parse or validate is not kept", async () => {
+  const store = new MemoryPersistedQueryStore();
+  const handler = handlerWith({ persistedQueries: { store } });
+  for (const [text, status] of [["{ nope }", 422], ["{ hello", 400]] as const) {
+    const response = await post(handler, { query: text, ...byHash(documentHash(text)) });
+    assert.equal(response.status, status);
+    await response.body?.cancel();
+    await expectJson(await post(handler, byHash(documentHash(text))), 200, NOT_FOUND);
+  }
+  assert.equal(store.size, 0);
+  await post(handler, { query: HELLO, ...byHash(HELLO_HASH) });
+  assert.equal(store.size, 1);
 });
 
 Deno.test("APQ: hostile hashes and extensions are 400s with clear messages", async () => {

@@ -14,6 +14,8 @@
  * @module
  */
 
+import { ExecutionAbortedError } from "./errors.ts";
+
 /** An abort listener that forgets its callback when it is removed or has fired. */
 export class AbortListener {
   #signal: AbortSignal | null;
@@ -46,4 +48,31 @@ export class AbortListener {
     this.#callback = null;
     signal?.removeEventListener("abort", this);
   }
+}
+
+/**
+ * Waits for work that does not take a signal (a store's read, a context factory), or until the
+ * signal aborts, whichever comes first: a time limit then ends the wait even when the work never
+ * settles. The work is left to settle on its own; what it gives then is dropped.
+ *
+ * @param work The work's promise (or value).
+ * @param signal The signal.
+ * @returns What the work gives; rejects with an `ExecutionAbortedError` of the signal's reason
+ *   when it aborts first (at once when it has aborted already).
+ */
+export function untilAborted<T>(work: T | PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ExecutionAbortedError(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const listener = new AbortListener(
+      signal,
+      () => reject(new ExecutionAbortedError(signal.reason)),
+    );
+    Promise.resolve(work).then((value) => {
+      listener.remove();
+      resolve(value);
+    }, (error) => {
+      listener.remove();
+      reject(error);
+    });
+  });
 }

@@ -86,8 +86,8 @@
  */
 
 import type { Context } from "../definitions/context.ts";
-import { AbortListener } from "../base/_abort.ts";
-import { CostLimitError, ExecutionAbortedError } from "../base/errors.ts";
+import { AbortListener, untilAborted } from "../base/_abort.ts";
+import { CostLimitError, ExecutionAbortedError, SafeError } from "../base/errors.ts";
 import {
   type MetricFamilies,
   metricFamilies,
@@ -213,6 +213,11 @@ export interface GraphQLHandlerOptions {
    * client going away), which loaders can use to stop work in flight, and the GraphQL request's
    * `extensions` object when it has one: a request of a batch that has one gets a context of
    * its own, made with them. Default: none (the schema's `{}`).
+   *
+   * To refuse a client (a missing or bad token, say), throw a `SafeError`: the response carries
+   * its message and extensions, with status 401 when its `code` is `UNAUTHENTICATED`, 403 when
+   * it is `FORBIDDEN`, 400 otherwise. Anything else it throws is a 500, masked and logged. A
+   * factory still pending when the request's time limit runs out ends the request with a 504.
    */
   readonly context?: ContextFactory;
   /** The most nested selection sets (`{ a { b } }` is 2; introspection not counted). Default 10. */
@@ -762,7 +767,7 @@ class Endpoint {
     let query = params.query;
     let persisted: PersistedStep | null = null;
     if (this.#persisted !== null) {
-      const step = await this.#persistedStep(this.#persisted, params);
+      const step = await this.#persistedStep(this.#persisted, params, run);
       if (step !== null) {
         if ("status" in step) return step;
         persisted = step;
@@ -800,9 +805,6 @@ class Endpoint {
       for (const problem of problems) this.#refused(limitOf(problem));
       return { status: 422, body: { errors: problems } };
     }
-    if (persisted !== null && persisted.register !== null) {
-      await this.#register(persisted.register, query);
-    }
 
     let result: GraphQLResponse;
     const schema = this.#schema;
@@ -826,8 +828,15 @@ class Endpoint {
         markFromHandler(request, run.span === null ? null : withSpan(run.span));
       }
       result = await schema.execute(request);
+      // A client's document is kept once it has run (so it parsed and validated): a store is
+      // not filled with text that can never run.
+      if (persisted !== null && persisted.register !== null && result.data !== undefined) {
+        const registered = await this.#register(persisted.register, query, run);
+        if (registered !== null) return registered;
+      }
     } catch (error) {
       if (error instanceof ExecutionAbortedError) return this.#aborted(run, error);
+      if (run.contextFailed && error instanceof SafeError) return refusal(error);
       const where = run.contextFailed ? "GraphQL context factory failed" : "GraphQL request failed";
       this.#log(`${where}: ${messageOf(error)}`, error);
       return requestError(500, this.#development ? messageOf(error) : INTERNAL_SERVER_ERROR);
@@ -868,6 +877,7 @@ class Endpoint {
   async #persistedStep(
     config: PersistedConfig,
     params: Params,
+    run: Run,
   ): Promise<Outcome | PersistedStep | null> {
     const extension = params.extensions?.persistedQuery;
     const query = params.query;
@@ -905,9 +915,11 @@ class Endpoint {
       let text = config.documents?.get(hash) ?? null;
       if (text === null && config.store !== null) {
         try {
-          const stored = await config.store.get(hash);
+          // A store that never answers holds the request no longer than its time limit.
+          const stored = await untilAborted(config.store.get(hash), run.signal);
           text = typeof stored === "string" ? stored : null;
         } catch (error) {
+          if (error instanceof ExecutionAbortedError) return this.#aborted(run, error);
           this.#log(`Persisted query store failed to read ${hash}: ${messageOf(error)}`, error);
         }
       }
@@ -930,13 +942,18 @@ class Endpoint {
     return { query, register: known || config.store === null ? null : hash, byHash: false };
   }
 
-  /** Keeps a client's document in the store; a store that fails is logged, not fatal. */
-  async #register(hash: string, query: string): Promise<void> {
+  /**
+   * Keeps a client's document in the store; a store that fails is logged, not fatal. A store
+   * that does not answer within the request's time limit ends the request (`null` otherwise).
+   */
+  async #register(hash: string, query: string, run: Run): Promise<Outcome | null> {
     try {
-      await this.#persisted!.store!.set(hash, query);
+      await untilAborted(this.#persisted!.store!.set(hash, query), run.signal);
     } catch (error) {
+      if (error instanceof ExecutionAbortedError) return this.#aborted(run, error);
       this.#log(`Persisted query store failed to keep ${hash}: ${messageOf(error)}`, error);
     }
+    return null;
   }
 
   /** The limits verdict: on what the schema compiled, or on the endpoint's own parse. */
@@ -1028,6 +1045,16 @@ class Endpoint {
     }
     return "Request was cancelled: the client closed the connection";
   }
+}
+
+/** A context factory's `SafeError`: the client is refused, told why. */
+function refusal(error: SafeError): Outcome {
+  const code = error.extensions?.code;
+  const status = code === "UNAUTHENTICATED" ? 401 : code === "FORBIDDEN" ? 403 : 400;
+  const shown = error.extensions === undefined
+    ? { message: error.message }
+    : { message: error.message, extensions: error.extensions };
+  return { status, body: { errors: [shown] } };
 }
 
 /** What {@linkcode Run.body} gives when the body's deadline passes first. */
@@ -1122,7 +1149,8 @@ class Run {
     const signal = this.#controller.signal;
     try {
       const execution = extensions === null ? { signal } : { signal, extensions };
-      return await factory(this.#request, execution);
+      // A factory that never settles holds the request no longer than its time limit.
+      return await untilAborted(factory(this.#request, execution), signal);
     } catch (error) {
       this.contextFailed = true;
       throw error;
@@ -1153,11 +1181,13 @@ class Run {
   /** The timer fired: a deadline passed, or sets the timer again for the execution's. */
   fire(): void {
     this.#timer = undefined;
+    const now = performance.now();
     if (this.#readingBody) {
-      this.#bodyDeadline?.resolve(BODY_TIMED_OUT);
+      // A deadline past the longest timer (about 24.8 days) is reached in several.
+      if (this.#firesAt - now > 1) this.#arm(this.#firesAt - now, now);
+      else this.#bodyDeadline?.resolve(BODY_TIMED_OUT);
       return;
     }
-    const now = performance.now();
     // Timers run on a coarser clock: a millisecond early is on time.
     if (this.#executionDeadline - now > 1) {
       this.#arm(this.#executionDeadline - now, now);
@@ -1193,9 +1223,13 @@ class Run {
 
   #arm(ms: number, now: number): void {
     this.#firesAt = now + ms;
-    this.#timer = setTimeout(fire, ms, this);
+    // setTimeout takes at most 2^31 - 1 ms: a longer delay would fire at once.
+    this.#timer = setTimeout(fire, Math.min(ms, MAX_TIMER_DELAY), this);
   }
 }
+
+/** The longest delay `setTimeout` keeps (2^31 - 1 ms); longer ones overflow and fire at once. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 function fire(run: Run): void {
   run.fire();
@@ -1339,13 +1373,22 @@ async function readBody(
   run: Run,
 ): Promise<string | Rejection> {
   const limit = limits.maxBodySize;
+  if (request.bodyUsed || request.body?.locked === true) {
+    // Something before the handler (a middleware) read the body: a bug of the app, not the
+    // client's doing. The endpoint answers 500 and logs this.
+    throw new TypeError(
+      "The request's body was already read (or is being read) before the GraphQL handler got " +
+        "it: pass the handler the request unread, or a new Request with the body",
+    );
+  }
   let bytes: Uint8Array | Rejection | typeof BODY_TIMED_OUT;
   try {
     const declared = request.headers.get("content-length");
     const length = declared === null ? NaN : Number(declared);
     if (length > limit) return tooLarge(limit);
-    // The server holds the client to the length it declared.
-    bytes = Number.isSafeInteger(length)
+    // Deno.serve holds a client to the length it declared; a Request made in the process (by a
+    // framework, a test) is not, so with a limit the bytes are counted as they come.
+    bytes = Number.isSafeInteger(length) && !Number.isFinite(limit)
       ? await run.body(request.bytes())
       : await readStream(request, limit, run);
   } catch {
