@@ -1553,6 +1553,24 @@ Deno.test("fragments spread thousands deep are refused with a location, never th
   });
 });
 
+Deno.test("operationName must be a string, and an empty one names no operation, cached or not", async () => {
+  const schema = schemaOf(chainGraph());
+  const query = "query A { item { id } }";
+  const unknown = { errors: [{ message: 'Unknown operation named "".' }] };
+  assert.deepEqual(await schema.execute({ query, operationName: "" }), unknown);
+  assert.deepEqual(await schema.execute({ query }), { data: { item: { id: 1 } } });
+  assert.deepEqual(await schema.execute({ query, operationName: "" }), unknown);
+  assert.deepEqual(await schema.execute({ query, operationName: "A" }), {
+    data: { item: { id: 1 } },
+  });
+  for (const [name, shown] of [[5, "number 5"], [{}, "object {}"]] as const) {
+    assert.deepEqual(
+      await schema.execute({ query, operationName: name as unknown as string }),
+      { errors: [{ message: `Must provide operationName as a string, got ${shown}.` }] },
+    );
+  }
+});
+
 Deno.test("a cached syntax error cannot be changed through a response", async () => {
   const schema = schemaOf(chainGraph());
   const first = await run(schema, "{ item ");
@@ -1569,6 +1587,18 @@ Deno.test("a cached syntax error cannot be changed through a response", async ()
       locations: [{ line: 1, column: 8 }],
     }],
   });
+});
+
+Deno.test("an integer literal beyond 2^53 in an Any literal's lists and objects reaches the loader as a number", async () => {
+  const { graph, seen } = hostileGraph();
+  assert.deepEqual(
+    await run(
+      schemaOf(graph),
+      "{ echo(v: { a: 9007199254740993, b: [1, [36893488147419103232]] }) }",
+    ),
+    { data: { echo: '{"v":{"a":9007199254740992,"b":[1,[36893488147419103000]]}}' } },
+  );
+  assert.deepEqual(seen, [{ v: { a: 9007199254740992, b: [1, [36893488147419103232]] } }]);
 });
 
 Deno.test("an ID literal beyond 2^53 reaches the loader as its digits", async () => {

@@ -97,7 +97,7 @@ export class DocumentEntry {
   #document: DocumentNode | null;
   /** Validation errors (`null`: valid), once validated. */
   #validation: readonly ResponseError[] | null | undefined = undefined;
-  /** Prepared operations by name (`""` for the sole or anonymous one). */
+  /** Prepared operations: `""` for no name given (the sole operation), `"#"` and the name else. */
   readonly operations = new Map<string, PreparedOperation>();
 
   private constructor(

@@ -39,6 +39,7 @@ import {
 } from "../base/errors.ts";
 import { MAX_VALUE_DEPTH, tooDeepValue } from "../base/_depth.ts";
 import { inspectGraphQL } from "../base/_graphql_inspect.ts";
+import { describe } from "../base/_inspect.ts";
 import { TextCache } from "../base/_text_cache.ts";
 import { MAX_QUOTED, quote } from "../base/_quote.ts";
 import type { Context } from "../definitions/context.ts";
@@ -479,6 +480,14 @@ export class Schema {
     if (typeof request.query !== "string") {
       return { errors: [responseError("Must provide query string.")] };
     }
+    const operationName: unknown = request.operationName ?? null;
+    if (operationName !== null && typeof operationName !== "string") {
+      return {
+        errors: [
+          responseError(`Must provide operationName as a string, got ${describe(operationName)}.`),
+        ],
+      };
+    }
     const variables = request.variables ?? {};
     if (typeof variables !== "object" || Array.isArray(variables)) {
       return {
@@ -647,7 +656,8 @@ export class Schema {
     entry: DocumentEntry,
     operationName: string | null,
   ): PreparedOperation | readonly GraphQLResponseError[] {
-    const key = operationName ?? "";
+    // No name is "", a name (even "", which names no operation) is "#" and the name.
+    const key = operationName === null ? "" : `#${operationName}`;
     const known = entry.operations.get(key);
     if (known !== undefined) return known;
     const operations = entry.compiled!.operations;

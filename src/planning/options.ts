@@ -82,11 +82,31 @@ function parseValue(type: GraphType, value: unknown, graph: Graph): unknown {
 
 /**
  * An integer literal beyond 2^53 is read exactly (a bigint): an `ID` keeps its text, as graphql-js
- * gives it; anything else gets the nearest number.
+ * gives it; anything else gets the nearest number, in an `Any` or custom scalar's lists and
+ * objects too.
  */
 function unbig(value: unknown, id: boolean): unknown {
-  if (typeof value !== "bigint") return value;
-  return id ? String(value) : Number(value);
+  if (typeof value === "bigint") return id ? String(value) : Number(value);
+  if (id || value === null || typeof value !== "object") return value;
+  // An `Any` or custom scalar literal's lists and objects (as graphql-js reads them: numbers).
+  // Literals nest no deeper than the text's brackets, so this recursion is bounded.
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item = unbig(value[i], false);
+      if (item !== value[i]) (out ??= value.slice())[i] = item;
+    }
+    return out ?? value;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const record = value as { readonly [key: string]: unknown };
+  let out: { [key: string]: unknown } | null = null;
+  for (const key of Object.keys(record)) {
+    const item = unbig(record[key], false);
+    if (item !== record[key]) setOwn(out ??= { ...record }, key, item);
+  }
+  return out ?? value;
 }
 
 /** Whether option values hold a variable reference anywhere. */
