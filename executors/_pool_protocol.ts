@@ -51,8 +51,17 @@ export interface CloseMessage {
   readonly type: "close";
 }
 
+/**
+ * Main thread to worker: the execution of a load was aborted; abort the signal its loader's
+ * context holds (a Postgres statement is cancelled on the server), and answer as it ends.
+ */
+export interface AbortMessage {
+  readonly type: "abort";
+  readonly id: number;
+}
+
 /** Any message a worker receives. */
-export type ToWorker = InitMessage | LoadMessage | CloseMessage;
+export type ToWorker = InitMessage | LoadMessage | CloseMessage | AbortMessage;
 
 /** Any message a worker sends. */
 export type FromWorker =
@@ -525,13 +534,19 @@ export async function disposeContext(ctx: Context): Promise<void> {
  *
  * @param own The thread's context, from `createContext`.
  * @param request The context given to `execute`.
+ * @param signal The signal `signalOf` gives for it: in a worker, the load's own, aborted when
+ *   the execution is.
  * @returns The merged, strict context.
  */
-export function mergeContexts(own: Context, request: Context): Context {
+export function mergeContexts(
+  own: Context,
+  request: Context,
+  signal: AbortSignal | null = null,
+): Context {
   const merged: { [key: string]: unknown } = {};
   for (const key of Object.keys(own)) merged[key] = own[key];
   for (const key of Object.keys(request)) merged[key] = request[key];
-  return strictContext(merged);
+  return strictContext(merged, signal);
 }
 
 /**

@@ -121,8 +121,19 @@ port.on("message", (message: ToWorker) => {
     case "close":
       void stop();
       return;
+    case "abort":
+      inFlight.get(message.id)?.abort(
+        new DOMException("The execution was aborted", "AbortError"),
+      );
+      return;
   }
 });
+
+/**
+ * The signals of the loads in flight that take a context, by message id: the pool aborts one
+ * when the execution it serves is aborted, so that its statement is cancelled on the server.
+ */
+const inFlight = new Map<number, AbortController>();
 
 async function start(): Promise<void> {
   try {
@@ -151,6 +162,8 @@ function load(message: LoadMessage): void {
   let args: unknown[];
   let result: unknown;
   let ms: number;
+  let controller: AbortController | null = null;
+  let ctx: Context | null = null;
   try {
     const graph = message.graph === "graph" ? graphs!.graph : graphs!.mutationGraph;
     const loader = graph === null ? undefined : memberLoader(graph, message.node, message.member);
@@ -163,7 +176,10 @@ function load(message: LoadMessage): void {
     }
     args = message.args.slice();
     if (message.batchArg >= 0) args[message.batchArg] = decodeValues(message.batch!);
-    const ctx = isContextLoader(loader) ? mergeContexts(own, message.context ?? {}) : null;
+    if (isContextLoader(loader)) {
+      controller = new AbortController();
+      ctx = mergeContexts(own, message.context ?? {}, controller.signal);
+    }
     const start = performance.now();
     result = callLoader(loader, ctx, args);
     ms = performance.now() - start;
@@ -176,13 +192,16 @@ function load(message: LoadMessage): void {
     return;
   }
   watchHeap();
+  if (controller !== null) inFlight.set(message.id, controller);
   result.then(
     (value) => {
       unwatchHeap();
+      inFlight.delete(message.id);
       done(message, args, value, ms, true);
     },
     (error) => {
       unwatchHeap();
+      inFlight.delete(message.id);
       post({ type: "failed", id: message.id, error: serializeError(error) });
     },
   );

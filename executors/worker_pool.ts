@@ -20,8 +20,9 @@
  * Workers are `node:worker_threads` Workers, each with its JavaScript heap bounded by
  * `maxWorkerHeapMb`: a worker that reaches it fails its load with a {@linkcode WorkerMemoryError}
  * and is replaced, where a Web Worker would have ended the whole process. When an execution is
- * aborted (its `AbortSignal`, an HTTP time-out), the workers busy with its shards are stopped and
- * replaced, and its queued shards dropped.
+ * aborted (its `AbortSignal`, an HTTP time-out), its queued shards are dropped and the workers busy
+ * with its shards abort the signal of their loader's context (a Postgres statement is cancelled
+ * on the server); one whose load has not ended 100 ms later is stopped and replaced.
  *
  * @example A CPU-heavy field served through a pool
  * ```ts ignore
@@ -150,6 +151,13 @@ const DEFAULT_MAX_WORKER_HEAP_MB = 1024;
 // Below this, a worker cannot even import a graph module and its dependencies.
 const MIN_WORKER_HEAP_MB = 16;
 const SHARDS_PER_WORKER = 4;
+/**
+ * How long a worker has to end a load whose execution was aborted (its statement cancelled)
+ * before it is stopped and replaced.
+ */
+const ABORT_GRACE_MS = 100;
+/** The key of an inline context for an execution without a signal. */
+const NO_SIGNAL: object = {};
 const PROBE_SIZE = 64;
 
 type SlotState = "down" | "starting" | "ready";
@@ -349,7 +357,7 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
   #readyWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   readonly #stats = new WeakMap<Loader, LoaderStats>();
   readonly #checkedContexts = new WeakMap<Context, ExecutorError | null>();
-  readonly #inlineContexts = new WeakMap<Context, Context>();
+  readonly #inlineContexts = new WeakMap<Context, WeakMap<object, Context>>();
   #mainModule: Promise<{ readonly [name: string]: unknown }> | null = null;
   #mainGraphs: ModuleGraphs | null = null;
   #mainContext: Promise<Context> | null = null;
@@ -569,7 +577,7 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
   #runInline(task: LoadTask, scope: LoadScope, stats: LoaderStats | null): unknown {
     let ctx: Context | null = null;
     if (task.passContext) {
-      ctx = this.#inlineContext(scope.rawContext);
+      ctx = this.#inlineContext(scope.rawContext, scope.signal);
       if (ctx === null) {
         return this.#afterMainContext(() => this.#runInline(task, scope, stats));
       }
@@ -593,7 +601,7 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
   #probe(task: LoadTask, scope: LoadScope, batch: readonly unknown[]): unknown {
     let ctx: Context | null = null;
     if (task.passContext) {
-      ctx = this.#inlineContext(scope.rawContext);
+      ctx = this.#inlineContext(scope.rawContext, scope.signal);
       if (ctx === null) return this.#afterMainContext(() => this.#probe(task, scope, batch));
     }
     const n = batch.length;
@@ -630,14 +638,21 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
     });
   }
 
-  /** The context inline loaders see for a request, or `null` until the main context exists. */
-  #inlineContext(raw: Context): Context | null {
-    const cached = this.#inlineContexts.get(raw);
+  /**
+   * The context inline loaders see for a request, or `null` until the main context exists: with
+   * the execution's signal, so that `signalOf` gives it to a loader on the main thread too (a
+   * Postgres statement, a fused region's included, is cancelled when the execution aborts).
+   */
+  #inlineContext(raw: Context, signal: AbortSignal | null): Context | null {
+    let bySignal = this.#inlineContexts.get(raw);
+    const key = signal ?? NO_SIGNAL;
+    const cached = bySignal?.get(key);
     if (cached !== undefined) return cached;
     this.#checkContext(raw);
     if (this.#mainOwn === null) return null;
-    const ctx = mergeContexts(this.#mainOwn, raw);
-    this.#inlineContexts.set(raw, ctx);
+    const ctx = mergeContexts(this.#mainOwn, raw, signal);
+    if (bySignal === undefined) this.#inlineContexts.set(raw, bySignal = new WeakMap());
+    bySignal.set(key, ctx);
     return ctx;
   }
 
@@ -909,11 +924,29 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
   #abandon(job: Job): void {
     this.#queue = this.#queue.filter((shard) => shard.job !== job);
     for (const slot of this.#slots) {
-      if (slot.current === null || slot.current.job !== job) continue;
-      this.#terminate(slot);
-      if (this.#closing === null) this.#startSlot(slot);
+      const shard = slot.current;
+      if (shard !== null && shard.job === job) this.#stopShard(slot, shard);
     }
     this.#dispatch();
+  }
+
+  /**
+   * Stops a shard whose job has failed (aborted, or past `taskTimeout`): the worker aborts the
+   * signal its loader's context holds, so that a statement is cancelled on the server, and
+   * answers when the load ends; a worker that has not answered within {@linkcode ABORT_GRACE_MS}
+   * (a loader that ignores its signal, or that computes without yielding) is stopped and
+   * replaced. Until then the worker takes no other shard.
+   */
+  #stopShard(slot: Slot, shard: Shard): void {
+    if (slot.timer !== null) clearTimeout(slot.timer);
+    slot.worker?.postMessage({ type: "abort", id: shard.id });
+    slot.timer = setTimeout(() => {
+      slot.timer = null;
+      if (slot.current !== shard) return;
+      this.#terminate(slot);
+      if (this.#closing === null) this.#startSlot(slot);
+      this.#dispatch();
+    }, ABORT_GRACE_MS);
   }
 
   #finished(slot: Slot): void {
@@ -1023,15 +1056,16 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
     slot.current = shard;
     const timeout = this.#taskTimeout;
     if (timeout !== null) {
-      slot.timer = setTimeout(
-        () =>
-          this.#lost(
-            slot,
-            "timed out",
-            `no result within ${timeout} ms (taskTimeout), so it was stopped and replaced`,
+      slot.timer = setTimeout(() => {
+        slot.timer = null;
+        shard.job.fail(
+          new ExecutorError(
+            `Worker ${slot.number} timed out while loading ${shard.job.label}: no result within ` +
+              `${timeout} ms (taskTimeout), so it was stopped and replaced`,
           ),
-        timeout,
-      );
+        );
+        this.#stopShard(slot, shard);
+      }, timeout);
     }
     return true;
   }

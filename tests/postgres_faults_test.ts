@@ -52,6 +52,8 @@ import {
   table,
 } from "../sources/postgres.ts";
 import { createSlowTables, PG, slow, slowGraph } from "./support/pg_slow.ts";
+import { slowPoolModule } from "./support/pool_pg_slow.ts";
+import { WorkerPoolExecutor } from "../executors/worker_pool.ts";
 
 const DATABASE_URL = Deno.env.get("DATABASE_URL") ?? null;
 const NEEDS_SERVER = DATABASE_URL === null
@@ -412,6 +414,50 @@ Deno.test({
         });
       }
     } finally {
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "aborting an execution on a worker pool cancels its statements on the server, " +
+    "in the workers and on the main thread" + NEEDS_SERVER,
+  ignore: DATABASE_URL === null,
+  fn: async (t) => {
+    const server = await openSlowServer(1);
+    // Every load of more than one id goes to the one worker; a fused region's runs on the main
+    // thread, with the main thread's own context.
+    await using pool = new WorkerPoolExecutor({
+      module: slowPoolModule(server.application, server.application),
+      size: 1,
+      inlineThreshold: 1,
+      inlineCostPerId: 0,
+    });
+    try {
+      await pool.ready();
+      const cases = [
+        { where: "in a worker", query: "{ fasts { slows { id } } }", fusion: false },
+        { where: "on the main thread", query: "{ fasts { id slows { value } } }", fusion: true },
+      ];
+      for (const { where, query, fusion } of cases) {
+        await t.step(where, async () => {
+          const engine = new Engine(pool, { fusion });
+          const controller = new AbortController();
+          const run = engine.execute(slowGraph, read(query), {}, { signal: controller.signal });
+          // The statement runs before the abort.
+          const deadline = performance.now() + 10_000;
+          while ((await activeStatements(server.admin, server.application, 0)).length === 0) {
+            assert.ok(performance.now() < deadline, "the statement never started");
+            await sleep(20);
+          }
+          controller.abort(new Error("time is up"));
+          await assert.rejects(run, new ExecutionAbortedError(new Error("time is up")));
+          // Cancelled, not left running (a terminated worker left it for its 30 s).
+          assert.deepEqual(await activeStatements(server.admin, server.application, 2_000), []);
+        });
+      }
+    } finally {
+      await pool.close();
       await server.close();
     }
   },
