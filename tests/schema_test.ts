@@ -18,6 +18,7 @@ import {
   InterfaceRef,
   Link,
   LoaderError,
+  MutationGraph,
   Node,
   Nothing,
   Option,
@@ -1568,6 +1569,52 @@ Deno.test("operationName must be a string, and an empty one names no operation, 
       await schema.execute({ query, operationName: name as unknown as string }),
       { errors: [{ message: `Must provide operationName as a string, got ${shown}.` }] },
     );
+  }
+});
+
+Deno.test("a mutation runs no root field after one that fails where its type takes no null, as graphql-js", async (t) => {
+  const calls: string[] = [];
+  const act = (name: string, outcome: () => unknown) => (fields: readonly QueryField[]) =>
+    fields.map(() => {
+      calls.push(name);
+      return outcome();
+    });
+  const query = Graph([
+    Node("Ship", [Field("id", Int, (_f: unknown, ids: readonly number[]) => ids.map(() => [1]))]),
+    Root([Field("count", Int, (fields) => fields.map(() => calls.length))]),
+  ]);
+  const mutation = MutationGraph(
+    query,
+    Root([
+      Field("ok", Int, act("ok", () => 1)),
+      Field("maybe", Optional(Int), act("maybe", () => new Error("maybe failed"))),
+      Field("fails", Int, act("fails", () => new Error("fails failed"))),
+      Field("throws", Int, () => {
+        calls.push("throws");
+        throw new Error("throws failed");
+      }),
+      Field("nothing", Int, act("nothing", () => null)),
+      Link("ship", TypeRef("Ship"), () => {
+        calls.push("ship");
+        throw new Error("no ship");
+      }, { requires: null }),
+    ]),
+  );
+  const schema = new Schema({ query, mutation, executor: new AsyncExecutor() });
+  const cases: [string, string[], boolean][] = [
+    ["mutation { a: ok b: maybe c: ok }", ["ok", "maybe", "ok"], false],
+    ["mutation { a: ok b: fails c: ok }", ["ok", "fails"], true],
+    ["mutation { a: ok b: throws c: ok }", ["ok", "throws"], true],
+    ["mutation { a: ok b: nothing c: ok }", ["ok", "nothing"], true],
+    ["mutation { a: ok b: ship { id } c: ok }", ["ok", "ship"], true],
+  ];
+  for (const [text, ran, nulled] of cases) {
+    await t.step(text, async () => {
+      calls.length = 0;
+      const response = await schema.execute({ query: text });
+      assert.deepEqual(calls, ran);
+      assert.equal(response.data === null, nulled);
+    });
   }
 });
 

@@ -27,7 +27,7 @@ import { type Context, strictContext } from "../definitions/context.ts";
 import type { Graph } from "../definitions/graph.ts";
 import { type Id, isId, Nothing } from "../definitions/members.ts";
 import { bindArguments, bindOptions, NO_VARIABLES, type Variables } from "../planning/options.ts";
-import type { FieldGroup, LinkPlan, NodePlan, RegionPlan } from "../planning/plan.ts";
+import type { FieldGroup, LinkPlan, NodePlan, OrderedStep, RegionPlan } from "../planning/plan.ts";
 import type { FusedResult } from "../definitions/fusion.ts";
 import { linkOptions, planQuery } from "../planning/plan.ts";
 import { estimateCost } from "../planning/estimate.ts";
@@ -417,6 +417,13 @@ class Execution {
     const state = this.#steps!;
     const steps = state.batch.plan.steps!;
     while (state.next < steps.length && this.#failure === null) {
+      // As graphql-js runs a mutation's root fields: once one fails where its type takes no
+      // null, `data` is null, and the fields after it must not run (their side effects would
+      // be done for an answer that drops them).
+      if (state.next > 0 && this.#partial && nullsRoot(state.batch, steps[state.next - 1]!)) {
+        state.next = steps.length;
+        return;
+      }
       const step = steps[state.next++]!;
       if (step.kind === "group") this.#loadGroup(state.batch, state.batch.plan.groups[step.index]!);
       else this.#loadLink(state.batch, state.batch.plan.links[step.index]!);
@@ -1354,4 +1361,32 @@ class TargetBuilder {
       instead: this.#instead,
     };
   }
+}
+
+/**
+ * Whether a mutation's root step, done, nulls `data`: a field of its group whose type takes no
+ * null failed or came back null (an `Error` in its place included), or its link failed and takes
+ * no null. Failures deeper in a link's subtree are left to the result's walk.
+ */
+function nullsRoot(batch: Batch, step: OrderedStep): boolean {
+  const out = batch.plan.out;
+  if (step.kind === "group") {
+    const state = batch.groups[step.index]!;
+    for (let s = 0; s < out.length; s++) {
+      const slot = out[s]!;
+      if (slot.kind !== "field" || slot.group !== step.index || slot.nullable) continue;
+      if (state.kind === "failed") return true;
+      if (state.kind !== "loaded") continue;
+      const row = state.rows[0];
+      const value = row?.[state.columns === null ? slot.column : state.columns[slot.column]!];
+      if (value === null || value === undefined || isFailure(value)) return true;
+    }
+    return false;
+  }
+  if (batch.links[step.index]!.kind !== "failed") return false;
+  for (let s = 0; s < out.length; s++) {
+    const slot = out[s]!;
+    if (slot.kind === "link" && slot.link === step.index && !slot.shape.nullable) return true;
+  }
+  return false;
 }
