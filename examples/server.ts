@@ -99,9 +99,10 @@ export const PATH = "/graphql";
  * @returns When the server has stopped and the database is closed.
  */
 export async function main(): Promise<void> {
-  const port = Number(Deno.env.get("PORT") ?? "8000");
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`Cannot start the server: PORT must be a port number, got "${port}"`);
+  const given = Deno.env.get("PORT") ?? "8000";
+  const port = Number(given);
+  if (!/^\d{1,5}$/.test(given) || port > 65535) {
+    throw new RangeError(`Cannot start the server: PORT must be a port number, got "${given}"`);
   }
   const db = await openDatabase({
     schema: `hiku_server_${crypto.randomUUID().slice(0, 8)}`,

@@ -454,6 +454,28 @@ Deno.test("graphqlHandler rejects malformed requests with clear 4xx answers", as
       "as application/json (UTF-8)",
     ],
     [
+      "a compressed body",
+      new Request(URL_, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-encoding": "gzip" },
+        body: new Blob(['{"query":"{ version }"}']).stream().pipeThrough(
+          new CompressionStream("gzip"),
+        ),
+      }),
+      415,
+      'Content-Encoding "gzip" is not supported: send the body uncompressed',
+    ],
+    [
+      "a body labelled with a coding it does not have",
+      new Request(URL_, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-encoding": "br" },
+        body: '{"query":"{ version }"}',
+      }),
+      415,
+      'Content-Encoding "br" is not supported: send the body uncompressed',
+    ],
+    [
       "a body that is not an object",
       post('"{ version }"'),
       422,

@@ -38,6 +38,7 @@
  * | the body did not arrive within `bodyTimeout`                 | 408    |
  * | body, query text or batch larger than its limit              | 413    |
  * | `Content-Type` missing, not JSON, or not UTF-8               | 415    |
+ * | a `Content-Encoding` (a compressed body)                     | 415    |
  * | not a well-formed request (`query` missing or not a string)  | 422    |
  * | validation, limits, unknown operation, variable errors       | 422    |
  * | an unexpected error before any data (e.g. the context)       | 500    |
@@ -653,7 +654,8 @@ class Endpoint {
     if (media === TEXT_HTML) return new Response(this.#graphiql, { headers: HTML_HEADERS });
 
     if (method === "POST") {
-      const unsupported = contentTypeProblem(request.headers.get("content-type"));
+      const unsupported = contentTypeProblem(request.headers.get("content-type")) ??
+        encodingProblem(request.headers.get("content-encoding"));
       if (unsupported !== null) return rejection(unsupported);
     }
 
@@ -1249,6 +1251,21 @@ function contentTypeProblem(header: string | null): Rejection | null {
           `${APPLICATION_JSON} (UTF-8)`,
       );
   }
+}
+
+/**
+ * Why a POST's `Content-Encoding` is refused (RFC 9110: 415 for a coding the server does not
+ * apply), or `null` when the body is sent as it is (no header, or `identity`). A compressed
+ * body was read as text (gzip: "not valid UTF-8"), and a `br` label on a plain body was ignored.
+ */
+function encodingProblem(header: string | null): Rejection | null {
+  if (header === null) return null;
+  const codings = header.split(",").map((coding) => coding.trim().toLowerCase());
+  if (codings.every((coding) => coding === "" || coding === "identity")) return null;
+  return new Rejection(
+    415,
+    `Content-Encoding ${quote(header)} is not supported: send the body uncompressed`,
+  );
 }
 
 /** The `persistedQueries` option, checked (messages name the option and the value). */
