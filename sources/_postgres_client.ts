@@ -635,11 +635,14 @@ export async function runStatement(
 }
 
 /**
- * Runs a source's statement, once more when a cancel request it did not send stopped it. A
- * Postgres cancel request stops whatever its connection runs when it arrives, so a cancel sent
- * for another execution's statement that arrives late stops the next statement on that
- * connection. The sources' statements only read, so running one again is safe; a second cancel,
- * or one of this execution's own (its signal aborted), fails it.
+ * Runs a source's statement, once more when a cancel request it did not send stopped it, or when
+ * it was sent on a connection the server had already ended. A Postgres cancel request stops
+ * whatever its connection runs when it arrives, so a cancel sent for another execution's
+ * statement that arrives late stops the next statement on that connection. A connection the
+ * server ended (`pg_terminate_backend`, SQLSTATE 57P01) answers the next statement sent on it
+ * with that notice (postgres.js); the pool then opens a new one. The sources' statements only
+ * read, so running one again is safe; a second failure, or this execution's own cancel (its
+ * signal aborted), fails it.
  */
 async function retriedOnStrayCancel<T>(
   run: () => Promise<T>,
@@ -648,9 +651,16 @@ async function retriedOnStrayCancel<T>(
   try {
     return await run();
   } catch (error) {
-    if ((signal !== null && signal.aborted) || !isCancelledByRequest(error)) throw error;
+    if (signal !== null && signal.aborted) throw error;
+    if (!isCancelledByRequest(error) && !isTerminatedConnection(error)) throw error;
     return await run();
   }
+}
+
+/** Whether a statement failed because the server had ended its connection (SQLSTATE 57P01). */
+function isTerminatedConnection(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  return (error as { code?: unknown }).code === "57P01";
 }
 
 /**

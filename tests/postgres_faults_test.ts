@@ -464,6 +464,40 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a source's statement sent on a connection the server ended runs again on a new one" +
+    NEEDS_SERVER,
+  ignore: DATABASE_URL === null,
+  fn: async () => {
+    const server = await openSlowServer(1);
+    try {
+      const schema = new Schema({ query: slowGraph, executor: new AsyncExecutor() });
+      const context = { [PG]: server.db };
+      const slowRun = schema.execute({ query: "{ listed { id value } }", context });
+      const deadline = performance.now() + 10_000;
+      let running: { pid: number }[] = [];
+      while (running.length === 0) {
+        assert.ok(performance.now() < deadline, "the statement never started");
+        running = await server.admin.unsafe(
+          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'",
+          [server.application],
+        ) as unknown as { pid: number }[];
+        if (running.length === 0) await sleep(10);
+      }
+      await server.admin.unsafe("SELECT pg_terminate_backend($1)", [running[0]!.pid]);
+      // The statement that was running fails: the server ended it.
+      assert.match(JSON.stringify((await slowRun).errors), /CONNECTION_CLOSED|terminat/);
+      await sleep(200);
+      // The next one is not failed by the ended connection's notice.
+      assert.deepEqual(await schema.execute({ query: "{ fasts { id } }", context }), {
+        data: { fasts: [{ id: 1 }, { id: 2 }] },
+      });
+    } finally {
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
   name: "a statement cancelled while it runs rejects its load with the execution's abort" +
     NEEDS_SERVER,
   ignore: DATABASE_URL === null,
