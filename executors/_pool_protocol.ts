@@ -13,7 +13,7 @@
  */
 
 import { type Context, strictContext } from "../src/definitions/context.ts";
-import { ContextKeyError, ExecutorError } from "../src/base/errors.ts";
+import { ContextKeyError, ExecutorError, SafeError } from "../src/base/errors.ts";
 import { UncloneableResultError } from "./_pool_errors.ts";
 import type { Graph } from "../src/definitions/graph.ts";
 import { type Loader, Nothing } from "../src/definitions/members.ts";
@@ -347,6 +347,11 @@ export interface SerializedError {
   /** The error's own properties with primitive values (e.g. a driver's `code`). */
   readonly props: { readonly [key: string]: string | number | boolean | bigint | null };
   readonly value: unknown;
+  /**
+   * For a `SafeError` (whose message clients see), its extensions (`null` when it has none, or
+   * when structured clone cannot copy them); `undefined` for other errors.
+   */
+  readonly safe?: { readonly extensions: { readonly [key: string]: unknown } | null };
 }
 
 /**
@@ -372,7 +377,7 @@ export function serializeError(error: unknown): SerializedError {
       props[key] = v as string | number | boolean | bigint | null;
     }
   }
-  return {
+  const serialized: SerializedError = {
     isError: true,
     name: error.name,
     message: error.message,
@@ -381,6 +386,15 @@ export function serializeError(error: unknown): SerializedError {
     props,
     value: null,
   };
+  if (!(error instanceof SafeError)) return serialized;
+  // A SafeError stays one across threads, so that the endpoint still shows it to clients.
+  let extensions = error.extensions ?? null;
+  try {
+    structuredClone(extensions);
+  } catch {
+    extensions = null;
+  }
+  return { ...serialized, safe: { extensions } };
 }
 
 const BUILTIN_ERRORS: ReadonlyMap<string, ErrorConstructor> = new Map<string, ErrorConstructor>([
@@ -415,6 +429,9 @@ export function deserializeError(serialized: SerializedError): unknown {
       String(entry),
       String(reason),
     );
+  } else if (serialized.safe !== undefined) {
+    error = new SafeError(serialized.message, serialized.safe.extensions ?? undefined);
+    if (error.name !== serialized.name) error.name = serialized.name;
   } else {
     error = new (BUILTIN_ERRORS.get(serialized.name) ?? Error)(serialized.message);
     if (error.name !== serialized.name) error.name = serialized.name;

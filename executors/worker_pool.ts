@@ -536,7 +536,27 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
   #stopSlot(slot: Slot): Promise<void> {
     const worker = slot.worker;
     if (worker === null) return Promise.resolve();
-    if (slot.current !== null || this.#closeTimeout === 0) {
+    const shard = slot.current;
+    if (shard !== null) {
+      // Its load is abandoned: the worker aborts its signal (a statement is cancelled on the
+      // server), and is stopped when the load ends or the grace runs out.
+      if (slot.timer !== null) clearTimeout(slot.timer);
+      slot.timer = null;
+      worker.postMessage({ type: "abort", id: shard.id });
+      return new Promise((resolve) => {
+        const deadline = performance.now() + ABORT_GRACE_MS;
+        const wait = () => {
+          if (slot.current === shard && slot.worker === worker && performance.now() < deadline) {
+            setTimeout(wait, 5);
+            return;
+          }
+          if (slot.worker === worker) this.#terminate(slot);
+          resolve();
+        };
+        setTimeout(wait, 5);
+      });
+    }
+    if (this.#closeTimeout === 0) {
       this.#terminate(slot);
       return Promise.resolve();
     }

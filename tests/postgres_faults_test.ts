@@ -464,6 +464,38 @@ Deno.test({
 });
 
 Deno.test({
+  name: "closing a worker pool while its worker runs a statement cancels it on the server" +
+    NEEDS_SERVER,
+  ignore: DATABASE_URL === null,
+  fn: async () => {
+    const server = await openSlowServer(1);
+    const pool = new WorkerPoolExecutor({
+      module: slowPoolModule(server.application, server.application),
+      size: 1,
+      inlineThreshold: 1,
+      inlineCostPerId: 0,
+    });
+    try {
+      await pool.ready();
+      const engine = new Engine(pool, { fusion: false });
+      const run = engine.execute(slowGraph, read("{ fasts { slows { id } } }"), {});
+      const outcome = run.then(() => null, (error: unknown) => error);
+      const deadline = performance.now() + 10_000;
+      while ((await activeStatements(server.admin, server.application, 0)).length === 0) {
+        assert.ok(performance.now() < deadline, "the statement never started");
+        await sleep(20);
+      }
+      await pool.close();
+      assert.match(String(await outcome), /Worker pool is closed/);
+      assert.deepEqual(await activeStatements(server.admin, server.application, 2_000), []);
+    } finally {
+      await pool.close();
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
   name: "a source's statement sent on a connection the server ended runs again on a new one" +
     NEEDS_SERVER,
   ignore: DATABASE_URL === null,

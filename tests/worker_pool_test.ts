@@ -11,6 +11,7 @@ import {
   LoaderShapeError,
   Nothing,
   read,
+  SafeError,
   Schema,
 } from "../mod.ts";
 import type { Context } from "../mod.ts";
@@ -255,6 +256,17 @@ Deno.test("WorkerPoolExecutor fails the query with a worker loader's error, its 
   });
 });
 
+Deno.test("WorkerPoolExecutor keeps a SafeError a worker's loader threw, so clients still see it", async () => {
+  await withPool({ ...ALL_IN_WORKERS }, async (engine) => {
+    const cause = await loaderErrorCause(
+      run(engine, "{ where(count: 2) { refuse } }"),
+      "Loader of field Where.refuse failed: Shields are up",
+    );
+    assert.ok(cause instanceof SafeError);
+    assert.deepEqual(cause.extensions, { code: "FORBIDDEN", deck: 7 });
+  });
+});
+
 Deno.test("WorkerPoolExecutor merges the request context over each thread's own context", async (t) => {
   await t.step("in a worker", async () => {
     await withPool({ ...ALL_IN_WORKERS }, async (engine) => {
@@ -394,15 +406,16 @@ Deno.test("WorkerPoolExecutor close() rejects work in flight and queued, and sto
   const running = run(engine, "{ where(count: 1) { hold } }", { shared });
   const queued = run(engine, "{ where(count: 1) { double } }");
   await until(() => Atomics.load(counters, 0) === 1);
-  await pool.close();
+  // close() rejects both at once, then waits (briefly) for the running load to end.
   const closed = "Worker pool is closed";
-  for (const [promise, field] of [[running, "hold"], [queued, "double"]] as const) {
-    const cause = await loaderErrorCause(
-      promise,
+  const causes = [[running, "hold"], [queued, "double"]].map(([promise, field]) =>
+    loaderErrorCause(
+      promise as Promise<unknown>,
       `Loader of field Where.${field} failed: ${closed}`,
-    );
-    assert.ok(cause instanceof ExecutorError);
-  }
+    )
+  );
+  await pool.close();
+  for (const cause of await Promise.all(causes)) assert.ok(cause instanceof ExecutorError);
   await loaderErrorCause(
     run(engine, "{ where(count: 1) { double } }"),
     `Loader of link root.where failed: ${closed}`,

@@ -20,6 +20,7 @@ import {
   Optional,
   passContext,
   Root,
+  SafeError,
   Sequence,
   Str,
   TypeRef,
@@ -177,6 +178,10 @@ function boom(): never {
   throw new PhaserError("phasers overloaded");
 }
 
+function refuse(): never {
+  throw new SafeError("Shields are up", { code: "FORBIDDEN", deck: 7 });
+}
+
 function crash(): Promise<never> {
   setTimeout(() => {
     throw new Error("core dump");
@@ -278,6 +283,7 @@ export const graph: Graph = Graph([
     Field("hoardLater", Int, hoardLater),
     Field("short", Int, short),
     Field("boom", Int, boom),
+    Field("refuse", Int, refuse),
     Field("crash", Int, crash),
     Field("quit", Int, quit),
     Field("exit", Int, exit),
