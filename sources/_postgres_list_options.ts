@@ -8,7 +8,7 @@
  */
 
 import { ListOptionError } from "./_postgres_errors.ts";
-import { keyKindOf, keysOf, readKey } from "./_postgres_keys.ts";
+import { decimalSpelling, keyKindOf, keysOf, readKey } from "./_postgres_keys.ts";
 import type { Column } from "./_postgres_table.ts";
 
 /** Options as a loader gets them. */
@@ -50,7 +50,9 @@ export function filterValues(
           ? " (without the NUL character, which Postgres's text never holds)"
           : ""),
     );
-  const keys = keysOf(kind, values, misfit);
+  // A Float column's values in text go as they are: Postgres reads a `numeric` exactly, and
+  // `Number()` would round "12345678901234567.5" to another row's value.
+  const keys = kind === "Float" ? floatValues(values, misfit) : keysOf(kind, values, misfit);
   // Values the column's type reads, but Postgres would refuse with an error of its own.
   if (kind === "String") {
     for (const key of keys) if (typeof key === "string" && key.includes("\0")) throw misfit(key);
@@ -58,6 +60,19 @@ export function filterValues(
     for (const key of keys) if (key !== null && !inInt8(key as number | bigint)) throw misfit(key);
   }
   return keys;
+}
+
+/** A Float column's filter values: numbers and bigints, and strings that spell a number. */
+function floatValues(
+  values: readonly unknown[],
+  misfit: (value: unknown) => Error,
+): readonly unknown[] {
+  for (const value of values) {
+    if (value === null || typeof value === "number" || typeof value === "bigint") continue;
+    if (typeof value === "string" && decimalSpelling(value) !== null) continue;
+    throw misfit(value);
+  }
+  return values;
 }
 
 /** Whether an integer is in Postgres's `bigint` range (the widest integer column). */

@@ -1258,12 +1258,20 @@ fusionTest(
   "ListQuery reads filter values as their column's type and refuses what does not fit, naming the option, before any statement",
   async (db) => {
     await db.query(
-      "CREATE TABLE flag (id integer PRIMARY KEY, flag boolean NOT NULL, name text, n integer)",
+      "CREATE TABLE flag (id integer PRIMARY KEY, flag boolean NOT NULL, name text, n integer, " +
+        "amount numeric)",
     );
-    await db.query("INSERT INTO flag VALUES (1, true, 'one', 1), (2, false, 'two', 2)");
-    const flag = table("flag", { id: Int, flag: Bool, name: Optional(Str), n: Optional(Int) }, {
-      primaryKey: "id",
-    });
+    await db.query(
+      "INSERT INTO flag VALUES (1, true, 'one', 1, 12345678901234567.5), " +
+        "(2, false, 'two', 2, 12345678901234568)",
+    );
+    const flag = table("flag", {
+      id: Int,
+      flag: Bool,
+      name: Optional(Str),
+      n: Optional(Int),
+      amount: Optional(Float),
+    }, { primaryKey: "id" });
     const flagQuery = FieldsQuery(PG, flag);
     const graph = Graph([
       Node("Flag", [Field("id", null, flagQuery), Field("name", null, flagQuery)]),
@@ -1272,13 +1280,15 @@ fusionTest(
           "flags",
           Sequence(TypeRef("Flag")),
           ListQuery(PG, flag, {
-            filters: { flag: flag.c.flag, name: flag.c.name, n: flag.c.n },
+            filters: { flag: flag.c.flag, name: flag.c.name, n: flag.c.n, amount: flag.c.amount },
             limit: "limit",
             offset: "offset",
           }),
           {
             requires: null,
-            options: ["flag", "name", "n", "limit", "offset"].map((name) => Option(name, Any)),
+            options: ["flag", "name", "n", "amount", "limit", "offset"].map((name) =>
+              Option(name, Any)
+            ),
           },
         ),
       ]),
@@ -1302,12 +1312,19 @@ fusionTest(
     assert.deepEqual((await run(`{ flags(n: "2") { id } }`)).response, {
       data: { flags: [{ id: 2 }] },
     });
+    // A numeric column declared Float is compared exactly: the spelling is sent as it is.
+    for (const amount of ['"12345678901234567.5"', '[0.5, "12345678901234567.5"]']) {
+      assert.deepEqual((await run(`{ flags(amount: ${amount}) { id } }`)).response, {
+        data: { flags: [{ id: 1 }] },
+      }, amount);
+    }
     const refused: [string, string, string][] = [
       ["limit: -1", "limit", "-1: expected an integer from 0"],
       ["offset: 1.5", "offset", "1.5: expected an integer from 0"],
       ['limit: "ten"', "limit", '"ten": expected an integer from 0'],
       ['n: "abc"', "n", '"abc": expected Int for column "n" of table "flag"'],
       ['n: [1, "two"]', "n", '"two": expected Int for column "n" of table "flag"'],
+      ['amount: "lots"', "amount", '"lots": expected Float for column "amount" of table "flag"'],
       ['flag: "maybe"', "flag", '"maybe": expected Boolean for column "flag" of table "flag"'],
       [
         'name: "a\\u0000b"',
