@@ -1370,6 +1370,7 @@ Deno.test("graphqlHandler masks a custom scalar's parse that fails otherwise tha
   const Secretive = Scalar("Secretive", {
     parse: (value: unknown) => {
       if (value === "bad") throw new TypeError('Secretive cannot represent "bad"');
+      if (value === "far") throw new GraphQLError("Secretive is out of range");
       throw new Error("relation secret_table does not exist");
     },
   });
@@ -1384,10 +1385,13 @@ Deno.test("graphqlHandler masks a custom scalar's parse that fails otherwise tha
   const handler = graphqlHandler(new Schema({ query: graph, executor: new AsyncExecutor() }), {
     logger: (message) => logs.push(message),
   });
-  // A TypeError is the request's fault: shown as it is.
+  // A TypeError (or a GraphQLError) is the request's fault: shown as it is.
   const refused = await handler(post({ query: '{ echo(x: "bad") }' }));
   assert.equal(refused.status, 422);
   assert.match(JSON.stringify(await refused.json()), /Secretive cannot represent/);
+  const far = await handler(post({ query: '{ echo(x: "far") }' }));
+  assert.equal(far.status, 422);
+  assert.match(JSON.stringify(await far.json()), /Secretive is out of range/);
   assert.deepEqual(logs, []);
   for (
     const body of [

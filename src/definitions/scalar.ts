@@ -38,7 +38,12 @@ export interface Scalar<T = unknown> {
  * @typeParam T What `parse` gives.
  */
 export interface ScalarInit<T = unknown> {
-  /** From query value to loader value; throw a TypeError to reject. Defaults to identity. */
+  /**
+   * From query value to loader value. Defaults to identity. Throw a TypeError (or a RangeError,
+   * GraphQLError or SafeError) to reject a value: its message is the client's answer. Any other
+   * error is the scalar's own failure: `Schema` answers that the scalar failed to parse the value,
+   * and the HTTP endpoint masks and logs it.
+   */
   readonly parse?: (value: unknown) => T;
   /** From loader value to result value. Defaults to identity. */
   readonly serialize?: (value: unknown) => unknown;

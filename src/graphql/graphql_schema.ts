@@ -63,7 +63,7 @@ import {
 } from "npm:graphql@17.1.0";
 import type { Directive } from "../definitions/directive.ts";
 import type { Enum } from "../definitions/enum.ts";
-import { GraphDefinitionError, inspectableThrown } from "../base/errors.ts";
+import { GraphDefinitionError, inspectableThrown, SafeError } from "../base/errors.ts";
 import type { Graph } from "../definitions/graph.ts";
 import type { Member, Node, Union } from "../definitions/members.ts";
 import type { Option } from "../definitions/option.ts";
@@ -517,17 +517,22 @@ function enumType(definition: Enum): GraphQLEnumType {
 }
 
 function scalarType(scalar: Scalar): GraphQLScalarType {
-  // A value the scalar rejects (a TypeError, as `Scalar.parse` documents) is the request's
-  // fault: the error says why, and carries no original error, so an HTTP layer shows it to the
-  // client as it is. Anything else `parse` throws is the scalar's own failure: the client is
-  // told no more than that, and the error goes on as the original error (an HTTP layer masks
-  // and logs it).
+  // A value the scalar rejects (a TypeError, as `Scalar.parse` documents; a RangeError, a
+  // GraphQLError or a SafeError too) is the request's fault: the error says why, and carries no
+  // original error, so an HTTP layer shows it to the client as it is. Anything else `parse`
+  // throws is the scalar's own failure: the client is told no more than that, and the error goes
+  // on as the original error (an HTTP layer masks and logs it).
   const check = (value: unknown, nodes?: ConstValueNode): unknown => {
     try {
       scalar.parse(value);
     } catch (error) {
       const at = nodes === undefined ? {} : { nodes };
-      if (error instanceof TypeError) throw new GraphQLError(error.message, at);
+      if (
+        error instanceof TypeError || error instanceof RangeError ||
+        error instanceof GraphQLError || error instanceof SafeError
+      ) {
+        throw new GraphQLError(error.message, at);
+      }
       const original = inspectableThrown(error);
       throw new GraphQLError(`${scalar.name} failed to parse the value`, {
         ...at,
