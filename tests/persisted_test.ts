@@ -434,7 +434,7 @@ Deno.test("APQ: a failing store is logged; clients are told to send the text, an
   });
   assert.deepEqual(logged, [
     `Persisted query store failed to read ${HELLO_HASH}: connection refused`,
-    `Persisted query store failed to keep ${HELLO_HASH}: connection refused`,
+    `Persisted query store did not keep ${HELLO_HASH}: it failed: connection refused`,
   ]);
 });
 

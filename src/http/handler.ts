@@ -831,10 +831,10 @@ class Endpoint {
       }
       result = await schema.execute(request);
       // A client's document is kept once it has run (so it parsed and validated): a store is
-      // not filled with text that can never run.
+      // not filled with text that can never run. Kept before the answer (the client may send the
+      // hash alone next, to another process), but never at the answer's cost.
       if (persisted !== null && persisted.register !== null && result.data !== undefined) {
-        const registered = await this.#register(persisted.register, query, run);
-        if (registered !== null) return registered;
+        await this.#register(persisted.register, query, run);
       }
     } catch (error) {
       if (error instanceof ExecutionAbortedError) return this.#aborted(run, error);
@@ -945,17 +945,18 @@ class Endpoint {
   }
 
   /**
-   * Keeps a client's document in the store; a store that fails is logged, not fatal. A store
-   * that does not answer within the request's time limit ends the request (`null` otherwise).
+   * Keeps a client's document in the store; a store that fails, or that has not answered when
+   * the request's time limit runs out, is logged, not fatal.
    */
-  async #register(hash: string, query: string, run: Run): Promise<Outcome | null> {
+  async #register(hash: string, query: string, run: Run): Promise<void> {
     try {
       await untilAborted(this.#persisted!.store!.set(hash, query), run.signal);
     } catch (error) {
-      if (error instanceof ExecutionAbortedError) return this.#aborted(run, error);
-      this.#log(`Persisted query store failed to keep ${hash}: ${messageOf(error)}`, error);
+      const why = error instanceof ExecutionAbortedError
+        ? "did not answer within the request's time limit"
+        : `failed: ${messageOf(error)}`;
+      this.#log(`Persisted query store did not keep ${hash}: it ${why}`, error);
     }
-    return null;
   }
 
   /** The limits verdict: on what the schema compiled, or on the endpoint's own parse. */
