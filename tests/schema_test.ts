@@ -1594,6 +1594,7 @@ Deno.test("a mutation runs no root field after one that fails where its type tak
         throw new Error("throws failed");
       }),
       Field("nothing", Int, act("nothing", () => null)),
+      Field("wrong", Int, act("wrong", () => "abc")),
       Link("ship", TypeRef("Ship"), () => {
         calls.push("ship");
         throw new Error("no ship");
@@ -1606,6 +1607,7 @@ Deno.test("a mutation runs no root field after one that fails where its type tak
     ["mutation { a: ok b: fails c: ok }", ["ok", "fails"], true],
     ["mutation { a: ok b: throws c: ok }", ["ok", "throws"], true],
     ["mutation { a: ok b: nothing c: ok }", ["ok", "nothing"], true],
+    ["mutation { a: ok b: wrong c: ok }", ["ok", "wrong"], true],
     ["mutation { a: ok b: ship { id } c: ok }", ["ok", "ship"], true],
   ];
   for (const [text, ran, nulled] of cases) {

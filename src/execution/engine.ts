@@ -48,6 +48,7 @@ import { endSpan, startSpan, tracerOf, traceRun, type TracingOption } from "./tr
 import { context as otelContext, type Span, type Tracer } from "npm:@opentelemetry/api@1.9.1";
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import { createResult, type ResultProxy } from "./result.ts";
+import { checkedField } from "./denormalize.ts";
 import { Batch, FAILED_TARGET, isFailure, type LinkData, NO_TARGET } from "./store.ts";
 
 /** Options of the {@linkcode Engine} constructor. */
@@ -1365,8 +1366,9 @@ class TargetBuilder {
 
 /**
  * Whether a mutation's root step, done, nulls `data`: a field of its group whose type takes no
- * null failed or came back null (an `Error` in its place included), or its link failed and takes
- * no null. Failures deeper in a link's subtree are left to the result's walk.
+ * null failed, came back null (an `Error` in its place included) or with a value its type does not
+ * take, or its link failed and takes no null. Failures deeper in a link's subtree are left to the
+ * result's walk.
  */
 function nullsRoot(batch: Batch, step: OrderedStep): boolean {
   const out = batch.plan.out;
@@ -1380,6 +1382,12 @@ function nullsRoot(batch: Batch, step: OrderedStep): boolean {
       const row = state.rows[0];
       const value = row?.[state.columns === null ? slot.column : state.columns[slot.column]!];
       if (value === null || value === undefined || isFailure(value)) return true;
+      // A value its type does not take (a string for an Int) is an error in its place too.
+      try {
+        checkedField(slot, value);
+      } catch {
+        return true;
+      }
     }
     return false;
   }
