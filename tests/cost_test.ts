@@ -15,6 +15,7 @@ import {
   Engine,
   estimateCost,
   Field,
+  Float,
   Graph,
   Int,
   Interface,
@@ -110,6 +111,32 @@ Deno.test("estimateCost() multiplies lists by their declared size, option or lis
       listSize: 100,
     });
     assert.equal(estimate.ids, 1 + 1 + 100);
+  });
+});
+
+Deno.test("estimateCost() counts nothing below a list of 0, and an estimate past any number is over every budget", async (t) => {
+  const next = (ids: readonly number[]) => ids.map((id) => [id + 1]);
+  const sized = { options: [Option("limit", Float, { default: 10 })], sizeOption: "limit" };
+  const graph = Graph([
+    Node("N", [
+      Field("id", Int, (_f: unknown, ids: readonly number[]) => ids.map((id) => [id])),
+      Link("next", Sequence(TypeRef("N")), next, { requires: "id", ...sized }),
+    ]),
+    Root([Link("ns", Sequence(TypeRef("N")), () => [1], { requires: null, ...sized })]),
+  ]);
+  const huge = "next(limit: 1e300) { next(limit: 1e300) { id } }";
+  await t.step("0 items times an estimate past any number is 0 (it was NaN)", () => {
+    const estimate = estimateCost(graph, read(`{ a: ns(limit: 0) { ${huge} } }`), {}, UNITS);
+    assert.ok(Number.isFinite(estimate.cost), String(estimate.cost));
+  });
+  await t.step("an infinite estimate, or NaN, is refused and leaves the budget as it was", () => {
+    const estimate = estimateCost(graph, read(`{ b: ns(limit: 1) { ${huge} } }`), {}, UNITS);
+    const budget = new CostBudget();
+    assert.equal(budget.spendEstimate(estimate.cost), false);
+    assert.equal(budget.spendEstimate(Number.NaN), false);
+    assert.equal(budget.spendIds(Number.NaN), false);
+    assert.deepEqual([budget.estimated, budget.ids], [0, 0]);
+    assert.equal(budget.spendEstimate(10), true);
   });
 });
 

@@ -101,7 +101,8 @@ export class CostBudget {
    * @returns Whether it was within the budget (and charged).
    */
   spendEstimate(cost: number): boolean {
-    if (this.#estimated + cost > this.maxCost) return false;
+    // Written so that NaN (an estimate that is no number) is over the budget too.
+    if (!(this.#estimated + cost <= this.maxCost)) return false;
     this.#estimated += cost;
     return true;
   }
@@ -113,7 +114,7 @@ export class CostBudget {
    * @returns Whether they were within the budget (and charged).
    */
   spendIds(count: number): boolean {
-    if (this.#ids + count > this.maxIds) return false;
+    if (!(this.#ids + count <= this.maxIds)) return false;
     this.#ids += count;
     return true;
   }

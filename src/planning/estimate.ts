@@ -147,7 +147,9 @@ class Estimator {
     for (const link of links.values()) {
       const child = this.#target(link.member.target, link.member.targetKind, link.children);
       loads += 1 + child.loads;
-      perId += 1 + link.size * child.perId;
+      // A list of 0 items loads nothing below it (0 × Infinity would be NaN, which no limit
+      // refuses).
+      perId += 1 + (link.size === 0 ? 0 : link.size * child.perId);
     }
     const made: Part = { loads, perId };
     this.#parts.set(key, made);
