@@ -1571,6 +1571,46 @@ Deno.test("engine reports a node link loader returning the wrong shape", async (
   });
 });
 
+Deno.test("a query built in code nesting past 256 levels is refused before any loader runs", async () => {
+  let calls = 0;
+  const graph = Graph([
+    Node("N", [
+      Field("id", Int, (_f: unknown, ids: readonly number[]) => {
+        calls++;
+        return ids.map((id) => [id]);
+      }),
+      Link("next", Sequence(TypeRef("N")), (ids: readonly number[]) => ids.map((id) => [id + 1]), {
+        requires: "id",
+      }),
+    ]),
+    Root([Link("root", Sequence(TypeRef("N")), () => [0], { requires: null })]),
+  ]);
+  const nested = (levels: number) => {
+    let node = queryNode([queryField("id")]);
+    for (let i = 0; i < levels; i++) node = queryNode([queryField("id"), queryLink("next", node)]);
+    return queryNode([queryLink("root", node)]);
+  };
+  // Synchronous loaders load each level inside the previous one's call: 600 levels overflowed
+  // the stack, reported as a failure of N.id's loader.
+  for (const levels of [600, 20_000]) {
+    await assert.rejects(engine.execute(graph, nested(levels)), {
+      name: "QueryValidationError",
+      message: "Query is invalid (1 problem): Query nests deeper than 256 levels of links and " +
+        "fragments",
+    });
+  }
+  assert.equal(calls, 0);
+  // The root's set, the root link's and 254 more: 256 levels.
+  const result = denormalize(graph, await engine.execute(graph, nested(254)));
+  let level = (result as { root: { next?: unknown }[] }).root[0]!;
+  let depth = 0;
+  while (level.next !== undefined) {
+    level = (level.next as { next?: unknown }[])[0]!;
+    depth++;
+  }
+  assert.equal(depth, 254);
+});
+
 Deno.test("a loader that throws a value String cannot convert fails with a LoaderError", async (t) => {
   const revoked = () => {
     const { proxy, revoke } = globalThis.Proxy.revocable({}, {});

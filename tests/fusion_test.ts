@@ -1351,6 +1351,12 @@ fusionTest(
   },
 );
 
+fusionTest("a fused region is named by the graph's link, never by a client's alias", async (db) => {
+  // Metrics label loads by this name: an alias there let clients mint series and grow /metrics.
+  const run = await both(db, "{ hostile_alias_0: characters { name actors { name } } }");
+  assert.deepEqual(sources(run.fused), ["region characters > Character"]);
+});
+
 fusionTest("ListQuery lists in its order, before the limit applies", async (db) => {
   const run = await both(db, "{ charactersByName { name actors { name } } }");
   assert.deepEqual(run.data, {

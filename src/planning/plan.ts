@@ -17,7 +17,11 @@
  * @module
  */
 
-import { QueryValidationError, type SourceLocation } from "../base/errors.ts";
+import {
+  QueryValidationError,
+  type SourceLocation,
+  type ValidationProblem,
+} from "../base/errors.ts";
 import { type ObjectFactory, objectFactory } from "../base/_shape.ts";
 import { isContextLoader } from "../definitions/context.ts";
 import {
@@ -65,6 +69,7 @@ import {
   type QueryOptions,
 } from "../query/query.ts";
 import { validate } from "../validation/validate.ts";
+import { MAX_NESTING, tooDeepQuery } from "../query/_nesting.ts";
 import { collectFields } from "./collect.ts";
 import {
   bindOptions,
@@ -355,7 +360,14 @@ export function planQuery(graph: Graph, query: QueryNode, fusion = true): NodePl
   const byGraph = cacheFor(query, fusion);
   let plan = byGraph.get(graph);
   if (plan === undefined) {
-    const problems = validate(graph, query);
+    // Before anything walks it: validation and planning recurse once per level.
+    const problems: readonly ValidationProblem[] = tooDeepQuery(query)
+      ? [{
+        message: `Query nests deeper than ${MAX_NESTING} levels of links and fragments`,
+        path: [],
+        locations: [],
+      }]
+      : validate(graph, query);
     plan = problems.length > 0
       ? new QueryValidationError(problems)
       : makePlan(graph, query, fusion);
@@ -531,7 +543,7 @@ class Planner {
           builder.entryLink(link, member);
           const child = link.targets.plan(link.link.target);
           if (builder.node(child) === null) continue;
-          this.#offer(builder, `${link.query.resultKey} > ${link.link.target}`, link);
+          this.#offer(builder, `${link.link.name} > ${link.link.target}`, link);
         }
         return;
       }

@@ -17,6 +17,7 @@ import {
   type SelectionSetNode,
 } from "npm:graphql@17.1.0";
 import type { SourceLocation } from "../base/errors.ts";
+import type { QueryNode } from "./query.ts";
 
 /** The deepest nesting of brackets a document may have. */
 export const MAX_NESTING = 256;
@@ -289,4 +290,55 @@ function startOf(node: SelectionNode): SourceLocation | null {
   return node.loc === undefined
     ? null
     : { line: node.loc.startToken.line, column: node.loc.startToken.column };
+}
+
+/**
+ * Finds whether a query AST (built in code with `build`/`Q`, or read from text) nests deeper
+ * than a limit, counting a level per link and per fragment, without recursion: the engine loads
+ * a level of synchronous loaders inside the previous one's call, so a query nested thousands deep
+ * would overflow the stack (and be reported as a loader's failure). A selection set shared by
+ * several paths (a fragment's) is measured once; a set that contains itself is too deep.
+ *
+ * @param root The query's root selection set.
+ * @param limit The deepest nesting allowed (the root's set is 1).
+ * @returns Whether it nests deeper than the limit.
+ */
+export function tooDeepQuery(root: QueryNode, limit: number = MAX_NESTING): boolean {
+  const depths = new Map<QueryNode, number>();
+  const onStack = new Set<QueryNode>();
+  const nodes: QueryNode[] = [root];
+  const next: number[] = [0];
+  const deepest: number[] = [1];
+  onStack.add(root);
+  while (nodes.length > 0) {
+    const top = nodes.length - 1;
+    const node = nodes[top]!;
+    const at = next[top]!;
+    const items = node.items;
+    if (at === items.length) {
+      const depth = deepest[top]!;
+      depths.set(node, depth);
+      onStack.delete(node);
+      nodes.pop();
+      next.pop();
+      deepest.pop();
+      if (top > 0 && 1 + depth > deepest[top - 1]!) deepest[top - 1] = 1 + depth;
+      continue;
+    }
+    next[top] = at + 1;
+    const item = items[at]!;
+    if (item.kind === "field") continue;
+    const child = item.node;
+    const known = depths.get(child);
+    if (known !== undefined) {
+      if (1 + known > deepest[top]!) deepest[top] = 1 + known;
+      continue;
+    }
+    if (onStack.has(child) || nodes.length + 1 > limit) return true;
+    nodes.push(child);
+    next.push(0);
+    deepest.push(1);
+    onStack.add(child);
+  }
+  return depths.get(root)! > limit;
 }
