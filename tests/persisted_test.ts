@@ -311,6 +311,22 @@ Deno.test("APQ: Cache-Control only when asked for, only on a 200 query by hash",
   await expectJson(failed, 200, NOT_FOUND);
 });
 
+Deno.test("APQ: an answer carrying its explain is never marked cacheable", async () => {
+  const handler = handlerWith({
+    persistedQueries: { cacheControl: "public, max-age=60" },
+    explain: (request) => request.url.includes("explain=1"),
+  });
+  await post(handler, { query: HELLO, ...byHash(HELLO_HASH) });
+  const extensions = JSON.stringify(byHash(HELLO_HASH).extensions);
+  const plain = await get(handler, { extensions });
+  assert.equal(plain.headers.get("cache-control"), "public, max-age=60");
+  await plain.body?.cancel();
+  const explained = await get(handler, { extensions, explain: "1" });
+  assert.equal(explained.status, 200);
+  assert.equal(explained.headers.get("cache-control"), null);
+  assert.ok((await explained.json()).extensions.explain !== undefined);
+});
+
 Deno.test("APQ: a document that does not parse or validate is not kept", async () => {
   const store = new MemoryPersistedQueryStore();
   const handler = handlerWith({ persistedQueries: { store } });

@@ -853,9 +853,11 @@ class Endpoint {
     }
     const outcome = this.#outcome(result, run);
     const cacheControl = this.#persisted?.cacheControl ?? null;
+    // Never on an answer that carries its explain: a shared cache would serve it to everyone.
     if (
       cacheControl !== null && persisted?.byHash === true && method === "GET" &&
-      outcome.status === 200 && operation?.type === "query"
+      outcome.status === 200 && operation?.type === "query" &&
+      (this.#explain === null || !run.explains(this.#explain))
     ) {
       return { ...outcome, headers: { "cache-control": cacheControl } };
     }
