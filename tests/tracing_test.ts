@@ -203,6 +203,60 @@ Deno.test("a failing loader's span records the exception and an error status", a
   assert.equal(request!.status.code, SpanStatusCode.ERROR);
 });
 
+Deno.test("a tracer or span that throws never fails a request", async (t) => {
+  // The API says they must not throw; an SDK's bug loses its spans, not the query.
+  const real = new BasicTracerProvider();
+  const failing = [
+    "startSpan",
+    "startSpan:hiku.load",
+    "setAttribute",
+    "end",
+    "addLink",
+    "isRecording",
+    "setStatus",
+    "spanContext",
+  ];
+  for (const where of failing) {
+    await t.step(where, async () => {
+      const provider = {
+        getTracer(name: string, version?: string) {
+          const tracer = real.getTracer(name, version);
+          return {
+            startSpan(spanName: string, options: unknown, parent: unknown) {
+              if (where === "startSpan" || where === `startSpan:${spanName}`) {
+                throw new Error(`no ${spanName}`);
+              }
+              const span = tracer.startSpan(spanName, options as never, parent as never);
+              return new Proxy(span, {
+                get(target, key) {
+                  if (key === where) {
+                    return () => {
+                      throw new Error(`no ${String(key)}`);
+                    };
+                  }
+                  const value = (target as unknown as { [key: string | symbol]: unknown })[key];
+                  return typeof value === "function" ? value.bind(target) : value;
+                },
+              });
+            },
+          };
+        },
+      };
+      const schema = new Schema({
+        query: seedGraph(),
+        executor: new AsyncExecutor(),
+        tracing: provider,
+      });
+      const handler = graphqlHandler(schema, { tracing: provider });
+      const response = await handler(
+        new Request("http://localhost/graphql?query={characters{name}}"),
+      );
+      assert.equal(response.status, 200);
+      assert.equal((await response.json()).errors, undefined);
+    });
+  }
+});
+
 Deno.test("an invalid request's span and its failing phase carry the error", async () => {
   const { provider, exporter } = tracing();
   const schema = new Schema({

@@ -19,11 +19,18 @@
 
 import {
   type Attributes,
+  type AttributeValue,
   type Context,
   context,
+  type Exception,
+  INVALID_SPAN_CONTEXT,
   type Link,
   type Span,
+  type SpanContext,
+  type SpanOptions,
+  type SpanStatus,
   SpanStatusCode,
+  type TimeInput,
   trace,
   type Tracer,
 } from "npm:@opentelemetry/api@1.9.1";
@@ -59,15 +66,18 @@ export const TRACER_NAME = "hiku-ts";
 export const TRACER_VERSION = "0.1.0";
 
 /**
- * The tracer of a tracing option (internal).
+ * The tracer of a tracing option (internal), wrapped so that a tracer or span that throws (an
+ * SDK's bug) never fails a request.
  *
  * @param option The option; `undefined` as `true`.
  * @returns The tracer, or `null` when tracing is off.
  */
 export function tracerOf(option: TracingOption | undefined): Tracer | null {
   if (option === false) return null;
-  if (option === undefined || option === true) return trace.getTracer(TRACER_NAME, TRACER_VERSION);
-  return option.getTracer(TRACER_NAME, TRACER_VERSION) as Tracer;
+  if (option === undefined || option === true) {
+    return new SafeTracer(trace.getTracer(TRACER_NAME, TRACER_VERSION));
+  }
+  return new SafeTracer(option.getTracer(TRACER_NAME, TRACER_VERSION) as Tracer);
 }
 
 /**
@@ -256,4 +266,122 @@ function linkTo(path: PathSpan, name: string, node: string | null): Link {
     context: path.span.spanContext(),
     attributes: { "hiku.path": name === ROOT_PATH ? "" : name, "hiku.node": node ?? "(root)" },
   };
+}
+
+/**
+ * A tracer that never throws into a request: an SDK whose `startSpan`, or whose span's methods,
+ * throw (the API says they must not) loses that span's data, not the query's.
+ */
+class SafeTracer implements Tracer {
+  readonly #inner: Tracer;
+
+  constructor(inner: Tracer) {
+    this.#inner = inner;
+  }
+
+  startSpan(name: string, options?: SpanOptions, parent?: Context): Span {
+    let span: Span;
+    try {
+      span = this.#inner.startSpan(name, options, parent);
+      if (!span.isRecording()) return span;
+    } catch {
+      return NOT_RECORDING;
+    }
+    return new SafeSpan(span);
+  }
+
+  startActiveSpan: Tracer["startActiveSpan"] =
+    ((...args: unknown[]) =>
+      (this.#inner.startActiveSpan as (...args: unknown[]) => unknown)(...args)) as Tracer[
+        "startActiveSpan"
+      ];
+}
+
+/** A span that does not record, for when a tracer failed to start one. */
+const NOT_RECORDING: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** A span whose methods drop what the SDK throws. */
+class SafeSpan implements Span {
+  readonly #inner: Span;
+
+  constructor(inner: Span) {
+    this.#inner = inner;
+  }
+
+  spanContext(): SpanContext {
+    try {
+      return this.#inner.spanContext();
+    } catch {
+      return INVALID_SPAN_CONTEXT;
+    }
+  }
+
+  setAttribute(key: string, value: AttributeValue): this {
+    try {
+      this.#inner.setAttribute(key, value);
+    } catch { /* dropped: see SafeTracer */ }
+    return this;
+  }
+
+  setAttributes(attributes: Attributes): this {
+    try {
+      this.#inner.setAttributes(attributes);
+    } catch { /* dropped */ }
+    return this;
+  }
+
+  addEvent(name: string, attributes?: Attributes | TimeInput, startTime?: TimeInput): this {
+    try {
+      this.#inner.addEvent(name, attributes, startTime);
+    } catch { /* dropped */ }
+    return this;
+  }
+
+  addLink(link: Link): this {
+    try {
+      this.#inner.addLink(link);
+    } catch { /* dropped */ }
+    return this;
+  }
+
+  addLinks(links: Link[]): this {
+    try {
+      this.#inner.addLinks(links);
+    } catch { /* dropped */ }
+    return this;
+  }
+
+  setStatus(status: SpanStatus): this {
+    try {
+      this.#inner.setStatus(status);
+    } catch { /* dropped */ }
+    return this;
+  }
+
+  updateName(name: string): this {
+    try {
+      this.#inner.updateName(name);
+    } catch { /* dropped */ }
+    return this;
+  }
+
+  end(endTime?: TimeInput): void {
+    try {
+      this.#inner.end(endTime);
+    } catch { /* dropped */ }
+  }
+
+  isRecording(): boolean {
+    try {
+      return this.#inner.isRecording();
+    } catch {
+      return false;
+    }
+  }
+
+  recordException(exception: Exception, time?: TimeInput): void {
+    try {
+      this.#inner.recordException(exception, time);
+    } catch { /* dropped */ }
+  }
 }
