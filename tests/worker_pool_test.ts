@@ -533,8 +533,16 @@ Deno.test("WorkerPoolExecutor answers the next request after one timed out over 
       errors: [{ message: "Request timed out: execution took longer than 500 ms" }],
     });
     assert.deepEqual(logged, ["Request timed out: execution took longer than 500 ms"]);
+    // The next requests, through the same pool, get a time limit that a worker's replacement
+    // (its grace, then importing the module) cannot use up on a loaded machine.
+    const patient = graphqlHandler(new Schema({ query: graph, executor: pool }), {
+      timeout: 10_000,
+      logger: (message) => logged.push(message),
+    });
     for (let round = 0; round < 2; round++) {
-      const ok = await within(request("{ where(count: 1000) { later } }"), 10_000, "next request");
+      const query = encodeURIComponent("{ where(count: 1000) { later } }");
+      const next = patient(new Request(`http://localhost/graphql?query=${query}`));
+      const ok = await within(next, 10_000, "next request");
       assert.equal(ok.status, 200);
       assert.deepEqual(await ok.json(), {
         data: { where: ids(1000).map((id) => ({ later: id * 3 })) },
