@@ -538,23 +538,15 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
     if (worker === null) return Promise.resolve();
     const shard = slot.current;
     if (shard !== null) {
-      // Its load is abandoned: the worker aborts its signal (a statement is cancelled on the
-      // server), and is stopped when the load ends or the grace runs out.
-      if (slot.timer !== null) clearTimeout(slot.timer);
-      slot.timer = null;
-      worker.postMessage({ type: "abort", id: shard.id });
-      return new Promise((resolve) => {
-        const deadline = performance.now() + ABORT_GRACE_MS;
-        const wait = () => {
-          if (slot.current === shard && slot.worker === worker && performance.now() < deadline) {
-            setTimeout(wait, 5);
-            return;
-          }
+      // Its load is abandoned as an aborted one is (a statement is cancelled on the server);
+      // the worker is stopped once the grace has passed, whether or not the load ended in it.
+      this.#stopShard(slot, shard);
+      return new Promise((resolve) =>
+        setTimeout(() => {
           if (slot.worker === worker) this.#terminate(slot);
           resolve();
-        };
-        setTimeout(wait, 5);
-      });
+        }, ABORT_GRACE_MS)
+      );
     }
     if (this.#closeTimeout === 0) {
       this.#terminate(slot);

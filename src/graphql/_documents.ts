@@ -128,17 +128,10 @@ export class DocumentEntry {
   static parse(text: string, maxTokens: number): DocumentEntry {
     const deep = tooDeep(text);
     if (deep !== null) {
-      return new DocumentEntry(
-        text,
-        {
-          message: `Syntax Error: Document nests deeper than ${MAX_NESTING} levels of brackets.`,
-          locations: [deep],
-        },
-        Infinity,
-        false,
-        0,
-        null,
-      );
+      return DocumentEntry.#tooDeep(text, {
+        message: `Syntax Error: Document nests deeper than ${MAX_NESTING} levels of brackets.`,
+        locations: [deep],
+      });
     }
     let document: DocumentNode;
     try {
@@ -157,16 +150,17 @@ export class DocumentEntry {
     }
     const spread = tooDeepSpread(document);
     if (spread !== null) {
-      return new DocumentEntry(
-        text,
-        { message: `${spread.message}.`, locations: [...spread.locations] },
-        Infinity,
-        false,
-        0,
-        null,
-      );
+      return DocumentEntry.#tooDeep(text, {
+        message: `${spread.message}.`,
+        locations: [...spread.locations],
+      });
     }
     return new DocumentEntry(text, null, maxTokens, false, countTokens(document), document);
+  }
+
+  /** An entry for a text refused before anything recursed over it (nested too deep). */
+  static #tooDeep(text: string, error: ResponseError): DocumentEntry {
+    return new DocumentEntry(text, error, Infinity, false, 0, null);
   }
 
   /**
