@@ -821,3 +821,48 @@ Deno.test("a node or list nulled by a non-null field reports no errors after it,
     assert.equal(JSON.stringify(await schema.execute({ query })), JSON.stringify(theirs), query);
   }
 });
+
+Deno.test("a list loaded as a one-shot iterable is read once, with its errors at their index, as graphql-js reads it", async () => {
+  function* items(values: readonly unknown[], thrown: Error | null = null) {
+    yield* values;
+    if (thrown !== null) throw thrown;
+  }
+  // Each case makes a new iterable for each side: a generator or an iterator is read once.
+  const cases: [string, () => unknown][] = [
+    ["a generator with an item Int does not take", () => items([1, "x", 3])],
+    ["a generator with a null where [Int!] takes none", () => items([1, null])],
+    ["map.values() with a float for Int", () => new Map([["a", 1], ["b", 2.5]]).values()],
+    ["a generator that throws after an item", () => items([1], new Error("boom"))],
+    ["a generator of good items, beside a bad field", () => items([1, 2])],
+  ];
+  const reference = buildSchema(
+    "type Query { ints: [Int] strict: [Int!] bad: Int box: [Box] } type Box { ints: [Int] }",
+  );
+  for (const [label, make] of cases) {
+    const graph = Graph([
+      Node("Box", [
+        Field("ints", Optional(Sequence(Optional(Int))), (_f, ids) => ids.map(() => [make()])),
+      ]),
+      Root([
+        Field("ints", Optional(Sequence(Optional(Int))), (fields) => fields.map(() => make())),
+        Field("strict", Optional(Sequence(Int)), (fields) => fields.map(() => make())),
+        Field("bad", Optional(Int), (fields) => fields.map(() => "x")),
+        Link("box", Optional(Sequence(TypeRef("Box"))), () => [1, 2], { requires: null }),
+      ]),
+    ]);
+    const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
+    // `{ ints bad }`: the fast walk reads `ints`, then gives up at `bad` for the walk that
+    // reports; that walk reads `ints` again.
+    for (const query of ["{ ints strict }", "{ ints bad }", "{ box { ints } }"]) {
+      const rootValue = {
+        ints: make,
+        strict: make,
+        bad: "x",
+        box: [{ ints: make() }, { ints: make() }],
+      };
+      const theirs = await execute({ schema: reference, document: parse(query), rootValue });
+      const ours = await schema.execute({ query });
+      assert.equal(JSON.stringify(ours), JSON.stringify(theirs), `${label}: ${query}`);
+    }
+  }
+});

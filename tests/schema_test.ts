@@ -36,6 +36,7 @@ import {
   UnionRef,
 } from "../mod.ts";
 import type { Graph as GraphT } from "../mod.ts";
+import { buildSchema, graphql } from "graphql";
 import { DB, graph as seedGraph } from "./support/star_trek.ts";
 import { createStarTrek } from "./support/star_trek_schema.ts";
 
@@ -1580,7 +1581,19 @@ Deno.test("a mutation runs no root field after one that fails where its type tak
       return outcome();
     });
   const query = Graph([
-    Node("Ship", [Field("id", Int, (_f: unknown, ids: readonly number[]) => ids.map(() => [1]))]),
+    Node("Ship", [
+      Field("id", Int, (_f: unknown, ids: readonly number[]) => ids.map(() => [1])),
+      Field(
+        "broken",
+        Int,
+        (_f: unknown, ids: readonly number[]) => ids.map(() => [new Error("broken")]),
+      ),
+      Field("spare", Optional(Int), (_f: unknown, ids: readonly number[]) => ids.map(() => [null])),
+      Link("self", TypeRef("Ship"), (ids: readonly number[]) => ids, { requires: "id" }),
+      Link("selves", Sequence(TypeRef("Ship")), (ids: readonly number[]) => ids.map((id) => [id]), {
+        requires: "id",
+      }),
+    ]),
     Root([Field("count", Int, (fields) => fields.map(() => calls.length))]),
   ]);
   const mutation = MutationGraph(
@@ -1599,6 +1612,14 @@ Deno.test("a mutation runs no root field after one that fails where its type tak
         calls.push("ship");
         throw new Error("no ship");
       }, { requires: null }),
+      Link("made", TypeRef("Ship"), () => {
+        calls.push("made");
+        return 1;
+      }, { requires: null }),
+      Link("maybeMade", Optional(TypeRef("Ship")), () => {
+        calls.push("maybeMade");
+        return 1;
+      }, { requires: null }),
     ]),
   );
   const schema = new Schema({ query, mutation, executor: new AsyncExecutor() });
@@ -1609,6 +1630,11 @@ Deno.test("a mutation runs no root field after one that fails where its type tak
     ["mutation { a: ok b: nothing c: ok }", ["ok", "nothing"], true],
     ["mutation { a: ok b: wrong c: ok }", ["ok", "wrong"], true],
     ["mutation { a: ok b: ship { id } c: ok }", ["ok", "ship"], true],
+    // A failure below a root link moves its null up through types that take none.
+    ["mutation { a: ok b: made { id broken } c: ok }", ["ok", "made"], true],
+    ["mutation { a: ok b: made { self { selves { broken } } } c: ok }", ["ok", "made"], true],
+    ["mutation { a: ok b: made { id spare } c: ok }", ["ok", "made", "ok"], false],
+    ["mutation { a: ok b: maybeMade { broken } c: ok }", ["ok", "maybeMade", "ok"], false],
   ];
   for (const [text, ran, nulled] of cases) {
     await t.step(text, async () => {
@@ -1672,6 +1698,48 @@ Deno.test("a null variable for a non-null argument is a field error there; other
     path: ["f"],
   }]);
   assert.deepEqual(seen, []);
+});
+
+Deno.test("a null variable in one input object given for a list is refused as graphql-js refuses it", async () => {
+  const seen: unknown[] = [];
+  const Req = Input("Req", [Option("a", Int, { default: 5 })]);
+  const graph = Graph([
+    Root([
+      Field("f", Str, (fields: readonly QueryField[]) =>
+        fields.map((f) => {
+          seen.push(f.options);
+          return JSON.stringify(f.options);
+        }), { options: [Option("x", Optional(Sequence(Req)))] }),
+    ]),
+  ], { inputs: [Req] });
+  const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
+  const reference = buildSchema("input Req { a: Int! = 5 } type Query { f(x: [Req!]): String! }");
+  const rootValue = { f: (args: unknown) => JSON.stringify(args) };
+  for (const variables of [{ a: null }, {}, { a: 7 }]) {
+    for (
+      const query of [
+        "query ($a: Int) { f(x: { a: $a }) }",
+        "query ($a: Int) { f(x: [{ a: $a }]) }",
+      ]
+    ) {
+      const theirs = await graphql({
+        schema: reference,
+        source: query,
+        variableValues: variables,
+        rootValue,
+      });
+      const ours = await schema.execute({ query, variables });
+      assert.equal(
+        JSON.stringify(ours),
+        JSON.stringify(theirs),
+        `${query} ${JSON.stringify(variables)}`,
+      );
+    }
+  }
+  // Only the requests graphql-js answers reached the loader.
+  assert.deepEqual(seen, [{ x: [{ a: 5 }] }, { x: [{ a: 5 }] }, { x: [{ a: 7 }] }, {
+    x: [{ a: 7 }],
+  }]);
 });
 
 Deno.test("a null variable for a non-null argument is located at the variable, as graphql-js does", async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   Any,
   Bool,
+  Enum,
   Field,
   Float,
   Graph,
@@ -375,6 +376,18 @@ Deno.test("printGraphSchema() reports every name that is not a GraphQL name", ()
     `Link "Query.baz-baz" is not a GraphQL name: ${rule}`,
     `Node "Baz-Baz" is not a GraphQL name: ${rule}`,
     `Field "Baz-Baz.bzz-bzz" is not a GraphQL name: ${rule}`,
+  ]);
+});
+
+Deno.test("printGraphSchema() reports an enum value named true, false or null, naming the enum", () => {
+  const answer = Enum("Answer", ["YES", "true", "null"]);
+  const graph = Graph([
+    Root([Field("ask", Str, noop, { options: [Option("a", answer)] })]),
+  ], { enums: [answer] });
+  const why = "cannot be named true, false or null (GraphQL reads those words as other values)";
+  assert.deepEqual(definitionErrors(() => printGraphSchema(graph)), [
+    `Enum value "Answer.true" ${why}`,
+    `Enum value "Answer.null" ${why}`,
   ]);
 });
 

@@ -146,19 +146,39 @@ export function coerceLeaf(coercion: OutputCoercion, value: unknown): unknown {
  * A list's items as an array: the array itself, the items of another iterable object, or
  * `null` when the value is not an iterable object (graphql-js's `isIterableObject`).
  *
+ * An iterable that is its own iterator (a generator, `map.values()`) can be read only once, and
+ * a result may be walked more than once (the fast walk gives up and the slow one reports): its
+ * items, or what its iteration threw, are kept for the next read.
+ *
  * @param value The loaded value.
  * @returns The items, or `null`.
+ * @throws What the iteration threw.
  */
 export function listItems(value: unknown): readonly unknown[] | null {
   if (Array.isArray(value)) return value;
-  if (
-    typeof value === "object" && value !== null &&
-    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function"
-  ) {
-    return Array.from(value as Iterable<unknown>);
+  if (typeof value !== "object" || value === null) return null;
+  const iterate = (value as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  if (typeof iterate !== "function") return null;
+  const kept = iterated.get(value);
+  if (kept !== undefined) {
+    if (Array.isArray(kept)) return kept;
+    throw (kept as { readonly thrown: unknown }).thrown;
   }
-  return null;
+  const iterator = iterate.call(value) as Iterator<unknown>;
+  const once = iterator === value;
+  let items: unknown[];
+  try {
+    items = Array.from({ [Symbol.iterator]: () => iterator });
+  } catch (thrown) {
+    if (once) iterated.set(value, { thrown });
+    throw thrown;
+  }
+  if (once) iterated.set(value, items);
+  return items;
 }
+
+/** The items of one-shot iterables already read (see {@linkcode listItems}). */
+const iterated = new WeakMap<object, readonly unknown[] | { readonly thrown: unknown }>();
 
 /** graphql-js's `coerceOutputValueObject`: an object's primitive `valueOf`, else its `toJSON`. */
 function unwrap(value: unknown): unknown {

@@ -505,6 +505,21 @@ export function denormalizeWithErrors(
 }
 
 /**
+ * Whether a link's value at one position, built as {@linkcode denormalizeWithErrors} builds it,
+ * is a null where the link's type takes none: the link failed or came back with nothing, or a
+ * failure below it moved a null up to it. The engine asks it of a mutation's root link, once its
+ * subtree has loaded, before it runs the next root field.
+ *
+ * @param batch The batch holding the link.
+ * @param i The position in the batch.
+ * @param slot The link's slot in the batch's plan.
+ * @returns `true` when the null reaches the link's parent.
+ */
+export function linkNulls(batch: Batch, i: number, slot: LinkSlot): boolean {
+  return new ErrorWalker(0).link(batch, i, slot) === INVALID;
+}
+
+/**
  * A record's property as graphql-js's default resolver reads it; a getter that throws gives what
  * it threw as an `Error` (a value that is not one as graphql-js wraps it), a field error there.
  */
@@ -577,7 +592,7 @@ class ErrorWalker {
       case "field":
         return this.#field(batch, i, slot);
       case "link":
-        return this.#link(batch, i, slot);
+        return this.link(batch, i, slot);
     }
   }
 
@@ -641,7 +656,17 @@ class ErrorWalker {
     itemNullable: boolean,
     complete: (value: unknown) => unknown,
   ): unknown {
-    const items = listItems(value);
+    let items: readonly unknown[] | null;
+    try {
+      items = listItems(value);
+    } catch (error) {
+      // An iterable whose iteration threw: an error of the field, as the loader's would be.
+      return this.#failed(
+        failureOf(error, "field", field.label, field.name),
+        field.locations,
+        nullable,
+      );
+    }
     if (items === null) return this.#failed(notIterable(field), field.locations, nullable);
     const out = new Array(items.length);
     for (let k = 0; k < items.length; k++) {
@@ -742,7 +767,7 @@ class ErrorWalker {
     return shape.make(values);
   }
 
-  #link(batch: Batch, i: number, slot: LinkSlot): unknown {
+  link(batch: Batch, i: number, slot: LinkSlot): unknown {
     const plan = batch.plan;
     const state = batch.links[slot.link]!;
     const nullable = slot.shape.nullable;

@@ -48,7 +48,7 @@ import { endSpan, startSpan, tracerOf, traceRun, type TracingOption } from "./tr
 import { context as otelContext, type Span, type Tracer } from "npm:@opentelemetry/api@1.9.1";
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import { createResult, type ResultProxy } from "./result.ts";
-import { checkedField } from "./denormalize.ts";
+import { checkedField, linkNulls } from "./denormalize.ts";
 import { Batch, FAILED_TARGET, isFailure, type LinkData, NO_TARGET } from "./store.ts";
 
 /** Options of the {@linkcode Engine} constructor. */
@@ -1365,10 +1365,10 @@ class TargetBuilder {
 }
 
 /**
- * Whether a mutation's root step, done, nulls `data`: a field of its group whose type takes no
- * null failed, came back null (an `Error` in its place included) or with a value its type does not
- * take, or its link failed and takes no null. Failures deeper in a link's subtree are left to the
- * result's walk.
+ * Whether a mutation's root step, done (its link's subtree loaded too), nulls `data`: a field of
+ * its group whose type takes no null failed, came back null (an `Error` in its place included) or
+ * with a value its type does not take, or its link, which takes no null, failed or gets a null
+ * from a failure anywhere below it.
  */
 function nullsRoot(batch: Batch, step: OrderedStep): boolean {
   const out = batch.plan.out;
@@ -1391,10 +1391,10 @@ function nullsRoot(batch: Batch, step: OrderedStep): boolean {
     }
     return false;
   }
-  if (batch.links[step.index]!.kind !== "failed") return false;
   for (let s = 0; s < out.length; s++) {
     const slot = out[s]!;
-    if (slot.kind === "link" && slot.link === step.index && !slot.shape.nullable) return true;
+    if (slot.kind !== "link" || slot.link !== step.index || slot.shape.nullable) continue;
+    if (linkNulls(batch, 0, slot)) return true;
   }
   return false;
 }

@@ -115,7 +115,13 @@ export function buildGraphQLSchema(query: Graph, mutation: Graph | null = null):
     if (error instanceof GraphDefinitionError) throw error;
     throw new GraphDefinitionError([error instanceof Error ? error.message : String(error)]);
   }
-  const problems = validateSchema(schema);
+  let problems: readonly { readonly message: string }[];
+  try {
+    problems = validateSchema(schema);
+  } catch (error) {
+    // graphql-js builds some parts lazily, and throws when it does.
+    throw new GraphDefinitionError([error instanceof Error ? error.message : String(error)]);
+  }
   if (problems.length > 0) throw new GraphDefinitionError(problems.map((p) => p.message));
   return schema;
 }
@@ -599,6 +605,12 @@ function checkNames(query: Graph, mutation: Graph | null): string[] {
     check("Enum", definition.name);
     for (const value of definition.values) {
       check("Enum value", value.name, `${definition.name}.${value.name}`);
+      if (value.name === "true" || value.name === "false" || value.name === "null") {
+        problems.push(
+          `Enum value "${definition.name}.${value.name}" cannot be named true, false or null ` +
+            "(GraphQL reads those words as other values)",
+        );
+      }
     }
   });
   each((g) => g.interfacesMap.values(), (iface) => {

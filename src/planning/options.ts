@@ -247,6 +247,19 @@ function checkNulls(
     }
     return;
   }
+  if (inner.kind === "sequence") {
+    // One value where a list goes is a list of it (GraphQL's input coercion): its item's checks,
+    // at the same path, as graphql-js reports them.
+    checkNulls(
+      inner.type,
+      template,
+      Array.isArray(value) ? value[0] : value,
+      path,
+      argument,
+      graph,
+    );
+    return;
+  }
   const input = inner.kind === "inputRef" ? graph.inputsMap.get(inner.name) : undefined;
   if (input === undefined || value === null || typeof value !== "object") return;
   const record = template as { readonly [key: string]: unknown };
