@@ -1073,7 +1073,8 @@ export class WorkerPoolExecutor implements Executor, AsyncDisposable {
         shard.job.fail(
           new ExecutorError(
             `Worker ${slot.number} timed out while loading ${shard.job.label}: no result within ` +
-              `${timeout} ms (taskTimeout), so it was stopped and replaced`,
+              `${timeout} ms (taskTimeout), so its loader's signal was aborted; the worker is ` +
+              `replaced unless the load ends within ${ABORT_GRACE_MS} ms`,
           ),
         );
         this.#stopShard(slot, shard);

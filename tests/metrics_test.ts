@@ -336,11 +336,12 @@ Deno.test("the HTTP endpoint counts statuses, cache hits once per request, and e
     (await post(JSON.stringify({ query: `{ characters { name } } #${"x".repeat(300)}` }))).status,
     (await get("{ characters { actors { character { name } } } }")).status, // cost
   ];
-  assert.deepEqual(statuses, [200, 200, 422, 422, 413, 400, 413, 422]);
+  assert.deepEqual(statuses, [200, 200, 422, 422, 414, 400, 413, 422]);
   const samples = strictSamples(metrics.text());
   assert.equal(value(samples, "hiku_http_requests_total", { status: "200" }), 2);
   assert.equal(value(samples, "hiku_http_requests_total", { status: "422" }), 3);
-  assert.equal(value(samples, "hiku_http_requests_total", { status: "413" }), 2);
+  assert.equal(value(samples, "hiku_http_requests_total", { status: "413" }), 1);
+  assert.equal(value(samples, "hiku_http_requests_total", { status: "414" }), 1);
   assert.equal(value(samples, "hiku_http_requests_total", { status: "400" }), 1);
   assert.equal(value(samples, "hiku_http_request_duration_seconds_count", {}), 8);
   for (const limit of ["depth", "aliases", "query_length", "tokens", "body_size", "cost"]) {

@@ -108,6 +108,18 @@ Deno.test("manifests: hashes to documents, and Apollo's persisted query manifest
   assert.equal(new TrustedDocuments(new Map([[HELLO_HASH, HELLO]])).get(HELLO_HASH), HELLO);
 });
 
+Deno.test("TrustedDocuments refuses a Map key that is not a string with a PersistedQueryManifestError", () => {
+  const documents = new Map<unknown, string>([[7, HELLO]]) as unknown as Map<string, string>;
+  assert.throws(
+    () => new TrustedDocuments(documents),
+    (error: unknown) =>
+      error instanceof PersistedQueryManifestError &&
+      error.message ===
+        "Persisted query manifest: a key of type number: the hash must be a SHA-256 as 64 " +
+          "lowercase hexadecimal characters, got number 7",
+  );
+});
+
 Deno.test("manifests: a bad one is a PersistedQueryManifestError naming the entry", () => {
   const apollo = (operations: unknown): unknown => ({
     format: "apollo-persisted-query-manifest",
@@ -327,6 +339,29 @@ Deno.test("APQ: an answer carrying its explain is never marked cacheable", async
   assert.ok((await explained.json()).extensions.explain !== undefined);
 });
 
+Deno.test("APQ: an answer carrying the explain the schema's own option asked for is never marked cacheable", async () => {
+  const explaining = new Schema({
+    query: graph,
+    executor: new AsyncExecutor(),
+    explain: (request) => (request.context as { dev?: boolean } | undefined)?.dev === true,
+  });
+  const handler = graphqlHandler(explaining, {
+    logger: () => {},
+    context: (request) => ({ dev: request.headers.get("x-dev") === "1" }),
+    persistedQueries: { cacheControl: "public, max-age=60" },
+  });
+  await post(handler, { query: HELLO, ...byHash(HELLO_HASH) });
+  const url = new URL("http://localhost/graphql");
+  url.searchParams.set("extensions", JSON.stringify(byHash(HELLO_HASH).extensions));
+  const plain = await handler(new Request(url, { headers: { accept: ACCEPT } }));
+  assert.equal(plain.headers.get("cache-control"), "public, max-age=60");
+  await plain.body?.cancel();
+  const explained = await handler(new Request(url, { headers: { accept: ACCEPT, "x-dev": "1" } }));
+  assert.equal(explained.status, 200);
+  assert.equal(explained.headers.get("cache-control"), null);
+  assert.ok((await explained.json()).extensions.explain !== undefined);
+});
+
 Deno.test("APQ: a document that does not parse or validate is not kept", async () => {
   const store = new MemoryPersistedQueryStore();
   const handler = handlerWith({ persistedQueries: { store } });
@@ -391,11 +426,44 @@ Deno.test("APQ: hostile hashes and extensions are 400s with clear messages", asy
         '"extensions" ({"persistedQuery":{"version":1,"sha256Hash":"..."}})',
     ),
   );
-  // Off: a request without a query is refused as before.
+  // Off: a request with neither a query nor a hash is refused as before.
   await expectJson(
-    await post(handlerWith({}), byHash(HELLO_HASH)),
+    await post(handlerWith({}), { extensions: {} }),
     422,
     message('Request parameter "query" is required: send the GraphQL document'),
+  );
+});
+
+Deno.test("APQ off: a hash alone is PersistedQueryNotSupported, so Apollo clients send the text", async () => {
+  const off = handlerWith({});
+  const notSupported = {
+    errors: [{
+      message: "PersistedQueryNotSupported",
+      extensions: { code: "PERSISTED_QUERY_NOT_SUPPORTED" },
+    }],
+  };
+  for (
+    const response of [
+      await post(off, byHash(HELLO_HASH)),
+      await get(off, { extensions: JSON.stringify(byHash(HELLO_HASH).extensions) }),
+    ]
+  ) {
+    assert.equal(response.headers.get("cache-control"), "no-store");
+    await expectJson(response, 200, notSupported);
+  }
+  // The text with its hash is served, as any text is.
+  await expectJson(await post(off, { query: HELLO, ...byHash(HELLO_HASH) }), 200, {
+    data: { hello: "world" },
+  });
+  await expectJson(
+    await get(off, { extensions: "{}" }),
+    422,
+    {
+      errors: [{
+        message: 'Request parameter "query" is required: send the GraphQL document in the ' +
+          'URL\'s "query" parameter, or open this URL in a browser for GraphiQL',
+      }],
+    },
   );
 });
 
@@ -405,6 +473,13 @@ Deno.test("APQ: the query length limit applies before hashing; the store's bound
   const response = await post(limited, { query: long, ...byHash(documentHash(long)) });
   assert.equal(response.status, 413);
   assert.match((await response.json()).errors[0].message, /longer than the maximum of 20/);
+  // In a GET's URL: 414 (URI Too Long).
+  const inUrl = await get(limited, {
+    query: long,
+    extensions: JSON.stringify(byHash(documentHash(long)).extensions),
+  });
+  assert.equal(inUrl.status, 414);
+  assert.match((await inUrl.json()).errors[0].message, /longer than the maximum of 20/);
   // Not registered.
   await expectJson(await post(limited, byHash(documentHash(long))), 200, NOT_FOUND);
 
@@ -452,6 +527,66 @@ Deno.test("APQ: a failing store is logged; clients are told to send the text, an
     `Persisted query store failed to read ${HELLO_HASH}: connection refused`,
     `Persisted query store did not keep ${HELLO_HASH}: it failed: connection refused`,
   ]);
+});
+
+Deno.test("APQ: a store that does not answer within storeTimeout is a miss, and a skipped registration", async () => {
+  const logged: string[] = [];
+  let calls = 0;
+  const never = () => {
+    calls++;
+    return new Promise<never>(() => {});
+  };
+  const handler = graphqlHandler(schema, {
+    persistedQueries: { store: { get: never, set: never }, storeTimeout: 20 },
+    // The request's own limit is far away: the store's runs out first.
+    timeout: 60_000,
+    logger: (message) => logged.push(message),
+  });
+  await expectJson(await post(handler, byHash(HELLO_HASH)), 200, NOT_FOUND);
+  await expectJson(await post(handler, { query: HELLO, ...byHash(HELLO_HASH) }), 200, {
+    data: { hello: "world" },
+  });
+  assert.equal(calls, 2);
+  assert.deepEqual(logged, [
+    `Persisted query store did not answer a read of ${HELLO_HASH} within 20 ms (storeTimeout)`,
+    `Persisted query store did not keep ${HELLO_HASH}: it did not answer within 20 ms ` +
+    "(storeTimeout)",
+  ]);
+  for (const storeTimeout of [0, -1, Number.NaN, "1000"]) {
+    assert.throws(
+      () =>
+        graphqlHandler(schema, {
+          persistedQueries: { storeTimeout: storeTimeout as number },
+        }),
+      /"persistedQueries.storeTimeout" must be a number of milliseconds above 0/,
+    );
+  }
+});
+
+Deno.test("RedisPersistedQueryStore reads and keeps nothing while its client is not ready", async () => {
+  const sent: string[] = [];
+  const client = {
+    isReady: false,
+    // node-redis queues commands while it reconnects: they would not settle until Redis is back.
+    get: (key: string) => {
+      sent.push(`GET ${key}`);
+      return new Promise<never>(() => {});
+    },
+    set: (key: string) => {
+      sent.push(`SET ${key}`);
+      return new Promise<never>(() => {});
+    },
+  };
+  const store = new RedisPersistedQueryStore(client);
+  assert.equal(await store.get(HELLO_HASH), null);
+  await store.set(HELLO_HASH, HELLO);
+  assert.deepEqual(sent, []);
+  const handler = handlerWith({ persistedQueries: { store } });
+  await expectJson(await post(handler, byHash(HELLO_HASH)), 200, NOT_FOUND);
+  await expectJson(await post(handler, { query: HELLO, ...byHash(HELLO_HASH) }), 200, {
+    data: { hello: "world" },
+  });
+  assert.deepEqual(sent, []);
 });
 
 Deno.test("APQ: build-time documents are served by hash next to the store", async () => {

@@ -138,7 +138,8 @@ ${links}
           ]);
         clearTimeout(timer);
         started = true;
-        const fetcher = createGraphiQLFetcher({ url: window.location.pathname });
+        // The origin too: a path that starts with "//" alone would name another host.
+        const fetcher = createGraphiQLFetcher({ url: window.location.origin + window.location.pathname });
         ReactDOM.createRoot(document.getElementById("graphiql")).render(
           React.createElement(GraphiQL, { fetcher, plugins: [HISTORY_PLUGIN] }),
         );

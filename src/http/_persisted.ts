@@ -173,6 +173,12 @@ export interface RedisCommands {
    */
   get(key: string): Promise<unknown>;
   /**
+   * Whether the client is connected (node-redis's `isReady`): when `false`, the store reads
+   * nothing and keeps nothing, at once, rather than queue commands until Redis is back.
+   * Absent: always assumed connected.
+   */
+  readonly isReady?: boolean;
+  /**
    * `SET key value`, with `EX seconds` when an expiration is given.
    *
    * @param key The key.
@@ -276,6 +282,7 @@ export class RedisPersistedQueryStore implements PersistedQueryStore {
    * @returns Its text, or `null`.
    */
   async get(hash: string): Promise<string | null> {
+    if (this.#client.isReady === false) return null;
     const value = await this.#client.get(this.prefix + hash);
     return typeof value === "string" ? value : null;
   }
@@ -288,7 +295,7 @@ export class RedisPersistedQueryStore implements PersistedQueryStore {
    * @param document Its text.
    */
   async set(hash: string, document: string): Promise<void> {
-    if (document.length > this.#maxLength) return;
+    if (document.length > this.#maxLength || this.#client.isReady === false) return;
     const key = this.prefix + hash;
     if (this.ttlSeconds === null) await this.#client.set(key, document);
     else {
@@ -354,7 +361,11 @@ export class TrustedDocuments {
     this.#byHash = new Map();
     this.#byText = new Set();
     for (const [hash, document] of entries) {
-      this.#add(hash, document, `entry ${quote(hash)}`);
+      // A Map from JavaScript may have keys of any type.
+      const where = typeof hash === "string"
+        ? `entry ${quote(hash)}`
+        : `a key of type ${typeof hash}`;
+      this.#add(hash, document, where);
     }
   }
 
@@ -458,10 +469,10 @@ export class TrustedDocuments {
   }
 
   #add(hash: string, document: unknown, where: string): void {
-    if (!isSha256Hex(hash)) {
+    if (typeof hash !== "string" || !isSha256Hex(hash)) {
       throw new PersistedQueryManifestError(
         `Persisted query manifest: ${where}: the hash must be a SHA-256 as 64 lowercase ` +
-          `hexadecimal characters, got ${quote(hash)}`,
+          `hexadecimal characters, got ${describe(hash)}`,
       );
     }
     if (typeof document !== "string") {
@@ -513,6 +524,13 @@ export interface PersistedQueriesOptions {
    * cache it (responses already say `Vary: Accept`). Default: none.
    */
   readonly cacheControl?: string;
+  /**
+   * Milliseconds the store has for one read or write (within the request's own time limit): a
+   * read not answered by then is `PersistedQueryNotFound` (the client sends the text and is
+   * served), a write not answered by then is skipped; both are logged. A store that is down then
+   * costs a request this long, not its whole time limit. Default 1,000.
+   */
+  readonly storeTimeout?: number;
 }
 
 function describe(value: unknown): string {

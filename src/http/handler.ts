@@ -37,6 +37,7 @@
  * | `Accept` allows none of the response types                   | 406    |
  * | the body did not arrive within `bodyTimeout`                 | 408    |
  * | body, query text or batch larger than its limit              | 413    |
+ * | query text in a GET's URL larger than `maxQueryLength`       | 414    |
  * | `Content-Type` missing, not JSON, or not UTF-8               | 415    |
  * | a `Content-Encoding` (a compressed body)                     | 415    |
  * | not a well-formed request (`query` missing or not a string)  | 422    |
@@ -434,6 +435,7 @@ interface PersistedConfig {
   readonly store: PersistedQueryStore | null;
   readonly trustedOnly: boolean;
   readonly cacheControl: string | null;
+  readonly storeTimeout: number;
 }
 
 /** A request's document, found by hash or checked against it. */
@@ -456,6 +458,24 @@ const PERSISTED_QUERY_NOT_FOUND: Outcome = {
   },
   headers: { "cache-control": "no-store" },
 };
+
+/**
+ * The answer to a hash alone when persisted queries are off: Apollo clients then stop sending
+ * hashes and send the text (a 422 would fail every operation of theirs).
+ */
+const PERSISTED_QUERY_NOT_SUPPORTED: Outcome = {
+  status: 200,
+  body: {
+    errors: [{
+      message: "PersistedQueryNotSupported",
+      extensions: { code: "PERSISTED_QUERY_NOT_SUPPORTED" },
+    }],
+  },
+  headers: { "cache-control": "no-store" },
+};
+
+const NO_QUERY_IN_URL = 'Request parameter "query" is required: send the GraphQL document in ' +
+  'the URL\'s "query" parameter, or open this URL in a browser for GraphiQL';
 
 /** The answer in trusted-only mode to a document that is not trusted. */
 const PERSISTED_QUERY_NOT_TRUSTED: Outcome = {
@@ -692,13 +712,7 @@ class Endpoint {
     const parsed = new URL(url);
     const search = parsed.searchParams;
     const query = search.get("query");
-    if (query === null && (this.#persisted === null || !search.has("extensions"))) {
-      return new Rejection(
-        422,
-        'Request parameter "query" is required: send the GraphQL document in the URL\'s "query" ' +
-          "parameter, or open this URL in a browser for GraphiQL",
-      );
-    }
+    if (query === null && !search.has("extensions")) return new Rejection(422, NO_QUERY_IN_URL);
     const variablesText = search.get("variables");
     const extensionsText = search.get("extensions");
     const operationName = search.get("operationName");
@@ -723,8 +737,10 @@ class Endpoint {
     if (query === null && extensions?.persistedQuery === undefined) {
       return new Rejection(
         422,
-        'Request parameter "query" is required: send the GraphQL document, or its hash in ' +
-          '"extensions" ({"persistedQuery":{"version":1,"sha256Hash":"..."}})',
+        this.#persisted === null
+          ? NO_QUERY_IN_URL
+          : 'Request parameter "query" is required: send the GraphQL document, or its hash in ' +
+            '"extensions" ({"persistedQuery":{"version":1,"sha256Hash":"..."}})',
       );
     }
     return {
@@ -769,15 +785,22 @@ class Endpoint {
     let query = params.query;
     let persisted: PersistedStep | null = null;
     if (this.#persisted !== null) {
-      const step = await this.#persistedStep(this.#persisted, params, run);
+      const step = await this.#persistedStep(this.#persisted, params, method, run);
       if (step !== null) {
         if ("status" in step) return step;
         persisted = step;
         query = step.query;
       }
     }
-    if (query === null) return requestError(422, 'Request parameter "query" is required');
-    if (query.length > this.#limits.maxQueryLength) return this.#tooLong(query);
+    if (query === null) {
+      if (this.#persisted === null && params.extensions?.persistedQuery !== undefined) {
+        return PERSISTED_QUERY_NOT_SUPPORTED;
+      }
+      return requestError(422, 'Request parameter "query" is required');
+    }
+    if (query.length > this.#limits.maxQueryLength) {
+      return this.#tooLong(query, method === "GET" && query === params.query);
+    }
     const parse = run.span === null
       ? null
       : startSpan(this.#tracer, "graphql.parse", withSpan(run.span));
@@ -853,21 +876,22 @@ class Endpoint {
     }
     const outcome = this.#outcome(result, run);
     const cacheControl = this.#persisted?.cacheControl ?? null;
-    // Never on an answer that carries its explain: a shared cache would serve it to everyone.
+    // Never on an answer that carries extensions (its explain, asked for by the handler's option
+    // or the schema's): a shared cache would serve one client's answer to everyone.
     if (
       cacheControl !== null && persisted?.byHash === true && method === "GET" &&
-      outcome.status === 200 && operation?.type === "query" &&
-      (this.#explain === null || !run.explains(this.#explain))
+      outcome.status === 200 && operation?.type === "query" && result.extensions === undefined
     ) {
       return { ...outcome, headers: { "cache-control": cacheControl } };
     }
     return outcome;
   }
 
-  #tooLong(query: string): Outcome {
+  /** A query text over `maxQueryLength`: 414 when it came in the URL (GET), 413 otherwise. */
+  #tooLong(query: string, inUrl: boolean): Outcome {
     this.#refused("query_length");
     return requestError(
-      413,
+      inUrl ? 414 : 413,
       `Query text of ${query.length} characters is longer than the maximum of ` +
         `${this.#limits.maxQueryLength}`,
     );
@@ -881,6 +905,7 @@ class Endpoint {
   async #persistedStep(
     config: PersistedConfig,
     params: Params,
+    method: string,
     run: Run,
   ): Promise<Outcome | PersistedStep | null> {
     const extension = params.extensions?.persistedQuery;
@@ -919,12 +944,20 @@ class Endpoint {
       let text = config.documents?.get(hash) ?? null;
       if (text === null && config.store !== null) {
         try {
-          // A store that never answers holds the request no longer than its time limit.
-          const stored = await untilAborted(config.store.get(hash), run.signal);
+          // A store that is slow or down holds the request no longer than `storeTimeout`.
+          const stored = await untilAborted(config.store.get(hash), storeSignal(config, run));
           text = typeof stored === "string" ? stored : null;
         } catch (error) {
-          if (error instanceof ExecutionAbortedError) return this.#aborted(run, error);
-          this.#log(`Persisted query store failed to read ${hash}: ${messageOf(error)}`, error);
+          if (run.signal.aborted) {
+            return this.#aborted(run, new ExecutionAbortedError(run.signal.reason));
+          }
+          this.#log(
+            error instanceof ExecutionAbortedError
+              ? `Persisted query store did not answer a read of ${hash} within ` +
+                `${config.storeTimeout} ms (storeTimeout)`
+              : `Persisted query store failed to read ${hash}: ${messageOf(error)}`,
+            error,
+          );
         }
       }
       return text === null
@@ -932,7 +965,7 @@ class Endpoint {
         : { query: text, register: null, byHash: true };
     }
     // The limit applies before hashing.
-    if (query.length > this.#limits.maxQueryLength) return this.#tooLong(query);
+    if (query.length > this.#limits.maxQueryLength) return this.#tooLong(query, method === "GET");
     const actual = documentHash(query);
     if (actual !== hash) {
       return requestError(
@@ -947,16 +980,17 @@ class Endpoint {
   }
 
   /**
-   * Keeps a client's document in the store; a store that fails, or that has not answered when
-   * the request's time limit runs out, is logged, not fatal.
+   * Keeps a client's document in the store; a store that fails, or that has not answered within
+   * `storeTimeout` or the request's time limit, is logged, not fatal.
    */
   async #register(hash: string, query: string, run: Run): Promise<void> {
+    const config = this.#persisted!;
     try {
-      await untilAborted(this.#persisted!.store!.set(hash, query), run.signal);
+      await untilAborted(config.store!.set(hash, query), storeSignal(config, run));
     } catch (error) {
-      const why = error instanceof ExecutionAbortedError
+      const why = run.signal.aborted
         ? "did not answer within the request's time limit"
-        : `failed: ${messageOf(error)}`;
+        : storeFailure(error, config);
       this.#log(`Persisted query store did not keep ${hash}: it ${why}`, error);
     }
   }
@@ -1272,6 +1306,18 @@ function encodingProblem(header: string | null): Rejection | null {
 }
 
 /** The `persistedQueries` option, checked (messages name the option and the value). */
+/** The request's signal, also aborted when the store has had `storeTimeout` for one call. */
+function storeSignal(config: PersistedConfig, run: Run): AbortSignal {
+  return AbortSignal.any([run.signal, AbortSignal.timeout(config.storeTimeout)]);
+}
+
+/** Why a store call failed, for the log: its error, or that it did not answer in time. */
+function storeFailure(error: unknown, config: PersistedConfig): string {
+  return error instanceof ExecutionAbortedError
+    ? `did not answer within ${config.storeTimeout} ms (storeTimeout)`
+    : `failed: ${messageOf(error)}`;
+}
+
 function persistedConfig(options: PersistedQueriesOptions): PersistedConfig {
   const fail = (name: string, what: string, value: unknown): never => {
     throw new TypeError(
@@ -1311,7 +1357,11 @@ function persistedConfig(options: PersistedQueriesOptions): PersistedConfig {
   if (cacheControl !== null && (typeof cacheControl !== "string" || cacheControl === "")) {
     fail("cacheControl", "a Cache-Control header value", cacheControl);
   }
-  return { documents, store, trustedOnly, cacheControl };
+  const storeTimeout = options.storeTimeout ?? 1_000;
+  if (typeof storeTimeout !== "number" || !(storeTimeout > 0)) {
+    fail("storeTimeout", "a number of milliseconds above 0", storeTimeout);
+  }
+  return { documents, store, trustedOnly, cacheControl, storeTimeout };
 }
 
 function paramsOf(body: unknown, persisted: boolean): Params | Rejection {
@@ -1323,7 +1373,7 @@ function paramsOf(body: unknown, persisted: boolean): Params | Rejection {
   }
   const { query, operationName, variables, extensions } = body as { [key: string]: unknown };
   if (query === undefined || query === null) {
-    if (!persisted || typeof extensions !== "object" || extensions === null) {
+    if (typeof extensions !== "object" || extensions === null) {
       return new Rejection(
         422,
         'Request parameter "query" is required: send the GraphQL document',
@@ -1332,8 +1382,10 @@ function paramsOf(body: unknown, persisted: boolean): Params | Rejection {
     if ((extensions as { readonly persistedQuery?: unknown }).persistedQuery === undefined) {
       return new Rejection(
         422,
-        'Request parameter "query" is required: send the GraphQL document, or its hash in ' +
-          '"extensions.persistedQuery"',
+        persisted
+          ? 'Request parameter "query" is required: send the GraphQL document, or its hash in ' +
+            '"extensions.persistedQuery"'
+          : 'Request parameter "query" is required: send the GraphQL document',
       );
     }
   } else if (typeof query !== "string") {
