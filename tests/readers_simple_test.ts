@@ -373,6 +373,21 @@ Deno.test("readSimple() reports syntax errors with line and column", async (t) =
     throwsSyntaxError("[:name :spe@cies]", 'Unexpected character "@"', 1, 12);
     throwsSyntaxError("[#{:name}]", 'Unexpected character "#"', 1, 2);
   });
+  await t.step(
+    "a space EDN does not count as one (no-break, form feed, BOM), by code point",
+    () => {
+      throwsSyntaxError("[:a\u00a0:b]", 'Unexpected character "\u00a0" (U+00A0)', 1, 4);
+      throwsSyntaxError("[:a\f:b]", 'Unexpected character "\f" (U+000C)', 1, 4);
+      throwsSyntaxError("[:a\u2028]", 'Unexpected character "\u2028" (U+2028)', 1, 4);
+      throwsSyntaxError("\ufeff[:a]", 'Unexpected character "\ufeff" (U+FEFF)', 1, 1);
+    },
+  );
+  await t.step("brackets nested deeper than 256 levels, however many", () => {
+    const deeper = "Query nests deeper than 256 levels of brackets";
+    throwsSyntaxError("[".repeat(100_000), deeper, 1, 257);
+    throwsSyntaxError(`[(:a {:x ${"[".repeat(300)}${"]".repeat(300)}})]`, deeper, 1, 263);
+    throwsSyntaxError(`[:a ${"{:b ".repeat(300)}`, deeper, 1, 1025);
+  });
   await t.step("a colon without a name", () => {
     throwsSyntaxError("[: name]", 'Expected a keyword name after ":"', 1, 2);
   });

@@ -25,6 +25,7 @@
  */
 
 import { QueryReadError, QuerySyntaxError, type SourceLocation } from "../../base/errors.ts";
+import { MAX_NESTING } from "../_nesting.ts";
 import {
   merge,
   type QueryField,
@@ -92,8 +93,12 @@ const ESCAPES: { readonly [char: string]: string } = {
   "\\": "\\",
 };
 
-/** Ends a token: whitespace, commas, brackets, a string or a comment. */
-const DELIMITER = /[\s,()[\]{}";]/;
+/**
+ * Ends a token: EDN's whitespace (space, tab, CR, LF; commas count as whitespace), brackets, a
+ * string or a comment. Exactly what `#skipSpace` skips, so that every token has a character: any
+ * other space (U+00A0, a form feed, a BOM) is a character a name may not have, refused there.
+ */
+const DELIMITER = /[ \t\r\n,()[\]{}";]/;
 /** Characters EDN allows in symbols and keyword names (the subset a query needs). */
 const SYMBOL_CHAR = /^[\p{L}\p{N}\-_?!.*+/<>=]$/u;
 const NUMBER = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/;
@@ -105,6 +110,8 @@ class EdnParser {
   #pos = 0;
   #line = 1;
   #lineStart = 0;
+  /** Collections open at the current position. */
+  #depth = 0;
 
   constructor(text: string) {
     this.#text = text;
@@ -170,6 +177,12 @@ class EdnParser {
     const start = this.#pos;
     const location = this.#here();
     const close = CLOSING[open]!;
+    // The reader and what reads its forms recurse once per level: text nested deeper is refused
+    // here, as the GraphQL reader refuses it.
+    if (this.#depth >= MAX_NESTING) {
+      throw this.#error(`Query nests deeper than ${MAX_NESTING} levels of brackets`);
+    }
+    this.#depth++;
     this.#pos++;
     const items: Form[] = [];
     for (;;) {
@@ -185,6 +198,7 @@ class EdnParser {
       items.push(this.#form());
     }
     this.#pos++;
+    this.#depth--;
     if (kind === "map" && items.length % 2 !== 0) {
       throw this.#error(
         `Map literal must contain an even number of forms, got ${items.length}`,
@@ -246,6 +260,7 @@ class EdnParser {
     while (this.#pos < text.length && !DELIMITER.test(text[this.#pos]!)) this.#pos++;
     const token = text.slice(start, this.#pos);
     const end = this.#pos;
+    if (token === "") throw this.#error(`Unexpected character ${this.#quoteHere()}`, location);
     if (token === "true" || token === "false") {
       return { kind: "boolean", value: token === "true", start, end, location };
     }
@@ -261,7 +276,15 @@ class EdnParser {
       const char = name[i]!;
       if (!SYMBOL_CHAR.test(char)) {
         const column = location.column + i + (keyword ? 1 : 0);
-        throw this.#error(`Unexpected character "${char}"`, { line: location.line, column });
+        // Spaces other than EDN's, and other characters one cannot see, by code point too.
+        const code = char.charCodeAt(0);
+        const point = code < 0x21 || code > 0x7e
+          ? ` (U+${code.toString(16).toUpperCase().padStart(4, "0")})`
+          : "";
+        throw this.#error(`Unexpected character "${char}"${point}`, {
+          line: location.line,
+          column,
+        });
       }
     }
     return { kind: keyword ? "keyword" : "symbol", name, start, end, location };
