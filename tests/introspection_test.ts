@@ -724,6 +724,30 @@ Deno.test("introspection and data mix in one query, in document order", async ()
   ]);
 });
 
+Deno.test("a document of many operations selecting introspection is kept in the cache at a size linear in its text", async () => {
+  const { graph } = createStarTrek();
+  const schema = schemaOf(graph);
+  // Operations that share fragments, spread at the root and inside introspection.
+  let text = "fragment Root on Query { __schema { ...Kind } }\n" +
+    "fragment Kind on __Schema { queryType { name } }\n";
+  for (let i = 0; i < 2_000; i++) {
+    text += `query Q${i} { ...Root t${i}: __type(name: "Rank") { name } }\n`;
+  }
+  for (const name of ["Q0", "Q1999", "Q0"]) {
+    const n = name.slice(1);
+    assert.deepEqual(await schema.execute({ query: text, operationName: name }), {
+      data: { __schema: { queryType: { name: "Query" } }, [`t${n}`]: { name: "Rank" } },
+    });
+  }
+  // One copy of the AST serves every operation's introspection: the entry stays in the cache
+  // (parsed and validated once), well within a size proportional to the text.
+  const stats = schema.cacheStats();
+  assert.equal(stats.size, 1);
+  assert.equal(stats.misses, 1);
+  assert.equal(stats.hits, 2);
+  assert.ok(stats.bytes < text.length * 200, `${stats.bytes} bytes for ${text.length} characters`);
+});
+
 Deno.test("introspection: false rejects __schema and __type, and keeps __typename", async (t) => {
   const { graph } = createStarTrek();
   const schema = new Schema({ query: graph, executor: new AsyncExecutor(), introspection: false });

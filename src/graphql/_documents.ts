@@ -15,7 +15,6 @@ import {
   GraphQLError,
   type GraphQLSchema,
   Kind,
-  type OperationDefinitionNode,
   parse,
   type Token,
   TokenKind,
@@ -34,7 +33,7 @@ import {
 import { queryFor } from "../query/document.ts";
 import { MAX_NESTING, tooDeep, tooDeepSpread } from "../query/_nesting.ts";
 import type { QueryNode } from "../query/query.ts";
-import { introspectionDocument, withoutIntrospection } from "./_introspection.ts";
+import { IntrospectionSource, withoutIntrospection } from "./_introspection.ts";
 
 /** An error of a GraphQL response, as the schema builds them (see `GraphQLResponseError`). */
 export interface ResponseError {
@@ -71,13 +70,23 @@ export interface PreparedOutcome {
 const OUTCOMES_PER_OPERATION = 16;
 
 // What an entry keeps alive, in bytes (measured on V8 with deno's heap statistics).
-const TEXT_BYTES_PER_CHAR = 2;
+// The text itself, and the string values its literals hold (copies of parts of it).
+const TEXT_BYTES_PER_CHAR = 3;
 const TOKEN_BYTES = 200;
 const COMPILED_SELECTION_BYTES = 400;
+/**
+ * Per token of the compiled form, on top of its selections: the values of its literals (an
+ * object or a list per pair of brackets, a number or a string per scalar), which
+ * `COMPILED_SELECTION_BYTES` does not see (`[{}, {}, ...]` is one selection of thousands of
+ * objects; measured at 15 to 40 bytes per token).
+ */
+const COMPILED_TOKEN_BYTES = 48;
 const QUERY_SELECTION_BYTES = 250;
 const PLAN_NODE_BYTES = 2400;
 const PLAN_ENTRY_BYTES = 250;
 const ENTRY_BYTES = 1000;
+/** Per definition of an operation's introspection document (a reference, or a reduced copy). */
+const INTROSPECTION_DEFINITION_BYTES = 64;
 
 /** One query text, parsed and compiled; validated on first execution. */
 export class DocumentEntry {
@@ -178,23 +187,24 @@ export class DocumentEntry {
     const document = this.#document!;
     const problems = validate(schema, document, rules);
     this.#validation = problems.length === 0 ? null : freeze(problems.map(responseErrorOf));
-    if (this.#validation === null) {
-      // Introspection runs on a document of its own; the rest of the AST is not needed again.
-      const definitions = document.definitions.filter((d): d is OperationDefinitionNode =>
-        d.kind === Kind.OPERATION_DEFINITION
-      );
-      const operations = this.compiled!.operations;
-      for (let o = 0; o < operations.length; o++) {
-        if (operations[o]!.introspection) {
-          this.#introspection.set(operations[o]!, introspectionDocument(document, definitions[o]!));
-        }
+    if (this.#validation === null && this.compiled!.operations.some((o) => o.introspection)) {
+      // Introspection runs on documents of its own, made from one copy without locations; the
+      // rest of the AST is not needed again.
+      this.#introspectionSource = new IntrospectionSource(document);
+      const definitions = document.definitions;
+      for (let d = 0; d < definitions.length; d++) {
+        if (definitions[d]!.kind === Kind.OPERATION_DEFINITION) this.#operationAt.push(d);
       }
     }
     this.#document = null;
     return this.#validation;
   }
 
-  /** The documents answering introspection, per operation that selects it. */
+  /** Where introspection documents are made from, when an operation selects introspection. */
+  #introspectionSource: IntrospectionSource | null = null;
+  /** The position among the definitions of each operation, in document order. */
+  readonly #operationAt: number[] = [];
+  /** The documents answering introspection, per operation that selects it and has run. */
   readonly #introspection = new Map<CompiledOperation, DocumentNode>();
 
   /**
@@ -206,7 +216,13 @@ export class DocumentEntry {
    * @returns The prepared operation (kept in {@linkcode operations} by the caller).
    */
   prepare(operation: CompiledOperation, graph: Graph, rootTypeName: string): PreparedOperation {
-    const introspection = this.#introspection.get(operation) ?? null;
+    let introspection = this.#introspection.get(operation) ?? null;
+    const source = this.#introspectionSource;
+    if (introspection === null && operation.introspection && source !== null) {
+      const index = this.compiled!.operations.indexOf(operation);
+      introspection = source.document(this.#operationAt[index]!);
+      this.#introspection.set(operation, introspection);
+    }
     return { operation, graph, rootTypeName, introspection, outcomes: new Map() };
   }
 
@@ -214,9 +230,16 @@ export class DocumentEntry {
   get bytes(): number {
     let bytes = ENTRY_BYTES + this.text.length * TEXT_BYTES_PER_CHAR;
     if (this.#document !== null) bytes += this.tokens * TOKEN_BYTES;
-    bytes += this.#introspection.size * this.tokens * TOKEN_BYTES;
+    // One copy of the AST, shared by each operation's document: an array of its definitions.
+    const source = this.#introspectionSource;
+    if (source !== null) {
+      bytes += this.tokens * TOKEN_BYTES +
+        this.#introspection.size * source.size * INTROSPECTION_DEFINITION_BYTES;
+    }
     const compiled = this.compiled;
-    if (compiled !== null) bytes += compiled.selections * COMPILED_SELECTION_BYTES;
+    if (compiled !== null) {
+      bytes += compiled.selections * COMPILED_SELECTION_BYTES + this.tokens * COMPILED_TOKEN_BYTES;
+    }
     for (const prepared of this.operations.values()) {
       for (const outcome of prepared.outcomes.values()) {
         bytes += outcome.selections * QUERY_SELECTION_BYTES;

@@ -7,6 +7,7 @@
  */
 
 import {
+  type DefinitionNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   Kind,
@@ -28,53 +29,72 @@ import {
 export const INTROSPECTION_FIELDS: ReadonlySet<string> = new Set(["__schema", "__type"]);
 
 /**
- * The document graphql-js executes for an operation's introspection: its root selections (and
- * those of the fragments spread at the root) reduced to `__schema` and `__type`, without
- * locations (a location keeps the whole token list of the text alive).
- *
- * @param document The parsed document.
- * @param operation The operation, which selects introspection at its root.
- * @returns The reduced document.
+ * A valid document's definitions, without locations (a location keeps the whole token list of
+ * the text alive), from which each operation's introspection document is made when it first
+ * runs: one copy of the text's AST, shared by all of them, so that a document of many operations
+ * costs time and memory in its size, not in its size times its operations.
  */
-export function introspectionDocument(
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-): DocumentNode {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      fragments.set(definition.name.value, definition);
-    }
-  }
-  const atRoot = new Set<string>();
-  const reduce = (set: SelectionSetNode): SelectionSetNode => {
-    const selections: SelectionNode[] = [];
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (INTROSPECTION_FIELDS.has(selection.name.value)) selections.push(selection);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        selections.push({ ...selection, selectionSet: reduce(selection.selectionSet) });
-      } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (fragment !== undefined && !atRoot.has(name)) {
-          atRoot.add(name);
-          reduce(fragment.selectionSet);
-        }
-        selections.push(selection);
+export class IntrospectionSource {
+  readonly #definitions: readonly DefinitionNode[];
+  readonly #fragments = new Map<string, FragmentDefinitionNode>();
+
+  /**
+   * @param document The parsed, valid document.
+   */
+  constructor(document: DocumentNode) {
+    this.#definitions = (withoutLocations(document) as DocumentNode).definitions;
+    for (const definition of this.#definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+        this.#fragments.set(definition.name.value, definition);
       }
     }
-    return { kind: Kind.SELECTION_SET, selections };
-  };
-  const root = reduce(operation.selectionSet);
-  const definitions = document.definitions.map((definition) => {
-    if (definition === operation) return { ...operation, selectionSet: root };
-    if (definition.kind === Kind.FRAGMENT_DEFINITION && atRoot.has(definition.name.value)) {
-      return { ...definition, selectionSet: reduce(definition.selectionSet) };
+  }
+
+  /** Definitions in the document (for the entry's size). */
+  get size(): number {
+    return this.#definitions.length;
+  }
+
+  /**
+   * The document graphql-js executes for an operation's introspection: the operation with its
+   * root selections (and those of the fragments spread at the root) reduced to `__schema` and
+   * `__type`, and the document's fragments.
+   *
+   * @param index The operation's position among the document's definitions.
+   * @returns The reduced document.
+   */
+  document(index: number): DocumentNode {
+    const operation = this.#definitions[index] as OperationDefinitionNode;
+    const fragments = this.#fragments;
+    const atRoot = new Map<string, FragmentDefinitionNode>();
+    const reduce = (set: SelectionSetNode): SelectionSetNode => {
+      const selections: SelectionNode[] = [];
+      for (const selection of set.selections) {
+        if (selection.kind === Kind.FIELD) {
+          if (INTROSPECTION_FIELDS.has(selection.name.value)) selections.push(selection);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          selections.push({ ...selection, selectionSet: reduce(selection.selectionSet) });
+        } else {
+          const name = selection.name.value;
+          const fragment = fragments.get(name);
+          if (fragment !== undefined && !atRoot.has(name)) {
+            atRoot.set(name, fragment);
+            atRoot.set(name, { ...fragment, selectionSet: reduce(fragment.selectionSet) });
+          }
+          selections.push(selection);
+        }
+      }
+      return { kind: Kind.SELECTION_SET, selections };
+    };
+    const definitions: DefinitionNode[] = [{
+      ...operation,
+      selectionSet: reduce(operation.selectionSet),
+    }];
+    for (const fragment of fragments.values()) {
+      definitions.push(atRoot.get(fragment.name.value) ?? fragment);
     }
-    return definition;
-  });
-  return withoutLocations({ kind: Kind.DOCUMENT, definitions }) as DocumentNode;
+    return { kind: Kind.DOCUMENT, definitions };
+  }
 }
 
 /** A copy of an AST without `loc` (its depth is bounded by the nesting check before parsing). */
