@@ -10,6 +10,7 @@
 
 import assert from "node:assert/strict";
 import {
+  Any,
   AsyncExecutor,
   Bool,
   denormalize,
@@ -260,6 +261,48 @@ Deno.test("queryField and queryLink give the result key and the index key", asyn
     );
     assert.equal(new Set(keys).size, keys.length);
     assert.equal(f("x", { options: { v: 1n } }).indexKey, 'x({"v":1n})');
+  });
+
+  await t.step(
+    "values JSON prints alike give different keys: NaN, Infinity, -0, null, objects",
+    () => {
+      const day = new Date(0);
+      const values = [
+        null,
+        Number.NaN,
+        Infinity,
+        -Infinity,
+        0,
+        -0,
+        {},
+        day,
+        new Date(1),
+        new Map(),
+      ];
+      const keys = values.map((value) => f("x", { options: { v: value } }).indexKey);
+      assert.equal(new Set(keys).size, keys.length, keys.join(" "));
+      // The same object is the same value.
+      assert.equal(f("x", { options: { v: day } }).indexKey, keys[7]);
+    },
+  );
+
+  await t.step("a number literal beyond the largest and a null are two loads", async () => {
+    const seen: unknown[] = [];
+    const graph = Graph([
+      Root([
+        Field("echo", Str, (fields: readonly QueryField[]) =>
+          fields.map((field) => {
+            seen.push(field.options?.x);
+            return String(field.options?.x);
+          }), { options: [Option("x", Any)] }),
+      ]),
+    ]);
+    const result = await new Engine(new AsyncExecutor()).execute(
+      graph,
+      read("{ p: echo(x: 1e999) q: echo(x: null) }"),
+    );
+    assert.deepEqual(denormalize(graph, result), { p: "Infinity", q: "null" });
+    assert.deepEqual(seen, [Infinity, null]);
   });
 
   await t.step("selections are frozen, with defaults for what is not given", () => {

@@ -142,7 +142,9 @@ const NO_DIRECTIVES: readonly QueryDirective[] = Object.freeze([]);
 
 /**
  * Prints option values canonically (keys sorted at every level), so that equal options give
- * equal index keys whatever order they were written in.
+ * equal index keys whatever order they were written in, and different ones different keys:
+ * `NaN`, `Infinity` and `-0` are printed as themselves (JSON would print `null` and `0`), and an
+ * object that is not a plain one (a `Date`, a `Map`, a class instance) by its identity.
  *
  * @param value An option value.
  * @returns Canonical text.
@@ -150,15 +152,28 @@ const NO_DIRECTIVES: readonly QueryDirective[] = Object.freeze([]);
 export function canonicalOptions(value: unknown): string {
   if (value instanceof QueryVariable) return `$${value.name}`;
   if (value === null || typeof value !== "object") {
+    if (typeof value === "number") {
+      return Object.is(value, -0) ? "-0" : String(value);
+    }
     if (typeof value === "bigint") return `${value}n`;
     if (value === undefined) return "undefined";
     return JSON.stringify(value) ?? String(value);
   }
   if (Array.isArray(value)) return `[${value.map(canonicalOptions).join(",")}]`;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    let id = identities.get(value);
+    if (id === undefined) identities.set(value, id = ++lastIdentity);
+    return `<object ${id}>`;
+  }
   const obj = value as { [key: string]: unknown };
   const keys = Object.keys(obj).sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalOptions(obj[k])}`).join(",")}}`;
 }
+
+/** Numbers for objects that are not plain, in {@linkcode canonicalOptions}. */
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
 
 function indexKeyOf(name: string, options: QueryOptions | null): string {
   if (options === null) return name;
@@ -310,7 +325,8 @@ function mergeNodes(nodes: readonly QueryNode[]): QueryNode {
   const items: QuerySelection[] = [];
   const fragments: QueryFragment[] = [];
   const seen = new Map<string, number>();
-  const linkParts = new Map<number, QueryNode[]>();
+  // Every selection of each link's key, in the order written.
+  const linkParts = new Map<number, QueryLink[]>();
   let ordered = false;
   for (const node of nodes) {
     if (node.ordered) ordered = true;
@@ -321,18 +337,18 @@ function mergeNodes(nodes: readonly QueryNode[]): QueryNode {
       const at = seen.get(key);
       if (at === undefined) {
         seen.set(key, fields.length);
-        if (item.kind === "link") linkParts.set(fields.length, [item.node]);
+        if (item.kind === "link") linkParts.set(fields.length, [item]);
         fields.push(item);
       } else if (item.kind === "link") {
-        linkParts.get(at)!.push(item.node);
+        linkParts.get(at)?.push(item);
       }
     }
   }
-  for (const [at, parts] of linkParts) {
+  for (const [at, links] of linkParts) {
     const link = fields[at] as QueryLink;
-    const merged = merge(parts);
-    if (merged !== link.node || parts.length > 1) {
-      const directives = parts.length > 1 ? mergeDirectives(nodes, link) : link.directives;
+    const merged = merge(links.map((part) => part.node));
+    if (merged !== link.node || links.length > 1) {
+      const directives = links.length > 1 ? mergeDirectives(links) : link.directives;
       fields[at] = queryLink(link.name, merged, {
         alias: link.alias,
         options: link.options,
@@ -350,14 +366,9 @@ function mergeNodes(nodes: readonly QueryNode[]): QueryNode {
   });
 }
 
-function mergeDirectives(nodes: readonly QueryNode[], link: QueryLink): readonly QueryDirective[] {
-  const key = selectionKey(link);
+function mergeDirectives(links: readonly QueryLink[]): readonly QueryDirective[] {
   const out: QueryDirective[] = [];
-  for (const node of nodes) {
-    for (const item of node.fields) {
-      if (item.kind === "link" && selectionKey(item) === key) out.push(...item.directives);
-    }
-  }
+  for (const link of links) for (const directive of link.directives) out.push(directive);
   return out.length === 0 ? NO_DIRECTIVES : out;
 }
 
