@@ -1872,6 +1872,18 @@ Deno.test("cacheBytes bounds what the document cache keeps", async (t) => {
     assert.equal(schema.cacheStats().hits, 1);
   });
 
+  await t.step("the values of a text's literals count, not only its selections", async () => {
+    // `[{}, {}, ...]` is one selection holding 10,000 objects once compiled.
+    const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
+    const items = 10_000;
+    const answer = await run(schema, `{ echo(v: [${"{} ".repeat(items)}]) }`);
+    assert.equal(answer.data?.echo, JSON.stringify({ v: new Array(items).fill({}) }));
+    const { size, bytes } = schema.cacheStats();
+    assert.equal(size, 1);
+    // Measured on V8: about 36 bytes per token of such a list once compiled.
+    assert.ok(bytes >= items * 2 * 36, `${bytes} bytes for ${items} objects`);
+  });
+
   await t.step("a text larger than the budget is answered, and not kept", async () => {
     const schema = new Schema({ query: graph, executor: new AsyncExecutor(), cacheBytes: 1_000 });
     assert.deepEqual(await run(schema, "{ version }"), { data: { version: "1.0" } });
