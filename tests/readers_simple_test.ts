@@ -220,6 +220,10 @@ Deno.test("readSimple() converts option values to JavaScript", async (t) => {
     ["1.5", 1.5],
     ["2e3", 2000],
     ["-1.5E-1", -0.15],
+    // Integers beyond 2^53 exactly, as read() gives them (and Python Hiku).
+    ["9007199254740993", 9007199254740993n],
+    ["-9007199254740993", -9007199254740993n],
+    ["9007199254740991", 9007199254740991],
     ['"Spock"', "Spock"],
     [
       '"tab\\there \\"quoted\\" back\\\\slash \\u0041 line\\nbreak"',
@@ -259,6 +263,12 @@ Deno.test("readSimple() keeps a map key named __proto__ as an own property", () 
   assert.deepEqual(Object.keys(filter), ["__proto__"]);
 });
 
+Deno.test("readSimple() gives frozen option values, as read() does", () => {
+  const options = readSimple("[(:characters {:filter {:species [:vulcan]}})]").fields[0]!.options!;
+  const filter = options.filter as { species: string[] };
+  assert.ok(Object.isFrozen(options) && Object.isFrozen(filter) && Object.isFrozen(filter.species));
+});
+
 Deno.test("readSimple() rejects an option map key that is not a name", () => {
   throwsReadError(
     "[(:characters {:filter {1 2}})]",
@@ -280,9 +290,11 @@ Deno.test("readSimple() treats commas as whitespace and skips comments", () => {
 
 Deno.test("readSimple() accepts the characters EDN allows in keywords", () => {
   checkRead(
-    "[:is-human? :beam_up! :a.b :x*y+z :a/b :<=> :ünïcode :n2]",
+    "[:is-human? :beam_up! :a.b :x*y+z :a/b :<=> :ünïcode :n2 :𝒜x :𠀋]",
     node(
-      ["is-human?", "beam_up!", "a.b", "x*y+z", "a/b", "<=>", "ünïcode", "n2"].map((n) => field(n)),
+      ["is-human?", "beam_up!", "a.b", "x*y+z", "a/b", "<=>", "ünïcode", "n2", "𝒜x", "𠀋"].map((
+        n,
+      ) => field(n)),
     ),
   );
 });
@@ -368,6 +380,24 @@ Deno.test("readSimple() reports syntax errors with line and column", async (t) =
   });
   await t.step("an invalid number", () => {
     throwsSyntaxError("[(:characters {:limit 10x})]", 'Invalid number "10x"', 1, 23);
+  });
+  await t.step("a long token, quoted short", () => {
+    const digits = "9".repeat(200);
+    throwsSyntaxError(
+      `[(:a {:x ${digits}x})]`,
+      `Invalid number "${"9".repeat(64)}…" (201 characters)`,
+      1,
+      10,
+    );
+    throwsSyntaxError(
+      `[:a] ${"z".repeat(1000)}`,
+      `Expected <EOF> after the query, found "${"z".repeat(64)}…" (1000 characters)`,
+      1,
+      6,
+    );
+  });
+  await t.step("a character beyond the Basic Multilingual Plane that is not a letter", () => {
+    throwsSyntaxError("[:a\u{1F600}]", 'Unexpected character "\u{1F600}" (U+1F600)', 1, 4);
   });
   await t.step("a character EDN does not allow", () => {
     throwsSyntaxError("[:name :spe@cies]", 'Unexpected character "@"', 1, 12);

@@ -26,6 +26,7 @@
 
 import { QueryReadError, QuerySyntaxError, type SourceLocation } from "../../base/errors.ts";
 import { MAX_NESTING } from "../_nesting.ts";
+import { quote as quoteText } from "../../base/_quote.ts";
 import {
   merge,
   type QueryField,
@@ -71,7 +72,7 @@ type Form =
   | FormBase & { readonly kind: "vector" | "list" | "map"; readonly items: readonly Form[] }
   | FormBase & { readonly kind: "keyword" | "symbol"; readonly name: string }
   | FormBase & { readonly kind: "string"; readonly value: string }
-  | FormBase & { readonly kind: "number"; readonly value: number }
+  | FormBase & { readonly kind: "number"; readonly value: number | bigint }
   | FormBase & { readonly kind: "boolean"; readonly value: boolean }
   | FormBase & { readonly kind: "nil" };
 
@@ -103,6 +104,7 @@ const DELIMITER = /[ \t\r\n,()[\]{}";]/;
 const SYMBOL_CHAR = /^[\p{L}\p{N}\-_?!.*+/<>=]$/u;
 const NUMBER = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 const LOOKS_NUMERIC = /^[+-]?\d/;
+const INTEGER = /^[+-]?\d+$/;
 
 /** A recursive-descent EDN reader that keeps each form's position. */
 class EdnParser {
@@ -143,7 +145,7 @@ class EdnParser {
     if (DELIMITER.test(char)) return JSON.stringify(char);
     let end = this.#pos;
     while (end < this.#text.length && !DELIMITER.test(this.#text[end]!)) end++;
-    return JSON.stringify(this.#text.slice(this.#pos, end));
+    return quoteText(this.#text.slice(this.#pos, end));
   }
 
   #skipSpace(): void {
@@ -266,18 +268,24 @@ class EdnParser {
     }
     if (token === "nil") return { kind: "nil", start, end, location };
     if (LOOKS_NUMERIC.test(token)) {
-      if (!NUMBER.test(token)) throw this.#error(`Invalid number "${token}"`, location);
-      return { kind: "number", value: Number(token), start, end, location };
+      if (!NUMBER.test(token)) throw this.#error(`Invalid number ${quoteText(token)}`, location);
+      const value = Number(token);
+      // An integer beyond 2^53 is read exactly, as the GraphQL reader reads one (and Python).
+      if (!Number.isSafeInteger(value) && INTEGER.test(token)) {
+        return { kind: "number", value: BigInt(token), start, end, location };
+      }
+      return { kind: "number", value, start, end, location };
     }
     const keyword = token.startsWith(":");
     const name = keyword ? token.slice(1) : token;
     if (keyword && name === "") throw this.#error('Expected a keyword name after ":"', location);
     for (let i = 0; i < name.length; i++) {
-      const char = name[i]!;
+      // By code point: a letter beyond the Basic Multilingual Plane is two UTF-16 units.
+      const code = name.codePointAt(i)!;
+      const char = String.fromCodePoint(code);
       if (!SYMBOL_CHAR.test(char)) {
         const column = location.column + i + (keyword ? 1 : 0);
         // Spaces other than EDN's, and other characters one cannot see, by code point too.
-        const code = char.charCodeAt(0);
         const point = code < 0x21 || code > 0x7e
           ? ` (U+${code.toString(16).toUpperCase().padStart(4, "0")})`
           : "";
@@ -286,6 +294,7 @@ class EdnParser {
           column,
         });
       }
+      if (code > 0xffff) i++;
     }
     return { kind: keyword ? "keyword" : "symbol", name, start, end, location };
   }
@@ -398,7 +407,8 @@ function toValue(text: string, form: Form): unknown {
       return form.name;
     case "vector":
     case "list":
-      return form.items.map((item) => toValue(text, item));
+      // Frozen, as read() gives them: what a query keeps cannot change under its index key.
+      return Object.freeze(form.items.map((item) => toValue(text, item)));
     case "map": {
       const out: { [key: string]: unknown } = {};
       const items = form.items;
@@ -426,7 +436,7 @@ function toValue(text: string, form: Form): unknown {
           configurable: true,
         });
       }
-      return out;
+      return Object.freeze(out);
     }
   }
 }
