@@ -212,6 +212,26 @@ Deno.test("selectOperation picks the operation to run, or says why it cannot", a
       'Unknown operation named "C": the document defines "A", "B"',
     ],
     [
+      "a name with quotes and a line break: escaped",
+      two,
+      'C"\nforged log line',
+      'Unknown operation named "C\\"\\nforged log line": the document defines "A", "B"',
+    ],
+    [
+      "many long names: each cut short, ten listed",
+      compile(
+        Array.from({ length: 12 }, (_, i) => `query Q${i}${"x".repeat(100)} { hero { name } }`)
+          .join("\n"),
+      ),
+      "C",
+      `Unknown operation named "C": the document defines ${
+        Array.from(
+          { length: 10 },
+          (_, i) => `"Q${i}${"x".repeat(62)}…" (102 characters)`,
+        ).join(", ")
+      } and 2 more`,
+    ],
+    [
       "a name for an anonymous operation",
       compile("{ hero { name } }"),
       "A",

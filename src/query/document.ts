@@ -38,7 +38,7 @@ import type {
 } from "npm:graphql@17.1.0";
 import { QueryReadError, type SourceLocation } from "../base/errors.ts";
 import { setOwn } from "../base/_objects.ts";
-import { MAX_QUOTED, quote } from "../base/_quote.ts";
+import { quote } from "../base/_quote.ts";
 import {
   merge,
   type QueryDirective,
@@ -186,9 +186,7 @@ export function selectOperation(
   for (const operation of operations) if (operation.name === operationName) return operation;
   const anonymous = operations.some((o) => o.name === null);
   throw new QueryReadError(
-    `Unknown operation named ${
-      operationName.length <= MAX_QUOTED ? `"${operationName}"` : quote(operationName)
-    }: the document defines ` +
+    `Unknown operation named ${quote(operationName)}: the document defines ` +
       (anonymous ? "only an anonymous operation" : quoteNames(namedOperations(document))),
   );
 }
@@ -422,11 +420,18 @@ function listOf(...locations: (SourceLocation | null)[]): SourceLocation[] {
   return out;
 }
 
+/** Names for a message: each quoted (cut short when long), the first ten, then how many more. */
 function quoteNames(names: Iterable<string>): string {
   const out: string[] = [];
-  for (const name of names) out.push(`"${name}"`);
-  return out.join(", ");
+  let more = 0;
+  for (const name of names) {
+    if (out.length < MAX_LISTED_NAMES) out.push(quote(name));
+    else more++;
+  }
+  return more === 0 ? out.join(", ") : `${out.join(", ")} and ${more} more`;
 }
+
+const MAX_LISTED_NAMES = 10;
 
 const NO_DIRECTIVES: readonly QueryDirective[] = Object.freeze([]);
 const NO_CONDITIONS: readonly Condition[] = Object.freeze([]);
@@ -474,7 +479,7 @@ class Compiler {
         if (existing !== undefined) {
           report(
             new QueryReadError(
-              `There can be only one operation named "${name.value}"`,
+              `There can be only one operation named ${quote(name.value)}`,
               listOf(locationOf(existing.loc), locationOf(definition.loc)),
             ),
           );
@@ -487,7 +492,7 @@ class Compiler {
         if (existing !== undefined) {
           report(
             new QueryReadError(
-              `There can be only one fragment named "${name}"`,
+              `There can be only one fragment named ${quote(name)}`,
               listOf(locationOf(existing.loc), locationOf(definition.loc)),
             ),
           );
@@ -531,7 +536,7 @@ class Compiler {
         events.push({
           kind: "problem",
           error: new QueryReadError(
-            `There can be only one variable named "$${name}"`,
+            `There can be only one variable named ${quote(`$${name}`)}`,
             listOf(locationOf(definition.loc)),
           ),
         });
@@ -658,7 +663,7 @@ class Compiler {
     if (known !== undefined) return known;
     const definition = this.#fragments.get(name);
     if (definition === undefined) {
-      return new QueryReadError(`Unknown fragment "${name}"`, listOf(spread));
+      return new QueryReadError(`Unknown fragment ${quote(name)}`, listOf(spread));
     }
     const at = this.#stack.indexOf(name);
     if (at !== -1) {
@@ -861,7 +866,7 @@ class Compiler {
         events.push({
           kind: "problem",
           error: new QueryReadError(
-            `There can be only one argument named "${key}"`,
+            `There can be only one argument named ${quote(key)}`,
             listOf(locationOf(arg.loc)),
           ),
         });
@@ -892,7 +897,7 @@ class Compiler {
             events.push({
               kind: "problem",
               error: new QueryReadError(
-                `There can be only one input field named "${key}"`,
+                `There can be only one input field named ${quote(key)}`,
                 listOf(locationOf(field.loc)),
               ),
             });
