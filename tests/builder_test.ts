@@ -153,6 +153,36 @@ Deno.test("handle options are copied, so changing the object later has no effect
   assert.deepEqual(build([handle]), node([field("characters", { options: { limit: 1 } })]));
 });
 
+Deno.test("handle option values are copied and frozen at every depth, so their index key holds", () => {
+  const filter = { species: ["Vulcan"], rank: { min: 1 } };
+  const query = build([Q.characters.options({ filter })]);
+  filter.species.push("Human");
+  filter.rank.min = 5;
+  const built = query.fields[0]!;
+  assert.deepEqual(built.options, { filter: { species: ["Vulcan"], rank: { min: 1 } } });
+  assert.equal(built.indexKey, 'characters({"filter":{"rank":{"min":1},"species":["Vulcan"]}})');
+  const kept = built.options!.filter as { species: string[]; rank: { min: number } };
+  assert.ok(Object.isFrozen(built.options) && Object.isFrozen(kept));
+  assert.ok(Object.isFrozen(kept.species) && Object.isFrozen(kept.rank));
+  // Other objects (a Date for a custom scalar) are kept as they are.
+  const day = new Date(0);
+  assert.equal(build([Q.born.options({ day })]).fields[0]!.options!.day, day);
+});
+
+Deno.test("handle options() refuses a value that refers to itself or nests past 256 levels", () => {
+  const cyclic: { [key: string]: unknown } = {};
+  cyclic.self = cyclic;
+  let deep: unknown = 1;
+  for (let i = 0; i < 10_000; i++) deep = [deep];
+  for (const value of [cyclic, deep]) {
+    throwsTypeError(
+      () => Q.characters.options({ filter: value }),
+      'Cannot set option "filter" of Q.characters: its value nests deeper than 256 levels, or ' +
+        "refers to itself",
+    );
+  }
+});
+
 Deno.test("build() with ordered gives an ordered root, as a mutation", () => {
   const query = build([Q.beamUp.options({ name: "Spock" })(Q.name)], { ordered: true });
   assert.equal(query.ordered, true);
@@ -206,6 +236,10 @@ Deno.test("handle options() rejects a value that is not an object", () => {
   throwsTypeError(
     () => Q.characters(Q.name).options([1] as unknown as { limit: number }),
     "Cannot set options of Q.characters: expected an object of option values, got [1]",
+  );
+  throwsTypeError(
+    () => Q.characters.options(new Map() as unknown as { limit: number }),
+    "Cannot set options of Q.characters: expected an object of option values, got Map {}",
   );
 });
 

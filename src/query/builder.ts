@@ -29,6 +29,8 @@
  */
 
 import { inspect } from "../base/_inspect.ts";
+import { setOwn } from "../base/_objects.ts";
+import { MAX_NESTING } from "./_nesting.ts";
 import {
   merge,
   type QueryField,
@@ -146,13 +148,51 @@ function describeSpec(spec: HandleSpec): string {
 }
 
 function withOptions(spec: HandleSpec, options: QueryOptions): HandleSpec {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+  if (!isPlainObject(options)) {
     throw new TypeError(
       `Cannot set options of ${describeSpec(spec)}: expected an object of option values, got ` +
         inspect(options),
     );
   }
-  return { ...spec, options: { ...spec.options, ...options } };
+  const out: { [name: string]: unknown } = { ...spec.options };
+  for (const name of Object.keys(options)) {
+    setOwn(out, name, frozenValue(options[name], spec, name, 0));
+  }
+  return { ...spec, options: Object.freeze(out) };
+}
+
+function isPlainObject(value: unknown): value is { readonly [key: string]: unknown } {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * A frozen copy of an option value's lists and plain objects (what the query keeps cannot change
+ * under its index key); other values as they are. Values nested deeper than a query's text may
+ * nest, or that refer to themselves, are refused.
+ */
+function frozenValue(value: unknown, spec: HandleSpec, name: string, depth: number): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  const array = Array.isArray(value);
+  if (!array && !isPlainObject(value)) return value;
+  if (depth >= MAX_NESTING) {
+    throw new TypeError(
+      `Cannot set option "${name}" of ${describeSpec(spec)}: its value nests deeper than ` +
+        `${MAX_NESTING} levels, or refers to itself`,
+    );
+  }
+  if (array) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = frozenValue(value[i], spec, name, depth + 1);
+    return Object.freeze(out);
+  }
+  const record = value as { readonly [key: string]: unknown };
+  const out: { [key: string]: unknown } = {};
+  for (const key of Object.keys(record)) {
+    setOwn(out, key, frozenValue(record[key], spec, name, depth + 1));
+  }
+  return Object.freeze(out);
 }
 
 function withAlias(spec: HandleSpec, alias: string): HandleSpec {
