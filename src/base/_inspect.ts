@@ -19,7 +19,39 @@ export function inspect(value: unknown): string {
   return formatValue(value, 0, []);
 }
 
+/** A name or description as it is when plain printable ASCII, else as a JSON string. */
+function printable(text: string): string {
+  return /^[\x20-\x7e]*$/.test(text) && !text.includes('"') ? text : JSON.stringify(text);
+}
+
 function formatValue(value: unknown, depth: number, seen: unknown[]): string {
+  switch (typeof value) {
+    case "function": {
+      let name: unknown;
+      try {
+        name = value.name;
+      } catch {
+        name = "";
+      }
+      return typeof name === "string" && name !== ""
+        ? `[function ${printable(name)}]`
+        : "[function]";
+    }
+    case "symbol":
+      return value.description === undefined
+        ? "Symbol()"
+        : `Symbol(${printable(value.description)})`;
+  }
+  if (typeof value !== "object" || value === null) return formatPrimitive(value);
+  // Getters and Proxy traps run here: one that throws must not replace the error being built.
+  try {
+    return formatObject(value, depth, seen);
+  } catch {
+    return "[unreadable]";
+  }
+}
+
+function formatPrimitive(value: unknown): string {
   switch (typeof value) {
     case "string": {
       const text = value.length > MAX_STRING ? value.slice(0, MAX_STRING) + "…" : value;
@@ -29,15 +61,14 @@ function formatValue(value: unknown, depth: number, seen: unknown[]): string {
       return `${value}n`;
     case "undefined":
       return "undefined";
-    case "function":
-      return value.name ? `[function ${value.name}]` : "[function]";
-    case "symbol":
-      return value.toString();
     case "number":
     case "boolean":
       return String(value);
   }
-  if (value === null) return "null";
+  return "null";
+}
+
+function formatObject(value: object, depth: number, seen: unknown[]): string {
   if (seen.includes(value)) return "[Circular]";
   if (value instanceof Error) return `${value.name}: ${value.message}`;
   if (value instanceof Date) {
@@ -59,12 +90,26 @@ function formatValue(value: unknown, depth: number, seen: unknown[]): string {
   if (depth >= MAX_DEPTH) return tag ? `[${tag}]` : "[Object]";
   const next = [...seen, value];
   const shown = keys.slice(0, MAX_ITEMS).map((k) =>
-    `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${
-      formatValue(obj[k], depth + 1, next)
-    }`
+    `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${property(obj, k, depth + 1, next)}`
   );
   if (keys.length > MAX_ITEMS) shown.push(`… ${keys.length - MAX_ITEMS} more`);
   return `${tag ? tag + " " : ""}{ ${shown.join(", ")} }`;
+}
+
+/** A property printed, or `[unreadable]` when its getter throws. */
+function property(
+  obj: { [key: string]: unknown },
+  key: string,
+  depth: number,
+  seen: unknown[],
+): string {
+  let value: unknown;
+  try {
+    value = obj[key];
+  } catch {
+    return "[unreadable]";
+  }
+  return formatValue(value, depth, seen);
 }
 
 function objectTag(obj: object): string {
