@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   Any,
   Bool,
+  Directive,
   Enum,
   Field,
   Float,
@@ -388,6 +389,16 @@ Deno.test("printGraphSchema() reports an enum value named true, false or null, n
   assert.deepEqual(definitionErrors(() => printGraphSchema(graph)), [
     `Enum value "Answer.true" ${why}`,
     `Enum value "Answer.null" ${why}`,
+  ]);
+});
+
+Deno.test("printGraphSchema() names a directive's argument whose name is not a GraphQL name", () => {
+  const graph = Graph([Root([Field("f", Int, noop)])], {
+    directives: [Directive("cached", ["FIELD"], { args: [Option("time-to-live", Int)] })],
+  });
+  assert.deepEqual(definitionErrors(() => printGraphSchema(graph)), [
+    'Option "@cached(time-to-live:)" is not a GraphQL name: use letters, digits and underscores, ' +
+    "not starting with a digit",
   ]);
 });
 

@@ -11,9 +11,12 @@ import {
 import { Graph } from "../src/definitions/graph.ts";
 import type { GraphInit } from "../src/definitions/named_types.ts";
 import { Option } from "../src/definitions/option.ts";
+import { Input } from "../src/definitions/input.ts";
+import { Directive } from "../src/definitions/directive.ts";
 import { GraphDefinitionError } from "../src/base/errors.ts";
 import {
   Any,
+  EnumRef,
   Float,
   Int,
   InterfaceRef,
@@ -263,6 +266,72 @@ Deno.test("Graph() reports malformed and duplicate options", () => {
       'Link "Actor.character" options can not contain these types: number 1',
     ],
   );
+});
+
+Deno.test("Graph() checks input types' fields as it checks options", () => {
+  const echo = (fields: readonly unknown[]) => fields.map(() => "");
+  const filter = Input("Filter", [
+    Option("a", Int),
+    Option("a", Str),
+    Option("colour", EnumRef("Colour")),
+    Option("size", Int, { default: "big" }),
+    Option("__kind", Str),
+  ]);
+  expectErrors(
+    [Root([Field("f", Str, echo, { options: [Option("x", filter)] })])],
+    {},
+    [
+      'Option "Filter.colour" type refers to the missing enum "Colour"',
+      'Option "Filter.size" default "big" does not fit Int: expected Int, got string "big"',
+      'Option "Filter.__kind" uses a reserved name: names starting with "__" belong to GraphQL ' +
+      "introspection",
+      'Duplicated field names found in Input "Filter": "a"',
+    ],
+  );
+});
+
+Deno.test("Graph() reports defaults of Any options that a query could not write", () => {
+  const echo = (fields: readonly unknown[]) => fields.map(() => "");
+  expectErrors(
+    [
+      Root([
+        Field("f", Str, echo, {
+          options: [
+            Option("a", Any, { default: () => 1 }),
+            Option("b", Any, { default: Infinity }),
+            Option("c", Any, { default: { when: new Date(0) } }),
+            Option("d", Any, { default: { ok: [1, "two", null, { three: true }] } }),
+          ],
+        }),
+      ]),
+    ],
+    {},
+    [
+      'Option "root.f:a" default [function default] is not a value a query can write: a function is not ' +
+      "a query value",
+      'Option "root.f:b" default Infinity is not a value a query can write: Infinity is not a ' +
+      "finite number",
+      'Option "root.f:c" default { when: Date(1970-01-01T00:00:00.000Z) } is not a value a query ' +
+      "can write: Date(1970-01-01T00:00:00.000Z) is not a plain object",
+    ],
+  );
+});
+
+Deno.test("Graph() checks declared directives: names, GraphQL's own, arguments", () => {
+  const root = Root([Field("f", Str, (fields: readonly unknown[]) => fields.map(() => ""))]);
+  expectErrors([root], {
+    directives: [
+      Directive("skip", ["FIELD"]),
+      Directive("cached", ["FIELD"], { args: [Option("ttl", Int), Option("ttl", Str)] }),
+      Directive("cached", ["FIELD"]),
+      Directive("tagged", ["FIELD"], { args: [Option("tag", EnumRef("Tag"))] }),
+    ],
+  }, [
+    'Directive "@skip" has the name of a directive GraphQL specifies',
+    'Duplicated argument names found in Directive "@cached": "ttl"',
+    'Option "@tagged(tag:)" type refers to the missing enum "Tag"',
+    'Duplicated directive names found in the graph: "cached"',
+  ]);
 });
 
 // test_validate_graph.py: test_option_default_none_with_non_optional_type

@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { Directive } from "./directive.ts";
 import type { Field, Interface, Link, Member, Node, Root, Union } from "./members.ts";
 import type { GraphInit, NamedTypes } from "./named_types.ts";
 import type { Option } from "./option.ts";
@@ -135,8 +136,84 @@ export function validateGraph(
   checkDataTypes(ctx, dataTypesInit);
   checkUnions(ctx, init.unions ?? []);
   checkInterfaces(ctx, init.interfaces ?? []);
+  checkInputs(ctx);
+  checkDirectives(ctx, init.directives ?? []);
   checkTypeNames(ctx, nodes, init);
   return problems;
+}
+
+/**
+ * Input types' fields, as options are checked: names, types that exist, defaults that fit, and
+ * no name twice (GraphQL would take the last, the engine the first).
+ */
+function checkInputs(ctx: Context): void {
+  for (const input of ctx.named.inputs.values()) {
+    checkOptionList(ctx, input.fields, {
+      owner: `Input "${input.name}"`,
+      label: (name) => `${input.name}.${name}`,
+      what: "field",
+    });
+  }
+}
+
+/** The directives GraphQL specifies: a graph's own may not take their names. */
+const SPECIFIED_DIRECTIVES = new Set(["skip", "include", "deprecated", "specifiedBy", "oneOf"]);
+
+/** Declared directives: names, no name twice or a specified one's, arguments as options. */
+function checkDirectives(ctx: Context, directives: readonly Directive[]): void {
+  const names: string[] = [];
+  for (const directive of directives) {
+    if (!isName(directive.name)) {
+      ctx.problems.push(`Directive must have a name, got ${inspect(directive.name)}`);
+      continue;
+    }
+    names.push(directive.name);
+    if (SPECIFIED_DIRECTIVES.has(directive.name)) {
+      ctx.problems.push(
+        `Directive "@${directive.name}" has the name of a directive GraphQL specifies`,
+      );
+    }
+    checkOptionList(ctx, directive.args, {
+      owner: `Directive "@${directive.name}"`,
+      label: (name) => `@${directive.name}(${name}:)`,
+      what: "argument",
+    });
+  }
+  const twice = duplicates(names);
+  if (twice.length > 0) {
+    ctx.problems.push(`Duplicated directive names found in the graph: ${quoteAll(twice)}`);
+  }
+}
+
+/** The fields of an input type or the arguments of a directive, checked as options are. */
+function checkOptionList(
+  ctx: Context,
+  list: readonly unknown[],
+  where: { owner: string; label: (name: string) => string; what: string },
+): void {
+  const names: string[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const option = list[i];
+    if (!hasKind(option, "option")) {
+      ctx.problems.push(
+        `${where.owner} ${where.what} at index ${i} must be an Option, got ${describeItem(option)}`,
+      );
+      continue;
+    }
+    const { name } = option as Option;
+    if (!isName(name)) {
+      ctx.problems.push(`${where.owner} ${where.what} at index ${i} must have a name`);
+      continue;
+    }
+    names.push(name);
+    const label = where.label(name);
+    if (name.startsWith("__")) ctx.problems.push(`Option "${label}" ${RESERVED}`);
+    checkOption(ctx, option as Option, label);
+  }
+  const twice = duplicates(names);
+  if (twice.length > 0) {
+    ctx.problems.push(`Duplicated ${where.what} names found in ${where.owner}: ${quoteAll(twice)}`);
+  }
 }
 
 function checkNode(ctx: Context, node: Node, index: number): void {
@@ -362,8 +439,49 @@ function checkOption(ctx: Context, option: Option, label: string): void {
       `Option "${label}" default ${inspect(option.default)} does not fit ${typeToString(type)}: ` +
         problem,
     );
+    return;
+  }
+  // Defaults are written as query values (introspection and the SDL print them as such).
+  const unwritable = notQueryValue(option.default, 0);
+  if (unwritable !== null) {
+    ctx.problems.push(
+      `Option "${label}" default ${inspect(option.default)} is not a value a query can write: ` +
+        unwritable,
+    );
   }
 }
+
+/**
+ * Why a value is not one a query can write (null, a boolean, a finite number, a string, lists
+ * and plain objects of them), or `null` when it is one.
+ */
+function notQueryValue(value: unknown, depth: number): string | null {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return null;
+  if (typeof value === "number") {
+    return Number.isFinite(value) ? null : `${value} is not a finite number`;
+  }
+  if (typeof value !== "object") return `a ${typeof value} is not a query value`;
+  if (depth >= MAX_DEFAULT_DEPTH) return `it nests deeper than ${MAX_DEFAULT_DEPTH} levels`;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const why = notQueryValue(item, depth + 1);
+      if (why !== null) return why;
+    }
+    return null;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    return `${inspect(value)} is not a plain object`;
+  }
+  const record = value as { readonly [key: string]: unknown };
+  for (const key of Object.keys(record)) {
+    const why = notQueryValue(record[key], depth + 1);
+    if (why !== null) return why;
+  }
+  return null;
+}
+
+const MAX_DEFAULT_DEPTH = 64;
 
 function checkDataTypes(
   ctx: Context,

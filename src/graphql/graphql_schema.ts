@@ -627,7 +627,9 @@ function checkNames(query: Graph, mutation: Graph | null): string[] {
   });
   each((g) => g.directives, (directive) => {
     check("Directive", directive.name);
-    for (const arg of directive.args) check("Option", arg.name, ` of "@${directive.name}"`);
+    for (const arg of directive.args) {
+      check("Option", arg.name, `@${directive.name}(${arg.name}:)`);
+    }
   });
   return problems;
 }
