@@ -18,6 +18,7 @@ import {
   InterfaceRef,
   Link,
   LoaderError,
+  Mapping,
   MutationGraph,
   Node,
   Nothing,
@@ -1740,6 +1741,40 @@ Deno.test("a null variable in one input object given for a list is refused as gr
   assert.deepEqual(seen, [{ x: [{ a: 5 }] }, { x: [{ a: 5 }] }, { x: [{ a: 7 }] }, {
     x: [{ a: 7 }],
   }]);
+});
+
+Deno.test("a Mapping option's value is checked through Schema as engine.execute checks it", async () => {
+  const seen: unknown[] = [];
+  const graph = Graph([
+    Root([
+      Field("f", Str, (fields: readonly QueryField[]) =>
+        fields.map((f) => {
+          seen.push(f.options);
+          return JSON.stringify(f.options);
+        }), { options: [Option("m", Mapping(Str, Int))] }),
+    ]),
+  ]);
+  const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
+  const refused: [string, { [name: string]: unknown }, string][] = [
+    ['{ f(m: "text") }', {}, 'expected Mapping(Str, Int), got string "text"'],
+    ["{ f(m: [1, 2]) }", {}, "expected Mapping(Str, Int), got array (length 2) [1, 2]"],
+    ['{ f(m: { a: "x" }) }', {}, 'at ["a"]: expected Int, got string "x"'],
+    ["query ($m: Any!) { f(m: $m) }", { m: { a: { deep: true } } }, 'at ["a"]: expected Int'],
+  ];
+  for (const [query, variables, problem] of refused) {
+    const response = await schema.execute({ query, variables });
+    assert.equal(response.data ?? null, null, query);
+    assert.ok(
+      response.errors?.[0]?.message.startsWith(
+        `Argument "Query.f(m:)" has invalid value: ${problem}`,
+      ),
+      `${query}: ${response.errors?.[0]?.message}`,
+    );
+  }
+  assert.deepEqual(seen, []);
+  assert.deepEqual(await schema.execute({ query: "{ f(m: { a: 1, b: 2 }) }" }), {
+    data: { f: '{"m":{"a":1,"b":2}}' },
+  });
 });
 
 Deno.test("a null variable for a non-null argument is located at the variable, as graphql-js does", async () => {

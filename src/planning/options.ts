@@ -13,6 +13,7 @@ import { setOwn } from "../base/_objects.ts";
 import type { Graph } from "../definitions/graph.ts";
 import type { Option } from "../definitions/option.ts";
 import type { GraphType } from "../definitions/types.ts";
+import { checkValue, namedTypesLookup, type TypeLookup } from "../definitions/_values.ts";
 import { type QueryOptions, QueryVariable } from "../query/query.ts";
 
 /** Variable values of one execution, coerced, by name without `$` (absent: not provided). */
@@ -35,17 +36,107 @@ export function normalizeOptions(
   declared: readonly Option[],
   given: QueryOptions | null,
   graph: Graph,
+  owner: OptionsOwner | null = null,
 ): QueryOptions | null {
   if (declared.length === 0) return given;
   const out: { [name: string]: unknown } = {};
   for (const option of declared) {
     const value = given === null ? undefined : given[option.name];
-    if (value !== undefined) setOwn(out, option.name, parseValue(option.type, value, graph));
-    else if (option.hasDefault) {
+    if (value !== undefined) {
+      if (owner !== null) checkMappings(option, value, graph, owner);
+      setOwn(out, option.name, parseValue(option.type, value, graph));
+    } else if (option.hasDefault) {
       setOwn(out, option.name, parseValue(option.type, option.default, graph));
     }
   }
   return Object.freeze(out);
+}
+
+/**
+ * A `Mapping` option's value, which GraphQL types as `Any` (so nothing else checked it), checked
+ * against its key and value types, as the engine's own validation checks it.
+ *
+ * @throws {QueryReadError} When a mapping inside the value does not fit, at the option.
+ */
+function checkMappings(option: Option, value: unknown, graph: Graph, owner: OptionsOwner): void {
+  if (!hasMapping(option.type, graph, 0)) return;
+  const problem = mappingProblem(option.type, value, graph, "");
+  if (problem === null) return;
+  throw new QueryReadError(
+    `Argument "${owner.coordinate}(${option.name}:)" has invalid value: ${problem}`,
+    owner.location === null ? [] : [owner.location],
+  );
+}
+
+/** Whether a type holds a `Mapping`, through lists, inputs and records (inputs nest boundedly). */
+function hasMapping(type: GraphType, graph: Graph, depth: number): boolean {
+  if (depth > 32) return false;
+  switch (type.kind) {
+    case "mapping":
+      return true;
+    case "optional":
+    case "sequence":
+      return hasMapping(type.type, graph, depth + 1);
+    case "record":
+      for (const name of Object.keys(type.fields)) {
+        if (hasMapping(type.fields[name]!, graph, depth + 1)) return true;
+      }
+      return false;
+    case "inputRef":
+      for (const field of graph.inputsMap.get(type.name)?.fields ?? []) {
+        if (hasMapping(field.type, graph, depth + 1)) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+/** The first mapping inside a value that does not fit its type, described with its path. */
+function mappingProblem(type: GraphType, value: unknown, graph: Graph, at: string): string | null {
+  if (value === null || value === undefined || value instanceof QueryVariable) return null;
+  switch (type.kind) {
+    case "optional":
+      return mappingProblem(type.type, value, graph, at);
+    case "sequence":
+      if (!Array.isArray(value)) return mappingProblem(type.type, value, graph, at);
+      for (let i = 0; i < value.length; i++) {
+        const problem = mappingProblem(type.type, value[i], graph, `${at}[${i}]`);
+        if (problem !== null) return problem;
+      }
+      return null;
+    case "mapping": {
+      const problem = checkValue(type, value, lookupOf(graph));
+      return problem === null ? null : at === "" ? problem : `at ${at}: ${problem}`;
+    }
+    case "record":
+    case "inputRef": {
+      if (typeof value !== "object" || Array.isArray(value)) return null;
+      const record = value as { readonly [key: string]: unknown };
+      for (const key of Object.keys(record)) {
+        const field = type.kind === "record"
+          ? type.fields[key]
+          : graph.inputsMap.get(type.name)?.fieldsMap.get(key)?.type;
+        if (field === undefined) continue;
+        const problem = mappingProblem(field, record[key], graph, `${at}.${key}`);
+        if (problem !== null) return problem;
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+const lookups = new WeakMap<Graph, TypeLookup>();
+
+function lookupOf(graph: Graph): TypeLookup {
+  let lookup = lookups.get(graph);
+  if (lookup === undefined) {
+    lookup = namedTypesLookup(graph.dataTypes, graph.enumsMap, graph.scalarsMap, graph.inputsMap);
+    lookups.set(graph, lookup);
+  }
+  return lookup;
 }
 
 function parseValue(type: GraphType, value: unknown, graph: Graph): unknown {
@@ -165,7 +256,7 @@ export function bindOptions(
     }
     setOwn(bound, name, value);
   }
-  return normalizeOptions(declared, bound, graph);
+  return normalizeOptions(declared, bound, graph, owner);
 }
 
 /**

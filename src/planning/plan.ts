@@ -648,7 +648,12 @@ class Planner {
     if (hasVariables(item.options) || directivesHaveVariables(item)) {
       binding = { member, item, owner: this.#owner(builder, item) };
     } else {
-      const options = normalizeOptions(member.options, item.options, this.#graph);
+      const options = normalizeOptions(
+        member.options,
+        item.options,
+        this.#graph,
+        this.#owner(builder, item),
+      );
       if (options !== item.options) normalized = withOptions(item, options);
     }
     const { group, column } = builder.add(member, normalized, binding);
@@ -685,7 +690,12 @@ class Planner {
     if (hasVariables(item.options) || directivesHaveVariables(item)) {
       binding = { given: item.options ?? {}, owner: this.#owner(builder, item) };
     } else {
-      const normalized = normalizeOptions(link.options, item.options, this.#graph);
+      const normalized = normalizeOptions(
+        link.options,
+        item.options,
+        this.#graph,
+        this.#owner(builder, item),
+      );
       if (normalized !== item.options) query = withOptions(item, normalized) as QueryLink;
       options = link.options.length > 0 ? normalized ?? Object.freeze({}) : null;
     }
