@@ -380,6 +380,8 @@ Deno.test("readSimple() reports syntax errors with line and column", async (t) =
   });
   await t.step("an invalid number", () => {
     throwsSyntaxError("[(:characters {:limit 10x})]", 'Invalid number "10x"', 1, 23);
+    throwsSyntaxError("[(:characters {:limit .5})]", 'Invalid number ".5"', 1, 23);
+    throwsSyntaxError("[(:characters {:limit -.5})]", 'Invalid number "-.5"', 1, 23);
   });
   await t.step("a long token, quoted short", () => {
     const digits = "9".repeat(200);

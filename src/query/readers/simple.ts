@@ -103,7 +103,9 @@ const DELIMITER = /[ \t\r\n,()[\]{}";]/;
 /** Characters EDN allows in symbols and keyword names (the subset a query needs). */
 const SYMBOL_CHAR = /^[\p{L}\p{N}\-_?!.*+/<>=]$/u;
 const NUMBER = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/;
-const LOOKS_NUMERIC = /^[+-]?\d/;
+// `.5` too, refused as a number: EDN has no such number (Python Hiku's reader reads it, with a
+// comment that it should be an error), and as a symbol it would be the string ".5".
+const LOOKS_NUMERIC = /^[+-]?\.?\d/;
 const INTEGER = /^[+-]?\d+$/;
 
 /** A recursive-descent EDN reader that keeps each form's position. */
