@@ -237,6 +237,12 @@ Deno.test("handle options() rejects a value that is not an object", () => {
     () => Q.characters(Q.name).options([1] as unknown as { limit: number }),
     "Cannot set options of Q.characters: expected an object of option values, got [1]",
   );
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  throwsTypeError(
+    () => Q.characters.options(proxy as { limit: number }),
+    "Cannot set options of Q.characters: expected an object of option values, got [unreadable]",
+  );
   throwsTypeError(
     () => Q.characters.options(new Map() as unknown as { limit: number }),
     "Cannot set options of Q.characters: expected an object of option values, got Map {}",

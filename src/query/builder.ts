@@ -162,9 +162,15 @@ function withOptions(spec: HandleSpec, options: QueryOptions): HandleSpec {
 }
 
 function isPlainObject(value: unknown): value is { readonly [key: string]: unknown } {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  if (typeof value !== "object" || value === null) return false;
+  try {
+    if (Array.isArray(value)) return false;
+    const prototype = Object.getPrototypeOf(value);
+    return prototype === Object.prototype || prototype === null;
+  } catch {
+    // A revoked Proxy.
+    return false;
+  }
 }
 
 /**
