@@ -98,6 +98,33 @@ Deno.test("LimitChecker aliases", async (t) => {
     }]);
   });
 
+  await t.step("counts a fragment's aliases once per spread, through chains of fragments", () => {
+    // Written: 6 aliases. Spread in place: 2 (A) + 2 x 2 (B, twice) + 4 x 2 (C, four times) = 14.
+    const text = `
+      { ...A }
+      fragment A on Query { x: characters { ...B } y: characters { ...B } }
+      fragment B on Character { x: actors { ...C } y: actors { ...C } }
+      fragment C on Actor { x: name y: name }
+    `;
+    assert.deepEqual(problemsOf({ maxAliases: 14 }, text), []);
+    assert.deepEqual(problemsOf({ maxAliases: 13 }, text), [{
+      message:
+        "Operation has 14 aliases once its fragments are spread, more than the maximum of 13",
+      locations: [{ line: 2, column: 7 }],
+    }]);
+    // Three aliases per level over five levels: 363, far past the default's 15.
+    let chain = "{ ...L0 }";
+    for (let level = 0; level < 5; level++) {
+      const next = level === 4 ? "name" : `actors { ...L${level + 1} }`;
+      chain += ` fragment L${level} on ${level % 2 === 0 ? "Query" : "Character"} { ` +
+        `a: ${next} b: ${next} c: ${next} }`;
+    }
+    assert.match(
+      problemsOf({ maxAliases: 15 }, chain)[0]?.message ?? "",
+      /^Operation has 363 aliases once its fragments are spread/,
+    );
+  });
+
   await t.step("counts aliases in every operation of the document", () => {
     assert.deepEqual(
       problemsOf({ maxAliases: 1 }, "query A { a: version } query B { b: count }", "A"),

@@ -10,7 +10,10 @@
  * are not counted, as in Hiku's QueryDepthValidator: graphql-js's `MaxIntrospectionDepthRule`,
  * which the schema's validation runs, bounds them, and the standard introspection query is
  * deeper than a sane data limit. Aliases are counted where written (a fragment's once, however
- * often it is spread); root fields through fragments, each fragment once.
+ * often it is spread), and per operation with fragments spread in place (a fragment's once per
+ * spread: a chain of fragments that each alias the next three times multiplies the response by
+ * three per link, which the written count does not see); root fields through fragments, each
+ * fragment once.
  *
  * @module
  */
@@ -159,13 +162,19 @@ function judge(document: CompiledDocument, limits: DocumentLimits): DocumentVerd
   const operations = new Map<string, OperationVerdict>();
   for (const operation of document.operations) {
     const name = operation.name ?? "";
-    if (!operations.has(name)) operations.set(name, judgeOperation(operation, limits));
+    if (!operations.has(name)) {
+      operations.set(name, judgeOperation(operation, limits, problems.length === 0));
+    }
   }
   const sole = document.operations.length === 1 ? operations.values().next().value! : null;
   return { syntaxError: null, problems, operations, sole };
 }
 
-function judgeOperation(operation: CompiledOperation, limits: DocumentLimits): OperationVerdict {
+function judgeOperation(
+  operation: CompiledOperation,
+  limits: DocumentLimits,
+  aliasesWithin: boolean,
+): OperationVerdict {
   const problems: LimitProblem[] = [];
   const roots = operation.rootFields;
   const name = operation.name === null ? "Operation" : `Operation ${quote(operation.name)}`;
@@ -174,6 +183,16 @@ function judgeOperation(operation: CompiledOperation, limits: DocumentLimits): O
       `${name} selects ${roots.length} root fields, more than the maximum of ${limits.maxRootFields}`,
       roots[limits.maxRootFields]!,
       "root_fields",
+    ));
+  }
+  // Aliases written are limited per document (above); a fragment spread several times repeats
+  // its aliases in the result, and a chain of such fragments multiplies them.
+  if (aliasesWithin && operation.aliases > limits.maxAliases) {
+    problems.push(problem(
+      `${name} has ${operation.aliases} aliases once its fragments are spread, more than the ` +
+        `maximum of ${limits.maxAliases}`,
+      operation.location,
+      "aliases",
     ));
   }
   if (operation.depth > limits.maxDepth) {

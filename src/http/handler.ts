@@ -224,7 +224,10 @@ export interface GraphQLHandlerOptions {
   readonly context?: ContextFactory;
   /** The most nested selection sets (`{ a { b } }` is 2; introspection not counted). Default 10. */
   readonly maxDepth?: number;
-  /** The most aliases in a document. Default 15. */
+  /**
+   * The most aliases in a document, and in an operation once its fragments are spread in place.
+   * Default 15.
+   */
   readonly maxAliases?: number;
   /** The most root fields an operation selects (through fragments). Default 20. */
   readonly maxRootFields?: number;

@@ -130,6 +130,11 @@ export interface CompiledOperation {
   readonly depth: number;
   /** The root field of the deepest branch. */
   readonly deepest: SourceLocation | null;
+  /**
+   * Aliased fields once fragments are spread in place (a fragment's once per spread, so a chain of
+   * fragments that each alias the next several times counts what it multiplies to).
+   */
+  readonly aliases: number;
   /** Whether the root selects `__schema` or `__type` (through fragments). */
   readonly introspection: boolean;
 }
@@ -441,6 +446,8 @@ interface SetFacts {
   readonly depth: number;
   /** The item of this set whose branch is deepest. */
   readonly deepest: SourceLocation | null;
+  /** Aliased fields with fragments spread in place: a fragment's count once per spread. */
+  readonly aliases: number;
 }
 
 /** One compilation of one document. */
@@ -626,6 +633,7 @@ class Compiler {
       rootFields,
       depth: facts.depth,
       deepest: facts.deepest,
+      aliases: facts.aliases,
       introspection,
     };
   }
@@ -636,15 +644,21 @@ class Compiler {
     if (known !== undefined) return known;
     let depth = 1;
     let deepest: SourceLocation | null = null;
+    let aliases = 0;
     for (const item of set.items) {
       let itemDepth: number;
       let where: SourceLocation | null;
       if (item.kind === "field") {
-        if (item.set === null || item.name.startsWith("__")) continue;
-        itemDepth = 1 + this.#factsOf(item.set).depth;
+        if (item.alias !== null) aliases++;
+        if (item.set === null) continue;
+        const inner = this.#factsOf(item.set);
+        aliases += inner.aliases;
+        if (item.name.startsWith("__")) continue;
+        itemDepth = 1 + inner.depth;
         where = item.location;
       } else {
         const inner = this.#factsOf(item.set);
+        aliases += inner.aliases;
         itemDepth = inner.depth;
         where = inner.deepest;
       }
@@ -653,7 +667,7 @@ class Compiler {
         deepest = where;
       }
     }
-    const facts = { depth, deepest };
+    const facts = { depth, deepest, aliases };
     this.#facts.set(set, facts);
     return facts;
   }
