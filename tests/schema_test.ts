@@ -27,6 +27,7 @@ import {
   passContext,
   type QueryField,
   QueryReadError,
+  Record,
   Root,
   Scalar,
   Schema,
@@ -1609,6 +1610,16 @@ Deno.test("a mutation runs no root field after one that fails where its type tak
       }),
       Field("nothing", Int, act("nothing", () => null)),
       Field("wrong", Int, act("wrong", () => "abc")),
+      Field(
+        "partly",
+        Record({ x: Optional(Int), y: Int }),
+        act("partly", () => ({ x: "a", y: 1 })),
+      ),
+      Field(
+        "broken",
+        Record({ x: Optional(Int), y: Int }),
+        act("broken", () => ({ x: 1, y: "a" })),
+      ),
       Link("ship", TypeRef("Ship"), () => {
         calls.push("ship");
         throw new Error("no ship");
@@ -1630,6 +1641,9 @@ Deno.test("a mutation runs no root field after one that fails where its type tak
     ["mutation { a: ok b: throws c: ok }", ["ok", "throws"], true],
     ["mutation { a: ok b: nothing c: ok }", ["ok", "nothing"], true],
     ["mutation { a: ok b: wrong c: ok }", ["ok", "wrong"], true],
+    // An error in a record's part that takes null stays there; one that takes none moves up.
+    ["mutation { a: ok b: partly { x y } c: ok }", ["ok", "partly", "ok"], false],
+    ["mutation { a: ok b: broken { x y } c: ok }", ["ok", "broken"], true],
     ["mutation { a: ok b: ship { id } c: ok }", ["ok", "ship"], true],
     // A failure below a root link moves its null up through types that take none.
     ["mutation { a: ok b: made { id broken } c: ok }", ["ok", "made"], true],
@@ -1756,17 +1770,17 @@ Deno.test("a Mapping option's value is checked through Schema as engine.execute 
   ]);
   const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
   const refused: [string, { [name: string]: unknown }, string][] = [
-    ['{ f(m: "text") }', {}, 'expected Mapping(Str, Int), got string "text"'],
-    ["{ f(m: [1, 2]) }", {}, "expected Mapping(Str, Int), got array (length 2) [1, 2]"],
-    ['{ f(m: { a: "x" }) }', {}, 'at ["a"]: expected Int, got string "x"'],
-    ["query ($m: Any!) { f(m: $m) }", { m: { a: { deep: true } } }, 'at ["a"]: expected Int'],
+    ['{ f(m: "text") }', {}, ': expected Mapping(Str, Int), got string "text"'],
+    ["{ f(m: [1, 2]) }", {}, ": expected Mapping(Str, Int), got array (length 2) [1, 2]"],
+    ['{ f(m: { a: "x" }) }', {}, ' at ["a"]: expected Int, got string "x"'],
+    ["query ($m: Any!) { f(m: $m) }", { m: { a: { deep: true } } }, ' at ["a"]: expected Int'],
   ];
   for (const [query, variables, problem] of refused) {
     const response = await schema.execute({ query, variables });
     assert.equal(response.data ?? null, null, query);
     assert.ok(
       response.errors?.[0]?.message.startsWith(
-        `Argument "Query.f(m:)" has invalid value: ${problem}`,
+        `Argument "Query.f(m:)" has invalid value${problem}`,
       ),
       `${query}: ${response.errors?.[0]?.message}`,
     );
@@ -1774,6 +1788,36 @@ Deno.test("a Mapping option's value is checked through Schema as engine.execute 
   assert.deepEqual(seen, []);
   assert.deepEqual(await schema.execute({ query: "{ f(m: { a: 1, b: 2 }) }" }), {
     data: { f: '{"m":{"a":1,"b":2}}' },
+  });
+});
+
+Deno.test("a Mapping inside a data type, an input type that refers to itself, or a list is checked at its path", async () => {
+  const Box = Record({ m: Mapping(Str, Int) });
+  const Filter = Input("Filter", [
+    Option("m", Optional(Mapping(Str, Int))),
+    Option("and", Optional(Sequence(InputRef("Filter")))),
+    Option("or", Optional(Sequence(InputRef("Filter")))),
+  ]);
+  const echo = (fields: readonly QueryField[]) => fields.map((f) => JSON.stringify(f.options));
+  const graph = Graph([
+    Root([
+      Field("box", Str, echo, { options: [Option("x", TypeRef("Box"))] }),
+      Field("where", Str, echo, { options: [Option("w", Filter)] }),
+    ]),
+  ], { dataTypes: { Box }, inputs: [Filter] });
+  const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
+  const message = async (query: string) => (await schema.execute({ query })).errors?.[0]?.message;
+  assert.equal(
+    await message('{ box(x: { m: { a: "x" } }) }'),
+    'Argument "Query.box(x:)" has invalid value at .m["a"]: expected Int, got string "x"',
+  );
+  assert.equal(
+    await message('{ where(w: { and: [{ m: { a: 1 } }, { or: [{ m: { b: "x" } }] }] }) }'),
+    'Argument "Query.where(w:)" has invalid value at .and[1].or[0].m["b"]: expected Int, got ' +
+      'string "x"',
+  );
+  assert.deepEqual(await schema.execute({ query: "{ where(w: { and: [{ m: { a: 1 } }] }) }" }), {
+    data: { where: '{"w":{"and":[{"m":{"a":1}}]}}' },
   });
 });
 

@@ -59,40 +59,77 @@ export function normalizeOptions(
  * @throws {QueryReadError} When a mapping inside the value does not fit, at the option.
  */
 function checkMappings(option: Option, value: unknown, graph: Graph, owner: OptionsOwner): void {
-  if (!hasMapping(option.type, graph, 0)) return;
+  if (!hasMapping(option.type, graph)) return;
   const problem = mappingProblem(option.type, value, graph, "");
   if (problem === null) return;
   throw new QueryReadError(
-    `Argument "${owner.coordinate}(${option.name}:)" has invalid value: ${problem}`,
+    `Argument "${owner.coordinate}(${option.name}:)" has invalid value${problem}`,
     owner.location === null ? [] : [owner.location],
   );
 }
 
-/** Whether a type holds a `Mapping`, through lists, inputs and records (inputs nest boundedly). */
-function hasMapping(type: GraphType, graph: Graph, depth: number): boolean {
-  if (depth > 32) return false;
+/**
+ * Whether a type holds a `Mapping`, through lists, records, data types and input types; worked
+ * out once per type of a graph (input types may refer to themselves).
+ */
+function hasMapping(type: GraphType, graph: Graph): boolean {
+  let known = mappingTypes.get(graph);
+  if (known === undefined) mappingTypes.set(graph, known = new Map());
+  return holdsMapping(type, graph, known);
+}
+
+const mappingTypes = new WeakMap<Graph, Map<GraphType | string, boolean>>();
+
+function holdsMapping(
+  type: GraphType,
+  graph: Graph,
+  known: Map<GraphType | string, boolean>,
+): boolean {
   switch (type.kind) {
     case "mapping":
       return true;
     case "optional":
     case "sequence":
-      return hasMapping(type.type, graph, depth + 1);
-    case "record":
+      return holdsMapping(type.type, graph, known);
+    case "record": {
+      const seen = known.get(type);
+      if (seen !== undefined) return seen;
+      known.set(type, false);
+      let holds = false;
       for (const name of Object.keys(type.fields)) {
-        if (hasMapping(type.fields[name]!, graph, depth + 1)) return true;
+        if (holdsMapping(type.fields[name]!, graph, known)) holds = true;
       }
-      return false;
-    case "inputRef":
-      for (const field of graph.inputsMap.get(type.name)?.fields ?? []) {
-        if (hasMapping(field.type, graph, depth + 1)) return true;
+      known.set(type, holds);
+      return holds;
+    }
+    case "ref":
+    case "inputRef": {
+      // By name: a named type met again while it is being worked out holds nothing more.
+      const key = `${type.kind}:${type.name}`;
+      const seen = known.get(key);
+      if (seen !== undefined) return seen;
+      known.set(key, false);
+      let holds = false;
+      if (type.kind === "ref") {
+        const record = graph.dataTypes.get(type.name);
+        if (record !== undefined) holds = holdsMapping(record, graph, known);
+      } else {
+        for (const field of graph.inputsMap.get(type.name)?.fields ?? []) {
+          if (holdsMapping(field.type, graph, known)) holds = true;
+        }
       }
-      return false;
+      known.set(key, holds);
+      return holds;
+    }
     default:
       return false;
   }
 }
 
-/** The first mapping inside a value that does not fit its type, described with its path. */
+/**
+ * The first mapping inside a value that does not fit its type, as the end of graphql-js's
+ * sentence: ` at .filter["a"]: expected Int, got ...`, or `: expected ...` at the value itself.
+ */
 function mappingProblem(type: GraphType, value: unknown, graph: Graph, at: string): string | null {
   if (value === null || value === undefined || value instanceof QueryVariable) return null;
   switch (type.kind) {
@@ -107,7 +144,16 @@ function mappingProblem(type: GraphType, value: unknown, graph: Graph, at: strin
       return null;
     case "mapping": {
       const problem = checkValue(type, value, lookupOf(graph));
-      return problem === null ? null : at === "" ? problem : `at ${at}: ${problem}`;
+      if (problem === null) return null;
+      // checkValue says where inside the mapping, as `at ["key"]: ...`: one path in all.
+      const inside = /^at ([^:]*): /.exec(problem);
+      const path = inside === null ? at : at + inside[1];
+      const what = inside === null ? problem : problem.slice(inside[0].length);
+      return path === "" ? `: ${what}` : ` at ${path}: ${what}`;
+    }
+    case "ref": {
+      const record = graph.dataTypes.get(type.name);
+      return record === undefined ? null : mappingProblem(record, value, graph, at);
     }
     case "record":
     case "inputRef": {
