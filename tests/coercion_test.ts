@@ -866,3 +866,28 @@ Deno.test("a list loaded as a one-shot iterable is read once, with its errors at
     }
   }
 });
+
+Deno.test("an object of the user's that is its own iterator is read afresh by each request", async () => {
+  // Its iterator starts again each time it is asked for: not one-shot, and its items change.
+  class Items {
+    items: number[] = [1, 2];
+    #at = 0;
+    [Symbol.iterator](): this {
+      this.#at = 0;
+      return this;
+    }
+    next(): IteratorResult<number> {
+      return this.#at < this.items.length
+        ? { value: this.items[this.#at++]!, done: false }
+        : { value: undefined, done: true };
+    }
+  }
+  const shared = new Items();
+  const graph = Graph([
+    Root([Field("xs", Sequence(Int), (fields: readonly QueryField[]) => fields.map(() => shared))]),
+  ]);
+  const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
+  assert.deepEqual(await schema.execute({ query: "{ xs }" }), { data: { xs: [1, 2] } });
+  shared.items = [3, 4, 5];
+  assert.deepEqual(await schema.execute({ query: "{ xs }" }), { data: { xs: [3, 4, 5] } });
+});

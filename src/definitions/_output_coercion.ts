@@ -146,9 +146,9 @@ export function coerceLeaf(coercion: OutputCoercion, value: unknown): unknown {
  * A list's items as an array: the array itself, the items of another iterable object, or
  * `null` when the value is not an iterable object (graphql-js's `isIterableObject`).
  *
- * An iterable that is its own iterator (a generator, `map.values()`) can be read only once, and
- * a result may be walked more than once (the fast walk gives up and the slow one reports): its
- * items, or what its iteration threw, are kept for the next read.
+ * A generator or a built-in iterator (`map.values()`) can be read only once, and a result may be
+ * walked more than once (the fast walk gives up and the slow one reports): its items, or what its
+ * iteration threw, are kept for the next read.
  *
  * @param value The loaded value.
  * @returns The items, or `null`.
@@ -165,7 +165,9 @@ export function listItems(value: unknown): readonly unknown[] | null {
     throw (kept as { readonly thrown: unknown }).thrown;
   }
   const iterator = iterate.call(value) as Iterator<unknown>;
-  const once = iterator === value;
+  // Only the language's own one-shot iterators: an object of the user's that is its own
+  // iterator may start again, and its items may change between requests.
+  const once = iterator === value && ONE_SHOT.test(Object.prototype.toString.call(value));
   let items: unknown[];
   try {
     items = Array.from({ [Symbol.iterator]: () => iterator });
@@ -176,6 +178,9 @@ export function listItems(value: unknown): readonly unknown[] | null {
   if (once) iterated.set(value, items);
   return items;
 }
+
+/** The tags of generators and of built-in iterators (`map.values()`, `array.entries()`, ...). */
+const ONE_SHOT = /^\[object (Generator|[A-Za-z ]*Iterator|Iterator Helper)\]$/;
 
 /** The items of one-shot iterables already read (see {@linkcode listItems}). */
 const iterated = new WeakMap<object, readonly unknown[] | { readonly thrown: unknown }>();

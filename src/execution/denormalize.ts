@@ -520,6 +520,21 @@ export function linkNulls(batch: Batch, i: number, slot: LinkSlot): boolean {
 }
 
 /**
+ * Whether a field's value at one position, built as {@linkcode denormalizeWithErrors} builds it,
+ * is a null where the field's type takes none: it failed, is null, or is a value its type does
+ * not take, or a record's or list's part that takes no null moved one up to it (an error in a
+ * part that takes null does not). The engine asks it of a mutation's root fields.
+ *
+ * @param batch The batch holding the field.
+ * @param i The position in the batch.
+ * @param slot The field's slot in the batch's plan.
+ * @returns `true` when the null reaches the field's parent.
+ */
+export function fieldNulls(batch: Batch, i: number, slot: FieldSlot): boolean {
+  return new ErrorWalker(0).field(batch, i, slot) === INVALID;
+}
+
+/**
  * A record's property as graphql-js's default resolver reads it; a getter that throws gives what
  * it threw as an `Error` (a value that is not one as graphql-js wraps it), a field error there.
  */
@@ -590,13 +605,13 @@ class ErrorWalker {
       case "typename":
         return typeName ?? plan.typeName;
       case "field":
-        return this.#field(batch, i, slot);
+        return this.field(batch, i, slot);
       case "link":
         return this.link(batch, i, slot);
     }
   }
 
-  #field(batch: Batch, i: number, slot: FieldSlot): unknown {
+  field(batch: Batch, i: number, slot: FieldSlot): unknown {
     const plan = batch.plan;
     const state = batch.groups[slot.group]!;
     const locations = slot.locations;

@@ -48,7 +48,7 @@ import { endSpan, startSpan, tracerOf, traceRun, type TracingOption } from "./tr
 import { context as otelContext, type Span, type Tracer } from "npm:@opentelemetry/api@1.9.1";
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import { createResult, type ResultProxy } from "./result.ts";
-import { checkedField, linkNulls } from "./denormalize.ts";
+import { checkedField, fieldNulls, linkNulls } from "./denormalize.ts";
 import { Batch, FAILED_TARGET, isFailure, type LinkData, NO_TARGET } from "./store.ts";
 
 /** Options of the {@linkcode Engine} constructor. */
@@ -1382,11 +1382,13 @@ function nullsRoot(batch: Batch, step: OrderedStep): boolean {
       const row = state.rows[0];
       const value = row?.[state.columns === null ? slot.column : state.columns[slot.column]!];
       if (value === null || value === undefined || isFailure(value)) return true;
-      // A value its type does not take (a string for an Int) is an error in its place too.
+      // A value its type does not take (a string for an Int) is an error in its place too; one
+      // the fast check passes is fine, else the walk that reports decides (an error in a
+      // record's part that takes null stays there).
       try {
         checkedField(slot, value);
       } catch {
-        return true;
+        if (fieldNulls(batch, 0, slot)) return true;
       }
     }
     return false;
