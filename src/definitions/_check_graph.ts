@@ -456,11 +456,22 @@ function checkOption(ctx: Context, option: Option, label: string): void {
  * and plain objects of them), or `null` when it is one.
  */
 function notQueryValue(value: unknown, depth: number): string | null {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return null;
-  if (typeof value === "number") {
-    return Number.isFinite(value) ? null : `${value} is not a finite number`;
+  // An integer beyond 2^53 is a bigint, as both readers read one; `undefined` is a default left
+  // unsaid (the SDL prints null).
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+    case "bigint":
+    case "undefined":
+      return null;
+    case "number":
+      return Number.isFinite(value) ? null : `${value} is not a finite number`;
+    case "object":
+      if (value === null) return null;
+      break;
+    default:
+      return `a ${typeof value} is not a query value`;
   }
-  if (typeof value !== "object") return `a ${typeof value} is not a query value`;
   if (depth >= MAX_DEFAULT_DEPTH) return `it nests deeper than ${MAX_DEFAULT_DEPTH} levels`;
   if (Array.isArray(value)) {
     for (const item of value) {
