@@ -552,6 +552,15 @@ Deno.test("APQ: a store that does not answer within storeTimeout is a miss, and 
     `Persisted query store did not keep ${HELLO_HASH}: it did not answer within 20 ms ` +
     "(storeTimeout)",
   ]);
+  // No limit of its own, or one past what a timer takes: the store is served as usual.
+  for (const storeTimeout of [Infinity, 2 ** 53]) {
+    const store = new MemoryPersistedQueryStore();
+    const handler = handlerWith({ persistedQueries: { store, storeTimeout } });
+    await expectJson(await post(handler, { query: HELLO, ...byHash(HELLO_HASH) }), 200, {
+      data: { hello: "world" },
+    });
+    await expectJson(await post(handler, byHash(HELLO_HASH)), 200, { data: { hello: "world" } });
+  }
   for (const storeTimeout of [0, -1, Number.NaN, "1000"]) {
     assert.throws(
       () =>

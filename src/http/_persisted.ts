@@ -528,7 +528,8 @@ export interface PersistedQueriesOptions {
    * Milliseconds the store has for one read or write (within the request's own time limit): a
    * read not answered by then is `PersistedQueryNotFound` (the client sends the text and is
    * served), a write not answered by then is skipped; both are logged. A store that is down then
-   * costs a request this long, not its whole time limit. Default 1,000.
+   * costs a request this long, not its whole time limit. Default 1,000; `Infinity` leaves the
+   * store calls to the request's time limit alone.
    */
   readonly storeTimeout?: number;
 }

@@ -1311,7 +1311,10 @@ function encodingProblem(header: string | null): Rejection | null {
 /** The `persistedQueries` option, checked (messages name the option and the value). */
 /** The request's signal, also aborted when the store has had `storeTimeout` for one call. */
 function storeSignal(config: PersistedConfig, run: Run): AbortSignal {
-  return AbortSignal.any([run.signal, AbortSignal.timeout(config.storeTimeout)]);
+  const limit = config.storeTimeout;
+  if (limit === Infinity) return run.signal;
+  // Timers take at most 2^31 - 1 ms (longer ones fire at once).
+  return AbortSignal.any([run.signal, AbortSignal.timeout(Math.min(limit, MAX_TIMER_DELAY))]);
 }
 
 /** Why a store call failed, for the log: its error, or that it did not answer in time. */
