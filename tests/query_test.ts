@@ -281,8 +281,11 @@ Deno.test("queryField and queryLink give the result key and the index key", asyn
       ];
       const keys = values.map((value) => f("x", { options: { v: value } }).indexKey);
       assert.equal(new Set(keys).size, keys.length, keys.join(" "));
-      // The same object is the same value.
+      // The same object is the same value, and so is an equal date.
       assert.equal(f("x", { options: { v: day } }).indexKey, keys[7]);
+      assert.equal(f("x", { options: { v: new Date(0) } }).indexKey, keys[7]);
+      assert.equal(f("x", { options: { v: values[9] } }).indexKey, keys[9]);
+      assert.notEqual(f("x", { options: { v: new Map() } }).indexKey, keys[9]);
     },
   );
 

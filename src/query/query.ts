@@ -143,8 +143,9 @@ const NO_DIRECTIVES: readonly QueryDirective[] = Object.freeze([]);
 /**
  * Prints option values canonically (keys sorted at every level), so that equal options give
  * equal index keys whatever order they were written in, and different ones different keys:
- * `NaN`, `Infinity` and `-0` are printed as themselves (JSON would print `null` and `0`), and an
- * object that is not a plain one (a `Date`, a `Map`, a class instance) by its identity.
+ * `NaN`, `Infinity` and `-0` are printed as themselves (JSON would print `null` and `0`), a
+ * `Date` by its time, and any other object that is not a plain one (a `Map`, a class instance) by
+ * its identity.
  *
  * @param value An option value.
  * @returns Canonical text.
@@ -162,6 +163,9 @@ export function canonicalOptions(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalOptions).join(",")}]`;
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) {
+    // A date by its time (equal dates merge, as a custom scalar's parse makes a new one each
+    // time); any other object by its identity, since what it holds may not show in its keys.
+    if (value instanceof Date) return `Date(${value.getTime()})`;
     let id = identities.get(value);
     if (id === undefined) identities.set(value, id = ++lastIdentity);
     return `<object ${id}>`;
