@@ -733,10 +733,10 @@ Deno.test("a document of many operations selecting introspection is kept in the 
   for (let i = 0; i < 2_000; i++) {
     text += `query Q${i} { ...Root t${i}: __type(name: "Rank") { name } }\n`;
   }
-  for (const name of ["Q0", "Q1999", "Q0"]) {
-    const n = name.slice(1);
-    assert.deepEqual(await schema.execute({ query: text, operationName: name }), {
-      data: { __schema: { queryType: { name: "Query" } }, [`t${n}`]: { name: "Rank" } },
+  // A thousand of its operations run, each once.
+  for (let i = 0; i < 2_000; i += 2) {
+    assert.deepEqual(await schema.execute({ query: text, operationName: `Q${i}` }), {
+      data: { __schema: { queryType: { name: "Query" } }, [`t${i}`]: { name: "Rank" } },
     });
   }
   // One copy of the AST serves every operation's introspection: the entry stays in the cache
@@ -744,7 +744,7 @@ Deno.test("a document of many operations selecting introspection is kept in the 
   const stats = schema.cacheStats();
   assert.equal(stats.size, 1);
   assert.equal(stats.misses, 1);
-  assert.equal(stats.hits, 2);
+  assert.equal(stats.hits, 999);
   assert.ok(stats.bytes < text.length * 200, `${stats.bytes} bytes for ${text.length} characters`);
 });
 

@@ -234,7 +234,7 @@ export class DocumentEntry {
     const source = this.#introspectionSource;
     if (source !== null) {
       bytes += this.tokens * TOKEN_BYTES +
-        this.#introspection.size * source.size * INTROSPECTION_DEFINITION_BYTES;
+        this.#introspection.size * source.definitionsPerDocument * INTROSPECTION_DEFINITION_BYTES;
     }
     const compiled = this.compiled;
     if (compiled !== null) {

@@ -50,9 +50,9 @@ export class IntrospectionSource {
     }
   }
 
-  /** Definitions in the document (for the entry's size). */
-  get size(): number {
-    return this.#definitions.length;
+  /** Definitions in each operation's document: the operation and the fragments (its size). */
+  get definitionsPerDocument(): number {
+    return 1 + this.#fragments.size;
   }
 
   /**
