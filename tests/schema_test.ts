@@ -38,7 +38,7 @@ import {
   UnionRef,
 } from "../mod.ts";
 import type { Graph as GraphT } from "../mod.ts";
-import { buildSchema, graphql } from "graphql";
+import { buildSchema, graphql, type GraphQLFieldResolver } from "graphql";
 import { DB, graph as seedGraph } from "./support/star_trek.ts";
 import { createStarTrek } from "./support/star_trek_schema.ts";
 
@@ -1819,6 +1819,70 @@ Deno.test("a Mapping inside a data type, an input type that refers to itself, or
   assert.deepEqual(await schema.execute({ query: "{ where(w: { and: [{ m: { a: 1 } }] }) }" }), {
     data: { where: '{"w":{"and":[{"m":{"a":1}}]}}' },
   });
+});
+
+Deno.test("a link loader's wrong item fails its position alone, as graphql-js completes each item", async () => {
+  // Nothing where the type takes none, and an id of a type outside the interface, for one
+  // parent of three: the other parents keep their links.
+  const friends: { [id: string]: (string | null)[] } = {
+    P1: ["P2"],
+    P2: ["P1", null],
+    P3: ["P1"],
+  };
+  const pets: { [id: string]: string[] } = { P1: ["P2"], P2: ["T1"], P3: ["P3"] };
+  const resolveType = (id: unknown) => String(id).startsWith("T") ? "Pet" : "Person";
+  const graph = Graph([
+    Node("Person", [
+      Field("id", Str, (_f: unknown, ids: readonly string[]) => ids.map((id) => [id])),
+      Link(
+        "friends",
+        Optional(Sequence(TypeRef("Person"))),
+        (ids: readonly string[]) => ids.map((id) => friends[id]!.map((x) => x ?? Nothing)),
+        { requires: "id" },
+      ),
+      Link(
+        "likes",
+        Sequence(Optional(InterfaceRef("Entity"))),
+        (ids: readonly string[]) => ids.map((id) => pets[id]!),
+        { requires: "id" },
+      ),
+    ], { implements: ["Entity"] }),
+    Node("Pet", [Field("id", Str, (_f: unknown, ids: readonly string[]) => ids.map((id) => [id]))]),
+    Root([
+      Link("people", Sequence(TypeRef("Person")), () => ["P1", "P2", "P3"], { requires: null }),
+      Link("one", TypeRef("Person"), () => Nothing, { requires: null }),
+    ]),
+  ], {
+    interfaces: [
+      Interface("Entity", [Field("id", Str, () => [])], { resolveType }),
+    ],
+  });
+  const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
+  const reference = buildSchema(`
+    interface Entity { id: String! }
+    type Person implements Entity { id: String! friends: [Person!] likes: [Entity]! }
+    type Pet { id: String! }
+    type Query { people: [Person!]! one: Person! }
+  `);
+  const fieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, _args, _ctx, info) => {
+    if (info.parentType.name === "Query") {
+      return info.fieldName === "one" ? null : ["P1", "P2", "P3"];
+    }
+    if (info.fieldName === "friends") return friends[source as string];
+    if (info.fieldName === "likes") return pets[source as string];
+    return source;
+  };
+  const typeResolver = (value: unknown) => resolveType(value);
+  for (
+    const query of [
+      "{ people { id friends { id } } }",
+      "{ people { id likes { id } } }",
+      "{ one { id } }",
+    ]
+  ) {
+    const theirs = await graphql({ schema: reference, source: query, fieldResolver, typeResolver });
+    assert.equal(JSON.stringify(await schema.execute({ query })), JSON.stringify(theirs), query);
+  }
 });
 
 Deno.test("a null variable for a non-null argument is located at the variable, as graphql-js does", async () => {

@@ -26,6 +26,7 @@ import { describe, inspect } from "../base/_inspect.ts";
 import { type Context, strictContext } from "../definitions/context.ts";
 import type { Graph } from "../definitions/graph.ts";
 import { type Id, isId, Nothing } from "../definitions/members.ts";
+import type { GraphType } from "../definitions/types.ts";
 import { bindArguments, bindOptions, NO_VARIABLES, type Variables } from "../planning/options.ts";
 import type { FieldGroup, LinkPlan, NodePlan, OrderedStep, RegionPlan } from "../planning/plan.ts";
 import type { FusedResult } from "../definitions/fusion.ts";
@@ -1113,6 +1114,11 @@ class Execution {
   get context(): Context {
     return this.#scope.context;
   }
+
+  /** Whether failures are reported where they happened (GraphQL) rather than failing the run. */
+  get partial(): boolean {
+    return this.#partial;
+  }
 }
 
 function rebuild(
@@ -1220,13 +1226,21 @@ class TargetBuilder {
       (this.#instead ??= new Map()).set(parent, null);
       return;
     }
+    if (value === Nothing && this.#run.partial) {
+      (this.#instead ??= new Map()).set(parent, this.#nullViolation());
+      return;
+    }
     const got = value === Nothing ? "Nothing" : describe(value);
     if (i < 0) {
       const shape = this.#link.shape;
       const list = shape.itemsNullable ? "array of ids or Nothing" : "array of ids";
       throw this.shape(shape.nullable ? `${list}, or Nothing for no list` : list, got);
     }
-    throw this.shape(`array (length ${n}) of ${this.expectedItem()}`, `${got} at [${i}]`);
+    const error = this.shape(`array (length ${n}) of ${this.expectedItem()}`, `${got} at [${i}]`);
+    if (!this.#run.partial) throw error;
+    // Reported where it happened: one parent's wrong value fails that parent's link, not the
+    // others' (as graphql-js fails one resolver's result).
+    (this.#instead ??= new Map()).set(parent, error);
   }
 
   /** The child position of one returned item (`k`: its index in the targets array). */
@@ -1260,18 +1274,30 @@ class TargetBuilder {
     return position;
   }
 
-  /** `Nothing` or an `Error` in place of an id: its code; `null` for an id; throws otherwise. */
+  /**
+   * `Nothing` or an `Error` in place of an id: its code; `null` for an id. What is neither (or a
+   * `Nothing` where the link takes none) is a `LoaderShapeError`; with partial results it fails
+   * that position alone, and the other items and parents keep theirs, as graphql-js completes
+   * each item on its own.
+   */
   #special(id: unknown, maybe: boolean, i: number, j: number, k: number): number | null {
     if (id === Nothing) {
       if (maybe) return NO_TARGET;
-      throw this.#badItem(id, i, j);
+      return this.#failed(k, this.#run.partial ? this.#nullViolation() : this.#badItem(id, i, j));
     }
-    if (isFailure(id)) {
-      (this.#failures ??= new Map()).set(k, id);
-      return FAILED_TARGET;
-    }
-    if (!isId(id)) throw this.#badItem(id, i, j);
+    if (isFailure(id)) return this.#failed(k, id);
+    if (!isId(id)) return this.#failed(k, this.#badItem(id, i, j));
     return null;
+  }
+
+  /**
+   * A position that failed: a loader's `Error` is kept there; a wrong item fails the whole load,
+   * unless failures are reported where they happen (GraphQL), where it fails that position alone.
+   */
+  #failed(k: number, error: Error): number {
+    if (error instanceof LoaderShapeError && !this.#run.partial) throw error;
+    (this.#failures ??= new Map()).set(k, error);
+    return FAILED_TARGET;
   }
 
   #toSparse(): void {
@@ -1297,9 +1323,21 @@ class TargetBuilder {
       const targets = this.#link.targets;
       const name = targets.resolveType!(id as Id, this.#run.context);
       if (!targets.possible.has(name)) {
-        throw this.shape(
-          `ids whose type resolves to ${[...targets.possible].map((n) => `"${n}"`).join(" or ")}`,
-          `id ${inspect(id)} resolved to ${inspect(name)}`,
+        // With partial results, in graphql-js's words for a type outside the union.
+        if (this.#run.partial && typeof name === "string") {
+          return this.#failed(
+            k,
+            new TypeError(
+              `Runtime Object type "${name}" is not a possible type for "${this.#abstractName()}".`,
+            ),
+          );
+        }
+        return this.#failed(
+          k,
+          this.shape(
+            `ids whose type resolves to ${[...targets.possible].map((n) => `"${n}"`).join(" or ")}`,
+            `id ${inspect(id)} resolved to ${inspect(name)}`,
+          ),
         );
       }
       found = typed.findIndex((t) => t.name === name);
@@ -1317,6 +1355,20 @@ class TargetBuilder {
     }
     this.#batchOf![this.#batchOf!.length - 1] = found;
     return position;
+  }
+
+  /** The union or interface the link is typed with. */
+  #abstractName(): string {
+    let type = this.#link.link.type as GraphType;
+    while (type.kind === "optional" || type.kind === "sequence") type = type.type;
+    return "name" in type ? String(type.name) : "";
+  }
+
+  /** A `Nothing` where the link takes none, in graphql-js's words for a null there. */
+  #nullViolation(): TypeError {
+    return new TypeError(
+      `Cannot return null for non-nullable field ${this.#plan.typeName}.${this.#link.link.name}.`,
+    );
   }
 
   #badItem(item: unknown, i: number, j: number): LoaderShapeError {

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { LoaderError, QueryReadError } from "../base/errors.ts";
+import { LoaderError, LoaderShapeError, QueryReadError } from "../base/errors.ts";
 import type { Graph } from "../definitions/graph.ts";
 import type { Id } from "../definitions/members.ts";
 import {
@@ -252,8 +252,9 @@ export function resultParts(
  * @returns The located error.
  */
 export function failureOf(error: unknown, what: string, node: string, name: string): Error {
-  // An argument a variable made invalid is the request's error, not a loader's.
-  if (error instanceof QueryReadError) return error;
+  // An argument a variable made invalid is the request's error, not a loader's; a wrong item of
+  // a link's result already names the loader.
+  if (error instanceof QueryReadError || error instanceof LoaderShapeError) return error;
   let byName = located.get(error as object);
   if (byName === undefined) {
     byName = new Map();
