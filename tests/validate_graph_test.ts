@@ -317,6 +317,21 @@ Deno.test("Graph() reports defaults of Any options that a query could not write"
   );
 });
 
+Deno.test("Graph() takes bigint and undefined defaults, which a query can write or leave out", () => {
+  const echo = (fields: readonly unknown[]) => fields.map(() => "");
+  Graph([
+    Root([
+      Field("f", Str, echo, {
+        options: [
+          Option("big", Any, { default: 9007199254740993n }),
+          Option("nested", Any, { default: { ids: [1n, 2] } }),
+          Option("unsaid", Optional(Int), { default: undefined }),
+        ],
+      }),
+    ]),
+  ]);
+});
+
 Deno.test("Graph() checks declared directives: names, GraphQL's own, arguments", () => {
   const root = Root([Field("f", Str, (fields: readonly unknown[]) => fields.map(() => ""))]);
   expectErrors([root], {
