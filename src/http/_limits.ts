@@ -10,10 +10,10 @@
  * are not counted, as in Hiku's QueryDepthValidator: graphql-js's `MaxIntrospectionDepthRule`,
  * which the schema's validation runs, bounds them, and the standard introspection query is
  * deeper than a sane data limit. Aliases are counted where written (a fragment's once, however
- * often it is spread), and per operation with fragments spread in place (a fragment's once per
- * spread: a chain of fragments that each alias the next three times multiplies the response by
- * three per link, which the written count does not see); root fields through fragments, each
- * fragment once.
+ * often it is spread), and against a higher limit per operation with fragments spread in place
+ * (a fragment's once per spread: a chain of fragments that each alias the next three times
+ * multiplies the response by three per link, which the written count does not see); root fields
+ * through fragments, each fragment once.
  *
  * @module
  */
@@ -44,6 +44,7 @@ export interface DocumentLimits {
   readonly maxTokens: number;
   readonly maxDepth: number;
   readonly maxAliases: number;
+  readonly maxSpreadAliases: number;
   readonly maxRootFields: number;
 }
 
@@ -187,10 +188,10 @@ function judgeOperation(
   }
   // Aliases written are limited per document (above); a fragment spread several times repeats
   // its aliases in the result, and a chain of such fragments multiplies them.
-  if (aliasesWithin && operation.aliases > limits.maxAliases) {
+  if (aliasesWithin && operation.aliases > limits.maxSpreadAliases) {
     problems.push(problem(
       `${name} has ${operation.aliases} aliases once its fragments are spread, more than the ` +
-        `maximum of ${limits.maxAliases}`,
+        `maximum of ${limits.maxSpreadAliases}`,
       operation.location,
       "aliases",
     ));

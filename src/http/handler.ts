@@ -224,11 +224,14 @@ export interface GraphQLHandlerOptions {
   readonly context?: ContextFactory;
   /** The most nested selection sets (`{ a { b } }` is 2; introspection not counted). Default 10. */
   readonly maxDepth?: number;
-  /**
-   * The most aliases in a document, and in an operation once its fragments are spread in place.
-   * Default 15.
-   */
+  /** The most aliases in a document, as written (a fragment's once). Default 15. */
   readonly maxAliases?: number;
+  /**
+   * The most aliases in an operation with its fragments spread in place, a fragment's once per
+   * spread: a chain of fragments that each alias the next three times multiplies the response by
+   * three per link, which the written count does not see. Default 100.
+   */
+  readonly maxSpreadAliases?: number;
   /** The most root fields an operation selects (through fragments). Default 20. */
   readonly maxRootFields?: number;
   /** The most lexical tokens in a document, checked while parsing. Default 5,000. */
@@ -337,6 +340,7 @@ export interface GraphQLHandlerOptions {
 export const GRAPHQL_HANDLER_LIMITS: {
   readonly maxDepth: number;
   readonly maxAliases: number;
+  readonly maxSpreadAliases: number;
   readonly maxRootFields: number;
   readonly maxTokens: number;
   readonly maxQueryLength: number;
@@ -349,6 +353,7 @@ export const GRAPHQL_HANDLER_LIMITS: {
 } = Object.freeze({
   maxDepth: 10,
   maxAliases: 15,
+  maxSpreadAliases: 100,
   maxRootFields: 20,
   maxTokens: 5_000,
   maxQueryLength: 100_000,
