@@ -1829,8 +1829,20 @@ Deno.test("a link loader's wrong item fails its position alone, as graphql-js co
     P2: ["P1", null],
     P3: ["P1"],
   };
-  const pets: { [id: string]: string[] } = { P1: ["P2"], P2: ["T1"], P3: ["P3"] };
-  const resolveType = (id: unknown) => String(id).startsWith("T") ? "Pet" : "Person";
+  const pets: { [id: string]: string[] } = {
+    P1: ["P2", "X1"],
+    P2: ["T1", "N1"],
+    P3: ["P3", "U1"],
+  };
+  // T: a node outside the interface; X: the resolver throws; N: a type the schema does not have;
+  // U: no type at all.
+  const resolveType = (id: unknown): string => {
+    const first = String(id)[0];
+    if (first === "X") throw new Error(`cannot type ${id}`);
+    if (first === "N") return "Nope";
+    if (first === "U") return undefined as unknown as string;
+    return first === "T" ? "Pet" : "Person";
+  };
   const graph = Graph([
     Node("Person", [
       Field("id", Str, (_f: unknown, ids: readonly string[]) => ids.map((id) => [id])),

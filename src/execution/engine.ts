@@ -1119,6 +1119,13 @@ class Execution {
   get partial(): boolean {
     return this.#partial;
   }
+
+  /** Whether the graph has a node, union or interface of that name (for graphql-js's messages). */
+  hasType(name: string): boolean {
+    const graph = this.#graph;
+    return graph.nodesMap.has(name) || graph.unionsMap.has(name) ||
+      graph.interfacesMap.has(name);
+  }
 }
 
 function rebuild(
@@ -1294,7 +1301,7 @@ class TargetBuilder {
    * A position that failed: a loader's `Error` is kept there; a wrong item fails the whole load,
    * unless failures are reported where they happen (GraphQL), where it fails that position alone.
    */
-  #failed(k: number, error: Error): number {
+  #failed(k: number, error: unknown): number {
     if (error instanceof LoaderShapeError && !this.#run.partial) throw error;
     (this.#failures ??= new Map()).set(k, error);
     return FAILED_TARGET;
@@ -1321,17 +1328,17 @@ class TargetBuilder {
     }
     if (found < 0) {
       const targets = this.#link.targets;
-      const name = targets.resolveType!(id as Id, this.#run.context);
+      let name: string;
+      try {
+        name = targets.resolveType!(id as Id, this.#run.context);
+      } catch (error) {
+        // With partial results, a resolver that throws for one id fails that position alone.
+        if (!this.#run.partial) throw error;
+        return this.#failed(k, error);
+      }
       if (!targets.possible.has(name)) {
         // With partial results, in graphql-js's words for a type outside the union.
-        if (this.#run.partial && typeof name === "string") {
-          return this.#failed(
-            k,
-            new TypeError(
-              `Runtime Object type "${name}" is not a possible type for "${this.#abstractName()}".`,
-            ),
-          );
-        }
+        if (this.#run.partial) return this.#failed(k, this.#notPossible(name));
         return this.#failed(
           k,
           this.shape(
@@ -1355,6 +1362,26 @@ class TargetBuilder {
     }
     this.#batchOf![this.#batchOf!.length - 1] = found;
     return position;
+  }
+
+  /** graphql-js's words for a type a union's or interface's resolver gave that does not fit. */
+  #notPossible(name: unknown): TypeError {
+    const abstract = this.#abstractName();
+    if (typeof name !== "string") {
+      return new TypeError(
+        `Abstract type "${abstract}" must resolve to an Object type at runtime for field ` +
+          `"${this.#plan.typeName}.${this.#link.link.name}". Either the "${abstract}" type ` +
+          'should provide a "resolveType" function or each possible type should provide an ' +
+          '"isTypeOf" function.',
+      );
+    }
+    if (!this.#run.hasType(name)) {
+      return new TypeError(
+        `Abstract type "${abstract}" was resolved to a type "${name}" that does not exist inside ` +
+          "the schema.",
+      );
+    }
+    return new TypeError(`Runtime Object type "${name}" is not a possible type for "${abstract}".`);
   }
 
   /** The union or interface the link is typed with. */
