@@ -122,7 +122,9 @@ export class QueryValidationError extends TypeError {
 
 /**
  * A loader returned a value of the wrong shape (wrong length, wrong row width, `Nothing` for a
- * required link, a non-array for a sequence). Names node, field or link, expected and got.
+ * required link, a non-array for a sequence). Names node, field or link, expected and got. With
+ * partial results, a link's wrong item fails its position alone: `Nothing` there is graphql-js's
+ * "Cannot return null ..." error, a value that is not an id this error, at that position.
  */
 export class LoaderShapeError extends TypeError {
   /** The node whose loader misbehaved (`"root"` for the root). */

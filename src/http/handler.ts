@@ -41,6 +41,7 @@
  * | `Content-Type` missing, not JSON, or not UTF-8               | 415    |
  * | a `Content-Encoding` (a compressed body)                     | 415    |
  * | not a well-formed request (`query` missing or not a string)  | 422    |
+ * | a hash alone while `persistedQueries` is off                 | 200    |
  * | validation, limits, unknown operation, variable errors       | 422    |
  * | an unexpected error before any data (e.g. the context)       | 500    |
  * | the client went away, even mid-body (nobody reads this)      | 499    |
@@ -331,7 +332,9 @@ export interface GraphQLHandlerOptions {
    * Trusted documents and Apollo's automatic persisted queries (see
    * {@linkcode PersistedQueriesOptions}): documents by hash
    * (`extensions.persistedQuery: { version: 1, sha256Hash }`), registered at build time or by
-   * clients, and optionally only trusted ones. Default: off (a request without `query` is a 422).
+   * clients, and optionally only trusted ones. Default: off (a hash alone is answered
+   * `PersistedQueryNotSupported`, status 200, so that Apollo clients send the text; a request with
+   * neither `query` nor a hash is a 422).
    */
   readonly persistedQueries?: PersistedQueriesOptions;
 }

@@ -68,7 +68,8 @@ export interface FieldHandle {
    *
    * @param options Option name to value.
    * @returns A new field handle.
-   * @throws {TypeError} When `options` is not a plain object.
+   * @throws {TypeError} When `options` is not a plain object, or a value refers to itself or
+   *   nests deeper than 256 levels (the message names the option). Values are copied and frozen.
    */
   options(options: QueryOptions): FieldHandle;
   /**
@@ -88,7 +89,8 @@ export interface LinkHandle {
    *
    * @param options Option name to value.
    * @returns A new link handle.
-   * @throws {TypeError} When `options` is not a plain object.
+   * @throws {TypeError} When `options` is not a plain object, or a value refers to itself or
+   *   nests deeper than 256 levels (the message names the option). Values are copied and frozen.
    */
   options(options: QueryOptions): LinkHandle;
   /**
