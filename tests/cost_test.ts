@@ -74,6 +74,12 @@ function seedGraph(count = 5) {
         { requires: null, options: [Option("limit", Int, { default: 3 })], sizeOption: "limit" },
       ),
       Link("top", Sequence(TypeRef("Character")), () => [1, 2], { requires: null, size: 2 }),
+      Link(
+        "nodes",
+        Sequence(TypeRef("Character")),
+        (options: { ids: number[] }) => options.ids,
+        { requires: null, options: [Option("ids", Sequence(Int))], sizeOption: "ids" },
+      ),
       Link("hero", TypeRef("Character"), () => 1, { requires: null }),
       Link("villain", Optional(TypeRef("Character")), () => 2, { requires: null }),
     ]),
@@ -104,6 +110,20 @@ Deno.test("estimateCost() multiplies lists by their declared size, option or lis
   await t.step("the size option's literal, or its default", () => {
     assert.equal(idsOf("{ page(limit: 50) { name } }"), 1 + 1 + 50);
     assert.equal(idsOf("{ page { name } }"), 1 + 1 + 3);
+  });
+  await t.step("a list option's length, given or through a variable", async () => {
+    assert.equal(idsOf("{ nodes(ids: [1, 2, 3, 4]) { name } }"), 1 + 1 + 4);
+    // Through Schema, which keeps the variable in the plan: 99,000 ids are refused before
+    // anything loads, where listSize (10) let them through.
+    const schema = new Schema({ query: graph, executor: new AsyncExecutor() });
+    const ids = Array.from({ length: 99_000 }, (_, i) => i);
+    const response = await schema.execute({
+      query: "query ($ids: [Int!]!) { nodes(ids: $ids) { name } }",
+      variables: { ids },
+      budget: new CostBudget(),
+    });
+    assert.equal(response.data, undefined);
+    assert.match(response.errors?.[0]?.message ?? "", /^Query is estimated to cost 99,\d+, over/);
   });
   await t.step("listSize for a list that declares nothing", () => {
     const estimate = estimateCost(graph, read("{ characters { name } }"), {}, {

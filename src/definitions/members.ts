@@ -331,7 +331,8 @@ export interface LinkInit {
   readonly size?: number;
   /**
    * For list links: the option whose integer value bounds the list (e.g. `"limit"` or
-   * `"first"`), read from each query's options and variables in place of `size` when given.
+   * `"first"`), or whose list's length does (`"ids"` for a `nodes(ids:)` link), read from each
+   * query's options and variables in place of `size` when given.
    */
   readonly sizeOption?: string;
 }

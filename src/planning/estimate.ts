@@ -4,8 +4,8 @@
  *
  * Cost is counted in units: each loader call costs `loadCost` units (the statement, the round
  * trip, the engine's bookkeeping), and each id a loader is given costs 1. A list link is assumed
- * to hold its declared `size` items, the value of its `sizeOption` when the query gives it, or
- * `listSize`; links to one node hold one. The estimate follows the engine: one call per loader
+ * to hold its declared `size` items, the value of its `sizeOption` when the query gives it (the
+ * length of a list option), or `listSize`; links to one node hold one. The estimate follows the engine: one call per loader
  * per node per query path, with every id of the path in it, and one call per concrete type behind
  * a union or interface.
  *
@@ -226,6 +226,8 @@ class Estimator {
         value = this.#variables[value.name];
       }
       if (value === undefined) value = link.optionsMap.get(link.sizeOption)?.default;
+      // A list option sizes the list by its length: `nodes(ids: [...])` with `sizeOption: "ids"`.
+      if (Array.isArray(value)) value = value.length;
       if (typeof value === "number" && Number.isFinite(value) && value >= 0) {
         return link.size === null ? value : Math.min(value, link.size);
       }
