@@ -24,3 +24,22 @@ export function setOwn(target: { [key: string]: unknown }, key: string, value: u
     target[key] = value;
   }
 }
+
+/**
+ * Whether a value is a plain object (made by `{}`, JSON or `Object.create(null)`), not an array,
+ * a class instance or a revoked Proxy.
+ *
+ * @param value Anything.
+ * @returns Whether its prototype is `Object.prototype` or `null`.
+ */
+export function isPlainObject(value: unknown): value is { readonly [key: string]: unknown } {
+  if (typeof value !== "object" || value === null) return false;
+  try {
+    if (Array.isArray(value)) return false;
+    const prototype = Object.getPrototypeOf(value);
+    return prototype === Object.prototype || prototype === null;
+  } catch {
+    // A revoked Proxy.
+    return false;
+  }
+}

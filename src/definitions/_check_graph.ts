@@ -11,6 +11,7 @@
  * @module
  */
 
+import { isPlainObject } from "../base/_objects.ts";
 import type { Directive } from "./directive.ts";
 import type { Field, Interface, Link, Member, Node, Root, Union } from "./members.ts";
 import type { GraphInit, NamedTypes } from "./named_types.ts";
@@ -148,10 +149,12 @@ export function validateGraph(
  */
 function checkInputs(ctx: Context): void {
   for (const input of ctx.named.inputs.values()) {
+    const owner = `Input "${input.name}"`;
     checkOptionList(ctx, input.fields, {
-      owner: `Input "${input.name}"`,
+      notOptions: (items) => `${owner} fields can not contain these types: ${items}`,
+      unnamed: (i) => `${owner} field at index ${i} must have a name`,
       label: (name) => `${input.name}.${name}`,
-      what: "field",
+      duplicated: (names) => `Duplicated field names found in ${owner}: ${names}`,
     });
   }
 }
@@ -173,46 +176,17 @@ function checkDirectives(ctx: Context, directives: readonly Directive[]): void {
         `Directive "@${directive.name}" has the name of a directive GraphQL specifies`,
       );
     }
+    const owner = `Directive "@${directive.name}"`;
     checkOptionList(ctx, directive.args, {
-      owner: `Directive "@${directive.name}"`,
+      notOptions: (items) => `${owner} arguments can not contain these types: ${items}`,
+      unnamed: (i) => `${owner} argument at index ${i} must have a name`,
       label: (name) => `@${directive.name}(${name}:)`,
-      what: "argument",
+      duplicated: (names) => `Duplicated argument names found in ${owner}: ${names}`,
     });
   }
   const twice = duplicates(names);
   if (twice.length > 0) {
     ctx.problems.push(`Duplicated directive names found in the graph: ${quoteAll(twice)}`);
-  }
-}
-
-/** The fields of an input type or the arguments of a directive, checked as options are. */
-function checkOptionList(
-  ctx: Context,
-  list: readonly unknown[],
-  where: { owner: string; label: (name: string) => string; what: string },
-): void {
-  const names: string[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const option = list[i];
-    if (!hasKind(option, "option")) {
-      ctx.problems.push(
-        `${where.owner} ${where.what} at index ${i} must be an Option, got ${describeItem(option)}`,
-      );
-      continue;
-    }
-    const { name } = option as Option;
-    if (!isName(name)) {
-      ctx.problems.push(`${where.owner} ${where.what} at index ${i} must have a name`);
-      continue;
-    }
-    names.push(name);
-    const label = where.label(name);
-    if (name.startsWith("__")) ctx.problems.push(`Option "${label}" ${RESERVED}`);
-    checkOption(ctx, option as Option, label);
-  }
-  const twice = duplicates(names);
-  if (twice.length > 0) {
-    ctx.problems.push(`Duplicated ${where.what} names found in ${where.owner}: ${quoteAll(twice)}`);
   }
 }
 
@@ -394,34 +368,51 @@ function checkLinkTarget(ctx: Context, link: Link, label: string): void {
 }
 
 function checkOptions(ctx: Context, member: Member, label: string): void {
+  const kind = member.kind;
+  checkOptionList(ctx, member.options, {
+    notOptions: (items) =>
+      `${kind === "field" ? "Field" : "Link"} "${label}" options can not contain these types: ` +
+      items,
+    unnamed: (i) => `Option at index ${i} of the "${label}" ${kind} must have a name`,
+    label: (name) => `${label}:${name}`,
+    duplicated: (names) => `Duplicated option names found in the "${label}" ${kind}: ${names}`,
+  });
+}
+
+/** How {@linkcode checkOptionList} words its problems for one owner of options. */
+interface OptionListWords {
+  readonly notOptions: (items: string) => string;
+  readonly unnamed: (index: number) => string;
+  /** An option's label in its own messages. */
+  readonly label: (name: string) => string;
+  readonly duplicated: (names: string) => string;
+}
+
+/**
+ * A list of options (a field's or link's, an input type's fields, a directive's arguments):
+ * each an `Option` with a name, not a reserved one, a type that exists and a default that fits
+ * it, and no name twice.
+ */
+function checkOptionList(ctx: Context, list: readonly unknown[], words: OptionListWords): void {
   const invalid: string[] = [];
   const options: Option[] = [];
-  for (const option of member.options as readonly unknown[]) {
+  for (const option of list) {
     if (hasKind(option, "option")) options.push(option as Option);
     else invalid.push(describeItem(option));
   }
-  if (invalid.length > 0) {
-    ctx.problems.push(
-      `${member.kind === "field" ? "Field" : "Link"} "${label}" options can not contain these ` +
-        `types: ${invalid.join(", ")}`,
-    );
-  }
+  if (invalid.length > 0) ctx.problems.push(words.notOptions(invalid.join(", ")));
   for (let i = 0; i < options.length; i++) {
     const option = options[i]!;
     if (!isName(option.name)) {
-      ctx.problems.push(`Option at index ${i} of the "${label}" ${member.kind} must have a name`);
+      ctx.problems.push(words.unnamed(i));
       continue;
     }
-    const optionLabel = `${label}:${option.name}`;
+    const optionLabel = words.label(option.name);
     if (option.name.startsWith("__")) ctx.problems.push(`Option "${optionLabel}" ${RESERVED}`);
     checkOption(ctx, option, optionLabel);
   }
   const names = duplicates(options.map((option) => option.name));
-  if (names.length > 0) {
-    ctx.problems.push(
-      `Duplicated option names found in the "${label}" ${member.kind}: ${quoteAll(names)}`,
-    );
-  }
+  if (names.length > 0) ctx.problems.push(words.duplicated(quoteAll(names)));
 }
 
 function checkOption(ctx: Context, option: Option, label: string): void {
@@ -480,11 +471,8 @@ function notQueryValue(value: unknown, depth: number): string | null {
     }
     return null;
   }
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) {
-    return `${inspect(value)} is not a plain object`;
-  }
-  const record = value as { readonly [key: string]: unknown };
+  if (!isPlainObject(value)) return `${inspect(value)} is not a plain object`;
+  const record = value;
   for (const key of Object.keys(record)) {
     const why = notQueryValue(record[key], depth + 1);
     if (why !== null) return why;

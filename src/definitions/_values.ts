@@ -16,6 +16,7 @@ import type { Scalar } from "./scalar.ts";
 import type { GraphType, RecordType } from "./types.ts";
 import { typeToString } from "./types.ts";
 import { describe, didYouMean, inspect } from "../base/_inspect.ts";
+import { isPlainObject } from "../base/_objects.ts";
 
 /** A field of an input object type: what {@linkcode TypeLookup.inputFields} gives (an `Option` fits). */
 export interface InputFieldLike {
@@ -331,12 +332,6 @@ function expected(type: GraphType, value: unknown): Mismatch {
 
 function within(segment: Segment, inner: Mismatch): Mismatch {
   return { path: [segment, ...inner.path], message: inner.message };
-}
-
-function isPlainObject(value: unknown): value is { readonly [key: string]: unknown } {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function withHint(message: string, hint: string): string {

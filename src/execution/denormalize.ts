@@ -901,7 +901,14 @@ interface FieldSite {
   readonly locations: readonly SourceLocation[];
 }
 
-function nullViolation(owner: string, field: string): TypeError {
+/**
+ * graphql-js's error for a null where a field's type takes none.
+ *
+ * @param owner The type's name.
+ * @param field The field's name.
+ * @returns The error.
+ */
+export function nullViolation(owner: string, field: string): TypeError {
   return new TypeError(`Cannot return null for non-nullable field ${owner}.${field}.`);
 }
 

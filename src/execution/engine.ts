@@ -49,7 +49,7 @@ import { endSpan, startSpan, tracerOf, traceRun, type TracingOption } from "./tr
 import { context as otelContext, type Span, type Tracer } from "npm:@opentelemetry/api@1.9.1";
 import type { Executor, LoadScope, LoadTask } from "./executor.ts";
 import { createResult, type ResultProxy } from "./result.ts";
-import { checkedField, fieldNulls, linkNulls } from "./denormalize.ts";
+import { checkedField, fieldNulls, linkNulls, nullViolation } from "./denormalize.ts";
 import { Batch, FAILED_TARGET, isFailure, type LinkData, NO_TARGET } from "./store.ts";
 
 /** Options of the {@linkcode Engine} constructor. */
@@ -1393,9 +1393,7 @@ class TargetBuilder {
 
   /** A `Nothing` where the link takes none, in graphql-js's words for a null there. */
   #nullViolation(): TypeError {
-    return new TypeError(
-      `Cannot return null for non-nullable field ${this.#plan.typeName}.${this.#link.link.name}.`,
-    );
+    return nullViolation(this.#plan.typeName, this.#link.link.name);
   }
 
   #badItem(item: unknown, i: number, j: number): LoaderShapeError {

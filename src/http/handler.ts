@@ -458,32 +458,29 @@ interface PersistedStep {
   readonly byHash: boolean;
 }
 
+/** An answer Apollo clients act on (status 200, never cached), with its message and code. */
+function apolloAnswer(message: string, code: string): Outcome {
+  return {
+    status: 200,
+    body: { errors: [{ message, extensions: { code } }] },
+    headers: { "cache-control": "no-store" },
+  };
+}
+
 /** The answer Apollo clients expect for a hash the server does not know (they then send the text). */
-const PERSISTED_QUERY_NOT_FOUND: Outcome = {
-  status: 200,
-  body: {
-    errors: [{
-      message: "PersistedQueryNotFound",
-      extensions: { code: "PERSISTED_QUERY_NOT_FOUND" },
-    }],
-  },
-  headers: { "cache-control": "no-store" },
-};
+const PERSISTED_QUERY_NOT_FOUND = apolloAnswer(
+  "PersistedQueryNotFound",
+  "PERSISTED_QUERY_NOT_FOUND",
+);
 
 /**
  * The answer to a hash alone when persisted queries are off: Apollo clients then stop sending
  * hashes and send the text (a 422 would fail every operation of theirs).
  */
-const PERSISTED_QUERY_NOT_SUPPORTED: Outcome = {
-  status: 200,
-  body: {
-    errors: [{
-      message: "PersistedQueryNotSupported",
-      extensions: { code: "PERSISTED_QUERY_NOT_SUPPORTED" },
-    }],
-  },
-  headers: { "cache-control": "no-store" },
-};
+const PERSISTED_QUERY_NOT_SUPPORTED = apolloAnswer(
+  "PersistedQueryNotSupported",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+);
 
 const NO_QUERY_IN_URL = 'Request parameter "query" is required: send the GraphQL document in ' +
   'the URL\'s "query" parameter, or open this URL in a browser for GraphiQL';

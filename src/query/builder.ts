@@ -29,7 +29,7 @@
  */
 
 import { inspect } from "../base/_inspect.ts";
-import { setOwn } from "../base/_objects.ts";
+import { isPlainObject, setOwn } from "../base/_objects.ts";
 import { MAX_NESTING } from "./_nesting.ts";
 import {
   merge,
@@ -161,18 +161,6 @@ function withOptions(spec: HandleSpec, options: QueryOptions): HandleSpec {
     setOwn(out, name, frozenValue(options[name], spec, name, 0));
   }
   return { ...spec, options: Object.freeze(out) };
-}
-
-function isPlainObject(value: unknown): value is { readonly [key: string]: unknown } {
-  if (typeof value !== "object" || value === null) return false;
-  try {
-    if (Array.isArray(value)) return false;
-    const prototype = Object.getPrototypeOf(value);
-    return prototype === Object.prototype || prototype === null;
-  } catch {
-    // A revoked Proxy.
-    return false;
-  }
 }
 
 /**

@@ -12,6 +12,7 @@
  */
 
 import type { SourceLocation } from "../base/errors.ts";
+import { isPlainObject } from "../base/_objects.ts";
 
 /** Option values given to a field or link: option name to value. */
 export type QueryOptions = { readonly [name: string]: unknown };
@@ -161,8 +162,7 @@ export function canonicalOptions(value: unknown): string {
     return JSON.stringify(value) ?? String(value);
   }
   if (Array.isArray(value)) return `[${value.map(canonicalOptions).join(",")}]`;
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) {
+  if (!isPlainObject(value)) {
     // A date by its time (equal dates merge, as a custom scalar's parse makes a new one each
     // time); any other object by its identity, since what it holds may not show in its keys.
     if (value instanceof Date) return `Date(${value.getTime()})`;
