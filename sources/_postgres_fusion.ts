@@ -251,6 +251,18 @@ interface Fused {
   readonly links: readonly { readonly link: FusionLink; readonly spec: LinkSpec | ListSpec }[];
   /** Where the rows form a tree (see `FusedResult.tree`): each link's and group's columns. */
   readonly tree: TreeLayout | null;
+  /**
+   * The statement read as a tree alone (`FusedInput.tree`): the tree's columns without those only
+   * reading by ids needs (values only links require); `null` when it would leave out none.
+   */
+  readonly lean: LeanRead | null;
+}
+
+/** The statement of a region read as a tree alone, and where its tree is in its rows. */
+interface LeanRead {
+  readonly variants: StatementVariants;
+  readonly width: number;
+  readonly tree: TreeLayout;
 }
 
 /**
@@ -280,7 +292,20 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
   const entryKind = fused.entryKind;
   const misfit = (id: unknown) =>
     new IdTypeError(entry!.table.sql, entry!.name, id, String(entryKind), null);
+  const lean = fused.lean;
   const load = async (ctx: { readonly [key: string]: unknown }, input: FusedInput) => {
+    if (input.tree === true && lean !== null) {
+      const { text, params } = lean.variants.bind(fused.values(input));
+      const rows = await runArrayStatement(
+        clientOf(ctx, ctxKey),
+        source,
+        text,
+        params,
+        lean.width,
+        { source, signal: signalOf(ctx) },
+      );
+      return new PostgresTreeResult(lean.tree, rows);
+    }
     let ids = input.ids;
     if (ids !== null) {
       if (ids.length === 0) return new PostgresFusedResult(fused, [], ids);
@@ -301,7 +326,9 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
     return new PostgresFusedResult(fused, rows, ids);
   };
   // The ids do not change the text: they are one array parameter.
-  const statementFor = (input: FusedInput): string => fused.variants.of(fused.values(input)).text;
+  const statementFor = (input: FusedInput): string =>
+    (input.tree === true && lean !== null ? lean.variants : fused.variants)
+      .of(fused.values(input)).text;
   return Object.assign(load, { statement: fused.variants.bare.text, statementFor });
 }
 
@@ -827,6 +854,10 @@ function buildStatement(region: FusionRegion): Fused | null {
   const entry = region.entry === "ids"
     ? (specOf(region.nodes[0]!.groups[0]!.member) as FieldsSpec).key
     : null;
+  // A value of no known kind that a link requires (a date, mostly) is no tree: not worth a try.
+  const lean = tree === null || tree.dated.length > 0
+    ? null
+    : leanRead(region, chains[0]!, tree, kept.map((c) => outputs[c]!), outputs, lists);
   return {
     entry,
     entryKind: entry === null ? null : keyKindOf(entry.type),
@@ -839,6 +870,85 @@ function buildStatement(region: FusionRegion): Fused | null {
     values: (input) => params.map((get) => get(input)),
     links,
     tree,
+    lean,
+  };
+}
+
+/**
+ * The statement of a one-chain region read as a tree alone: the tree's links, keys and the fields
+ * the response shows, in the same FROM and order. `null` when that is every column. (A tree with
+ * values of no known kind to check for dates has none: it is read whole.)
+ *
+ * @param region The region.
+ * @param chain Its one chain.
+ * @param tree Where the tree is in the whole statement's rows.
+ * @param columns The whole statement's column expressions, by position.
+ * @param outputs Every output expression, by output index (the chain's order terms name them).
+ * @param lists The lists the chain's FROM marks.
+ */
+function leanRead(
+  region: FusionRegion,
+  chain: Chain,
+  tree: TreeLayout,
+  columns: readonly string[],
+  outputs: readonly string[],
+  lists: readonly ListClauses[],
+): LeanRead | null {
+  // The entry list's ids, when nothing else needs them: with no list below it, each row is one
+  // of its items, told apart by its table's primary key (a key the database does not keep
+  // unique is read as one row by id, as checkTables warns, and as one row per item here).
+  const entry = tree.links[region.entry as number]!;
+  const entryKeys = tree.keys[region.links[region.entry as number]!.to] ?? [];
+  const keyless = region.links.filter(isList).length === 1 &&
+    entryKeys.every((key) => key === undefined || key === entry);
+  const needed = new Set<number>();
+  for (const column of tree.links) if (!keyless || column !== entry) needed.add(column);
+  for (const keys of tree.keys) {
+    for (const key of keys ?? []) {
+      if (key !== undefined && (!keyless || key !== entry)) needed.add(key);
+    }
+  }
+  for (const node of region.nodes) {
+    for (const group of node.groups) {
+      const at = tree.columns[node.index]?.[group.group];
+      if (at === undefined) continue;
+      for (let f = 0; f < at.length; f++) if (group.shown[f] === true) needed.add(at[f]!);
+    }
+  }
+  if (needed.size === columns.length) return null;
+  const kept = [...needed].sort((a, b) => a - b);
+  const moved = new Map(kept.map((position, i) => [position, i]));
+  const to = (position: number): number => moved.get(position) ?? -1;
+  const select = kept.map((position, i) => `${columns[position]!} AS "x${i}"`);
+  // By the expressions: the positions of the whole statement's columns are not these.
+  const order: string[] = [];
+  for (const term of chain.order) {
+    const expression = outputs[term.column]!;
+    if (!order.some((o) => o === expression || o === `${expression} DESC`)) {
+      order.push(`${expression}${term.desc ? " DESC" : ""}`);
+    }
+  }
+  const text = `SELECT ${select.join(", ")} FROM ${chain.from}${chain.where}` +
+    (order.length === 0 ? "" : ` ORDER BY ${order.join(", ")}`);
+  const remapped = (groups: readonly (readonly number[] | undefined)[]) => {
+    const out: (readonly number[] | undefined)[] = [];
+    for (let g = 0; g < groups.length; g++) out[g] = groups[g]?.map(to);
+    return out;
+  };
+  const keyColumns = (keys: readonly (number | undefined)[]) => {
+    const out: (number | undefined)[] = [];
+    for (let g = 0; g < keys.length; g++) out[g] = keys[g] === undefined ? undefined : to(keys[g]!);
+    return out;
+  };
+  return {
+    variants: new StatementVariants(text, lists),
+    width: kept.length,
+    tree: {
+      links: tree.links.map(to),
+      columns: tree.columns.map((groups) => remapped(groups ?? [])),
+      keys: tree.keys.map((keys) => keyColumns(keys ?? [])),
+      dated: [],
+    },
   };
 }
 
@@ -1150,6 +1260,51 @@ function parentKey(value: unknown): unknown {
   }
 }
 
+/** The rows as a tree, where the layout says they are one and no value links read is a date. */
+function treeOf(
+  layout: TreeLayout | null,
+  rows: readonly (readonly unknown[])[] | null,
+): FusedTree | null {
+  if (layout === null || rows === null) return null;
+  const dated = layout.dated;
+  for (let c = 0; c < dated.length; c++) {
+    const column = dated[c]!;
+    for (let r = 0; r < rows.length; r++) if (rows[r]![column] instanceof Date) return null;
+  }
+  const { links, columns, keys } = layout;
+  return { rows, links, columns, keys };
+}
+
+/** What the statement read as a tree alone returned (see `FusedResult.treeOnly`). */
+class PostgresTreeResult implements FusedResult {
+  readonly treeOnly = true;
+  readonly #layout: TreeLayout;
+  #rows: readonly (readonly unknown[])[] | null;
+  readonly rowCount: number;
+
+  constructor(layout: TreeLayout, rows: readonly (readonly unknown[])[]) {
+    this.#layout = layout;
+    this.#rows = rows;
+    this.rowCount = rows.length;
+  }
+
+  tree(): FusedTree | null {
+    return treeOf(this.#layout, this.#rows);
+  }
+
+  row(): never {
+    throw new TypeError("A region's rows read as a tree alone are not read by id");
+  }
+
+  link(): never {
+    throw new TypeError("A region's rows read as a tree alone are not read by id");
+  }
+
+  release(): void {
+    this.#rows = null;
+  }
+}
+
 /** Answers the engine from what the statement returned. */
 class PostgresFusedResult implements FusedResult {
   readonly #fused: Fused;
@@ -1196,16 +1351,7 @@ class PostgresFusedResult implements FusedResult {
   }
 
   tree(): FusedTree | null {
-    const layout = this.#fused.tree;
-    const rows = this.#rows;
-    if (layout === null || rows === null) return null;
-    const dated = layout.dated;
-    for (let c = 0; c < dated.length; c++) {
-      const column = dated[c]!;
-      for (let r = 0; r < rows.length; r++) if (rows[r]![column] instanceof Date) return null;
-    }
-    const { links, columns, keys } = layout;
-    return { rows, links, columns, keys };
+    return treeOf(this.#fused.tree, this.#rows);
   }
 
   release(): void {

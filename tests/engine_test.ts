@@ -42,6 +42,7 @@ import {
   read,
   readOperation,
   Root,
+  Schema,
   Sequence,
   Str,
   TypeRef,
@@ -49,7 +50,7 @@ import {
   UnionRef,
 } from "../mod.ts";
 import { queryField, queryLink, queryNode } from "../src/query/query.ts";
-import { FUSE, type FusedResult, type Fuser } from "../src/definitions/fusion.ts";
+import { FUSE, type FusedInput, type FusedResult, type Fuser } from "../src/definitions/fusion.ts";
 import {
   actorById,
   actorsOf,
@@ -1781,4 +1782,78 @@ Deno.test("engine.execute treats a null context and null options as not given", 
     withNullOptions = engine.execute(graph, query, {}, null as unknown as { partial: boolean });
   });
   assert.deepEqual(denormalize(graph, await withNullOptions!), { keys: [] });
+});
+
+/**
+ * A schema over ships whose list and names are one fused region: its loads (`tree` when asked for
+ * a tree alone) are recorded; a tree-alone result gives `names` as rows, laid out by `layout`.
+ */
+function treeShips(
+  names: readonly (string | null)[],
+  layout: { readonly links: number[]; readonly columns: number[][][] },
+): { readonly schema: Schema; readonly loads: string[] } {
+  const loads: string[] = [];
+  const ids = names.map((_, i) => i + 1);
+  const notById = () => {
+    throw new Error("read by id");
+  };
+  const fuser: Fuser = {
+    fuse: () =>
+      Object.assign((_ctx: unknown, input: FusedInput): FusedResult => {
+        loads.push(input.tree === true ? "tree" : "whole");
+        if (input.tree === true) {
+          const rows = names.map((name, i) => [ids[i], name]);
+          return {
+            treeOnly: true,
+            tree: () => ({ rows, ...layout, keys: [] }),
+            row: notById,
+            link: notById,
+          };
+        }
+        return { row: (_n, _g, id) => [names[(id as number) - 1]], link: () => ids };
+      }, { statement: "FETCH" }),
+  };
+  const fused = { [FUSE]: { fuser, spec: null } };
+  const graph = Graph([
+    Node("Ship", [Field("name", Str, Object.assign(() => [], fused))]),
+    Root([Link("ships", Sequence(TypeRef("Ship")), Object.assign(() => [], fused), {
+      requires: null,
+    })]),
+  ]);
+  return { schema: new Schema({ query: graph, executor: new AsyncExecutor() }), loads };
+}
+
+Deno.test("a region asked for its tree alone builds the response from it, in one load", async () => {
+  const { schema, loads } = treeShips(["Enterprise", "Voyager"], {
+    links: [0],
+    columns: [[[1]]],
+  });
+  const response = await schema.execute({ query: "{ ships { name } }" });
+  assert.deepEqual(response, { data: { ships: [{ name: "Enterprise" }, { name: "Voyager" }] } });
+  assert.deepEqual(loads, ["tree"]);
+});
+
+Deno.test("a region whose tree alone can not give the response loads again whole, each time", async () => {
+  // A null in a non-null field: the error is reported where the read by ids puts it.
+  const { schema, loads } = treeShips(["Enterprise", null], { links: [0], columns: [[[1]]] });
+  for (let run = 1; run <= 2; run++) {
+    const response = await schema.execute({ query: "{ ships { name } }" });
+    assert.deepEqual(response.errors?.map((e) => [e.message, e.path]), [
+      ["Cannot return null for non-nullable field Ship.name.", ["ships", 1, "name"]],
+    ]);
+    assert.deepEqual(loads.splice(0), ["tree", "whole"], `run ${run}`);
+  }
+});
+
+Deno.test("a region whose tree never answers the plan is not asked for it again", async () => {
+  // The tree has no columns for the ship's fields: no rows would do.
+  const { schema, loads } = treeShips(["Enterprise"], { links: [0], columns: [] });
+  for (const expected of [["tree", "whole"], ["whole"], ["whole"]]) {
+    const response = await schema.execute({ query: "{ ships { name } }" });
+    assert.deepEqual(response, { data: { ships: [{ name: "Enterprise" }] } });
+    assert.deepEqual(loads.splice(0), expected);
+  }
+  // Another query is another plan: asked once more.
+  await schema.execute({ query: "{ ships { n: name } }" });
+  assert.deepEqual(loads.splice(0), ["tree", "whole"]);
 });

@@ -568,6 +568,24 @@ Deno.test("explain on Postgres", async (t) => {
           },
         );
 
+        await t.step(
+          "explainQuery shows the statement a run reading in one pass sends, as it sends it",
+          async () => {
+            const query = "{ actors { name character { name } } }";
+            const recorder = recordStatements(db);
+            const schema = new Schema({ query: serverGraph, executor: new AsyncExecutor() });
+            await schema.execute({ query, context: { [PG]: recorder.client } });
+            const [load] = explainQuery(serverGraph, read(query)).plan;
+            assert.deepEqual(recorder.statements.map((s) => s.text), [load!.onePass]);
+            assert.ok(!load!.onePass!.includes('character_id" AS'), load!.onePass);
+            assert.match(load!.statement!, /"l0"\."character_id" AS/);
+            const text = formatPlanExplain(explainQuery(serverGraph, read(query)));
+            assert.ok(text.includes(`\n   one pass: ${load!.onePass}\n`), text);
+            // The seed's query needs every column it reads: one statement, no other.
+            assert.equal(explainQuery(serverGraph, read(SEED)).plan[0]!.onePass, undefined);
+          },
+        );
+
         await t.step("unfused, one statement per node per path, counted", async () => {
           const recorder = recordStatements(db);
           const engine = new Engine(new AsyncExecutor(), { fusion: false });

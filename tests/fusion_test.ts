@@ -1795,6 +1795,7 @@ async function countingReads(fn: (reads: Reads) => Promise<void>): Promise<void>
         },
         release: () => result.release?.(),
         rowCount: result.rowCount ?? 0,
+        treeOnly: result.treeOnly === true,
       };
       return counted;
     };
@@ -1844,6 +1845,85 @@ fusionTest(
       assert.equal(reads.trees, 0);
       assert.ok(reads.byId > 0);
     });
+  },
+);
+
+/** The actors with their characters' names, read in one pass: only what the response shows. */
+const LEAN_ACTORS_SQL = [
+  `SELECT "l0"."name" AS "x0", "l1"."id" AS "x1", "l1"."name" AS "x2"`,
+  `FROM (SELECT * FROM "actor" ORDER BY "id" LIMIT $1 OFFSET $2) AS "l0"`,
+  `LEFT JOIN "character" AS "l1" ON "l1"."id" = "l0"."character_id" ORDER BY "l0"."id"`,
+].join(" ");
+
+/** The same region read by ids: the actors' ids and the values their links require too. */
+const WHOLE_ACTORS_SQL = [
+  `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l0"."character_id" AS "x2",`,
+  `"l1"."id" AS "x3", "l1"."name" AS "x4"`,
+  `FROM (SELECT * FROM "actor" ORDER BY "id" LIMIT $1 OFFSET $2) AS "l0"`,
+  `LEFT JOIN "character" AS "l1" ON "l1"."id" = "l0"."character_id" ORDER BY 1`,
+].join(" ");
+
+fusionTest(
+  "a query read in one pass reads only what the response shows: not the values links require, nor the ids of a list with no list below",
+  async (db) => {
+    const { fused, unfused } = fusedAndUnfused(serverGraph);
+    const query = "{ actors { name character { name } } }";
+    const run = await execute(fused, db, query);
+    assert.deepEqual(run.statements.map((s) => s.text), [LEAN_ACTORS_SQL]);
+    assert.deepEqual(run.response, {
+      data: {
+        actors: ACTORS.map(([name, character]) => ({ name, character: { name: character } })),
+      },
+    });
+    assert.equal(
+      JSON.stringify(run.response),
+      JSON.stringify((await execute(unfused, db, query)).response),
+    );
+    // Shown, the ids and the required values are read.
+    const shown = "{ actors { id name character_id character { name } } }";
+    const all = await execute(fused, db, shown);
+    assert.equal(all.statements.length, 1);
+    assert.match(
+      all.statements[0]!.text,
+      /^SELECT "l0"\."id" AS "x0", "l0"\."name" AS "x1", "l0"\."character_id"/,
+    );
+    assert.equal(
+      JSON.stringify(all.response),
+      JSON.stringify((await execute(unfused, db, shown)).response),
+    );
+    // Explained, the run reads by ids: the whole statement.
+    const explaining = new Schema({
+      query: serverGraph,
+      executor: new AsyncExecutor(),
+      explain: true,
+    });
+    assert.deepEqual((await execute(explaining, db, query)).statements.map((s) => s.text), [
+      WHOLE_ACTORS_SQL,
+    ]);
+  },
+);
+
+fusionTest(
+  "a response the one-pass read can not build is read by ids from the whole statement, sent after the lean one",
+  async (db) => {
+    const { fused, unfused } = fusedAndUnfused(serverGraph);
+    await db.query("ALTER TABLE actor DROP CONSTRAINT actor_character_id_fkey");
+    await db.query("INSERT INTO actor (id, name, character_id) VALUES (7, 'Nobody', 99)");
+    const query = "{ actors { name character { name } } }";
+    for (let round = 1; round <= 2; round++) {
+      const run = await execute(fused, db, query);
+      assert.deepEqual(run.statements.map((s) => s.text), [LEAN_ACTORS_SQL, WHOLE_ACTORS_SQL]);
+      assert.deepEqual(sources(run.statements), [
+        "region actors > Actor",
+        "region actors > Actor",
+      ]);
+      assert.match(
+        run.response.errors?.[0]?.message ?? "",
+        /"character" where "id" = 99: found none/,
+      );
+      const plain = await execute(unfused, db, query);
+      assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response), `round ${round}`);
+    }
   },
 );
 
@@ -1961,7 +2041,7 @@ fusionTest(
 );
 
 fusionTest(
-  "ids the one-pass read cannot compare (dates, NaN) and keys the database does not keep unique are read by id, as unfused",
+  "ids the one-pass read cannot compare (dates, NaN) and keys the database does not keep unique are read by id, as unfused, where the response reads them",
   async (db) => {
     const DateTime = Scalar("DateTime", {
       serialize: (value: unknown) => value instanceof Date ? value.toISOString() : String(value),
@@ -1995,7 +2075,10 @@ fusionTest(
         ),
       ]),
       Node("Reading", [Field("note", null, FieldsQuery(PG, reading))]),
-      Node("Award", [Field("title", null, FieldsQuery(PG, award))]),
+      Node("Award", [
+        Field("id", null, FieldsQuery(PG, award)),
+        Field("title", null, FieldsQuery(PG, award)),
+      ]),
       Root([
         Link("logs", Sequence(TypeRef("Log")), ListQuery(PG, log), { requires: null }),
         Link("gauges", Sequence(TypeRef("Gauge")), ListQuery(PG, gauge), { requires: null }),
@@ -2022,10 +2105,14 @@ fusionTest(
     await countingReads(async (reads) => {
       const { fused, unfused } = fusedAndUnfused(graph);
       for (
-        const [query, expected] of [
-          ["{ logs { id event { title } } }", /wrong shape/],
-          ["{ gauges { name readings { note } } }", /"r2"\},\{"note":"r3"/],
-          ["{ awards { title } }", /"Emmy"\},\{"title":"Emmy"/],
+        const [query, expected, byId] of [
+          ["{ logs { id event { title } } }", /wrong shape/, true],
+          ["{ gauges { name readings { note } } }", /"r2"\},\{"note":"r3"/, true],
+          ["{ awards { id title } }", /"Emmy"\},\{"id":1,"title":"Emmy"/, true],
+          // Its ids not read, a list with nothing below is not asked for them: each row is an
+          // item (rows that share a declared key are each one here, one row by id unfused; the
+          // same when they say the same).
+          ["{ awards { title } }", /"Emmy"\},\{"title":"Emmy"/, false],
         ] as const
       ) {
         reads.trees = reads.byId = 0;
@@ -2033,10 +2120,16 @@ fusionTest(
         const run = await fused.execute({ query, context: { [PG]: db }, budget: budgets[0] });
         const plain = await unfused.execute({ query, context: { [PG]: db }, budget: budgets[1] });
         assert.equal(JSON.stringify(run), JSON.stringify(plain), query);
-        assert.equal(budgets[0].ids, budgets[1].ids, query);
+        // Rows that share a key are counted one id each when each is an item (the root and 3
+        // awards), as one id unfused (the root and ids 1 and 2).
+        if (byId) assert.equal(budgets[0].ids, budgets[1].ids, query);
+        else assert.deepEqual([budgets[0].ids, budgets[1].ids], [4, 3], query);
         assert.match(JSON.stringify(run), expected, query);
         // The rows were offered as a tree, and read by id.
-        assert.ok(reads.trees === 1 && reads.byId > 0, `${query}: ${JSON.stringify(reads)}`);
+        assert.ok(
+          reads.trees === 1 && reads.byId > 0 === byId,
+          `${query}: ${JSON.stringify(reads)}`,
+        );
       }
     });
   },

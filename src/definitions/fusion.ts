@@ -84,6 +84,12 @@ export interface FusionGroup {
   readonly member: FusionMember;
   /** The query fields the loader would have been given. */
   readonly fields: readonly (QueryField | QueryLink)[];
+  /**
+   * Per field (in {@linkcode fields}' order), whether the response shows it: `false` for a field
+   * loaded only for the value a link `requires`. A result read as a tree (see
+   * {@linkcode FusedInput.tree}) may leave those out.
+   */
+  readonly shown: readonly boolean[];
 }
 
 /** A link of a region. */
@@ -120,6 +126,16 @@ export interface FusedInput {
   readonly ids: readonly Id[] | null;
   /** Per region link, its option values (defaults applied), or `null` when it has none. */
   readonly options: readonly (QueryOptions | null)[];
+  /**
+   * Whether the engine will build the response from the result's tree alone
+   * ({@linkcode FusedResult.tree}), as it does when the region answers the whole query below the
+   * root. The source may then load only what the tree needs (not the values that only links
+   * require, which the response does not show) and answer with a result that is only a tree
+   * ({@linkcode FusedResult.treeOnly}); when the engine cannot build the response from it (an
+   * error to report, a null where the type allows none), it loads the region again without
+   * `tree` and reads that result by ids. Absent or `false`: the result must answer by ids.
+   */
+  readonly tree?: boolean;
 }
 
 /**
@@ -160,7 +176,11 @@ export interface FusedLoader {
 export interface FusedTree {
   /** The rows, each one path through the region. */
   readonly rows: readonly (readonly unknown[])[];
-  /** Per region link (by index), the column of a row holding its item's or target's id. */
+  /**
+   * Per region link (by index), the column of a row holding its item's or target's id; `-1` for
+   * the entry list (the link that lists the region's first ids) when no list is below it and its
+   * ids are not read: each row is then one item.
+   */
   readonly links: readonly number[];
   /**
    * Per region node (by index), per group (by its index in the node's plan), where the group's
@@ -170,8 +190,8 @@ export interface FusedTree {
   readonly columns: readonly (readonly (readonly number[] | undefined)[])[];
   /**
    * Per region node, per group, the column of a row holding the key the group's row was found
-   * by (`null` where it has none): the node's id, unless the source's join matched a key the
-   * engine would not take for it (`"NCC "` for `"NCC"`, a case-insensitive match).
+   * by (`undefined` or `-1` where it has none): the node's id, unless the source's join matched a
+   * key the engine would not take for it (`"NCC "` for `"NCC"`, a case-insensitive match).
    */
   readonly keys: readonly (readonly (number | undefined)[])[];
 }
@@ -226,6 +246,13 @@ export interface FusedResult {
    * @returns The tree, or `null`.
    */
   tree?(): FusedTree | null;
+  /**
+   * `true` when the result answers {@linkcode tree} alone (it was loaded with
+   * {@linkcode FusedInput.tree}, and left out what only reading by ids needs): the engine never
+   * calls {@linkcode row}, {@linkcode columns} or {@linkcode link} on it, and loads the region
+   * again when it cannot use the tree. Optional.
+   */
+  readonly treeOnly?: boolean;
   /**
    * How many rows the load read (e.g. a statement's result rows), shown by explain. Optional:
    * without it, explain shows what the engine took from the result instead.

@@ -20,9 +20,17 @@ import { isId } from "../definitions/members.ts";
 import type { FieldSlot, LinkPlan, LinkSlot, NodePlan, RegionPlan } from "../planning/plan.ts";
 import type { CostBudget } from "./budget.ts";
 import { checkedField } from "./denormalize.ts";
+import { directShape } from "../planning/direct_shape.ts";
 
 /** What {@linkcode directData} returns when the walk gave up. */
 export const NOT_DIRECT: unique symbol = Symbol("not direct");
+
+/**
+ * What {@linkcode directData} returns when the walk gave up before reading a row: the plan is not
+ * one it can answer (a field or link the region does not answer, a second root field), whatever
+ * the rows.
+ */
+export const NOT_READABLE: unique symbol = Symbol("not readable");
 
 /** Thrown inside the walk to give up. */
 const GIVE_UP: unique symbol = Symbol("give up");
@@ -36,7 +44,8 @@ const GIVE_UP: unique symbol = Symbol("give up");
  * @param tree The region's rows.
  * @param rootTypeName The root's `__typename` (`null` for the plan's own).
  * @param budget The execution's cost budget: the ids the batches would have counted are spent.
- * @returns The `data`, or {@linkcode NOT_DIRECT}.
+ * @returns The `data`; {@linkcode NOT_READABLE} when the plan is not one the walk answers, or
+ *   {@linkcode NOT_DIRECT} when these rows are not.
  */
 export function directData(
   root: NodePlan,
@@ -44,17 +53,17 @@ export function directData(
   tree: FusedTree,
   rootTypeName: string | null,
   budget: CostBudget | null,
-): { [key: string]: unknown } | typeof NOT_DIRECT {
+): { [key: string]: unknown } | typeof NOT_DIRECT | typeof NOT_READABLE {
   const region = entry.entry;
-  if (region === null || root.groups.length !== 0 || root.links.length !== 1) return NOT_DIRECT;
-  const walk = new Walk(tree, region, budget !== null);
+  if (!directShape(root, entry)) return NOT_READABLE;
+  const walk = new Walk(tree, region!, budget !== null);
   let data: { [key: string]: unknown };
   try {
     data = walk.root(root, entry, rootTypeName);
   } catch {
     // Given up, or a check that threw (the fast walk's bail, a record's getter): the engine's
     // walks report it where it happened.
-    return NOT_DIRECT;
+    return walk.readable ? NOT_DIRECT : NOT_READABLE;
   }
   if (budget !== null && walk.ids > 0 && !budget.spendIds(walk.ids)) return NOT_DIRECT;
   return data;
@@ -104,6 +113,8 @@ class Walk {
   readonly #scratch: unknown[][] = [];
   /** The ids the batches would have held (lists' always, links to one node's when counted). */
   ids = 0;
+  /** Whether every node's reader is made: a give-up from here on is the rows'. */
+  readable = false;
 
   constructor(tree: FusedTree, region: RegionPlan, count: boolean) {
     this.#rows = tree.rows;
@@ -116,13 +127,20 @@ class Walk {
 
   root(plan: NodePlan, entry: LinkPlan, typeName: string | null): { [key: string]: unknown } {
     const out = plan.out;
-    const values = new Array(out.length);
     for (let s = 0; s < out.length; s++) {
       const slot = out[s]!;
-      if (slot.kind === "typename") values[s] = typeName ?? plan.typeName;
-      else if (slot.kind === "link" && plan.links[slot.link] === entry) {
-        values[s] = this.#list(this.#reader(this.#target(entry)), 0, 0, this.#rows.length, 1);
-      } else throw GIVE_UP;
+      if (slot.kind !== "typename" && (slot.kind !== "link" || plan.links[slot.link] !== entry)) {
+        throw GIVE_UP;
+      }
+    }
+    // Every reader, made before any row is read (a reader makes those of the nodes below it).
+    const reader = this.#reader(this.#target(entry));
+    this.readable = true;
+    const values = new Array(out.length);
+    for (let s = 0; s < out.length; s++) {
+      values[s] = out[s]!.kind === "typename"
+        ? typeName ?? plan.typeName
+        : this.#list(reader, 0, 0, this.#rows.length, 1);
     }
     return plan.make(values);
   }
@@ -132,6 +150,13 @@ class Walk {
     const rows = this.#rows;
     const column = this.#links[index]!;
     const items: unknown[] = [];
+    if (column < 0) {
+      // The entry list, its ids not read: each row is one item (nothing is below it).
+      if (reader.listsBelow || index !== 0) throw GIVE_UP;
+      for (let r = start; r < end; r++) items.push(this.#node(reader, null, r, r + 1, depth));
+      this.ids += items.length;
+      return items;
+    }
     let r = start;
     while (r < end) {
       const id = rows[r]![column];
@@ -219,7 +244,9 @@ class Walk {
     // Every group the region reads for the node, those that only give links their values too.
     const keys: number[] = [];
     if (groupKeys !== undefined) {
-      for (const key of groupKeys) if (key !== undefined && !keys.includes(key)) keys.push(key);
+      for (const key of groupKeys) {
+        if (key !== undefined && key >= 0 && !keys.includes(key)) keys.push(key);
+      }
     }
     const links = new Array<number>(out.length).fill(-1);
     const targets = new Array<Reader | null>(out.length).fill(null);

@@ -29,7 +29,7 @@ import { type Id, isId, Nothing } from "../definitions/members.ts";
 import type { GraphType } from "../definitions/types.ts";
 import { bindArguments, bindOptions, NO_VARIABLES, type Variables } from "../planning/options.ts";
 import type { FieldGroup, LinkPlan, NodePlan, OrderedStep, RegionPlan } from "../planning/plan.ts";
-import type { FusedResult } from "../definitions/fusion.ts";
+import type { FusedInput, FusedResult } from "../definitions/fusion.ts";
 import { linkOptions, planQuery } from "../planning/plan.ts";
 import { estimateCost } from "../planning/estimate.ts";
 import {
@@ -42,7 +42,8 @@ import {
   type QueryOptions,
 } from "../query/query.ts";
 import type { CostBudget } from "./budget.ts";
-import { directData, NOT_DIRECT } from "./direct.ts";
+import { directData, NOT_DIRECT, NOT_READABLE } from "./direct.ts";
+import { directShape } from "../planning/direct_shape.ts";
 import { type ExplainRecorder, type RunListener, RunLog, runLogOf } from "./explain.ts";
 import { loadMetrics, type Metrics } from "./metrics.ts";
 import { endSpan, startSpan, tracerOf, traceRun, type TracingOption } from "./tracing.ts";
@@ -307,7 +308,24 @@ interface RegionLoad {
   readonly kind: "region";
   readonly plan: RegionPlan;
   readonly entry: LinkPlan | null;
+  /** Whether the load was asked for a tree alone (`FusedInput.tree`). */
+  readonly tree: boolean;
+  /** Whether it is the load again after its tree alone was given up: not read as a tree. */
+  readonly again: boolean;
 }
+
+/**
+ * Regions whose tree the direct walk can not answer the plan from, whatever the rows (found at a
+ * first try): their loads are never asked for a tree alone again.
+ */
+const NOT_TREES = new WeakSet<RegionPlan>();
+
+/** How a region loads: asked for a tree alone when the response may be built from it. */
+const TRY_TREE = 0;
+/** How a region loads: whole (read by ids). */
+const WHOLE = 1;
+/** How a region loads: whole, after its tree alone was given up (not read as a tree again). */
+const AGAIN = 2;
 
 /** One run of one query. */
 class Execution {
@@ -445,7 +463,7 @@ class Execution {
     let fromRegion = false;
     if (region !== null) {
       if (region.start && !this.#unfused.has(region.plan)) {
-        this.#loadRegion(batch, region.plan, null);
+        this.#loadRegion(batch, region.plan, null, WHOLE);
         fromRegion = true;
       } else if (batch.fused !== null) {
         this.#fillRegion(batch);
@@ -487,30 +505,44 @@ class Execution {
   }
 
   /** Starts the one load of a region: from a batch's ids, or as the link that lists them. */
-  #loadRegion(batch: Batch, region: RegionPlan, entry: LinkPlan | null): void {
+  #loadRegion(
+    batch: Batch,
+    region: RegionPlan,
+    entry: LinkPlan | null,
+    tryTree: typeof TRY_TREE | typeof WHOLE | typeof AGAIN,
+  ): void {
     const options: (QueryOptions | null)[] = [];
     try {
       for (const link of region.links) options.push(this.#linkOptions(link));
     } catch (error) {
       if (!(error instanceof QueryReadError)) throw error;
       // A link's options that cannot be bound fail that link alone, as they would unfused.
-      this.#unfuse(batch, { kind: "region", plan: region, entry });
+      this.#unfuse(batch, { kind: "region", plan: region, entry, tree: false, again: false });
       return;
     }
     const plan = batch.plan;
+    // The response straight from the rows: the source may leave out what only reading by ids
+    // needs, and the region loads again if the walk can not use them.
+    const tree = tryTree === TRY_TREE && entry !== null && this.#direct !== null &&
+      batch === this.#root && directShape(plan, entry) && !NOT_TREES.has(region);
+    const input: FusedInput = tree
+      ? { ids: null, options, tree: true }
+      : { ids: entry === null ? batch.ids : null, options };
     const task: LoadTask = {
       kind: "fused",
       node: plan.nodeName,
       member: region.region.label,
       loader: region.loader,
       passContext: true,
-      args: [{ ids: entry === null ? batch.ids : null, options }],
+      args: [input],
       batchArg: -1,
     };
     this.#run(task, batch, entry !== null, entry?.index ?? -1, {
       kind: "region",
       plan: region,
       entry,
+      tree,
+      again: tryTree === AGAIN,
     });
   }
 
@@ -518,7 +550,10 @@ class Execution {
   #regionLoaded(batch: Batch, load: RegionLoad, result: FusedResult): void {
     this.#regionResults.push(result);
     if (load.entry !== null) {
-      if (this.#direct !== null && batch === this.#root && typeof result.tree === "function") {
+      if (
+        this.#direct !== null && batch === this.#root && !load.again &&
+        typeof result === "object" && result !== null && typeof result.tree === "function"
+      ) {
         // The whole query below the root in one pass, when the region answers all of it.
         const tree = result.tree();
         const data = tree === null ? NOT_DIRECT : directData(
@@ -528,10 +563,18 @@ class Execution {
           this.#direct.rootTypeName,
           this.#budget,
         );
-        if (data !== NOT_DIRECT) {
+        if (data === NOT_READABLE) NOT_TREES.add(load.plan);
+        else if (data !== NOT_DIRECT) {
           this.#directData = data;
           return;
         }
+      }
+      if (typeof result === "object" && result !== null && result.treeOnly === true) {
+        // Read by ids after all (an error to report where it happened, a null where none may
+        // be): the region loads again, whole.
+        release(result);
+        this.#loadRegion(batch, load.plan, load.entry, AGAIN);
+        return;
       }
       let value: unknown;
       try {
@@ -929,7 +972,7 @@ class Execution {
   #loadLink(batch: Batch, link: LinkPlan): void {
     const plan = batch.plan;
     if (link.entry !== null && !this.#unfused.has(link.entry)) {
-      this.#loadRegion(batch, link.entry, link);
+      this.#loadRegion(batch, link.entry, link, TRY_TREE);
       return;
     }
     if (link.fused >= 0 && batch.fused !== null) {

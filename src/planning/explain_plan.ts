@@ -11,6 +11,7 @@
  */
 
 import { type FusedInput, fusionOf, statementOf } from "../definitions/fusion.ts";
+import { directShape } from "./direct_shape.ts";
 import type { Graph } from "../definitions/graph.ts";
 import type { QueryNode } from "../query/query.ts";
 import { type CostEstimate, estimateCost } from "./estimate.ts";
@@ -61,6 +62,13 @@ export interface LoadIdentity {
 export interface PlannedLoad extends LoadIdentity {
   /** The loads it would wait for: the one giving its node ids, or those of required fields. */
   readonly waitsFor: readonly number[];
+  /**
+   * A fused load whose rows can give the whole response in one pass: the statement a run through
+   * `Schema` sends for it, unexplained (its source leaves out what only reading by ids needs; when
+   * the rows can not give the response, `statement` is sent after it). Absent when it sends
+   * {@linkcode LoadIdentity.statement} alone.
+   */
+  readonly onePass?: string;
 }
 
 /** Planned loads at one node and query path. */
@@ -183,13 +191,18 @@ export function explainQuery(
     for (const link of plan.links) {
       let load: number;
       if (link.entry !== null) {
+        const parts = fusedParts(link.entry, graph, variables);
+        const onePass = path === "" && directShape(plan, link)
+          ? leanStatement(link.entry, graph, variables)
+          : null;
         load = add(
           {
             kind: "fused",
             path,
             node,
-            ...fusedParts(link.entry, graph, variables),
+            ...parts,
             waitsFor: after,
+            ...(onePass === null || onePass === parts.statement ? {} : { onePass }),
           },
           null,
         );
@@ -290,6 +303,12 @@ function fusedParts(
   };
 }
 
+/** The statement a region's load sends when asked for its tree alone, if its source says it. */
+function leanStatement(region: RegionPlan, graph: Graph, variables: Variables): string | null {
+  const input = regionInput(region, graph, variables);
+  return input === null ? null : statementOf(region.loader, { ...input, tree: true });
+}
+
 /**
  * A region's input as far as explain knows it: its links' options bound to the variables (the
  * ids are not known); `null` when a variable does not fit its option.
@@ -334,6 +353,7 @@ export function formatPlanExplain(plan: PlanExplain): string {
       `members: ${load.members.join(", ")}`,
     ];
     if (load.statement !== null) lines.push(`statement: ${load.statement}`);
+    if (load.onePass !== undefined) lines.push(`one pass: ${load.onePass}`);
     return lines;
   });
   out += perPathTable(plan.perPath.map((c) => [

@@ -906,7 +906,12 @@ class RegionBuilder {
     for (const group of plan.groups) {
       const member = fusionOf(group.loader);
       if (member === null || member.fuser !== this.fuser) continue;
-      groups.push({ group: group.index, member, fields: group.fields });
+      groups.push({
+        group: group.index,
+        member,
+        fields: group.fields,
+        shown: shownFields(plan, group),
+      });
     }
     if (groups.length === 0 || this.nodes.length >= MAX_REGION_NODES) return null;
     const index = this.nodes.length;
@@ -952,6 +957,18 @@ class RegionBuilder {
     }
     return index;
   }
+}
+
+/**
+ * Per field of a group, whether the node's output shows it (else it is loaded only for the value
+ * a link requires).
+ */
+function shownFields(plan: NodePlan, group: FieldGroup): readonly boolean[] {
+  const shown = new Array<boolean>(group.fields.length).fill(false);
+  for (const slot of plan.out) {
+    if (slot.kind === "field" && slot.group === group.index) shown[slot.column] = true;
+  }
+  return Object.freeze(shown);
 }
 
 /** Stands for a record in fragment conditions: a root-like target whose type is the record's. */
