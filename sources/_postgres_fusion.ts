@@ -894,32 +894,46 @@ function leanRead(
   outputs: readonly string[],
   lists: readonly ListClauses[],
 ): LeanRead | null {
-  // The entry list's ids, when nothing else needs them: with no list below it, each row is one
-  // of its items, told apart by its table's primary key (a key the database does not keep
-  // unique is read as one row by id, as checkTables warns, and as one row per item here).
-  const entry = tree.links[region.entry as number]!;
-  const entryKeys = tree.keys[region.links[region.entry as number]!.to] ?? [];
-  const keyless = region.links.filter(isList).length === 1 &&
-    entryKeys.every((key) => key === undefined || key === entry);
-  const needed = new Set<number>();
-  for (const column of tree.links) if (!keyless || column !== entry) needed.add(column);
-  for (const keys of tree.keys) {
-    for (const key of keys ?? []) {
-      if (key !== undefined && (!keyless || key !== entry)) needed.add(key);
-    }
+  // A list's ids, when the response does not show them and no list is below it: each of its
+  // parent's rows is then one of its items (or, for a list joined below another, the one row of
+  // a parent with none, which a column of its own says), told apart by its table's primary key (a
+  // key the database does not keep unique is read as one row by id, as checkTables warns, and as
+  // one row per item here).
+  const dropped = new Map<number, number>();
+  for (const link of region.links) {
+    const column = tree.links[link.index]!;
+    const keys = tree.keys[link.to] ?? [];
+    if (!isList(link) || listBelow(region, link.to)) continue;
+    if (keys.every((key) => key === undefined || key === column)) dropped.set(link.index, column);
   }
+  const shown = new Set<number>();
   for (const node of region.nodes) {
     for (const group of node.groups) {
       const at = tree.columns[node.index]?.[group.group];
       if (at === undefined) continue;
-      for (let f = 0; f < at.length; f++) if (group.shown[f] === true) needed.add(at[f]!);
+      for (let f = 0; f < at.length; f++) if (group.shown[f] === true) shown.add(at[f]!);
     }
+  }
+  for (const [link, column] of dropped) if (shown.has(column)) dropped.delete(link);
+  const gone = new Set(dropped.values());
+  const needed = new Set<number>(shown);
+  for (const column of tree.links) if (!gone.has(column)) needed.add(column);
+  for (const keys of tree.keys) {
+    for (const key of keys ?? []) if (key !== undefined && !gone.has(key)) needed.add(key);
   }
   if (needed.size === columns.length) return null;
   const kept = [...needed].sort((a, b) => a - b);
   const moved = new Map(kept.map((position, i) => [position, i]));
   const to = (position: number): number => moved.get(position) ?? -1;
   const select = kept.map((position, i) => `${columns[position]!} AS "x${i}"`);
+  // Per list whose ids are left out and that is joined below another: a column that is NULL in
+  // its items' rows (so no value is sent for them) and 1 in the row of a parent without items.
+  const absent = new Array<number>(region.links.length).fill(-1);
+  for (const [link, column] of dropped) {
+    if (link === region.entry) continue;
+    absent[link] = select.length;
+    select.push(`CASE WHEN ${columns[column]!} IS NULL THEN 1 END AS "x${select.length}"`);
+  }
   // By the expressions: the positions of the whole statement's columns are not these.
   const order: string[] = [];
   for (const term of chain.order) {
@@ -942,14 +956,23 @@ function leanRead(
   };
   return {
     variants: new StatementVariants(text, lists),
-    width: kept.length,
+    width: select.length,
     tree: {
       links: tree.links.map(to),
+      absent,
       columns: tree.columns.map((groups) => remapped(groups ?? [])),
       keys: tree.keys.map((keys) => keyColumns(keys ?? [])),
       dated: [],
     },
   };
+}
+
+/** Whether a list link is below a region node (through any of its links, at any depth). */
+function listBelow(region: FusionRegion, node: number): boolean {
+  for (const link of region.links) {
+    if (link.parent === node && (isList(link) || listBelow(region, link.to))) return true;
+  }
+  return false;
 }
 
 /**
@@ -1271,8 +1294,10 @@ function treeOf(
     const column = dated[c]!;
     for (let r = 0; r < rows.length; r++) if (rows[r]![column] instanceof Date) return null;
   }
-  const { links, columns, keys } = layout;
-  return { rows, links, columns, keys };
+  const { links, columns, keys, absent } = layout;
+  return absent === undefined
+    ? { rows, links, columns, keys }
+    : { rows, links, columns, keys, absent };
 }
 
 /** What the statement read as a tree alone returned (see `FusedResult.treeOnly`). */

@@ -206,16 +206,26 @@ const SEED_DATA = {
  * in the generated SQL shows up here in review.
  */
 const SEED_REGION_SQL = [
-  `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."id" AS "x2", "l1"."name" AS "x3"`,
+  `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."name" AS "x2",`,
+  `CASE WHEN "l1"."id" IS NULL THEN 1 END AS "x3"`,
   `FROM (SELECT * FROM "character" ORDER BY "id" LIMIT $1 OFFSET $2) AS "l0"`,
-  `LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id" ORDER BY 1, 3`,
+  `LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id" ORDER BY "l0"."id", "l1"."id"`,
 ].join(" ");
 
 /** The same query with its filter given: the filter is in the text. */
 const PAGED_REGION_SQL = [
-  `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."id" AS "x2", "l1"."name" AS "x3"`,
+  `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."name" AS "x2",`,
+  `CASE WHEN "l1"."id" IS NULL THEN 1 END AS "x3"`,
   `FROM (SELECT * FROM "character" WHERE "species" = ANY($1) ORDER BY "id" LIMIT $2 OFFSET $3)`,
-  `AS "l0" LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id" ORDER BY 1, 3`,
+  `AS "l0" LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id"`,
+  `ORDER BY "l0"."id", "l1"."id"`,
+].join(" ");
+
+/** The seed's query read by ids (explained, say): the actors' ids too, the order by position. */
+const SEED_WHOLE_SQL = [
+  `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."id" AS "x2", "l1"."name" AS "x3"`,
+  `FROM (SELECT * FROM "character" ORDER BY "id" LIMIT $1 OFFSET $2) AS "l0"`,
+  `LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id" ORDER BY 1, 3`,
 ].join(" ");
 
 // examples/server.ts: a root listed with ListQuery, so whole queries fuse.
@@ -232,6 +242,15 @@ fusionTest("examples/server.ts answers the seed's query with one statement", asy
   const plain = await execute(unfused, db, SEED_QUERY);
   assert.deepEqual(plain.response, run.response);
   assert.equal(plain.statements.length, 4);
+  // Read by ids (explained), the statement reads the actors' ids too.
+  const explaining = new Schema({
+    query: serverGraph,
+    executor: new AsyncExecutor(),
+    explain: true,
+  });
+  const explained = await execute(explaining, db, SEED_QUERY);
+  assert.deepEqual(explained.statements.map((s) => s.text), [SEED_WHOLE_SQL]);
+  assert.deepEqual(explained.response.data, SEED_DATA);
   const query = `{ characters(species: ["Human"], limit: 1, offset: 1) { name actors { name } } }`;
   const paged = await execute(fused, db, query);
   assert.deepEqual(paged.response, {
@@ -1900,6 +1919,28 @@ fusionTest(
     assert.deepEqual((await execute(explaining, db, query)).statements.map((s) => s.text), [
       WHOLE_ACTORS_SQL,
     ]);
+  },
+);
+
+fusionTest(
+  "a list read in one pass without its ids gives a parent with no item an empty list, in the same statement",
+  async (db) => {
+    const { fused, unfused } = fusedAndUnfused(serverGraph);
+    await db.query("INSERT INTO character (id, name, species) VALUES (4, 'Worf', 'Klingon')");
+    for (
+      const query of [
+        SEED_QUERY,
+        "{ characters { name actors { name character { name } } } }",
+        "{ characters(limit: 1, offset: 3) { actors { name } } }",
+      ]
+    ) {
+      const run = await execute(fused, db, query);
+      assert.equal(run.statements.length, 1, query);
+      assert.match(run.statements[0]!.text, /CASE WHEN "l1"\."id" IS NULL THEN 1 END/, query);
+      assert.match(JSON.stringify(run.response), /"actors":\[\]/, query);
+      const plain = await execute(unfused, db, query);
+      assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response), query);
+    }
   },
 );
 

@@ -178,10 +178,16 @@ export interface FusedTree {
   readonly rows: readonly (readonly unknown[])[];
   /**
    * Per region link (by index), the column of a row holding its item's or target's id; `-1` for
-   * the entry list (the link that lists the region's first ids) when no list is below it and its
-   * ids are not read: each row is then one item.
+   * a list with no list below it whose ids are not read: each of its parent's rows is then one of
+   * its items (see {@linkcode absent}).
    */
   readonly links: readonly number[];
+  /**
+   * Per region link whose {@linkcode links} column is `-1`, the column that is not null in the one
+   * row of a parent without items (null in its items' rows); `-1`, or absent, where every row is
+   * an item (the entry list, the link that lists the region's first ids).
+   */
+  readonly absent?: readonly number[];
   /**
    * Per region node (by index), per group (by its index in the node's plan), where the group's
    * fields are in a row: field `f` at `columns[node][group][f]`; absent for a group the region

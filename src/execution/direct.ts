@@ -104,6 +104,7 @@ class Walk {
   readonly #links: readonly number[];
   readonly #columns: FusedTree["columns"];
   readonly #keys: FusedTree["keys"];
+  readonly #absent: FusedTree["absent"];
   readonly #region: RegionPlan;
   /** Readers by region node, made when first reached. */
   readonly #readers: (Reader | undefined)[] = [];
@@ -121,6 +122,7 @@ class Walk {
     this.#links = tree.links;
     this.#columns = tree.columns;
     this.#keys = tree.keys;
+    this.#absent = tree.absent;
     this.#region = region;
     this.#seen = count ? [] : null;
   }
@@ -151,9 +153,16 @@ class Walk {
     const column = this.#links[index]!;
     const items: unknown[] = [];
     if (column < 0) {
-      // The entry list, its ids not read: each row is one item (nothing is below it).
-      if (reader.listsBelow || index !== 0) throw GIVE_UP;
-      for (let r = start; r < end; r++) items.push(this.#node(reader, null, r, r + 1, depth));
+      // A list whose ids are not read: each row is one item (no list is below it), but the one
+      // row of a parent without items.
+      if (reader.listsBelow) throw GIVE_UP;
+      const absent = this.#absent?.[index] ?? -1;
+      for (let r = start; r < end; r++) {
+        const none = absent >= 0 ? rows[r]![absent] : null;
+        if (none === null || none === undefined) {
+          items.push(this.#node(reader, null, r, r + 1, depth));
+        } else if (end - start > 1) throw GIVE_UP;
+      }
       this.ids += items.length;
       return items;
     }
