@@ -899,11 +899,15 @@ function leanRead(
   // a parent with none, which a column of its own says), told apart by its table's primary key (a
   // key the database does not keep unique is read as one row by id, as checkTables warns, and as
   // one row per item here).
+  // Ids of no known kind (a date, bytes, json) are kept: the walk gives up on them, and the read
+  // by ids reports them as unfused.
   const dropped = new Map<number, number>();
   for (const link of region.links) {
     const column = tree.links[link.index]!;
     const keys = tree.keys[link.to] ?? [];
     if (!isList(link) || listBelow(region, link.to)) continue;
+    const spec = specOf(link.member) as LinkSpec | ListSpec;
+    if (keyKindOf((spec.kind === "list" ? spec.key : spec.to).type) === null) continue;
     if (keys.every((key) => key === undefined || key === column)) dropped.set(link.index, column);
   }
   const shown = new Set<number>();
@@ -1194,7 +1198,9 @@ function readRows(
       // Every parent row counts, those the join found no row for too.
       if (read.checksDates && row[step.parent] instanceof Date) read.dated = true;
       const target = row[step.to];
-      if (target === null || target === undefined) continue;
+      // The entry list's rows are its items: one without an id is listed, for the engine to
+      // report as it reports its own loader's.
+      if ((target === null || target === undefined) && step.parent >= 0) continue;
       const parent = step.parent < 0 ? LISTED : parentKey(row[step.parent]);
       if (step.identity >= 0) {
         // A row repeated by a deeper list is one row of this link: taken once per parent, in
@@ -1206,7 +1212,7 @@ function readRows(
         taken.add(identity);
       }
       if (step.parent < 0) {
-        read.all.push(target);
+        read.all.push(target ?? null);
         continue;
       }
       const list = read.byParent.at(parent);

@@ -1945,6 +1945,44 @@ fusionTest(
 );
 
 fusionTest(
+  "a list keyed by values the engine refuses (dates, json) or by a null keeps its ids in one pass, and they are reported as unfused",
+  async (db) => {
+    await db.query("CREATE TABLE event (at timestamptz PRIMARY KEY, what text)");
+    await db.query("INSERT INTO event VALUES ('2020-01-01T00:00:00Z', 'launch')");
+    await db.query("CREATE TABLE doc (body jsonb PRIMARY KEY, title text)");
+    await db.query(`INSERT INTO doc VALUES ('{"a": 1}', 'one')`);
+    // A key the database does not keep (no constraint): a null among its values.
+    await db.query("CREATE TABLE item (k int, name text)");
+    await db.query("INSERT INTO item VALUES (1, 'a'), (NULL, 'b')");
+    const event = table("event", { at: Any, what: Str }, { primaryKey: "at" });
+    const doc = table("doc", { body: Any, title: Str }, { primaryKey: "body" });
+    const item = table("item", { k: Optional(Int), name: Str }, { primaryKey: "k" });
+    const graph = Graph([
+      Node("Event", [Field("what", Str, FieldsQuery(PG, event))]),
+      Node("Doc", [Field("title", Str, FieldsQuery(PG, doc))]),
+      Node("Item", [
+        Field("k", Optional(Int), FieldsQuery(PG, item)),
+        Field("name", Str, FieldsQuery(PG, item)),
+      ]),
+      Root([
+        Link("events", Sequence(TypeRef("Event")), ListQuery(PG, event), { requires: null }),
+        Link("docs", Sequence(TypeRef("Doc")), ListQuery(PG, doc), { requires: null }),
+        Link("items", Sequence(TypeRef("Item")), ListQuery(PG, item), { requires: null }),
+      ]),
+    ]);
+    const { fused, unfused } = fusedAndUnfused(graph);
+    for (const query of ["{ events { what } }", "{ docs { title } }", "{ items { k name } }"]) {
+      const run = await execute(fused, db, query);
+      const plain = await execute(unfused, db, query);
+      assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response), query);
+      assert.match(JSON.stringify(run.response), /wrong shape/, query);
+      // The whole statement alone: no lean one is worth sending.
+      assert.equal(run.statements.length, 1, query);
+    }
+  },
+);
+
+fusionTest(
   "a response the one-pass read can not build is read by ids from the whole statement, sent after the lean one",
   async (db) => {
     const { fused, unfused } = fusedAndUnfused(serverGraph);

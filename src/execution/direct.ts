@@ -171,6 +171,8 @@ class Walk {
       const id = rows[r]![column];
       let e = r + 1;
       if (id === null || id === undefined) {
+        // The entry list's rows are its items: one without an id is the engine's to report.
+        if (index === 0) throw GIVE_UP;
         // No item: the parent's one row, joined to none.
         if (e < end && (rows[e]![column] === null || rows[e]![column] === undefined)) {
           throw GIVE_UP;

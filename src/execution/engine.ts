@@ -570,10 +570,12 @@ class Execution {
         }
       }
       if (typeof result === "object" && result !== null && result.treeOnly === true) {
-        // Read by ids after all (an error to report where it happened, a null where none may
-        // be): the region loads again, whole.
         release(result);
-        this.#loadRegion(batch, load.plan, load.entry, AGAIN);
+        // Read by ids after all (an error to report where it happened, a null where none may
+        // be): the region loads again, whole. A tree alone where the whole was asked for can not
+        // be read: its members load one by one.
+        if (load.tree) this.#loadRegion(batch, load.plan, load.entry, AGAIN);
+        else this.#unfuse(batch, load);
         return;
       }
       let value: unknown;
