@@ -256,6 +256,11 @@ interface Fused {
    * reading by ids needs (values only links require); `null` when it would leave out none.
    */
   readonly lean: LeanRead | null;
+  /**
+   * The same without the ids of links to one node as well (`FusedInput.countIds` false: no budget
+   * counts them); `null` when it would leave out none more.
+   */
+  readonly uncounted: LeanRead | null;
 }
 
 /** The statement of a region read as a tree alone, and where its tree is in its rows. */
@@ -292,9 +297,15 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
   const entryKind = fused.entryKind;
   const misfit = (id: unknown) =>
     new IdTypeError(entry!.table.sql, entry!.name, id, String(entryKind), null);
-  const lean = fused.lean;
+  const leanFor = (input: FusedInput): LeanRead | null =>
+    input.tree !== true
+      ? null
+      : input.countIds === false && fused.uncounted !== null
+      ? fused.uncounted
+      : fused.lean;
   const load = async (ctx: { readonly [key: string]: unknown }, input: FusedInput) => {
-    if (input.tree === true && lean !== null) {
+    const lean = leanFor(input);
+    if (lean !== null) {
       const { text, params } = lean.variants.bind(fused.values(input));
       const rows = await runArrayStatement(
         clientOf(ctx, ctxKey),
@@ -327,8 +338,7 @@ function fuseRegion(ctxKey: string, region: FusionRegion): FusedLoader | null {
   };
   // The ids do not change the text: they are one array parameter.
   const statementFor = (input: FusedInput): string =>
-    (input.tree === true && lean !== null ? lean.variants : fused.variants)
-      .of(fused.values(input)).text;
+    (leanFor(input)?.variants ?? fused.variants).of(fused.values(input)).text;
   return Object.assign(load, { statement: fused.variants.bare.text, statementFor });
 }
 
@@ -857,7 +867,10 @@ function buildStatement(region: FusionRegion): Fused | null {
   // A value of no known kind that a link requires (a date, mostly) is no tree: not worth a try.
   const lean = tree === null || tree.dated.length > 0
     ? null
-    : leanRead(region, chains[0]!, tree, kept.map((c) => outputs[c]!), outputs, lists);
+    : leanRead(region, chains[0]!, tree, kept.map((c) => outputs[c]!), outputs, lists, false);
+  const uncounted = lean === null
+    ? null
+    : leanRead(region, chains[0]!, tree!, kept.map((c) => outputs[c]!), outputs, lists, true);
   return {
     entry,
     entryKind: entry === null ? null : keyKindOf(entry.type),
@@ -871,6 +884,9 @@ function buildStatement(region: FusionRegion): Fused | null {
     links,
     tree,
     lean,
+    uncounted: uncounted !== null && uncounted.variants.bare.text !== lean!.variants.bare.text
+      ? uncounted
+      : null,
   };
 }
 
@@ -885,6 +901,8 @@ function buildStatement(region: FusionRegion): Fused | null {
  * @param columns The whole statement's column expressions, by position.
  * @param outputs Every output expression, by output index (the chain's order terms name them).
  * @param lists The lists the chain's FROM marks.
+ * @param uncounted Whether the ids of links to one node may go too (no budget counts them): a
+ *   column NULL where the target is says where it is not.
  */
 function leanRead(
   region: FusionRegion,
@@ -893,6 +911,7 @@ function leanRead(
   columns: readonly string[],
   outputs: readonly string[],
   lists: readonly ListClauses[],
+  uncounted: boolean,
 ): LeanRead | null {
   // A list's ids, when the response does not show them and no list is below it: each of its
   // parent's rows is then one of its items (or, for a list joined below another, the one row of
@@ -905,9 +924,10 @@ function leanRead(
   for (const link of region.links) {
     const column = tree.links[link.index]!;
     const keys = tree.keys[link.to] ?? [];
-    if (!isList(link) || listBelow(region, link.to)) continue;
     const spec = specOf(link.member) as LinkSpec | ListSpec;
-    if (keyKindOf((spec.kind === "list" ? spec.key : spec.to).type) === null) continue;
+    const kind = keyKindOf((spec.kind === "list" ? spec.key : spec.to).type);
+    if (kind === null) continue;
+    if (isList(link) ? listBelow(region, link.to) : !uncounted || kind === "Float") continue;
     if (keys.every((key) => key === undefined || key === column)) dropped.set(link.index, column);
   }
   const shown = new Set<number>();
@@ -931,7 +951,8 @@ function leanRead(
   const to = (position: number): number => moved.get(position) ?? -1;
   const select = kept.map((position, i) => `${columns[position]!} AS "x${i}"`);
   // Per list whose ids are left out and that is joined below another: a column that is NULL in
-  // its items' rows (so no value is sent for them) and 1 in the row of a parent without items.
+  // its items' rows (so no value is sent for them) and 1 in the row of a parent without items;
+  // per link to one node whose id is left out, NULL where its target is and 1 where it is not.
   const absent = new Array<number>(region.links.length).fill(-1);
   for (const [link, column] of dropped) {
     if (link === region.entry) continue;

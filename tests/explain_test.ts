@@ -14,6 +14,7 @@
 import assert from "node:assert/strict";
 import {
   AsyncExecutor,
+  CostBudget,
   Engine,
   type Explain,
   type ExplainLoad,
@@ -574,7 +575,9 @@ Deno.test("explain on Postgres", async (t) => {
             const query = "{ actors { name character { name } } }";
             const recorder = recordStatements(db);
             const schema = new Schema({ query: serverGraph, executor: new AsyncExecutor() });
-            await schema.execute({ query, context: { [PG]: recorder.client } });
+            // With a cost budget, as graphqlHandler runs it.
+            const budget = new CostBudget();
+            await schema.execute({ query, context: { [PG]: recorder.client }, budget });
             const [load] = explainQuery(serverGraph, read(query)).plan;
             assert.deepEqual(recorder.statements.map((s) => s.text), [load!.onePass]);
             assert.ok(!load!.onePass!.includes('character_id" AS'), load!.onePass);

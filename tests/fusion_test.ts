@@ -1867,8 +1867,18 @@ fusionTest(
   },
 );
 
-/** The actors with their characters' names, read in one pass: only what the response shows. */
+/**
+ * The actors with their characters' names, read in one pass: only what the response shows, and
+ * where an actor has no character (no budget counts the characters' ids).
+ */
 const LEAN_ACTORS_SQL = [
+  `SELECT "l0"."name" AS "x0", "l1"."name" AS "x1", CASE WHEN "l1"."id" IS NULL THEN 1 END AS "x2"`,
+  `FROM (SELECT * FROM "actor" ORDER BY "id" LIMIT $1 OFFSET $2) AS "l0"`,
+  `LEFT JOIN "character" AS "l1" ON "l1"."id" = "l0"."character_id" ORDER BY "l0"."id"`,
+].join(" ");
+
+/** The same with a cost budget, which counts the characters' ids: they are read. */
+const LEAN_COUNTED_ACTORS_SQL = [
   `SELECT "l0"."name" AS "x0", "l1"."id" AS "x1", "l1"."name" AS "x2"`,
   `FROM (SELECT * FROM "actor" ORDER BY "id" LIMIT $1 OFFSET $2) AS "l0"`,
   `LEFT JOIN "character" AS "l1" ON "l1"."id" = "l0"."character_id" ORDER BY "l0"."id"`,
@@ -1898,6 +1908,18 @@ fusionTest(
       JSON.stringify(run.response),
       JSON.stringify((await execute(unfused, db, query)).response),
     );
+    // With a budget, the characters' ids are read (it counts them), as many as unfused.
+    const budgets = [new CostBudget(), new CostBudget()] as const;
+    const recorder = recordStatements(db);
+    const counted = await fused.execute({
+      query,
+      context: { [PG]: recorder.client },
+      budget: budgets[0],
+    });
+    const plain = await unfused.execute({ query, context: { [PG]: db }, budget: budgets[1] });
+    assert.deepEqual(recorder.statements.map((s) => s.text), [LEAN_COUNTED_ACTORS_SQL]);
+    assert.equal(JSON.stringify(counted), JSON.stringify(plain));
+    assert.equal(budgets[0].ids, budgets[1].ids);
     // Shown, the ids and the required values are read.
     const shown = "{ actors { id name character_id character { name } } }";
     const all = await execute(fused, db, shown);
@@ -1979,6 +2001,36 @@ fusionTest(
       // The whole statement alone: no lean one is worth sending.
       assert.equal(run.statements.length, 1, query);
     }
+  },
+);
+
+fusionTest(
+  "without a budget, a link to one node read in one pass leaves its ids out, and a missing target is null where it may be",
+  async (db) => {
+    const actorFields = FieldsQuery(PG, actor);
+    const graph = Graph([
+      Node("Character", [Field("name", null, FieldsQuery(PG, character))]),
+      Node("Actor", [
+        Field("name", null, actorFields),
+        Field("character_id", null, actorFields),
+        Link(
+          "character",
+          Optional(TypeRef("Character")),
+          LinkQuery(PG, { fromColumn: character.c.id, toColumn: character.c.id }),
+          { requires: "character_id" },
+        ),
+      ]),
+      Root([Link("actors", Sequence(TypeRef("Actor")), ListQuery(PG, actor), { requires: null })]),
+    ]);
+    await db.query("ALTER TABLE actor DROP CONSTRAINT actor_character_id_fkey");
+    await db.query("INSERT INTO actor (id, name, character_id) VALUES (7, 'Nobody', 99)");
+    const { fused, unfused } = fusedAndUnfused(graph);
+    const query = "{ actors { name character { name } } }";
+    const run = await execute(fused, db, query);
+    assert.deepEqual(run.statements.map((s) => s.text), [LEAN_ACTORS_SQL]);
+    assert.match(JSON.stringify(run.response), /\{"name":"Nobody","character":null\}/);
+    const plain = await execute(unfused, db, query);
+    assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response));
   },
 );
 

@@ -136,6 +136,13 @@ export interface FusedInput {
    * `tree` and reads that result by ids. Absent or `false`: the result must answer by ids.
    */
   readonly tree?: boolean;
+  /**
+   * With {@linkcode tree}: whether the tree must give the ids of the targets of links to one node
+   * (a cost budget counts the distinct ones, as their batches would hold them). `false`: the source
+   * may leave them out, saying where a link has no target instead (`FusedTree.absent`). Absent:
+   * `true`.
+   */
+  readonly countIds?: boolean;
 }
 
 /**
@@ -178,14 +185,16 @@ export interface FusedTree {
   readonly rows: readonly (readonly unknown[])[];
   /**
    * Per region link (by index), the column of a row holding its item's or target's id; `-1` for
-   * a list with no list below it whose ids are not read: each of its parent's rows is then one of
-   * its items (see {@linkcode absent}).
+   * a list with no list below it whose ids are not read (each of its parent's rows is then one of
+   * its items), or for a link to one node whose target's id is not read (only when the load was
+   * given `countIds: false`); see {@linkcode absent}.
    */
   readonly links: readonly number[];
   /**
-   * Per region link whose {@linkcode links} column is `-1`, the column that is not null in the one
-   * row of a parent without items (null in its items' rows); `-1`, or absent, where every row is
-   * an item (the entry list, the link that lists the region's first ids).
+   * Per region link whose {@linkcode links} column is `-1`, the column that is not null where the
+   * link has no item or target (the one row of a parent without items), null where it has; `-1`,
+   * or absent, where every row is an item (the entry list, the link that lists the region's first
+   * ids).
    */
   readonly absent?: readonly number[];
   /**

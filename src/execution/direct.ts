@@ -224,7 +224,20 @@ class Walk {
         values[s] = this.#list(target, index, start, end, depth + 1);
         continue;
       }
-      const targetId = row[this.#links[index]!];
+      const idColumn = this.#links[index]!;
+      if (idColumn < 0) {
+        // A target whose id is not read: where it is not, a column says so. Its id can not be
+        // counted.
+        const absent = this.#absent?.[index] ?? -1;
+        if (absent < 0 || this.#seen !== null) throw GIVE_UP;
+        const none = row[absent];
+        if (none === null || none === undefined) {
+          values[s] = this.#node(target, null, start, end, depth + 1);
+        } else if ((slot as LinkSlot).shape.nullable) values[s] = null;
+        else throw GIVE_UP;
+        continue;
+      }
+      const targetId = row[idColumn];
       if (targetId === null || targetId === undefined) {
         // No target: `null` for an `Optional` link; the engine reports the others.
         if (!(slot as LinkSlot).shape.nullable) throw GIVE_UP;

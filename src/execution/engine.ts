@@ -526,7 +526,7 @@ class Execution {
     const tree = tryTree === TRY_TREE && entry !== null && this.#direct !== null &&
       batch === this.#root && directShape(plan, entry) && !NOT_TREES.has(region);
     const input: FusedInput = tree
-      ? { ids: null, options, tree: true }
+      ? { ids: null, options, tree: true, countIds: this.#budget !== null }
       : { ids: entry === null ? batch.ids : null, options };
     const task: LoadTask = {
       kind: "fused",

@@ -64,9 +64,10 @@ export interface PlannedLoad extends LoadIdentity {
   readonly waitsFor: readonly number[];
   /**
    * A fused load whose rows can give the whole response in one pass: the statement a run through
-   * `Schema` sends for it, unexplained (its source leaves out what only reading by ids needs; when
-   * the rows can not give the response, `statement` is sent after it). Absent when it sends
-   * {@linkcode LoadIdentity.statement} alone.
+   * `Schema` with a cost budget (as `graphqlHandler` runs it) sends for it, unexplained (its source
+   * leaves out what only reading by ids needs, and without a budget the ids of links to one node
+   * too; when the rows can not give the response, `statement` is sent after it). Absent when it
+   * sends {@linkcode LoadIdentity.statement} alone.
    */
   readonly onePass?: string;
 }
