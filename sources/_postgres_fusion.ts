@@ -865,12 +865,13 @@ function buildStatement(region: FusionRegion): Fused | null {
     ? (specOf(region.nodes[0]!.groups[0]!.member) as FieldsSpec).key
     : null;
   // A value of no known kind that a link requires (a date, mostly) is no tree: not worth a try.
+  const columns = kept.map((c) => outputs[c]!);
   const lean = tree === null || tree.dated.length > 0
     ? null
-    : leanRead(region, chains[0]!, tree, kept.map((c) => outputs[c]!), outputs, lists, false);
+    : leanRead(region, chains[0]!, tree, columns, outputs, lists, false);
   const uncounted = lean === null
     ? null
-    : leanRead(region, chains[0]!, tree!, kept.map((c) => outputs[c]!), outputs, lists, true);
+    : leanRead(region, chains[0]!, tree!, columns, outputs, lists, true);
   return {
     entry,
     entryKind: entry === null ? null : keyKindOf(entry.type),
@@ -969,24 +970,15 @@ function leanRead(
   }
   const text = `SELECT ${select.join(", ")} FROM ${chain.from}${chain.where}` +
     (order.length === 0 ? "" : ` ORDER BY ${order.join(", ")}`);
-  const remapped = (groups: readonly (readonly number[] | undefined)[]) => {
-    const out: (readonly number[] | undefined)[] = [];
-    for (let g = 0; g < groups.length; g++) out[g] = groups[g]?.map(to);
-    return out;
-  };
-  const keyColumns = (keys: readonly (number | undefined)[]) => {
-    const out: (number | undefined)[] = [];
-    for (let g = 0; g < keys.length; g++) out[g] = keys[g] === undefined ? undefined : to(keys[g]!);
-    return out;
-  };
   return {
     variants: new StatementVariants(text, lists),
     width: select.length,
     tree: {
       links: tree.links.map(to),
       absent,
-      columns: tree.columns.map((groups) => remapped(groups ?? [])),
-      keys: tree.keys.map((keys) => keyColumns(keys ?? [])),
+      // `map` keeps the holes of groups and nodes that have none.
+      columns: tree.columns.map((groups) => groups.map((at) => at?.map(to))),
+      keys: tree.keys.map((keys) => keys.map((key) => key === undefined ? undefined : to(key))),
       dated: [],
     },
   };

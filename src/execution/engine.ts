@@ -550,9 +550,10 @@ class Execution {
   #regionLoaded(batch: Batch, load: RegionLoad, result: FusedResult): void {
     this.#regionResults.push(result);
     if (load.entry !== null) {
+      const isObject = typeof result === "object" && result !== null;
       if (
-        this.#direct !== null && batch === this.#root && !load.again &&
-        typeof result === "object" && result !== null && typeof result.tree === "function"
+        this.#direct !== null && batch === this.#root && !load.again && isObject &&
+        typeof result.tree === "function"
       ) {
         // The whole query below the root in one pass, when the region answers all of it.
         const tree = result.tree();
@@ -569,7 +570,7 @@ class Execution {
           return;
         }
       }
-      if (typeof result === "object" && result !== null && result.treeOnly === true) {
+      if (isObject && result.treeOnly === true) {
         release(result);
         // Read by ids after all (an error to report where it happened, a null where none may
         // be): the region loads again, whole. A tree alone where the whole was asked for can not
