@@ -131,6 +131,7 @@ import {
 } from "./_media.ts";
 import { legacyRejectionStatus, legacyStatus, negotiateLegacy } from "./_legacy.ts";
 import { type CorsOptions, withCors } from "./_cors.ts";
+import { type Deadline, Deadlines, MAX_TIMER_DELAY } from "./_deadlines.ts";
 import {
   documentHash,
   isSha256Hex,
@@ -1112,22 +1113,20 @@ const BODY_TIMED_OUT: unique symbol = Symbol("body timed out");
  * its execution and its abort signal (the time limit, or the client going away), and its
  * context, made once and shared by a batch.
  *
- * One timer serves both deadlines: set for the body, it is kept when it fires before the
- * execution's deadline would, and sets itself again for what is left.
+ * Its deadline (the body's, then the execution's) is one of {@linkcode DEADLINES}, which has one
+ * timer for every request in flight.
  */
-class Run {
+class Run implements Deadline {
   readonly #controller = new AbortController();
   readonly #request: Request;
   readonly #timeout: number;
   /** Listens to the client's signal (the request's), when the client's going away cancels. */
   #clientListener: AbortListener | null = null;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the timer fires, on `performance.now()`'s clock. */
-  #firesAt = Infinity;
+  /** The deadline in force (the body's, then the execution's), on `performance.now()`'s clock. */
+  due = Infinity;
   #readingBody: boolean;
   /** Settles when the body's deadline passes; `null` when there is none. */
   readonly #bodyDeadline: PromiseWithResolvers<typeof BODY_TIMED_OUT> | null = null;
-  #executionDeadline = Infinity;
   #context: Promise<Context> | null = null;
   #budget: CostBudget | null = null;
   #explains: boolean | null = null;
@@ -1148,7 +1147,8 @@ class Run {
     if (!readsBody) this.#startExecution();
     else if (Number.isFinite(limits.bodyTimeout)) {
       this.#bodyDeadline = Promise.withResolvers();
-      this.#arm(limits.bodyTimeout, performance.now());
+      this.due = performance.now() + limits.bodyTimeout;
+      DEADLINES.schedule(this);
     }
     const clientSignal = cancelOnDisconnect ? request.signal : null;
     if (clientSignal === null) return;
@@ -1225,29 +1225,19 @@ class Run {
     return this.#explains ??= decide(this.#request) === true;
   }
 
-  /** The timer fired: a deadline passed, or sets the timer again for the execution's. */
-  fire(): void {
-    this.#timer = undefined;
-    const now = performance.now();
+  /** The deadline in force passed: the body's, or the execution's (its time limit ran out). */
+  expire(): void {
     if (this.#readingBody) {
-      // A deadline past the longest timer (about 24.8 days) is reached in several.
-      if (this.#firesAt - now > 1) this.#arm(this.#firesAt - now, now);
-      else this.#bodyDeadline?.resolve(BODY_TIMED_OUT);
-      return;
-    }
-    // Timers run on a coarser clock: a millisecond early is on time.
-    if (this.#executionDeadline - now > 1) {
-      this.#arm(this.#executionDeadline - now, now);
+      this.#bodyDeadline?.resolve(BODY_TIMED_OUT);
       return;
     }
     this.timedOut = true;
     this.#controller.abort(new DOMException("The request's time limit ran out", "TimeoutError"));
   }
 
-  /** Stops the timer and stops listening to the client (before the response goes out). */
+  /** Leaves the deadlines and stops listening to the client (before the response goes out). */
   close(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    DEADLINES.cancel(this);
     this.#clientListener?.remove();
     this.#clientListener = null;
   }
@@ -1255,32 +1245,16 @@ class Run {
   #startExecution(): void {
     const timeout = this.#timeout;
     if (!Number.isFinite(timeout)) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
+      DEADLINES.cancel(this);
       return;
     }
-    const now = performance.now();
-    this.#executionDeadline = now + timeout;
-    if (this.#timer !== undefined) {
-      if (this.#firesAt <= this.#executionDeadline) return;
-      clearTimeout(this.#timer);
-    }
-    this.#arm(timeout, now);
-  }
-
-  #arm(ms: number, now: number): void {
-    this.#firesAt = now + ms;
-    // setTimeout takes at most 2^31 - 1 ms: a longer delay would fire at once.
-    this.#timer = setTimeout(fire, Math.min(ms, MAX_TIMER_DELAY), this);
+    this.due = performance.now() + timeout;
+    DEADLINES.schedule(this);
   }
 }
 
-/** The longest delay `setTimeout` keeps (2^31 - 1 ms); longer ones overflow and fire at once. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
-
-function fire(run: Run): void {
-  run.fire();
-}
+/** The deadlines of every request in flight, of every endpoint: one timer for all. */
+const DEADLINES = new Deadlines();
 
 /** Why a POST's `Content-Type` is refused, or `null` when it is JSON in UTF-8. */
 function contentTypeProblem(header: string | null): Rejection | null {

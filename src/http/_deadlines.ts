@@ -1,0 +1,110 @@
+/**
+ * One timer for the deadlines of every request in flight, instead of a timer per request.
+ *
+ * Each request has a deadline (its body's, then its execution's), and almost every request ends
+ * long before it. A timer per request costs its setting and clearing (measured on Deno.serve with
+ * the seed's query: about 6 µs of CPU per request for the two a request set, against a handler
+ * that spends about 30 µs in all), and each timer the runtime keeps refers to its request until it
+ * is cleared. Here the requests in flight are kept in a set, and one timer is set for the earliest
+ * deadline among them. A request that ends leaves the set and leaves the timer as it is; when it
+ * fires, the requests whose deadline has passed are told, and it is set again for the earliest
+ * deadline left. When the last request leaves, the timer is cleared, so an idle process holds no
+ * timer (and a test leaks none).
+ *
+ * @module
+ */
+
+/** The longest delay `setTimeout` keeps (2^31 - 1 ms); longer ones overflow and fire at once. */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/** Timers run on a coarser clock than `performance.now()`: a millisecond early is on time. */
+const EARLY = 1;
+
+/** What has a deadline: when it is (on `performance.now()`'s clock), and what to do then. */
+export interface Deadline {
+  /** When it is due; `Infinity` for never. */
+  readonly due: number;
+  /** Called once, when the deadline has passed and it is still scheduled. */
+  expire(): void;
+}
+
+/** The deadlines in flight, with one timer for the earliest. */
+export class Deadlines {
+  readonly #pending = new Set<Deadline>();
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** When the timer fires; `Infinity` when it is not set. */
+  #firesAt = Infinity;
+
+  /** How many deadlines are scheduled. */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Schedules a deadline (again, when its `due` has changed).
+   *
+   * @param deadline The deadline; its `expire` is called once `due` has passed, unless it is
+   *   cancelled first.
+   */
+  schedule(deadline: Deadline): void {
+    this.#pending.add(deadline);
+    const due = deadline.due;
+    if (due < this.#firesAt) this.#arm(due, performance.now());
+  }
+
+  /**
+   * Cancels a deadline: its `expire` will not be called.
+   *
+   * @param deadline The deadline.
+   */
+  cancel(deadline: Deadline): void {
+    if (!this.#pending.delete(deadline) || this.#pending.size > 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#firesAt = Infinity;
+  }
+
+  #arm(due: number, now: number): void {
+    clearTimeout(this.#timer);
+    this.#firesAt = due;
+    if (due === Infinity) {
+      this.#timer = undefined;
+      return;
+    }
+    // A deadline past the longest delay is reached in several.
+    this.#timer = setTimeout(fire, Math.min(Math.max(due - now, 0), MAX_TIMER_DELAY), this);
+  }
+
+  /** The timer fired: expires what is due, and sets the timer for the earliest left. */
+  fire(): void {
+    this.#timer = undefined;
+    this.#firesAt = Infinity;
+    const now = performance.now();
+    let due: Deadline[] | null = null;
+    let next = Infinity;
+    for (const deadline of this.#pending) {
+      if (deadline.due - now <= EARLY) (due ??= []).push(deadline);
+      else if (deadline.due < next) next = deadline.due;
+    }
+    if (due !== null) {
+      for (const deadline of due) this.#pending.delete(deadline);
+    }
+    if (next !== Infinity) this.#arm(next, now);
+    if (due === null) return;
+    // Expired after the timer is set again: an expiry may schedule its next deadline. One that
+    // throws does not keep the others from expiring.
+    let failure: { error: unknown } | null = null;
+    for (const deadline of due) {
+      try {
+        deadline.expire();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== null) throw failure.error;
+  }
+}
+
+function fire(deadlines: Deadlines): void {
+  deadlines.fire();
+}
