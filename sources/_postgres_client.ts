@@ -267,7 +267,26 @@ function detached<T>(rows: readonly T[], info: StatementInfo | undefined): reado
   const own: T[] = new Array(length);
   for (let i = 0; i < length; i++) own[i] = driver[i]!;
   driver.length = 0;
+  OWN_ROWS.add(own);
   return own;
+}
+
+/** The arrays of rows {@linkcode detached} made: the adapter's own, which no one else holds. */
+const OWN_ROWS = new WeakSet<readonly unknown[]>();
+
+/**
+ * Lets go of a source statement's rows once they are read for the last time, when the array is
+ * the adapter's own (a client of your own may hand out arrays it keeps: those are left as they
+ * are). The array is emptied in place: the settled promises that carried it from the driver
+ * (several, from the adapter up to the source's load) refer to it for as long as they live, and
+ * promises that waited for a connection under load live in the old generation until the next
+ * full collection, where every minor collection finds what they refer to.
+ *
+ * @param rows The rows a source's statement returned.
+ */
+export function releaseRows(rows: readonly unknown[] | null): void {
+  if (rows === null || !OWN_ROWS.delete(rows)) return;
+  (rows as unknown[]).length = 0;
 }
 
 /** A postgres.js query as the adapter cancels it (its `canceller` is postgres.js's own). */

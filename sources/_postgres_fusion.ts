@@ -49,7 +49,7 @@ import type {
 } from "../src/definitions/fusion.ts";
 import { signalOf } from "../src/definitions/context.ts";
 import { type Id, Nothing } from "../src/definitions/members.ts";
-import { clientOf, runArrayStatement } from "./_postgres_client.ts";
+import { clientOf, releaseRows, runArrayStatement } from "./_postgres_client.ts";
 import { DateKeyError, FieldsRowError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
 import { KeyIndex, type KeyKind, keyKindOf, keysOf, MISFIT, readKey } from "./_postgres_keys.ts";
 import { matchedAt, matchedFrom, matchedTyping, matchesInSql } from "./_postgres_matched.ts";
@@ -1345,6 +1345,7 @@ class PostgresTreeResult implements FusedResult {
   }
 
   release(): void {
+    releaseRows(this.#rows);
     this.#rows = null;
   }
 }
@@ -1399,6 +1400,7 @@ class PostgresFusedResult implements FusedResult {
   }
 
   release(): void {
+    releaseRows(this.#rows);
     this.#rows = null;
     this.#read = { groups: [], links: [], several: [] };
   }

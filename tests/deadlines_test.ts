@@ -11,6 +11,8 @@ import { type Deadline, Deadlines } from "../src/http/_deadlines.ts";
 /** A deadline `ms` from now that records when it expired. */
 function after(ms: number, expired: string[], name: string): Deadline & { due: number } {
   return {
+    deadlinePrevious: null,
+    deadlineNext: null,
     due: performance.now() + ms,
     expire() {
       expired.push(name);
@@ -90,6 +92,8 @@ Deno.test("an expiry may schedule its deadline again", async () => {
   const deadlines = new Deadlines();
   let expiries = 0;
   const again: Deadline & { due: number } = {
+    deadlinePrevious: null,
+    deadlineNext: null,
     due: performance.now() + 5,
     expire() {
       expiries++;
@@ -110,12 +114,19 @@ Deno.test("an expiry that throws keeps neither the others from expiring nor the 
   const expired: string[] = [];
   const due = performance.now() + 5;
   deadlines.schedule({
+    deadlinePrevious: null,
+    deadlineNext: null,
     due,
     expire() {
       throw new Error("broken expiry");
     },
   });
-  deadlines.schedule({ due, expire: () => void expired.push("same time") });
+  deadlines.schedule({
+    deadlinePrevious: null,
+    deadlineNext: null,
+    due,
+    expire: () => void expired.push("same time"),
+  });
   deadlines.schedule(after(40, expired, "later"));
   // The fired timer's callback throws: caught here as the runtime would report it.
   const reported: unknown[] = [];
@@ -135,9 +146,39 @@ Deno.test("an expiry that throws keeps neither the others from expiring nor the 
 
 Deno.test("a deadline of Infinity is kept but sets no timer", () => {
   const deadlines = new Deadlines();
-  const never: Deadline = { due: Infinity, expire: () => assert.fail("expired") };
+  const never: Deadline = {
+    deadlinePrevious: null,
+    deadlineNext: null,
+    due: Infinity,
+    expire: () => assert.fail("expired"),
+  };
   deadlines.schedule(never);
   assert.equal(deadlines.size, 1);
   deadlines.cancel(never);
   assert.equal(deadlines.size, 0);
+});
+
+Deno.test("a deadline that leaves the list forgets its neighbours, and the others stay listed", () => {
+  const deadlines = new Deadlines();
+  const expired: string[] = [];
+  const [a, b, c] = [
+    after(10_000, expired, "a"),
+    after(10_000, expired, "b"),
+    after(10_000, expired, "c"),
+  ];
+  deadlines.schedule(a);
+  deadlines.schedule(b);
+  deadlines.schedule(c);
+  deadlines.schedule(b);
+  assert.equal(deadlines.size, 3);
+  deadlines.cancel(b);
+  assert.equal(b.deadlinePrevious, null);
+  assert.equal(b.deadlineNext, null);
+  assert.equal(deadlines.size, 2);
+  deadlines.cancel(b);
+  assert.equal(deadlines.size, 2);
+  deadlines.cancel(c);
+  deadlines.cancel(a);
+  assert.equal(deadlines.size, 0);
+  assert.deepEqual(expired, []);
 });

@@ -51,6 +51,7 @@ import {
   table,
 } from "../sources/postgres.ts";
 import { pgSuite } from "./support/pg_suite.ts";
+import { releaseRows } from "../sources/_postgres_client.ts";
 import { character, PG } from "./support/pg_star_trek.ts";
 import { NO_ROUND_TRIPS, RecordingClient } from "./support/recording_pg.ts";
 
@@ -576,6 +577,32 @@ Deno.test("postgresJs moves the rows of the sources' statements out of the drive
   const own = await client.query("objects, yours");
   assert.equal(own, results[2]);
   assert.deepEqual(own, [{ id: 1 }, { id: 2 }]);
+});
+
+Deno.test("the rows the adapter moved out are emptied once released, and arrays it did not make are left as they are", async () => {
+  // Promises that carried a statement's rows (the adapter's, the source's) may outlive the
+  // request: released, the rows no longer live on through them.
+  const client = postgresJs({
+    unsafe: () =>
+      Object.assign(Promise.resolve([] as PgRow[]), {
+        values: () => Promise.resolve([[1, "Kirk"], [2, "Spock"]] as unknown[][]),
+      }),
+  });
+  const source = "region characters > Character";
+  const rows = await client.queryArrays!("arrays", [], { source });
+  assert.deepEqual(rows, [[1, "Kirk"], [2, "Spock"]]);
+  releaseRows(rows);
+  assert.deepEqual(rows, []);
+  releaseRows(rows);
+  releaseRows(null);
+  // A client of your own may hand out arrays it keeps (a replay, a cache): never emptied.
+  const kept = [[1, "Kirk"]];
+  releaseRows(kept);
+  assert.deepEqual(kept, [[1, "Kirk"]]);
+  // Your own statements' results are the driver's, not moved out: never emptied either.
+  const yours = await client.queryArrays!("arrays");
+  releaseRows(yours);
+  assert.deepEqual(yours, [[1, "Kirk"], [2, "Spock"]]);
 });
 
 Deno.test("empty id lists are answered without a round trip", async () => {

@@ -416,6 +416,12 @@ class Execution {
     const results = this.#regionResults;
     for (let r = 0; r < results.length; r++) release(results[r]!);
     results.length = 0;
+    // Nothing reads these again. An execution that waited for a load under load has often
+    // reached the old generation, where it stays, garbage, until the next full collection: every
+    // minor collection until then would find the response's data through it.
+    this.#directData = null;
+    this.#resolve = null;
+    this.#reject = null;
   }
 
   /** Called after an asynchronous load settled: runs the next mutation step, or finishes. */

@@ -11,6 +11,12 @@
  * deadline left. When the last request leaves, the timer is cleared, so an idle process holds no
  * timer (and a test leaks none).
  *
+ * The requests in flight are a list linked through the requests themselves, not a `Set`: a `Set`
+ * under load makes new tables as it grows and shrinks, and a table left behind in the old
+ * generation still points at the requests that were in it, which every minor collection until
+ * the next full one then finds alive (with all they refer to). A request that leaves the list
+ * forgets its neighbours, so nothing left behind points anywhere.
+ *
  * @module
  */
 
@@ -26,18 +32,24 @@ export interface Deadline {
   readonly due: number;
   /** Called once, when the deadline has passed and it is still scheduled. */
   expire(): void;
+  /** The list's links, which {@linkcode Deadlines} alone sets: `null` when not scheduled. */
+  deadlinePrevious: Deadline | null;
+  /** The next deadline in the list. */
+  deadlineNext: Deadline | null;
 }
 
 /** The deadlines in flight, with one timer for the earliest. */
 export class Deadlines {
-  readonly #pending = new Set<Deadline>();
+  /** The first of the scheduled deadlines (in no order); each links to the next. */
+  #head: Deadline | null = null;
+  #size = 0;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** When the timer fires; `Infinity` when it is not set. */
   #firesAt = Infinity;
 
   /** How many deadlines are scheduled. */
   get size(): number {
-    return this.#pending.size;
+    return this.#size;
   }
 
   /**
@@ -47,7 +59,14 @@ export class Deadlines {
    *   cancelled first.
    */
   schedule(deadline: Deadline): void {
-    this.#pending.add(deadline);
+    if (!this.#listed(deadline)) {
+      const head = this.#head;
+      deadline.deadlinePrevious = null;
+      deadline.deadlineNext = head;
+      if (head !== null) head.deadlinePrevious = deadline;
+      this.#head = deadline;
+      this.#size++;
+    }
     const due = deadline.due;
     if (due < this.#firesAt) this.#arm(due, performance.now());
   }
@@ -58,10 +77,27 @@ export class Deadlines {
    * @param deadline The deadline.
    */
   cancel(deadline: Deadline): void {
-    if (!this.#pending.delete(deadline) || this.#pending.size > 0) return;
+    if (!this.#listed(deadline)) return;
+    this.#unlink(deadline);
+    if (this.#size > 0) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#firesAt = Infinity;
+  }
+
+  #listed(deadline: Deadline): boolean {
+    return deadline.deadlinePrevious !== null || this.#head === deadline;
+  }
+
+  #unlink(deadline: Deadline): void {
+    const previous = deadline.deadlinePrevious;
+    const next = deadline.deadlineNext;
+    if (previous === null) this.#head = next;
+    else previous.deadlineNext = next;
+    if (next !== null) next.deadlinePrevious = previous;
+    deadline.deadlinePrevious = null;
+    deadline.deadlineNext = null;
+    this.#size--;
   }
 
   #arm(due: number, now: number): void {
@@ -82,21 +118,23 @@ export class Deadlines {
     const now = performance.now();
     let due: Deadline[] | null = null;
     let next = Infinity;
-    for (const deadline of this.#pending) {
-      if (deadline.due - now <= EARLY) (due ??= []).push(deadline);
-      else if (deadline.due < next) next = deadline.due;
-    }
-    if (due !== null) {
-      for (const deadline of due) this.#pending.delete(deadline);
+    let deadline = this.#head;
+    while (deadline !== null) {
+      const following = deadline.deadlineNext;
+      if (deadline.due - now <= EARLY) {
+        this.#unlink(deadline);
+        (due ??= []).push(deadline);
+      } else if (deadline.due < next) next = deadline.due;
+      deadline = following;
     }
     if (next !== Infinity) this.#arm(next, now);
     if (due === null) return;
     // Expired after the timer is set again: an expiry may schedule its next deadline. One that
     // throws does not keep the others from expiring.
     let failure: { error: unknown } | null = null;
-    for (const deadline of due) {
+    for (const expired of due) {
       try {
-        deadline.expire();
+        expired.expire();
       } catch (error) {
         failure ??= { error };
       }

@@ -439,6 +439,27 @@ interface Outcome {
     readonly extensions?: unknown;
   };
   readonly headers?: { readonly [name: string]: string };
+  /**
+   * The response a `Schema` made for this request (the body, or what the body was made from),
+   * let go of once written: see {@linkcode released}.
+   */
+  readonly own?: GraphQLResponse;
+}
+
+/**
+ * Lets go of an outcome's `data` once its JSON is written, when the endpoint made it (a `Schema`'s
+ * response, or the body made from one): the settled promises that carried the response (the
+ * schema's, the endpoint's) refer to it for as long as they live, and under load those promises
+ * live in the old generation until the next full collection, where every minor collection finds
+ * the whole result tree through them, copies it and moves it to the old generation.
+ */
+function released(outcome: Outcome): void {
+  const own = outcome.own as { data?: unknown } | undefined;
+  // Only a response that has data is changed (one with errors alone may be shared).
+  if (own === undefined || typeof own.data !== "object" || own.data === null) return;
+  own.data = null;
+  const body = outcome.body as { data?: unknown };
+  if (body !== own && typeof body.data === "object" && body.data !== null) body.data = null;
 }
 
 /** The `persistedQueries` option, checked. */
@@ -702,7 +723,9 @@ class Endpoint {
       if (!Array.isArray(params)) {
         const outcome = await this.#execute(params, method, run);
         const status = this.#legacy ? legacyStatus(outcome.status, media) : outcome.status;
-        return this.#respond(span, status, outcome.body, media, outcome.headers);
+        const response = this.#respond(span, status, outcome.body, media, outcome.headers);
+        released(outcome);
+        return response;
       }
       const outcomes = await Promise.all(
         params.map((p) =>
@@ -711,7 +734,9 @@ class Endpoint {
             : this.#execute(p, method, run)
         ),
       );
-      return this.#respond(span, 200, outcomes.map((o) => o.body), media);
+      const response = this.#respond(span, 200, outcomes.map((o) => o.body), media);
+      for (const outcome of outcomes) released(outcome);
+      return response;
     } finally {
       run.close();
     }
@@ -883,7 +908,9 @@ class Endpoint {
         }
       }
     }
-    const outcome = this.#outcome(result, run);
+    const made = this.#outcome(result, run);
+    // A Schema's response is made for this request alone: it is let go of once written.
+    const outcome = schema instanceof Schema ? { ...made, own: result } : made;
     const cacheControl = this.#persisted?.cacheControl ?? null;
     // Never on an answer that carries extensions (its explain, asked for by the handler's option
     // or the schema's): a shared cache would serve one client's answer to everyone.
@@ -1124,6 +1151,8 @@ class Run implements Deadline {
   #clientListener: AbortListener | null = null;
   /** The deadline in force (the body's, then the execution's), on `performance.now()`'s clock. */
   due = Infinity;
+  deadlinePrevious: Deadline | null = null;
+  deadlineNext: Deadline | null = null;
   #readingBody: boolean;
   /** Settles when the body's deadline passes; `null` when there is none. */
   readonly #bodyDeadline: PromiseWithResolvers<typeof BODY_TIMED_OUT> | null = null;
