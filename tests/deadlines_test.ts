@@ -20,11 +20,22 @@ function after(ms: number, expired: string[], name: string): Deadline & { due: n
   };
 }
 
+/** Settles when `deadline` (made by `after`) has expired. */
+function expiryOf(deadline: Deadline): Promise<void> {
+  return new Promise((resolve) => {
+    const expire = deadline.expire.bind(deadline);
+    deadline.expire = () => {
+      expire();
+      resolve();
+    };
+  });
+}
+
 function wait(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-Deno.test("a deadline expires once it has passed, and leaves the set", async () => {
+Deno.test("a deadline expires once it has passed, and leaves the list", async () => {
   const deadlines = new Deadlines();
   const expired: string[] = [];
   deadlines.schedule(after(10, expired, "a"));
@@ -37,11 +48,14 @@ Deno.test("a deadline expires once it has passed, and leaves the set", async () 
 Deno.test("deadlines expire in their own time, whatever order they were scheduled in", async () => {
   const deadlines = new Deadlines();
   const expired: string[] = [];
-  deadlines.schedule(after(60, expired, "late"));
-  deadlines.schedule(after(10, expired, "early"));
-  await wait(35);
+  const late = after(300, expired, "late");
+  const early = after(10, expired, "early");
+  deadlines.schedule(late);
+  deadlines.schedule(early);
+  await expiryOf(early);
   assert.deepEqual(expired, ["early"]);
-  await wait(70);
+  assert.equal(deadlines.size, 1);
+  await expiryOf(late);
   assert.deepEqual(expired, ["early", "late"]);
   assert.equal(deadlines.size, 0);
 });
@@ -69,11 +83,13 @@ Deno.test("a deadline moved later expires at its new time, not its old one", asy
   const expired: string[] = [];
   const a = after(10, expired, "a");
   deadlines.schedule(a);
-  a.due = performance.now() + 60;
+  a.due = performance.now() + 300;
   deadlines.schedule(a);
-  await wait(35);
+  // Past the old time, the timer has fired and found nothing due.
+  await wait(60);
   assert.deepEqual(expired, []);
-  await wait(70);
+  assert.equal(deadlines.size, 1);
+  await expiryOf(a);
   assert.deepEqual(expired, ["a"]);
 });
 
