@@ -31,8 +31,9 @@
  * row a value finds (`"NCC"` finds a citext `"ncc"`), fused as unfused.
  *
  * Every value is a bound parameter and every identifier is quoted; the text depends only on the
- * region and on which of its lists' filters are given (a filter whose option is absent is left
- * out: see _postgres_variants.ts), never on values, so a driver can keep it prepared.
+ * region and on which of its lists' options are given (a filter whose option is absent is left
+ * out, and so is a page whose limit and offset are: see _postgres_variants.ts), never on values,
+ * so a driver can keep it prepared.
  *
  * @module
  */

@@ -64,11 +64,11 @@ export interface ListQuery {
  * Makes a link loader that lists rows of a table for a link without `requires` (at the root, or
  * one list shared by every node): ONE statement
  * `SELECT "id" AS "t" FROM "character" WHERE "species" = ANY($1) ORDER BY "id" LIMIT $2 OFFSET $3`,
- * every value bound. A filter whose option is absent (or null) is left out of the text, so the
- * text depends on which filters are given, never on their values: a prepared statement per set,
- * each with a plan of its own (`{ characters }` is
- * `SELECT "id" AS "t" FROM "character" ORDER BY "id" LIMIT $1 OFFSET $2`); an absent limit or
- * offset is bound to NULL, which limits nothing. The link's type must be
+ * every value bound. A filter whose option is absent (or null) is left out of the text, and so
+ * are LIMIT and OFFSET when both are (one of them given, the other is bound to NULL, which limits
+ * nothing). So the text depends on which options are given, never on their values: a prepared
+ * statement per set, each with a plan of its own (`{ characters }` is
+ * `SELECT "id" AS "t" FROM "character" ORDER BY "id"`). The link's type must be
  * a `Sequence(TypeRef(...))` (maybe in `Optional`); the filter, limit and offset options must be
  * declared on the link (`Option("limit", Optional(Int))`).
  *
@@ -141,8 +141,8 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
   const tableSql = from.sql;
   const name = `ListQuery(${tableSql})`;
 
-  // A filter whose option is absent is left out (see _postgres_variants.ts): one text per set of
-  // filters given, whatever their values; absent, LIMIT and OFFSET are bound to NULL.
+  // A filter whose option is absent is left out, and so is the page when its limit and offset
+  // are (see _postgres_variants.ts): one text per set of options given, whatever their values.
   const variants = new StatementVariants(listMark(0), [{
     table: tableSql,
     filters: filters.map((f, i) => ({ column: f.column.sql, param: i })),
