@@ -15,8 +15,12 @@
  * first branch that returns no rows (`WHERE false`) gives every output column its table column's
  * type. Rows are ordered by the chains' lists' orders, so each list is read in its order; a link's
  * primary key (or its table's oid and `ctid`) tells apart its rows where the chain can repeat
- * them. Rows are read as arrays (`queryArrays`) where the client can. For the seed's query below
- * the root's own loader:
+ * them. A link to one node back to the row its parent was joined from (an actor's character,
+ * below the character's actors: the link's value is the column the actor was joined on, looked up
+ * in the primary key of the table joined before) is not joined again: its node reads that row's
+ * alias. Only for keys of numbers and booleans, which every join compares by value; a text key's
+ * collation may take two spellings for one. Rows are read as arrays (`queryArrays`) where the
+ * client can. For the seed's query below the root's own loader:
  *
  * ```sql
  * SELECT "n0g0"."id" AS "x0", "n0g0"."name" AS "x1", "l0"."id" AS "x2", "l0"."name" AS "x3"
@@ -405,9 +409,13 @@ function buildStatement(region: FusionRegion): Fused | null {
     }
     return index;
   };
+  /** Per output that is a table's column, its alias and the column's quoted name. */
+  const columnOf = new Map<number, { readonly alias: string; readonly name: string }>();
   const column = (alias: string, name: string, typedAs?: number): number => {
     const expression = `"${alias}".${name}`;
-    return output(expression, typedAs === undefined ? expression : typing[typedAs]!);
+    const index = output(expression, typedAs === undefined ? expression : typing[typedAs]!);
+    if (typedAs === undefined && !columnOf.has(index)) columnOf.set(index, { alias, name });
+    return index;
   };
   const params: ((input: FusedInput) => unknown)[] = [];
   /** Adds a parameter: its index. */
@@ -479,8 +487,18 @@ function buildStatement(region: FusionRegion): Fused | null {
    */
   type Known = Map<
     string,
-    { alias: string; values: number[]; columns: Column[]; key: number; unique: boolean }
+    {
+      alias: string;
+      values: number[];
+      columns: Column[];
+      key: number;
+      unique: boolean;
+      /** For the rows a link joined: the column it joined on, equal to `equals` where a row is. */
+      joined: Joined | null;
+    }
   >;
+  /** A link's join: its alias's column (an output) equals the parent's value (another). */
+  type Joined = { readonly column: number; readonly equals: number };
 
   /**
    * Joins a node's groups into a chain, given where its key comes from (an alias and column, or
@@ -491,7 +509,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     chain: Chain,
     node: number,
     keyFrom: { readonly column: Column; readonly index: number } | null,
-    ownRows: { alias: string; group: number } | null,
+    ownRows: { alias: string; group: number; joined: Joined | null } | null,
     known: Known,
     unique: boolean,
   ): void => {
@@ -536,7 +554,8 @@ function buildStatement(region: FusionRegion): Fused | null {
         return;
       }
       const key = column(alias, spec.key.sql);
-      known.set(`${node}:${group.group}`, { alias, ...read, key, unique });
+      const joined = ownRows !== null && ownRows.group === group.group ? ownRows.joined : null;
+      known.set(`${node}:${group.group}`, { alias, ...read, key, unique, joined });
     }
     const outgoing = links.filter(({ link }) => link.from?.node === node);
     const single = outgoing.filter(({ link }) => !isList(link));
@@ -607,8 +626,30 @@ function buildStatement(region: FusionRegion): Fused | null {
       columns: parent.columns,
       key: distinct,
       unique: true,
+      joined: null,
     });
     walkLink(chain, entry, rebased);
+  };
+
+  /**
+   * The alias whose row a link to one node reaches, when it is a row the chain joined already:
+   * the link's value is the column its parent's rows were joined on (`"l1"."character_id"`,
+   * joined on `"l0"."id"`), and it looks that value up in the column it equals, which is its
+   * table's primary key (`"character"."id"`, which `"l0"` reads): the one row with that key is
+   * that alias's. `null` elsewhere, and for keys Postgres compares in its own way (text: a
+   * collation may take two spellings for one).
+   *
+   * @param joined How the parent's rows were joined, when a link joined them.
+   * @param value The output of the link's value.
+   * @param lookedUp The column the link looks its value up in.
+   */
+  const backReference = (joined: Joined | null, value: number, lookedUp: Column): string | null => {
+    if (joined === null || joined.column !== value || !isPrimaryKey(lookedUp)) return null;
+    const kind = keyKindOf(lookedUp.type);
+    if (kind !== "Int" && kind !== "Boolean") return null;
+    const equals = columnOf.get(joined.equals);
+    if (equals === undefined || equals.name !== lookedUp.sql) return null;
+    return aliasTables.get(equals.alias) === lookedUp.table ? equals.alias : null;
   };
 
   const walkLink = (
@@ -631,14 +672,20 @@ function buildStatement(region: FusionRegion): Fused | null {
       failed = true;
       return;
     }
-    const alias = `l${link.index}`;
-    aliasTables.set(alias, spec.from.table);
     const parentValue = parent.values[from.column]!;
     const repeats = !parent.unique || parentValue !== parent.key;
-    chain.from +=
-      ` LEFT JOIN ${spec.from.table.sql} AS "${alias}" ON "${alias}".${spec.from.sql} = ${
-        outputs[parentValue]
-      }`;
+    // A link back to the row its parent was joined from (an actor's character, below the
+    // character's actors) reads that row again: no join.
+    const back = isList(link) ? null : backReference(parent.joined, parentValue, spec.from);
+    const alias = back ?? `l${link.index}`;
+    if (back === null) {
+      aliasTables.set(alias, spec.from.table);
+      chain.from +=
+        ` LEFT JOIN ${spec.from.table.sql} AS "${alias}" ON "${alias}".${spec.from.sql} = ${
+          outputs[parentValue]
+        }`;
+    }
+    const joined: Joined = { column: column(alias, spec.from.sql), equals: parentValue };
     const to = column(alias, spec.to.sql);
     // Where the to-column is the primary key of the link table's rows (its fields are read from
     // them), it tells the rows apart; elsewhere the row's ctid does.
@@ -670,7 +717,7 @@ function buildStatement(region: FusionRegion): Fused | null {
       chain,
       link.to,
       { column: spec.to, index: to },
-      own === null ? null : { alias, group: own },
+      own === null ? null : { alias, group: own, joined: back === null ? joined : null },
       known,
       // A list's rows are each one parent's, unless that parent's value comes in several rows.
       isList(link) && !repeats,
@@ -740,7 +787,7 @@ function buildStatement(region: FusionRegion): Fused | null {
       chain,
       link.to,
       { column: spec.key, index: key },
-      own === null ? null : { alias, group: own },
+      own === null ? null : { alias, group: own, joined: null },
       new Map(),
       true,
     );
@@ -930,7 +977,12 @@ function leanRead(
     const kind = keyKindOf((spec.kind === "list" ? spec.key : spec.to).type);
     if (kind === null) continue;
     if (isList(link) ? listBelow(region, link.to) : !uncounted || kind === "Float") continue;
-    if (keys.every((key) => key === undefined || key === column)) dropped.set(link.index, column);
+    if (!keys.every((key) => key === undefined || key === column)) continue;
+    // A column another link or node reads too (a link back to a row the chain joined already
+    // reads that row's key) stays.
+    if (tree.links.some((other, l) => l !== link.index && other === column)) continue;
+    if (tree.keys.some((ks, n) => n !== link.to && ks?.includes(column))) continue;
+    dropped.set(link.index, column);
   }
   const shown = new Set<number>();
   for (const node of region.nodes) {
@@ -1214,7 +1266,13 @@ function readRows(
       const target = row[step.to];
       // The entry list's rows are its items: one without an id is listed, for the engine to
       // report as it reports its own loader's.
-      if ((target === null || target === undefined) && step.parent >= 0) continue;
+      // A parent without a value has no target: a link back to a row the chain joined already
+      // reads it on rows without the parent too.
+      if (
+        step.parent >= 0 &&
+        (target === null || target === undefined || row[step.parent] === null ||
+          row[step.parent] === undefined)
+      ) continue;
       const parent = step.parent < 0 ? LISTED : parentKey(row[step.parent]);
       if (step.identity >= 0) {
         // A row repeated by a deeper list is one row of this link: taken once per parent, in

@@ -2005,6 +2005,91 @@ fusionTest(
   },
 );
 
+/**
+ * `{ characters { name actors { name character { name species } } } }` read in one pass: an
+ * actor's character is the row its actors were joined from, read again from `"l0"` (no second
+ * join of "character"). The characters' ids say which one, with or without a budget.
+ */
+const BACK_REFERENCE_SQL = [
+  `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."name" AS "x2", "l0"."species" AS "x3",`,
+  `CASE WHEN "l1"."id" IS NULL THEN 1 END AS "x4"`,
+  `FROM "character" AS "l0" LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id"`,
+  `ORDER BY "l0"."id", "l1"."id"`,
+].join(" ");
+
+/** The same read by ids (explained): the link's values, and its targets' ids from `"l0"`. */
+const BACK_REFERENCE_WHOLE_SQL = [
+  `SELECT "l0"."id" AS "x0", "l0"."name" AS "x1", "l1"."character_id" AS "x2", "l1"."id" AS "x3",`,
+  `"l1"."name" AS "x4", "l0"."species" AS "x5"`,
+  `FROM "character" AS "l0" LEFT JOIN "actor" AS "l1" ON "l1"."character_id" = "l0"."id"`,
+  `ORDER BY 1, 4`,
+].join(" ");
+
+fusionTest(
+  "a link back to the row its parent was joined from reads that row again, without a join, as unfused",
+  async (db) => {
+    // A character without actors: its row has no actor, and no character below one.
+    await db.query("INSERT INTO character (id, name, species) VALUES (4, 'Worf', 'Klingon')");
+    const { fused, unfused } = fusedAndUnfused(serverGraph);
+    const query = "{ characters { name actors { name character { name species } } } }";
+    const species = new Map(ACTORS.map(([, character, species]) => [character, species]));
+    const expected = {
+      data: {
+        characters: [
+          ...[KIRK, SPOCK, MCCOY].map((name) => ({
+            name,
+            actors: ACTORS_OF[name]!.map((actor) => ({
+              name: actor,
+              character: { name, species: species.get(name) },
+            })),
+          })),
+          { name: "Worf", actors: [] },
+        ],
+      },
+    };
+    const run = await execute(fused, db, query);
+    assert.deepEqual(run.statements.map((s) => s.text), [BACK_REFERENCE_SQL]);
+    assert.deepEqual(run.response, expected);
+    const plain = await execute(unfused, db, query);
+    assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response));
+    // A budget counts the actors' characters as their batches would: 3 ids, read from "l0".
+    for (const maxIds of [Infinity, 1 + 4 + 6 + 3, 1 + 4 + 6 + 2]) {
+      const budgets = [new CostBudget({ maxIds }), new CostBudget({ maxIds })] as const;
+      const recorder = recordStatements(db);
+      const counted = await fused.execute({
+        query,
+        context: { [PG]: recorder.client },
+        budget: budgets[0],
+      });
+      const counts = await unfused.execute({ query, context: { [PG]: db }, budget: budgets[1] });
+      assert.equal(recorder.statements[0]!.text, BACK_REFERENCE_SQL, `maxIds ${maxIds}`);
+      assert.equal(JSON.stringify(counted), JSON.stringify(counts), `maxIds ${maxIds}`);
+      assert.equal(budgets[0].ids, budgets[1].ids, `maxIds ${maxIds}`);
+    }
+    // Read by ids (explained), the link's targets are the rows of "l0" its values find.
+    const explaining = new Schema({
+      query: serverGraph,
+      executor: new AsyncExecutor(),
+      explain: true,
+    });
+    const explained = await execute(explaining, db, query);
+    assert.deepEqual(explained.statements.map((s) => s.text), [BACK_REFERENCE_WHOLE_SQL]);
+    assert.deepEqual(explained.response.data, expected.data);
+    // A link to one node that is not back to its parent's row joins its table as before.
+    const forward = await execute(fused, db, "{ actors { character { actors { name } } } }");
+    assert.match(forward.statements[0]!.text, /LEFT JOIN "character" AS "l1"/);
+    // Deeper: the second character below is the first one's row again ("l1").
+    const deep = "{ actors { name character { name actors { name character { species } } } } }";
+    const twice = await execute(fused, db, deep);
+    assert.equal(twice.statements.length, 1);
+    assert.equal(twice.statements[0]!.text.match(/JOIN "character"/g)?.length, 1);
+    assert.equal(
+      JSON.stringify(twice.response),
+      JSON.stringify((await execute(unfused, db, deep)).response),
+    );
+  },
+);
+
 fusionTest(
   "without a budget, a link to one node read in one pass leaves its ids out, and a missing target is null where it may be",
   async (db) => {
