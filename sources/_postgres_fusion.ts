@@ -18,8 +18,9 @@
  * them. A link to one node back to the row its parent was joined from (an actor's character,
  * below the character's actors: the link's value is the column the actor was joined on, looked up
  * in the primary key of the table joined before) is not joined again: its node reads that row's
- * alias. Only for keys of numbers and booleans, which every join compares by value; a text key's
- * collation may take two spellings for one. Rows are read as arrays (`queryArrays`) where the
+ * alias. Only for a node that reads nothing but that row's fields (the row is there even where the
+ * parent is not, so nothing may be joined on it), and for integer and boolean keys, which every
+ * join compares by value (a text key's collation may take two spellings for one). Rows are read as arrays (`queryArrays`) where the
  * client can. For the seed's query below the root's own loader:
  *
  * ```sql
@@ -232,7 +233,7 @@ interface GroupSlot {
 
 /** A fused region: the statement and how its rows map back to members. */
 interface Fused {
-  /** The statement's texts: one per set of list filters given. */
+  /** The statement's texts: one per set of list options given (filters, and pages). */
   readonly variants: StatementVariants;
   /** Per chain, its steps. */
   readonly chains: readonly (readonly ReadStep[])[];
@@ -674,9 +675,19 @@ function buildStatement(region: FusionRegion): Fused | null {
     }
     const parentValue = parent.values[from.column]!;
     const repeats = !parent.unique || parentValue !== parent.key;
+    // Where the to-column is the primary key of the link table's rows (its fields are read from
+    // them), it tells the rows apart; elsewhere the row's ctid does.
+    // A group keyed by another column reads every row of its key, not only those the link reached.
+    const own = isPrimaryKey(spec.to) ? sameRows(link.to, spec.from.table, spec.to) : null;
     // A link back to the row its parent was joined from (an actor's character, below the
-    // character's actors) reads that row again: no join.
-    const back = isList(link) ? null : backReference(parent.joined, parentValue, spec.from);
+    // character's actors) reads that row again, no join, when all its node reads is that row's
+    // fields: the row is there on every row of the chain, its parent's too, so nothing may be
+    // joined on it (another table's fields, a link) and it must be told apart by its key.
+    const leaf = own !== null && region.nodes[link.to]!.groups.length === 1 &&
+      !region.links.some((other) => other.parent === link.to);
+    const back = isList(link) || !leaf
+      ? null
+      : backReference(parent.joined, parentValue, spec.from);
     const alias = back ?? `l${link.index}`;
     if (back === null) {
       aliasTables.set(alias, spec.from.table);
@@ -687,10 +698,6 @@ function buildStatement(region: FusionRegion): Fused | null {
     }
     const joined: Joined = { column: column(alias, spec.from.sql), equals: parentValue };
     const to = column(alias, spec.to.sql);
-    // Where the to-column is the primary key of the link table's rows (its fields are read from
-    // them), it tells the rows apart; elsewhere the row's ctid does.
-    // A group keyed by another column reads every row of its key, not only those the link reached.
-    const own = isPrimaryKey(spec.to) ? sameRows(link.to, spec.from.table, spec.to) : null;
     const identity = own !== null && isPrimaryKey(spec.to) ? to : column(alias, rowIdentity(alias));
     chain.used.add(to).add(parentValue);
     if (isList(link)) {

@@ -45,7 +45,7 @@ export interface ListClauses {
   readonly offset: number;
   /**
    * For a list's own statement (unfused): what it selects, the list written as a whole SELECT;
-   * `null` for a list joined in a fused statement, written as a subquery.
+   * `null` for a list joined in a fused statement: its table, or a subquery of its filters and page.
    */
   readonly select: string | null;
 }
@@ -159,7 +159,7 @@ export class StatementVariants {
     return this.#variant(0);
   }
 
-  /** The text for a mask of given filters, rendered the first time it is asked for. */
+  /** The text for a mask of given options, rendered the first time it is asked for. */
   #variant(mask: number): Variant {
     let variant = this.#rendered.get(mask);
     if (variant === undefined) {

@@ -2090,6 +2090,134 @@ fusionTest(
   },
 );
 
+/** The seed's graph with a character's motto from another table, keyed by its character. */
+function mottoGraph(): Graph {
+  const bio = table("bio", { id: Int, character_id: Int, motto: Str }, { primaryKey: "id" });
+  const characterFields = FieldsQuery(PG, character);
+  const actorFields = FieldsQuery(PG, actor);
+  return Graph([
+    Node("Character", [
+      Field("id", null, characterFields),
+      Field("name", null, characterFields),
+      Field("motto", null, FieldsQuery(PG, bio, { primaryKey: bio.c.character_id })),
+      Link(
+        "actors",
+        Sequence(TypeRef("Actor")),
+        LinkQuery(PG, { fromColumn: actor.c.character_id, toColumn: actor.c.id }),
+        { requires: "id" },
+      ),
+    ]),
+    Node("Actor", [
+      Field("name", null, actorFields),
+      Field("character_id", null, actorFields),
+      Link(
+        "character",
+        TypeRef("Character"),
+        LinkQuery(PG, { fromColumn: character.c.id, toColumn: character.c.id }),
+        { requires: "character_id" },
+      ),
+    ]),
+    Root([
+      Link(
+        "characters",
+        Sequence(TypeRef("Character")),
+        ListQuery(PG, character, { filters: { species: character.c.species }, limit: "limit" }),
+        {
+          requires: null,
+          options: [Option("species", Optional(Str)), Option("limit", Optional(Int))],
+        },
+      ),
+    ]),
+  ]);
+}
+
+fusionTest(
+  "a link back to its parent's row whose node reads more than that row's fields keeps its join, and its one statement runs",
+  async (db) => {
+    await db.query("CREATE TABLE bio (id integer PRIMARY KEY, character_id integer, motto text)");
+    await db.query("INSERT INTO bio VALUES (1, 1, 'boldly'), (2, 2, 'logic'), (3, 3, 'heal')");
+    // One statement: a fused statement that failed would be followed by the separate loads
+    // (and, in a transaction, would fail it).
+    const { fused, unfused } = fusedAndUnfused(mottoGraph());
+    for (
+      const query of [
+        `{ characters(species: "Human") { name actors { name character { motto } } } }`,
+        `{ characters(limit: 2) { name actors { name character { name motto } } } }`,
+      ]
+    ) {
+      const run = await execute(fused, db, query);
+      assert.equal(run.response.errors, undefined, query);
+      assert.equal(run.statements.length, 1, query);
+      assert.match(run.statements[0]!.text, /LEFT JOIN "character" AS "l2"/, query);
+      const plain = await execute(unfused, db, query);
+      assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response), query);
+    }
+  },
+);
+
+fusionTest(
+  "a link back to its parent's row with links below it keeps its join: rows without that parent reach nothing below",
+  async (db) => {
+    const DateTime = Scalar("DateTime", {
+      serialize: (v: unknown) => v instanceof Date ? v.toISOString() : String(v),
+    });
+    const person = table("person", { id: Int, name: Str, born: Optional(DateTime) }, {
+      primaryKey: "id",
+    });
+    const fan = table("fan", { id: Int, person_id: Int }, { primaryKey: "id" });
+    const event = table("event", { at: DateTime, title: Str }, { primaryKey: "at" });
+    const personFields = FieldsQuery(PG, person);
+    const fanFields = FieldsQuery(PG, fan);
+    const graph = Graph([
+      Node("Person", [
+        Field("id", null, personFields),
+        Field("name", null, personFields),
+        Field("born", null, personFields),
+        Link(
+          "fans",
+          Sequence(TypeRef("Fan")),
+          LinkQuery(PG, { fromColumn: fan.c.person_id, toColumn: fan.c.id }),
+          { requires: "id" },
+        ),
+        Link(
+          "event",
+          TypeRef("Event"),
+          LinkQuery(PG, { fromColumn: event.c.at, toColumn: event.c.at }),
+          { requires: "born" },
+        ),
+      ]),
+      Node("Fan", [
+        Field("id", null, fanFields),
+        Field("person_id", null, fanFields),
+        Link(
+          "person",
+          TypeRef("Person"),
+          LinkQuery(PG, { fromColumn: person.c.id, toColumn: person.c.id }),
+          { requires: "person_id" },
+        ),
+      ]),
+      Node("Event", [Field("title", null, FieldsQuery(PG, event))]),
+      Root([
+        Link("people", Sequence(TypeRef("Person")), ListQuery(PG, person), { requires: null }),
+      ]),
+    ]);
+    await db.query("CREATE TABLE person (id int PRIMARY KEY, name text, born timestamptz)");
+    await db.query("CREATE TABLE fan (id int PRIMARY KEY, person_id int)");
+    await db.query("CREATE TABLE event (at timestamptz PRIMARY KEY, title text)");
+    // A, born when no one knows, has a fan; B, born on a date, has none.
+    await db.query("INSERT INTO person VALUES (1, 'A', NULL), (2, 'B', '2020-01-01T00:00:00Z')");
+    await db.query("INSERT INTO fan VALUES (1, 1)");
+    await db.query("INSERT INTO event VALUES ('2020-01-01T00:00:00Z', 'e')");
+    const { fused, unfused } = fusedAndUnfused(graph);
+    const query = "{ people { name fans { id person { name event { title } } } } }";
+    const run = await execute(fused, db, query);
+    const plain = await execute(unfused, db, query);
+    // The fan's person (A) has no event: that is the error, not B's date, which no link reached.
+    assert.equal(JSON.stringify(run.response), JSON.stringify(plain.response));
+    assert.match(run.response.errors![0]!.message, /where "at" = null: found none/);
+  },
+);
+
 fusionTest(
   "without a budget, a link to one node read in one pass leaves its ids out, and a missing target is null where it may be",
   async (db) => {
