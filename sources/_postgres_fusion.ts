@@ -20,8 +20,9 @@
  * in the primary key of the table joined before) is not joined again: its node reads that row's
  * alias. Only for a node that reads nothing but that row's fields (the row is there even where the
  * parent is not, so nothing may be joined on it), and for integer and boolean keys, which every
- * join compares by value (a text key's collation may take two spellings for one). Rows are read as arrays (`queryArrays`) where the
- * client can. For the seed's query below the root's own loader:
+ * join compares by value (a text key's collation may take two spellings for one). Rows are read
+ * as arrays (`queryArrays`) where the client can. For the seed's query below the root's own
+ * loader:
  *
  * ```sql
  * SELECT "n0g0"."id" AS "x0", "n0g0"."name" AS "x1", "l0"."id" AS "x2", "l0"."name" AS "x3"
@@ -696,7 +697,9 @@ function buildStatement(region: FusionRegion): Fused | null {
           outputs[parentValue]
         }`;
     }
-    const joined: Joined = { column: column(alias, spec.from.sql), equals: parentValue };
+    const joined: Joined | null = back === null
+      ? { column: column(alias, spec.from.sql), equals: parentValue }
+      : null;
     const to = column(alias, spec.to.sql);
     const identity = own !== null && isPrimaryKey(spec.to) ? to : column(alias, rowIdentity(alias));
     chain.used.add(to).add(parentValue);
@@ -724,7 +727,7 @@ function buildStatement(region: FusionRegion): Fused | null {
       chain,
       link.to,
       { column: spec.to, index: to },
-      own === null ? null : { alias, group: own, joined: back === null ? joined : null },
+      own === null ? null : { alias, group: own, joined },
       known,
       // A list's rows are each one parent's, unless that parent's value comes in several rows.
       isList(link) && !repeats,
@@ -985,9 +988,8 @@ function leanRead(
     if (kind === null) continue;
     if (isList(link) ? listBelow(region, link.to) : !uncounted || kind === "Float") continue;
     if (!keys.every((key) => key === undefined || key === column)) continue;
-    // A column another link or node reads too (a link back to a row the chain joined already
+    // A column another node reads as its key (a link back to a row the chain joined already
     // reads that row's key) stays.
-    if (tree.links.some((other, l) => l !== link.index && other === column)) continue;
     if (tree.keys.some((ks, n) => n !== link.to && ks?.includes(column))) continue;
     dropped.set(link.index, column);
   }

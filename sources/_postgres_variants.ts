@@ -45,7 +45,8 @@ export interface ListClauses {
   readonly offset: number;
   /**
    * For a list's own statement (unfused): what it selects, the list written as a whole SELECT;
-   * `null` for a list joined in a fused statement: its table, or a subquery of its filters and page.
+   * `null` for a list joined in a fused statement: its table, or a subquery of its filters and
+   * page.
    */
   readonly select: string | null;
 }
