@@ -10,7 +10,7 @@ import { FIELD_TYPE, type Id } from "../src/definitions/members.ts";
 import type { GraphType } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { FieldsRowError, IdTypeError } from "./_postgres_errors.ts";
-import { KeyIndex, keyKindOf, keysOf } from "./_postgres_keys.ts";
+import { arrayCast, KeyIndex, keyKindOf, keysOf } from "./_postgres_keys.ts";
 import {
   matchedAt,
   matchedFrom,
@@ -71,17 +71,17 @@ interface Statement {
 const made = new WeakMap<Table, Map<string, FieldsQuery>>();
 
 /**
- * Makes a field loader that reads a node's fields from the columns of a table: each field is
- * loaded from the column of its name, and each call issues ONE statement,
- * `SELECT "pk", "col", ... FROM "table" WHERE "pk" = ANY($1)`, with the ids bound as an array.
- * Rows are mapped back to the ids; an id with no row gets `null` for every field. A key of another
- * type than `Int`, `Float` or `Boolean` (text, `citext`, `uuid`, `char(n)`: values Postgres may
- * compare otherwise than by spelling) is matched by Postgres: the statement joins the ids with
- * their positions (`unnest($1) WITH ORDINALITY`), so `"NCC"` finds a citext row `"ncc"`. A key other than
- * the table's declared primary key is checked: an id with several rows gets a `FieldsRowError` for
- * every field, reported where the query reads it (the declared primary key is taken to be unique:
- * where the database does not keep it so, one of the rows is read; `checkTables` reports such a
- * key). An empty list of ids is answered without a statement.
+ * Makes a field loader that reads a node's fields from the columns of a table: each field is loaded
+ * from the column of its name, and each call issues ONE statement, `SELECT "pk", "col", ... FROM
+ * "table" WHERE "pk" = ANY($1)`, with the ids bound as an array (`$1::int8[]` for an `Int` key: see
+ * `arrayCast`). Rows are mapped back to the ids; an id with no row gets `null` for every field. A
+ * key of another type than `Int`, `Float` or `Boolean` (text, `citext`, `uuid`, `char(n)`: values
+ * Postgres may compare otherwise than by spelling) is matched by Postgres: the statement joins the
+ * ids with their positions (`unnest($1) WITH ORDINALITY`), so `"NCC"` finds a citext row `"ncc"`. A
+ * key other than the table's declared primary key is checked: an id with several rows gets a
+ * `FieldsRowError` for every field, reported where the query reads it (the declared primary key is
+ * taken to be unique: where the database does not keep it so, one of the rows is read;
+ * `checkTables` reports such a key). An empty list of ids is answered without a statement.
  *
  * Ids are read as the key column's graph type before they are sent, as Postgres reads them: for
  * an `Int` key, `"7"`, `"007"`, `" 7 "` and `7n` are 7, and `7.5` or `"abc"` are an
@@ -184,7 +184,9 @@ export function FieldsQuery(ctxKey: string, from: Table, init: FieldsQueryInit =
           ? `${matchedTyping([from], from, key, "$1")}SELECT ${matchedAt()} AS "${at}", ${
             select.map((c) => `"t".${c}`).join(", ")
           } FROM ${matchedFrom(from, key, "$1")}`
-          : `SELECT ${select.join(", ")} FROM ${tableSql} WHERE ${key.sql} = ANY($1)`,
+          : `SELECT ${select.join(", ")} FROM ${tableSql} WHERE ${key.sql} = ANY($1${
+            arrayCast(keyKind)
+          })`,
         names: Object.freeze(names),
       });
       statementsByNames.set(cacheKey, statement);

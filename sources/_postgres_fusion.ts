@@ -27,7 +27,7 @@
  * ```sql
  * SELECT "n0g0"."id" AS "x0", "n0g0"."name" AS "x1", "l0"."id" AS "x2", "l0"."name" AS "x3"
  * FROM "character" AS "n0g0" LEFT JOIN "actor" AS "l0" ON "l0"."character_id" = "n0g0"."id"
- * WHERE "n0g0"."id" = ANY($1)
+ * WHERE "n0g0"."id" = ANY($1::int8[])
  * ORDER BY 3
  * ```
  *
@@ -58,7 +58,15 @@ import { signalOf } from "../src/definitions/context.ts";
 import { type Id, Nothing } from "../src/definitions/members.ts";
 import { clientOf, releaseRows, runArrayStatement } from "./_postgres_client.ts";
 import { DateKeyError, FieldsRowError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
-import { KeyIndex, type KeyKind, keyKindOf, keysOf, MISFIT, readKey } from "./_postgres_keys.ts";
+import {
+  arrayCast,
+  KeyIndex,
+  type KeyKind,
+  keyKindOf,
+  keysOf,
+  MISFIT,
+  readKey,
+} from "./_postgres_keys.ts";
 import { matchedAt, matchedFrom, matchedTyping, matchesInSql } from "./_postgres_matched.ts";
 import {
   type Column,
@@ -537,7 +545,9 @@ function buildStatement(region: FusionRegion): Fused | null {
             unique = false;
           } else {
             chain.from = `${spec.table.sql} AS "${alias}"`;
-            chain.where = ` WHERE "${alias}".${spec.key.sql} = ANY(${entryIds!})`;
+            chain.where = ` WHERE "${alias}".${spec.key.sql} = ANY(${entryIds!}${
+              arrayCast(keyKindOf(spec.key.type))
+            })`;
           }
           keyFrom = { column: spec.key, index: column(alias, spec.key.sql) };
         } else if (!sameKind(keyFrom.column, spec.key)) {
@@ -744,6 +754,7 @@ function buildStatement(region: FusionRegion): Fused | null {
     // Each filter is written only when its option is given (see _postgres_variants.ts).
     const filters = spec.filters.map((filter) => ({
       column: filter.column.sql,
+      cast: arrayCast(keyKindOf(filter.column.type)),
       param: addParam((input) =>
         filterValues(input.options[link.index], filter.option, filter.column, link.name)
       ),

@@ -166,6 +166,19 @@ export function keyKindOf(type: GraphType): KeyKind {
     : null;
 }
 
+/**
+ * The type an array of ids (or a filter's values) is bound as in `= ANY(...)` on a column of this
+ * kind: `int8[]` for an `Int` column (an `int2`, `int4`, `int8` or `oid` one, whose index Postgres
+ * still reads), so that a value past the column's own range finds no row, as a fused join on it
+ * does, rather than failing the statement; otherwise the column's own array type.
+ *
+ * @param kind The column's kind.
+ * @returns The cast to write after the parameter, or `""`.
+ */
+export function arrayCast(kind: KeyKind): string {
+  return kind === "Int" ? "::int8[]" : "";
+}
+
 /** What {@linkcode readKey} returns for a value the column's type can not read. */
 export const MISFIT: unique symbol = Symbol("misfit");
 
@@ -225,8 +238,19 @@ export function readKey(kind: KeyKind, value: unknown): unknown {
       return MISFIT;
     case "Float":
       if (type === "number") return value;
-      if (type === "bigint") return Number(value);
-      if (type === "string" && NUMBER.test(value as string)) return Number(value);
+      // A value a double can not hold exactly stays as it is, for Postgres to read: a `numeric`
+      // key compares it exactly, and `Number()` would round "12345678901234567.5" (or
+      // 2n ** 53n + 1n) to another row's key.
+      if (type === "bigint") {
+        const number = Number(value);
+        return BigInt(number) === value ? number : value;
+      }
+      if (type === "string" && NUMBER.test(value as string)) {
+        const number = Number(value);
+        return decimalSpelling(String(number)) === decimalSpelling(value as string)
+          ? number
+          : value;
+      }
       return MISFIT;
     case "String":
       if (type === "string") return value;

@@ -11,7 +11,7 @@ import { BIND_LINK, type LinkBinding, type Loader, Nothing } from "../src/defini
 import { typeToString } from "../src/definitions/types.ts";
 import { clientOf, type PgRow, runStatement } from "./_postgres_client.ts";
 import { DateKeyError, IdTypeError, LinkRowError } from "./_postgres_errors.ts";
-import { KeyIndex, keyKindOf, keysOf, MISFIT, readKey } from "./_postgres_keys.ts";
+import { arrayCast, KeyIndex, keyKindOf, keysOf, MISFIT, readKey } from "./_postgres_keys.ts";
 import {
   matchedAt,
   matchedFrom,
@@ -66,9 +66,9 @@ const EMPTY: readonly unknown[] = Object.freeze([]);
 /**
  * Makes a link loader that finds linked ids in a table: for the values the link requires, ONE
  * statement `SELECT "from", "to" FROM "table" WHERE "from" = ANY($1)` (distinct non-null values,
- * bound as an array; a from-column of another type than `Int`, `Float` or `Boolean` joins the
- * values with their positions instead, so that Postgres matches rows to them, as `FieldsQuery`
- * does), shaped by the link's type:
+ * bound as an array, `$1::int8[]` for an `Int` column; a from-column of another type than `Int`,
+ * `Float` or `Boolean` joins the values with their positions instead, so that Postgres matches
+ * rows to them, as `FieldsQuery` does), shaped by the link's type:
  * - `TypeRef`: exactly one id per value; no row, or several, is a `LinkRowError` naming the table,
  *   column and value;
  * - `Optional(TypeRef)`: an id, or `Nothing` when there is no row (several rows are an error);
@@ -127,7 +127,7 @@ export function LinkQuery(ctxKey: string, init: LinkQueryInit): LinkQuery {
   const single = matched
     ? `${matchedTyping([from.table], from.table, from, "$1")}SELECT ${matchedAt()} AS "${at}", ` +
       `"t".${to.sql} FROM ${matchedFrom(from.table, from, "$1")}`
-    : `SELECT ${select} FROM ${tableSql} WHERE ${from.sql} = ANY($1)`;
+    : `SELECT ${select} FROM ${tableSql} WHERE ${from.sql} = ANY($1${arrayCast(keyKind)})`;
   const many = `${single} ORDER BY ${
     matched ? order.map((term) => `"t".${term}`).join(", ") : order.join(", ")
   }`;

@@ -13,6 +13,7 @@ import { BIND_LINK, type LinkBinding, type Loader } from "../src/definitions/mem
 import { typeToString } from "../src/definitions/types.ts";
 import { clientOf, runStatement } from "./_postgres_client.ts";
 import { fusionMember } from "./_postgres_fusion.ts";
+import { arrayCast, keyKindOf } from "./_postgres_keys.ts";
 import { boundValue, filterValues } from "./_postgres_list_options.ts";
 import { listMark, StatementVariants } from "./_postgres_variants.ts";
 import {
@@ -145,7 +146,11 @@ export function ListQuery(ctxKey: string, from: Table, init: ListQueryInit = {})
   // are (see _postgres_variants.ts): one text per set of options given, whatever their values.
   const variants = new StatementVariants(listMark(0), [{
     table: tableSql,
-    filters: filters.map((f, i) => ({ column: f.column.sql, param: i })),
+    filters: filters.map((f, i) => ({
+      column: f.column.sql,
+      cast: arrayCast(keyKindOf(f.column.type)),
+      param: i,
+    })),
     order: order.join(", "),
     limit: filters.length,
     offset: filters.length + 1,

@@ -36,8 +36,15 @@ export const MAX_OPTIONAL_CLAUSES = 6;
 export interface ListClauses {
   /** The table, quoted. */
   readonly table: string;
-  /** `"column" = ANY(...)` filters: the quoted column and the parameter of its values. */
-  readonly filters: readonly { readonly column: string; readonly param: number }[];
+  /**
+   * `"column" = ANY(...)` filters: the quoted column, the cast of its values' array (`arrayCast`
+   * in _postgres_keys.ts) and the parameter of its values.
+   */
+  readonly filters: readonly {
+    readonly column: string;
+    readonly cast: string;
+    readonly param: number;
+  }[];
   /** The ORDER BY terms. */
   readonly order: string;
   /** The parameters of LIMIT and OFFSET (written when either value is not null). */
@@ -197,11 +204,11 @@ export class StatementVariants {
    */
   #list(list: ListClauses, mask: number): string {
     const where: string[] = [];
-    for (const { column, param } of list.filters) {
+    for (const { column, cast, param } of list.filters) {
       const p = paramMark(param);
       const bit = this.#bitOf.get(param);
-      if (bit === undefined) where.push(`(${column} = ANY(${p}) OR ${p} IS NULL)`);
-      else if ((mask & (1 << bit)) !== 0) where.push(`${column} = ANY(${p})`);
+      if (bit === undefined) where.push(`(${column} = ANY(${p}${cast}) OR ${p} IS NULL)`);
+      else if ((mask & (1 << bit)) !== 0) where.push(`${column} = ANY(${p}${cast})`);
     }
     const pageBit = this.#bitOf.get(list.limit);
     const paged = pageBit === undefined || (mask & (1 << pageBit)) !== 0;

@@ -5,7 +5,7 @@
  *
  * - {@linkcode table} describes a table: its columns with their graph types, and its primary key.
  * - {@linkcode FieldsQuery} loads a node's fields from a table's columns:
- *   `SELECT "id", "name" FROM "character" WHERE "id" = ANY($1)`.
+ *   `SELECT "id", "name" FROM "character" WHERE "id" = ANY($1::int8[])`.
  * - {@linkcode LinkQuery} loads a link from a from-column to a to-column, shaped by the link's
  *   type (one id, an id or `Nothing`, or a list).
  * - {@linkcode postgresJs}, {@linkcode pglite} and {@linkcode queryObjectClient} adapt drivers to

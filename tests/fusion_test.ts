@@ -1460,7 +1460,7 @@ fusionTest(
         source: `ListQuery("character")`,
       },
       {
-        text: `SELECT "id", "name" FROM "character" WHERE "id" = ANY($1)`,
+        text: `SELECT "id", "name" FROM "character" WHERE "id" = ANY($1::int8[])`,
         params: [[1, 3]],
         source: `FieldsQuery("character")`,
       },
@@ -1654,7 +1654,7 @@ fusionTest(
     const query = "{ characters { name starships { name } } }";
     const plain = await execute(unfused, db, query);
     const missing = `Query on table "starship" failed: relation "starship" does not exist ` +
-      `(SQL: SELECT "captain_id", "id" FROM "starship" WHERE "captain_id" = ANY($1) ORDER BY "id")`;
+      `(SQL: SELECT "captain_id", "id" FROM "starship" WHERE "captain_id" = ANY($1::int8[]) ORDER BY "id")`;
     assert.deepEqual(JSON.parse(JSON.stringify(plain.response)), {
       errors: [0, 1, 2].map((i) => ({
         message: missing,
@@ -2791,5 +2791,137 @@ fusionTest(
         JSON.stringify((await execute(ids.unfused, db, query)).response),
       );
     });
+  },
+);
+
+/** A `numeric` key declared `Float`, and a `numeric` column of another table linking into it. */
+function decimalGraph(): Graph {
+  const amount = table("amount", { id: Float, name: Str }, { primaryKey: "id" });
+  const payment = table("payment", { id: Int, amount_id: Optional(Float) }, { primaryKey: "id" });
+  const amountFields = FieldsQuery(PG, amount);
+  const paymentFields = FieldsQuery(PG, payment);
+  return Graph([
+    Node("Amount", [Field("id", Str, amountFields), Field("name", null, amountFields)]),
+    Node("Payment", [
+      Field("id", null, paymentFields),
+      Field("amount_id", Optional(Str), paymentFields),
+      Link(
+        "amount",
+        Optional(TypeRef("Amount")),
+        LinkQuery(PG, { fromColumn: amount.c.id, toColumn: amount.c.id }),
+        { requires: "amount_id" },
+      ),
+    ]),
+    Root([
+      Link("amounts", Sequence(TypeRef("Amount")), ListQuery(PG, amount), { requires: null }),
+      Link("payments", Sequence(TypeRef("Payment")), ListQuery(PG, payment), { requires: null }),
+    ]),
+  ]);
+}
+
+fusionTest(
+  "a Float key's numeric values that a double can not hold are looked up exactly, fused or not",
+  async (db) => {
+    await db.query("CREATE TABLE amount (id numeric PRIMARY KEY, name text NOT NULL)");
+    await db.query("CREATE TABLE payment (id integer PRIMARY KEY, amount_id numeric)");
+    await db.query(
+      "INSERT INTO amount VALUES (12345678901234567, 'whole'), (12345678901234567.5, 'half'), " +
+        "(0.1, 'tenth')",
+    );
+    await db.query(
+      "INSERT INTO payment VALUES (1, 12345678901234567.5), (2, 0.10000000000000000001), (3, 0.1)",
+    );
+    const { fused, unfused } = fusedAndUnfused(decimalGraph());
+    const cases: [string, unknown][] = [
+      ["{ amounts { id name } }", {
+        amounts: [
+          { id: "0.1", name: "tenth" },
+          { id: "12345678901234567", name: "whole" },
+          { id: "12345678901234567.5", name: "half" },
+        ],
+      }],
+      // Postgres compares the values exactly: 0.10000000000000000001 is not 0.1, which a double
+      // would have made it.
+      ["{ payments { id amount { name } } }", {
+        payments: [
+          { id: 1, amount: { name: "half" } },
+          { id: 2, amount: null },
+          { id: 3, amount: { name: "tenth" } },
+        ],
+      }],
+    ];
+    for (const [query, data] of cases) {
+      for (const schema of [fused, unfused]) {
+        const { response } = await execute(schema, db, query);
+        assert.deepEqual(response, { data }, query);
+      }
+    }
+  },
+);
+
+/** An `int4` key, and a link into it from an `int8` column, both declared `Int`. */
+function widerGraph(): Graph {
+  const deck = table("deck", { id: Int, name: Str }, { primaryKey: "id" });
+  const cabin = table("cabin", { id: Int, deck_id: Optional(Int) }, { primaryKey: "id" });
+  const deckFields = FieldsQuery(PG, deck);
+  const cabinFields = FieldsQuery(PG, cabin);
+  return Graph([
+    Node("Deck", [Field("id", null, deckFields), Field("name", null, deckFields)]),
+    Node("Cabin", [
+      Field("id", null, cabinFields),
+      Field("deck_id", Optional(Str), cabinFields),
+      Link(
+        "deck",
+        Optional(TypeRef("Deck")),
+        LinkQuery(PG, { fromColumn: deck.c.id, toColumn: deck.c.id }),
+        { requires: "deck_id" },
+      ),
+      Link(
+        "decks",
+        Sequence(TypeRef("Deck")),
+        LinkQuery(PG, { fromColumn: deck.c.id, toColumn: deck.c.id }),
+        { requires: "deck_id" },
+      ),
+    ]),
+    Root([
+      Link(
+        "decks",
+        Sequence(TypeRef("Deck")),
+        ListQuery(PG, deck, { filters: { id: deck.c.id } }),
+        { requires: null, options: [Option("id", Optional(Sequence(ID)))] },
+      ),
+      Link("cabins", Sequence(TypeRef("Cabin")), ListQuery(PG, cabin), { requires: null }),
+    ]),
+  ]);
+}
+
+fusionTest(
+  "an Int value past its key column's range finds no row, fused or not, and fails no other",
+  async (db) => {
+    await db.query("CREATE TABLE deck (id integer PRIMARY KEY, name text NOT NULL)");
+    await db.query("CREATE TABLE cabin (id integer PRIMARY KEY, deck_id bigint)");
+    await db.query("INSERT INTO deck VALUES (1, 'bridge'), (2, 'engineering')");
+    await db.query("INSERT INTO cabin VALUES (1, 1), (2, 3000000000), (3, 2)");
+    const { fused, unfused } = fusedAndUnfused(widerGraph());
+    const cases: [string, unknown][] = [
+      ["{ cabins { id deck { name } decks { name } } }", {
+        cabins: [
+          { id: 1, deck: { name: "bridge" }, decks: [{ name: "bridge" }] },
+          { id: 2, deck: null, decks: [] },
+          { id: 3, deck: { name: "engineering" }, decks: [{ name: "engineering" }] },
+        ],
+      }],
+      // A client's filter value past the column's range: no row, not the server's error.
+      [`{ decks(id: ["2", "3000000000"]) { name } }`, { decks: [{ name: "engineering" }] }],
+    ];
+    for (const [query, data] of cases) {
+      for (const schema of [fused, unfused]) {
+        const { response, statements } = await execute(schema, db, query);
+        assert.deepEqual(response, { data }, query);
+        for (const statement of statements) {
+          assert.ok(!statement.text.includes("3000000000"), statement.text);
+        }
+      }
+    }
   },
 );

@@ -76,3 +76,20 @@ Deno.test("reading ids takes time linear in their length", () => {
   assert.equal(readKey("Int", "0".repeat(100) + "7"), 7);
   assert.equal(decimalSpelling(digits + "x"), null);
 });
+
+Deno.test("a Float id is read as a number only where a double holds it exactly", () => {
+  assert.equal(readKey("Float", " 2.50 "), 2.5);
+  assert.equal(readKey("Float", "1e3"), 1000);
+  assert.equal(readKey("Float", "-0"), -0);
+  assert.equal(readKey("Float", 9007199254740992n), 9007199254740992);
+  // Rounded, these would be other rows' keys in a `numeric` column: Postgres reads them exactly.
+  assert.equal(readKey("Float", "12345678901234567.5"), "12345678901234567.5");
+  assert.equal(readKey("Float", "0.10000000000000000001"), "0.10000000000000000001");
+  assert.equal(readKey("Float", 9007199254740993n), 9007199254740993n);
+  // Found by the rows' keys as Postgres spells them.
+  const index = new KeyIndex<string>("Float");
+  index.put("12345678901234567", "whole");
+  index.put("12345678901234567.50", "half");
+  assert.equal(index.find(readKey("Float", "12345678901234567.5")), "half");
+  assert.equal(index.find(readKey("Float", 12345678901234567n)), "whole");
+});

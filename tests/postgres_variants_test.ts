@@ -9,12 +9,16 @@ import {
 
 /**
  * `SELECT ... FROM <list> AS "l0" WHERE "l0"."rank" > $n`, the list with two filters (parameters
- * 0 and 1), its limit (2) and offset (3); the rank is parameter 4.
+ * 0 and 1; the rank, an `Int` column, takes its values as `int8[]`), its limit (2) and offset (3);
+ * the rank is parameter 4.
  */
 function joined(): StatementVariants {
   const list: ListClauses = {
     table: `"character"`,
-    filters: [{ column: `"species"`, param: 0 }, { column: `"rank"`, param: 1 }],
+    filters: [
+      { column: `"species"`, cast: "", param: 0 },
+      { column: `"rank"`, cast: "::int8[]", param: 1 },
+    ],
     order: `"id"`,
     limit: 2,
     offset: 3,
@@ -57,12 +61,12 @@ Deno.test("each given filter is written, parameters numbered in the order they a
     ],
     [
       [null, [1], null, 0, 5],
-      `(SELECT * FROM "character" WHERE "rank" = ANY($1) ORDER BY "id" LIMIT $2 OFFSET $3)`,
+      `(SELECT * FROM "character" WHERE "rank" = ANY($1::int8[]) ORDER BY "id" LIMIT $2 OFFSET $3)`,
       [1, 2, 3, 4],
     ],
     [
       [[], [1, 2], null, null, 5],
-      `(SELECT * FROM "character" WHERE "species" = ANY($1) AND "rank" = ANY($2))`,
+      `(SELECT * FROM "character" WHERE "species" = ANY($1) AND "rank" = ANY($2::int8[]))`,
       [0, 1, 4],
     ],
   ];
@@ -77,7 +81,7 @@ Deno.test("each given filter is written, parameters numbered in the order they a
 
 Deno.test("bind gives the text and the values of the parameters it writes, in order", () => {
   assert.deepEqual(joined().bind([null, [1, 2], 10, null, 5]), {
-    text: `SELECT "l0"."id" FROM (SELECT * FROM "character" WHERE "rank" = ANY($1) ` +
+    text: `SELECT "l0"."id" FROM (SELECT * FROM "character" WHERE "rank" = ANY($1::int8[]) ` +
       `ORDER BY "id" LIMIT $2 OFFSET $3) AS "l0" WHERE "l0"."rank" > $4 ORDER BY 1`,
     params: [[1, 2], 10, null, 5],
   });
@@ -95,7 +99,7 @@ Deno.test("the text depends on which filters are given and whether a page is, ne
 Deno.test("a list's own statement selects what it is given, always ordered, paged when asked", () => {
   const list: ListClauses = {
     table: `"character"`,
-    filters: [{ column: `"species"`, param: 0 }],
+    filters: [{ column: `"species"`, cast: "", param: 0 }],
     order: `"name" DESC`,
     limit: 1,
     offset: 2,
@@ -127,7 +131,7 @@ Deno.test("clauses past the first six are written whatever the input, so a state
   // filter nothing).
   const lists: ListClauses[] = [0, 1].map((l) => ({
     table: `"t${l}"`,
-    filters: [0, 1, 2, 3].map((f) => ({ column: `"c${f}"`, param: l * 4 + f })),
+    filters: [0, 1, 2, 3].map((f) => ({ column: `"c${f}"`, cast: "", param: l * 4 + f })),
     order: `"id"`,
     limit: 8 + l * 2,
     offset: 9 + l * 2,

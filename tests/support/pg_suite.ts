@@ -62,16 +62,16 @@ const CASES: { readonly [name: string]: (run: Run) => Promise<void> } = {
     assert.deepEqual(run.statements(), [
       { text: "SELECT id FROM character ORDER BY id", params: [] },
       {
-        text: `SELECT "id", "name" FROM "character" WHERE "id" = ANY($1)`,
+        text: `SELECT "id", "name" FROM "character" WHERE "id" = ANY($1::int8[])`,
         params: [[1, 2, 3]],
       },
       {
         text:
-          `SELECT "character_id", "id" FROM "actor" WHERE "character_id" = ANY($1) ORDER BY "id"`,
+          `SELECT "character_id", "id" FROM "actor" WHERE "character_id" = ANY($1::int8[]) ORDER BY "id"`,
         params: [[1, 2, 3]],
       },
       {
-        text: `SELECT "id", "name" FROM "actor" WHERE "id" = ANY($1)`,
+        text: `SELECT "id", "name" FROM "actor" WHERE "id" = ANY($1::int8[])`,
         params: [[1, 4, 2, 5, 3, 6]],
       },
     ]);
@@ -91,11 +91,11 @@ const CASES: { readonly [name: string]: (run: Run) => Promise<void> } = {
     assert.deepEqual(run.statements(), [
       { text: "SELECT id FROM actor ORDER BY id", params: [] },
       {
-        text: `SELECT "id", "name", "character_id" FROM "actor" WHERE "id" = ANY($1)`,
+        text: `SELECT "id", "name", "character_id" FROM "actor" WHERE "id" = ANY($1::int8[])`,
         params: [[1, 2, 3, 4, 5, 6]],
       },
       {
-        text: `SELECT "id", "name" FROM "character" WHERE "id" = ANY($1)`,
+        text: `SELECT "id", "name" FROM "character" WHERE "id" = ANY($1::int8[])`,
         params: [[1, 2, 3]],
       },
     ]);
@@ -114,7 +114,7 @@ const CASES: { readonly [name: string]: (run: Run) => Promise<void> } = {
     );
     assert.equal(
       run.statements()[2]!.text,
-      `SELECT "character_id", "id" FROM "actor" WHERE "character_id" = ANY($1) ORDER BY "name" DESC, "id"`,
+      `SELECT "character_id", "id" FROM "actor" WHERE "character_id" = ANY($1::int8[]) ORDER BY "name" DESC, "id"`,
     );
     assert.deepEqual(
       await run.query(
@@ -147,7 +147,7 @@ const CASES: { readonly [name: string]: (run: Run) => Promise<void> } = {
       // Text keys are joined to the ids with their positions: Postgres matches rows to them.
       `WITH "typed" AS (SELECT FROM "ship" WHERE "registry" = ANY($1)) SELECT "k"."i"::int4 AS "at", "t"."registry" FROM unnest($1) WITH ORDINALITY AS "k"("v", "i") JOIN "ship" AS "t" ON "t"."registry" = "k"."v"`,
       `WITH "typed" AS (SELECT FROM "captain's ""log""; --" WHERE "ship_registry" = ANY($1)) SELECT "k"."i"::int4 AS "at", "t"."id" FROM unnest($1) WITH ORDINALITY AS "k"("v", "i") JOIN "captain's ""log""; --" AS "t" ON "t"."ship_registry" = "k"."v"`,
-      `SELECT "id", "Stardate", "entry" FROM "captain's ""log""; --" WHERE "id" = ANY($1)`,
+      `SELECT "id", "Stardate", "entry" FROM "captain's ""log""; --" WHERE "id" = ANY($1::int8[])`,
     ]);
   },
 
@@ -281,7 +281,7 @@ const CASES: { readonly [name: string]: (run: Run) => Promise<void> } = {
         error.message,
         `Loader of field Starship.name failed: Query on table "starship" failed: ` +
           `relation "starship" does not exist ` +
-          `(SQL: SELECT "id", "name" FROM "starship" WHERE "id" = ANY($1))`,
+          `(SQL: SELECT "id", "name" FROM "starship" WHERE "id" = ANY($1::int8[]))`,
       );
       assert.equal((error.cause as Error).name, "PostgresQueryError");
       return true;
@@ -292,7 +292,7 @@ const CASES: { readonly [name: string]: (run: Run) => Promise<void> } = {
     await assert.rejects(run.query("{ ghosts { rank } }"), {
       message: `Loader of field Ghost.rank failed: Query on table "character" failed: ` +
         `column "rank" does not exist ` +
-        `(SQL: SELECT "id", "rank" FROM "character" WHERE "id" = ANY($1))`,
+        `(SQL: SELECT "id", "rank" FROM "character" WHERE "id" = ANY($1::int8[]))`,
     });
   },
 
