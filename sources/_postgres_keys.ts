@@ -37,6 +37,8 @@ export class KeyIndex<V> {
   #loose: Map<string, V> | null = null;
   /** Whether string keys are kept by their decimal value (`Int` and `Float` columns). */
   readonly #numeric: boolean;
+  /** Whether the column is a `Float` one, whose ids may be spelled past a double's precision. */
+  readonly #float: boolean;
 
   /**
    * Creates an empty index.
@@ -47,6 +49,7 @@ export class KeyIndex<V> {
    */
   constructor(kind: KeyKind = null) {
     this.#numeric = kind === "Int" || kind === "Float";
+    this.#float = kind === "Float";
   }
 
   /** The value stored under exactly this key (for a column of numbers, this value). */
@@ -109,7 +112,11 @@ export class KeyIndex<V> {
     if (this.#numeric) {
       // 1.5 for the key "1.50": kept as its value's spelling.
       const key = numberKey(text);
-      return key === text ? undefined : loose.get(key);
+      const byValue = key === text ? undefined : loose.get(key);
+      if (byValue !== undefined || !this.#float || this.#keyType !== "number") return byValue;
+      // An id spelled past a double's precision (see `readKey`), in a column whose keys are
+      // doubles (`float8`): Postgres read it rounded, as `Number()` does.
+      return typeof id === "string" || typeof id === "bigint" ? this.at(Number(id)) : undefined;
     }
     if (typeof id !== "string" || this.#keyType === "string") return value;
     // Numeric keys found for a string the column's type did not normalise (an `ID` column):
@@ -238,16 +245,18 @@ export function readKey(kind: KeyKind, value: unknown): unknown {
       return MISFIT;
     case "Float":
       if (type === "number") return value;
-      // A value a double can not hold exactly stays as it is, for Postgres to read: a `numeric`
-      // key compares it exactly, and `Number()` would round "12345678901234567.5" (or
-      // 2n ** 53n + 1n) to another row's key.
+      // A value a double holds only rounded stays as it is, for Postgres to read: a `numeric`
+      // key compares it exactly, where `Number()` would round "12345678901234567.5" (or
+      // 2n ** 53n + 1n) to another row's key; a `float8` key rounds it as `Number()` does, and
+      // `KeyIndex.find` finds its row so. Past a double's range it is an infinity, as before.
       if (type === "bigint") {
         const number = Number(value);
-        return BigInt(number) === value ? number : value;
+        return BigInt(number) === value || !Number.isFinite(number) ? number : value;
       }
       if (type === "string" && NUMBER.test(value as string)) {
         const number = Number(value);
-        return decimalSpelling(String(number)) === decimalSpelling(value as string)
+        return !Number.isFinite(number) ||
+            decimalSpelling(String(number)) === decimalSpelling(value as string)
           ? number
           : value;
       }

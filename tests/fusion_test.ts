@@ -2794,14 +2794,20 @@ fusionTest(
   },
 );
 
-/** A `numeric` key declared `Float`, and a `numeric` column of another table linking into it. */
+/**
+ * A `numeric` key and a `float8` key declared `Float`, and a `numeric` column of another table
+ * linking into each.
+ */
 function decimalGraph(): Graph {
   const amount = table("amount", { id: Float, name: Str }, { primaryKey: "id" });
+  const rate = table("rate", { id: Float, name: Str }, { primaryKey: "id" });
+  const rateFields = FieldsQuery(PG, rate);
   const payment = table("payment", { id: Int, amount_id: Optional(Float) }, { primaryKey: "id" });
   const amountFields = FieldsQuery(PG, amount);
   const paymentFields = FieldsQuery(PG, payment);
   return Graph([
     Node("Amount", [Field("id", Str, amountFields), Field("name", null, amountFields)]),
+    Node("Rate", [Field("name", null, rateFields)]),
     Node("Payment", [
       Field("id", null, paymentFields),
       Field("amount_id", Optional(Str), paymentFields),
@@ -2809,6 +2815,12 @@ function decimalGraph(): Graph {
         "amount",
         Optional(TypeRef("Amount")),
         LinkQuery(PG, { fromColumn: amount.c.id, toColumn: amount.c.id }),
+        { requires: "amount_id" },
+      ),
+      Link(
+        "rate",
+        Optional(TypeRef("Rate")),
+        LinkQuery(PG, { fromColumn: rate.c.id, toColumn: rate.c.id }),
         { requires: "amount_id" },
       ),
     ]),
@@ -2820,10 +2832,12 @@ function decimalGraph(): Graph {
 }
 
 fusionTest(
-  "a Float key's numeric values that a double can not hold are looked up exactly, fused or not",
+  "a Float key's values that a double can not hold are looked up as the column reads them, fused or not",
   async (db) => {
     await db.query("CREATE TABLE amount (id numeric PRIMARY KEY, name text NOT NULL)");
     await db.query("CREATE TABLE payment (id integer PRIMARY KEY, amount_id numeric)");
+    await db.query("CREATE TABLE rate (id float8 PRIMARY KEY, name text NOT NULL)");
+    await db.query("INSERT INTO rate VALUES (12345678901234568, 'rounded'), (0.1, 'tenth')");
     await db.query(
       "INSERT INTO amount VALUES (12345678901234567, 'whole'), (12345678901234567.5, 'half'), " +
         "(0.1, 'tenth')",
@@ -2847,6 +2861,14 @@ fusionTest(
           { id: 1, amount: { name: "half" } },
           { id: 2, amount: null },
           { id: 3, amount: { name: "tenth" } },
+        ],
+      }],
+      // A `float8` key reads them as doubles, rounded: the rows of the rounded values.
+      ["{ payments { id rate { name } } }", {
+        payments: [
+          { id: 1, rate: { name: "rounded" } },
+          { id: 2, rate: { name: "tenth" } },
+          { id: 3, rate: { name: "tenth" } },
         ],
       }],
     ];

@@ -86,10 +86,19 @@ Deno.test("a Float id is read as a number only where a double holds it exactly",
   assert.equal(readKey("Float", "12345678901234567.5"), "12345678901234567.5");
   assert.equal(readKey("Float", "0.10000000000000000001"), "0.10000000000000000001");
   assert.equal(readKey("Float", 9007199254740993n), 9007199254740993n);
+  // Past a double's range: an infinity, as a `float8` reads it.
+  assert.equal(readKey("Float", "1e400"), Infinity);
   // Found by the rows' keys as Postgres spells them.
   const index = new KeyIndex<string>("Float");
   index.put("12345678901234567", "whole");
   index.put("12345678901234567.50", "half");
   assert.equal(index.find(readKey("Float", "12345678901234567.5")), "half");
   assert.equal(index.find(readKey("Float", 12345678901234567n)), "whole");
+  // A `float8` column's keys are doubles: Postgres read the id rounded, and so is it found.
+  const doubles = new KeyIndex<string>("Float");
+  doubles.put(12345678901234568, "rounded");
+  doubles.put(0.1, "tenth");
+  assert.equal(doubles.find(readKey("Float", "12345678901234567.5")), "rounded");
+  assert.equal(doubles.find(readKey("Float", "0.10000000000000000001")), "tenth");
+  assert.equal(doubles.find(readKey("Float", 9007199254740993n)), undefined);
 });
