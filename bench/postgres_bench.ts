@@ -125,9 +125,10 @@ async function actorsInOne(db: PgClient): Promise<unknown> {
 async function charactersByHand(db: PgClient): Promise<unknown> {
   const ids = (await db.query("SELECT id FROM character ORDER BY id")).map((r) => r.id);
   const [characterRows, linkRows] = await Promise.all([
-    db.query(`SELECT "id", "name" FROM "character" WHERE "id" = ANY($1)`, [ids]),
+    db.query(`SELECT "id", "name" FROM "character" WHERE "id" = ANY($1::int8[])`, [ids]),
     db.query(
-      `SELECT "character_id", "id" FROM "actor" WHERE "character_id" = ANY($1) ORDER BY "id"`,
+      `SELECT "character_id", "id" FROM "actor" WHERE "character_id" = ANY($1::int8[]) ` +
+        `ORDER BY "id"`,
       [ids],
     ),
   ]);
@@ -141,9 +142,12 @@ async function charactersByHand(db: PgClient): Promise<unknown> {
   }
   const actorIds: unknown[] = [];
   for (const id of ids) for (const actorId of actorsOf.get(id) ?? []) actorIds.push(actorId);
-  const actorRows = await db.query(`SELECT "id", "name" FROM "actor" WHERE "id" = ANY($1)`, [
-    actorIds,
-  ]);
+  const actorRows = await db.query(
+    `SELECT "id", "name" FROM "actor" WHERE "id" = ANY($1::int8[])`,
+    [
+      actorIds,
+    ],
+  );
   const actorName = new Map<unknown, unknown>();
   for (const row of actorRows) actorName.set(row.id, row.name);
   const characters = [];
@@ -159,7 +163,7 @@ async function charactersByHand(db: PgClient): Promise<unknown> {
 async function actorsByHand(db: PgClient): Promise<unknown> {
   const ids = (await db.query("SELECT id FROM actor ORDER BY id")).map((r) => r.id);
   const actorRows = await db.query(
-    `SELECT "id", "name", "character_id" FROM "actor" WHERE "id" = ANY($1)`,
+    `SELECT "id", "name", "character_id" FROM "actor" WHERE "id" = ANY($1::int8[])`,
     [ids],
   );
   const actorOf = new Map<unknown, { name: unknown; character_id: unknown }>();
@@ -176,7 +180,7 @@ async function actorsByHand(db: PgClient): Promise<unknown> {
     }
   }
   const characterRows = await db.query(
-    `SELECT "id", "name" FROM "character" WHERE "id" = ANY($1)`,
+    `SELECT "id", "name" FROM "character" WHERE "id" = ANY($1::int8[])`,
     [characterIds],
   );
   const nameOf = new Map<unknown, unknown>();
