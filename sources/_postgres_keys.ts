@@ -175,9 +175,10 @@ export function keyKindOf(type: GraphType): KeyKind {
 
 /**
  * The type an array of ids (or a filter's values) is bound as in `= ANY(...)` on a column of this
- * kind: `int8[]` for an `Int` column (an `int2`, `int4`, `int8` or `oid` one, whose index Postgres
- * still reads), so that a value past the column's own range finds no row, as a fused join on it
- * does, rather than failing the statement; otherwise the column's own array type.
+ * kind: `int8[]` for an `Int` column (an `int2`, `int4` or `int8` one, whose index Postgres still
+ * reads), so that a value past the column's own range finds no row, as a fused join on it does,
+ * rather than failing the statement (an `oid` column reads it as `oid[]`); otherwise the column's
+ * own array type.
  *
  * @param kind The column's kind.
  * @returns The cast to write after the parameter, or `""`.
@@ -248,7 +249,7 @@ export function readKey(kind: KeyKind, value: unknown): unknown {
       // A value a double holds only rounded stays as it is, for Postgres to read: a `numeric`
       // key compares it exactly, where `Number()` would round "12345678901234567.5" (or
       // 2n ** 53n + 1n) to another row's key; a `float8` key rounds it as `Number()` does, and
-      // `KeyIndex.find` finds its row so. Past a double's range it is an infinity, as before.
+      // `KeyIndex.find` finds its row so. Past a double's range, it is an infinity.
       if (type === "bigint") {
         const number = Number(value);
         return BigInt(number) === value || !Number.isFinite(number) ? number : value;
