@@ -348,14 +348,32 @@ function toInteger(spelled: string): number | bigint {
   return Number.isSafeInteger(number) ? number : BigInt(spelled);
 }
 
+/** The largest `bigint` Postgres keeps (`int8`, the widest integer column). */
+const INT8_MAX = 9223372036854775807n;
+
+/**
+ * Whether an integer is in Postgres's `bigint` range (the widest integer column).
+ *
+ * @param value The integer.
+ * @returns Whether an `int8` holds it.
+ */
+export function inInt8(value: number | bigint): boolean {
+  return typeof value === "number"
+    ? value >= -(2 ** 63) && value < 2 ** 63
+    : value >= -INT8_MAX - 1n && value <= INT8_MAX;
+}
+
 /**
  * Ids read as their key column's kind (see {@linkcode readKey}), for the statement and for
  * finding their rows. Ids that already have the column's type cost one `typeof` check each, and
- * then the same array is returned.
+ * then the same array is returned. An integer past `int8`'s range, which no integer column holds
+ * (and which Postgres refuses to read as one, failing the statement), is `null`: its row is
+ * missing, as it is where a fused join compares it.
  *
  * @param kind The column's kind.
  * @param ids The ids (`null`s stay).
  * @param misfit Makes the error for an id the column's type can not read.
+ * @param options `keepPastInt8` keeps integers past `int8`'s range, for the caller to refuse.
  * @returns The ids as the column's type: `ids` itself when none changed.
  * @throws The error `misfit` makes, for the first id that does not fit.
  */
@@ -363,6 +381,7 @@ export function keysOf(
   kind: KeyKind,
   ids: readonly unknown[],
   misfit: (id: unknown) => Error,
+  options: { readonly keepPastInt8?: boolean } = {},
 ): readonly unknown[] {
   if (kind === null) return ids;
   const n = ids.length;
@@ -371,7 +390,7 @@ export function keysOf(
     case "Int":
       for (; i < n; i++) {
         const id = ids[i];
-        if (typeof id !== "number" || !Number.isInteger(id)) break;
+        if (typeof id !== "number" || !Number.isInteger(id) || !inInt8(id)) break;
       }
       break;
     case "String":
@@ -386,10 +405,13 @@ export function keysOf(
   }
   if (i === n) return ids;
   const out = ids.slice();
+  const pastInt8 = kind === "Int" && options.keepPastInt8 !== true;
   for (; i < n; i++) {
     const key = readKey(kind, ids[i]);
     if (key === MISFIT) throw misfit(ids[i]);
-    out[i] = key;
+    out[i] = pastInt8 && key !== null && key !== undefined && !inInt8(key as number | bigint)
+      ? null
+      : key;
   }
   return out;
 }

@@ -8,14 +8,11 @@
  */
 
 import { ListOptionError } from "./_postgres_errors.ts";
-import { decimalSpelling, keyKindOf, keysOf, readKey } from "./_postgres_keys.ts";
+import { decimalSpelling, inInt8, keyKindOf, keysOf, readKey } from "./_postgres_keys.ts";
 import type { Column } from "./_postgres_table.ts";
 
 /** Options as a loader gets them. */
 type Options = { readonly [name: string]: unknown } | null | undefined;
-
-/** The largest `bigint` Postgres takes for a limit or an offset. */
-const INT8_MAX = 9223372036854775807n;
 
 /**
  * A filter's values, as its column's type reads them.
@@ -52,7 +49,9 @@ export function filterValues(
     );
   // A Float column's values in text go as they are: Postgres reads a `numeric` exactly, and
   // `Number()` would round "12345678901234567.5" to another row's value.
-  const keys = kind === "Float" ? floatValues(values, misfit) : keysOf(kind, values, misfit);
+  const keys = kind === "Float"
+    ? floatValues(values, misfit)
+    : keysOf(kind, values, misfit, { keepPastInt8: true });
   // Values the column's type reads, but Postgres would refuse with an error of its own.
   if (kind === "String") {
     for (const key of keys) if (typeof key === "string" && key.includes("\0")) throw misfit(key);
@@ -73,13 +72,6 @@ function floatValues(
     throw misfit(value);
   }
   return values;
-}
-
-/** Whether an integer is in Postgres's `bigint` range (the widest integer column). */
-function inInt8(value: number | bigint): boolean {
-  return typeof value === "number"
-    ? value >= -(2 ** 63) && value < 2 ** 63
-    : value >= -INT8_MAX - 1n && value <= INT8_MAX;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { decimalSpelling, KeyIndex, MISFIT, readKey } from "../sources/_postgres_keys.ts";
+import { decimalSpelling, KeyIndex, keysOf, MISFIT, readKey } from "../sources/_postgres_keys.ts";
 
 Deno.test("decimalSpelling gives one spelling per exact decimal value", () => {
   const alike = [
@@ -101,4 +101,19 @@ Deno.test("a Float id is read as a number only where a double holds it exactly",
   assert.equal(doubles.find(readKey("Float", "12345678901234567.5")), "rounded");
   assert.equal(doubles.find(readKey("Float", "0.10000000000000000001")), "tenth");
   assert.equal(doubles.find(readKey("Float", 9007199254740993n)), undefined);
+});
+
+Deno.test("Int ids past int8's range are not sent, but a filter's are kept for its error", () => {
+  const misfit = (id: unknown) => new TypeError(`misfit ${String(id)}`);
+  const ids = [1, 2n ** 63n, "9223372036854775808", 1e20, -(2 ** 63), "-9223372036854775809"];
+  assert.deepEqual(keysOf("Int", ids, misfit), [1, null, null, null, -(2 ** 63), null]);
+  assert.deepEqual(keysOf("Int", ids, misfit, { keepPastInt8: true }), [
+    1,
+    2n ** 63n,
+    2n ** 63n,
+    1e20,
+    -(2 ** 63),
+    -(2n ** 63n) - 1n,
+  ]);
+  assert.throws(() => keysOf("Int", [1, 7.5], misfit), /misfit 7.5/);
 });
