@@ -255,11 +255,13 @@ export function readKey(kind: KeyKind, value: unknown): unknown {
         return BigInt(number) === value || !Number.isFinite(number) ? number : value;
       }
       if (type === "string" && NUMBER.test(value as string)) {
-        const number = Number(value);
-        return !Number.isFinite(number) ||
-            decimalSpelling(String(number)) === decimalSpelling(value as string)
+        const text = value as string;
+        const number = Number(text);
+        // Up to 15 digits and no exponent, a double gives the value back: no spelling to compare.
+        if (text.length <= 15 && text.indexOf("e") < 0 && text.indexOf("E") < 0) return number;
+        return !Number.isFinite(number) || decimalSpelling(String(number)) === decimalSpelling(text)
           ? number
-          : value;
+          : text;
       }
       return MISFIT;
     case "String":
@@ -373,7 +375,7 @@ export function inInt8(value: number | bigint): boolean {
  * @param kind The column's kind.
  * @param ids The ids (`null`s stay).
  * @param misfit Makes the error for an id the column's type can not read.
- * @param options `keepPastInt8` keeps integers past `int8`'s range, for the caller to refuse.
+ * @param keepPastInt8 Keeps integers past `int8`'s range, for the caller to refuse.
  * @returns The ids as the column's type: `ids` itself when none changed.
  * @throws The error `misfit` makes, for the first id that does not fit.
  */
@@ -381,7 +383,7 @@ export function keysOf(
   kind: KeyKind,
   ids: readonly unknown[],
   misfit: (id: unknown) => Error,
-  options: { readonly keepPastInt8?: boolean } = {},
+  keepPastInt8 = false,
 ): readonly unknown[] {
   if (kind === null) return ids;
   const n = ids.length;
@@ -405,7 +407,7 @@ export function keysOf(
   }
   if (i === n) return ids;
   const out = ids.slice();
-  const pastInt8 = kind === "Int" && options.keepPastInt8 !== true;
+  const pastInt8 = kind === "Int" && !keepPastInt8;
   for (; i < n; i++) {
     const key = readKey(kind, ids[i]);
     if (key === MISFIT) throw misfit(ids[i]);

@@ -49,9 +49,7 @@ export function filterValues(
     );
   // A Float column's values in text go as they are: Postgres reads a `numeric` exactly, and
   // `Number()` would round "12345678901234567.5" to another row's value.
-  const keys = kind === "Float"
-    ? floatValues(values, misfit)
-    : keysOf(kind, values, misfit, { keepPastInt8: true });
+  const keys = kind === "Float" ? floatValues(values, misfit) : keysOf(kind, values, misfit, true);
   // Values the column's type reads, but Postgres would refuse with an error of its own.
   if (kind === "String") {
     for (const key of keys) if (typeof key === "string" && key.includes("\0")) throw misfit(key);

@@ -107,7 +107,7 @@ Deno.test("Int ids past int8's range are not sent, but a filter's are kept for i
   const misfit = (id: unknown) => new TypeError(`misfit ${String(id)}`);
   const ids = [1, 2n ** 63n, "9223372036854775808", 1e20, -(2 ** 63), "-9223372036854775809"];
   assert.deepEqual(keysOf("Int", ids, misfit), [1, null, null, null, -(2 ** 63), null]);
-  assert.deepEqual(keysOf("Int", ids, misfit, { keepPastInt8: true }), [
+  assert.deepEqual(keysOf("Int", ids, misfit, true), [
     1,
     2n ** 63n,
     2n ** 63n,
